@@ -1,0 +1,1 @@
+"""The ``nitka`` command line: one module per command group."""

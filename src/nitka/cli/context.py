@@ -1,0 +1,54 @@
+"""What every command needs: settings, the store's engine, output helpers."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+import orjson
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from nitka.settings import Settings
+from nitka.store.db import make_engine
+from nitka.store.migrate import is_current
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Settings):
+        obj = Settings()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def new_engine(ctx: typer.Context) -> Engine:
+    """An engine for the configured store, disposed when the command ends."""
+    engine = make_engine(settings(ctx).database_url)
+    ctx.call_on_close(engine.dispose)
+    return engine
+
+
+def open_store(ctx: typer.Context) -> Engine:
+    """The store's engine; refuses a store that is missing or not upgraded."""
+    engine = new_engine(ctx)
+    if not is_current(engine):
+        fail(
+            f"the store at {settings(ctx).database_url} is not set up or is out of date: "
+            "run `nitka init`"
+        )
+    return engine
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()

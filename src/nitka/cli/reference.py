@@ -1,0 +1,67 @@
+"""The CLI reference (docs/cli.md), generated from the commands themselves.
+
+Run ``python -m nitka.cli.reference > docs/cli.md`` after changing a command;
+a test fails while the file and the code disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from nitka.cli.main import app
+
+HEADER = """# Command reference
+
+Generated from the code by `python -m nitka.cli.reference > docs/cli.md`; do not edit by hand.
+
+Every command reads the store at `NITKA_DATABASE_URL` (default `sqlite:///nitka.db`),
+or at `--database-url` given before the command: `nitka --database-url URL search ...`.
+"""
+
+
+def _param_line(param: Any) -> str:
+    if param.param_type_name == "argument":
+        name = f"`{_argument_usage(param)}`"
+        help_text = getattr(param, "help", None) or ""
+    else:
+        name = ", ".join(f"`{opt}`" for opt in param.opts)
+        help_text = param.help or ""
+        default = param.default
+        if default not in (None, False, (), []) and not param.required:
+            shown = getattr(default, "value", default)
+            help_text += f" (default: `{shown}`)"
+        if param.required:
+            help_text += " (required)"
+    return f"| {name} | {help_text.strip()} |"
+
+
+def _argument_usage(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    return name if param.required else f"[{name}]"
+
+
+def render_reference() -> str:
+    group: Any = typer.main.get_command(app)
+    parts = [HEADER]
+    ctx = group.context_class(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
+        if command is None:
+            continue
+        arguments = [p for p in command.params if p.param_type_name == "argument"]
+        usage = " ".join(["[OPTIONS]", *(_argument_usage(p) for p in arguments)])
+        parts.append(f"## `nitka {name}`\n")
+        parts.append(f"```\nnitka {name} {usage}\n```\n")
+        parts.append((command.help or "").strip() + "\n")
+        params = [p for p in command.params if p.name != "help"]
+        if params:
+            parts.append("| argument or option | meaning |\n|---|---|")
+            parts.extend(_param_line(p) for p in params)
+            parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render_reference(), end="")

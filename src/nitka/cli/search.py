@@ -1,0 +1,60 @@
+"""``nitka search QUERY``: find entities by name or identifier, in any script."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from nitka.cli.context import emit_json, open_store, stdout
+from nitka.search.query import SearchFilters, search
+from nitka.store.reader import get_entities
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search")(search_command)
+
+
+def search_command(
+    ctx: typer.Context,
+    query: str = typer.Argument(
+        ..., help="A name or identifier, in Latin, Cyrillic or any script."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="How many results."),
+    schema: list[str] = typer.Option([], "--schema", help="Only this schema (repeatable)."),
+    dataset: list[str] = typer.Option([], "--dataset", help="Only this dataset (repeatable)."),
+    country: list[str] = typer.Option([], "--country", help="Only this country code."),
+    case: list[str] = typer.Option([], "--case", help="Only this case (repeatable)."),
+) -> None:
+    """Search names across scripts: Oleksandr finds Олександр and Александр."""
+    engine = open_store(ctx)
+    filters = SearchFilters(schema=schema, dataset=dataset, country=country, case=case)
+    with engine.connect() as conn:
+        results = search(conn, query, filters, limit=limit)
+        entities = get_entities(conn, [r.id for r in results])
+    rows = []
+    for result in results:
+        entity = entities.get(result.id)
+        rows.append(
+            {
+                "id": result.id,
+                "schema": result.schema,
+                "caption": entity.caption if entity else result.name,
+                "score": result.score,
+                "matched_name": result.name,
+                "matched": result.matched,
+                "datasets": entity.datasets if entity else [],
+            }
+        )
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        stdout.print("no results")
+        return
+    table = Table("score", "caption", "matched name", "schema", "id")
+    for row in rows:
+        table.add_row(
+            *(str(row[key]) for key in ("score", "caption", "matched_name", "schema", "id"))
+        )
+    stdout.print(table)

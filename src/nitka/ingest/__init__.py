@@ -1,0 +1,1 @@
+"""Ingest: sources in their own formats, turned into graded police statements."""

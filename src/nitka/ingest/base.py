@@ -1,0 +1,61 @@
+"""What every ingest format provides: records, and their conversion to entities."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from followthemoney import EntityProxy
+
+from nitka.model.handling import DataSubjectCategory
+from nitka.model.statement import PoliceStatement
+
+Converted = EntityProxy | PoliceStatement
+"""A converter emits FtM entities (given the ingest's provenance by the runner)
+or complete police statements (which keep their own provenance, as in an export)."""
+
+
+@dataclass
+class ConverterOptions:
+    """Format-specific options from the command line."""
+
+    mapping: str | None = None
+    """An FtM mapping file (YAML), for the ``mapping`` kind."""
+    sheet: str | None = None
+    """The XLSX sheet to read (the first if not given)."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Further ``key=value`` options a format documents (e.g. ``base_date``)."""
+
+
+class Converter(ABC):
+    """Reads one input file and turns each record into entities or statements."""
+
+    kind: ClassVar[str]
+    """The name used on the command line: ``nitka ingest KIND PATH``."""
+    default_category: ClassVar[DataSubjectCategory] = DataSubjectCategory.OTHER
+    """The data-subject category statements get unless the user says otherwise."""
+
+    def __init__(self, path: str, dataset: str, options: ConverterOptions | None = None) -> None:
+        self.path = path
+        self.dataset = dataset
+        self.options = options or ConverterOptions()
+
+    def count(self) -> int | None:
+        """How many records there are, for the progress bar (None if unknown)."""
+        return None
+
+    @abstractmethod
+    def records(self) -> Iterator[tuple[int, Any]]:
+        """``(record number, raw record)`` pairs, numbered from 1."""
+
+    @abstractmethod
+    def convert(self, record: Any) -> Iterable[Converted]:
+        """The entities or statements of one record; raise RecordError on bad input."""
+
+    def make_id(self, *parts: object) -> str:
+        """A deterministic entity id from the dataset and the record's own key."""
+        key = "\x1f".join(str(p) for p in (self.dataset, *parts))
+        return f"{self.kind}-{hashlib.sha1(key.encode('utf-8')).hexdigest()}"

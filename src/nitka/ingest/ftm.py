@@ -1,0 +1,119 @@
+"""FtM JSON lines: entities (``{"id", "schema", "properties"}``) or statements.
+
+Statement lines (with ``entity_id`` and ``prop``) keep their own dataset,
+timestamps and, when present, Nitka's police fields, so that an export read
+back gives the same store. Entity lines get the ingest's provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
+
+from followthemoney import model
+
+from nitka.ingest.base import Converted, Converter
+from nitka.ingest.errors import RecordError
+from nitka.ingest.readers import count_lines, read_json_lines
+from nitka.ingest.values import MAX_VALUE_LENGTH, set_value
+from nitka.model.grading import Credibility, Reliability
+from nitka.model.handling import DataSubjectCategory, HandlingCode
+from nitka.model.statement import ENTITY_PROP, PoliceStatement
+
+CHECKED_TYPES = frozenset({"date", "country", "gender"})
+"""Types whose values are checked even in FtM input, where a bad value would
+mislead an analysis (a timeline, a nationality filter). Other values in FtM
+data were cleaned by the tool that wrote them and are kept as given, as FtM
+itself keeps them (real lists carry, say, several phone numbers in one value)."""
+
+
+class FtMConverter(Converter):
+    kind = "ftm"
+
+    def count(self) -> int | None:
+        return count_lines(self.path)
+
+    def records(self) -> Iterator[tuple[int, Any]]:
+        return read_json_lines(self.path)
+
+    def convert(self, record: Any) -> Iterable[Converted]:
+        if "entity_id" in record and "prop" in record:
+            return [self._statement(record)]
+        return [self._entity(record)]
+
+    def _entity(self, record: dict[str, Any]) -> Converted:
+        entity_id = record.get("id")
+        if not isinstance(entity_id, str) or not entity_id.strip():
+            raise RecordError("an entity needs an id", field="id")
+        schema = model.get(str(record.get("schema")))
+        if schema is None:
+            raise RecordError(f"unknown schema {record.get('schema')!r}", field="schema")
+        if schema.abstract:
+            raise RecordError(f"schema {schema.name} is abstract", field="schema")
+        proxy = model.make_entity(schema)
+        proxy.id = entity_id
+        properties = record.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise RecordError("properties must be an object", field="properties")
+        for name, values in properties.items():
+            values = values if isinstance(values, list) else [values]
+            prop = schema.properties.get(name)
+            trusted = prop is not None and prop.type.name not in CHECKED_TYPES
+            for value in values:
+                set_value(proxy, name, value, field=f"properties.{name}", trusted=trusted)
+        return proxy
+
+    def _statement(self, record: dict[str, Any]) -> PoliceStatement:
+        schema = model.get(str(record.get("schema")))
+        if schema is None:
+            raise RecordError(f"unknown schema {record.get('schema')!r}", field="schema")
+        prop = str(record["prop"])
+        value = record.get("value")
+        if not isinstance(value, str) or not value:
+            raise RecordError("a statement needs a value", field="value")
+        if len(value) > MAX_VALUE_LENGTH:
+            raise RecordError(
+                f"value is {len(value):,} characters long, more than the "
+                f"{MAX_VALUE_LENGTH:,} allowed",
+                field="value",
+            )
+        if prop != ENTITY_PROP and prop not in schema.properties:
+            raise RecordError(f"{schema.name} has no property {prop!r}", field="prop")
+        entity_id = record.get("entity_id")
+        if not isinstance(entity_id, str) or not entity_id:
+            raise RecordError("a statement needs an entity_id", field="entity_id")
+        return PoliceStatement(
+            entity_id=entity_id,
+            schema=schema.name,
+            prop=prop,
+            value=value,
+            dataset=str(record.get("dataset") or self.dataset),
+            canonical_id=record.get("canonical_id") or entity_id,
+            lang=record.get("lang"),
+            original_value=record.get("original_value"),
+            origin=record.get("origin"),
+            first_seen=record.get("first_seen"),
+            last_seen=record.get("last_seen"),
+            reliability=_enum(Reliability, record, "reliability", Reliability.F),
+            credibility=_enum(Credibility, record, "credibility", Credibility.CANNOT_BE_JUDGED),
+            category=_enum(DataSubjectCategory, record, "category", DataSubjectCategory.OTHER),
+            handling=_enum(HandlingCode, record, "handling", HandlingCode.H0),
+            handling_note=record.get("handling_note"),
+            case=record.get("case"),
+            assessment=bool(record.get("assessment", False)),
+            author=record.get("author"),
+        )
+
+
+_E = TypeVar("_E", Reliability, Credibility, DataSubjectCategory, HandlingCode)
+
+
+def _enum(kind: type[_E], record: dict[str, Any], field: str, default: _E) -> _E:
+    raw = record.get(field)
+    if raw is None:
+        return default
+    try:
+        return kind(str(raw))
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise RecordError(f"{raw!r} is not one of {allowed}", field=field) from None

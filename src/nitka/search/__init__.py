@@ -1,0 +1,1 @@
+"""Transliteration-aware search over names and identifiers."""

@@ -1,0 +1,60 @@
+"""Engines, and every difference between SQLite and PostgreSQL in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs, the driver Nitka ships with."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a sane busy timeout."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_sqlite(conn: Connection | Engine) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_update`` and ``excluded``."""
+    return sqlite_insert(table) if is_sqlite(conn) else pg_insert(table)
+
+
+def upsert(conn: Connection, table: Table, index: Sequence[str], update: Sequence[str]) -> Any:
+    """An INSERT ... ON CONFLICT statement for either dialect.
+
+    ``update`` names the columns taken from the new row on a conflict; with
+    none, a conflicting row is left as it is.
+    """
+    insert = dialect_insert(conn, table)
+    if not update:
+        return insert.on_conflict_do_nothing(index_elements=list(index))
+    values = {name: insert.excluded[name] for name in update}
+    return insert.on_conflict_do_update(index_elements=list(index), set_=values)

@@ -1,0 +1,162 @@
+"""Reading entities back: statements grouped into FtM entities, with provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney import EntityProxy, model
+from followthemoney.exc import InvalidData
+from followthemoney.schema import Schema
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Row
+
+from nitka.model.grading import Credibility, Reliability
+from nitka.model.handling import DataSubjectCategory, HandlingCode
+from nitka.model.statement import ENTITY_PROP, PoliceStatement
+from nitka.store.tables import resolved_entity, statement
+
+
+@dataclass
+class StoredEntity:
+    """An entity as the store knows it: the merged view and every statement behind it."""
+
+    id: str
+    """The canonical id (the entity's own id unless it was merged)."""
+    schema: Schema
+    statements: list[PoliceStatement]
+
+    @property
+    def members(self) -> list[str]:
+        """The source entity ids merged into this one."""
+        return sorted({s.entity_id for s in self.statements})
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted({s.dataset for s in self.statements})
+
+    def proxy(self) -> EntityProxy:
+        """The FtM entity: every property value of every statement."""
+        proxy = model.make_entity(self.schema)
+        proxy.id = self.id
+        for stmt in self.statements:
+            if stmt.prop == ENTITY_PROP or stmt.prop not in self.schema.properties:
+                continue
+            proxy.unsafe_add(self.schema.properties[stmt.prop], stmt.value, cleaned=True)
+        return proxy
+
+    @property
+    def caption(self) -> str:
+        return self.proxy().caption
+
+
+def statement_from_row(row: Row[Any]) -> PoliceStatement:
+    return PoliceStatement(
+        id=row.id,
+        entity_id=row.entity_id,
+        canonical_id=row.canonical_id,
+        schema=row.schema,
+        prop=row.prop,
+        value=row.value,
+        original_value=row.original_value,
+        lang=row.lang,
+        dataset=row.dataset,
+        origin=row.origin,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        reliability=Reliability(row.reliability),
+        credibility=Credibility(row.credibility),
+        category=DataSubjectCategory(row.category),
+        handling=HandlingCode(row.handling),
+        handling_note=row.handling_note,
+        case=row.case_id,
+        assessment=bool(row.assessment),
+        author=row.author,
+    )
+
+
+def canonical_of(conn: Connection, entity_id: str) -> str:
+    """The canonical id an entity id resolves to (itself unless merged)."""
+    found = conn.execute(
+        select(resolved_entity.c.canonical_id).where(resolved_entity.c.entity_id == entity_id)
+    ).scalar()
+    return found or entity_id
+
+
+def common_schema(statements: Iterable[PoliceStatement]) -> Schema:
+    """The most specific schema all statements agree on.
+
+    Where sources disagree beyond repair (a Person in one, a Company in the
+    other) the first schema is kept: the statements themselves stay as they were.
+    """
+    schema: Schema | None = None
+    for stmt in statements:
+        other = model.get(stmt.schema)
+        if other is None:
+            continue
+        if schema is None:
+            schema = other
+            continue
+        try:
+            schema = model.common_schema(schema, other)
+        except InvalidData:
+            continue
+    return schema or model.get("Thing")  # type: ignore[return-value]
+
+
+def get_entity(conn: Connection, entity_id: str) -> StoredEntity | None:
+    """The entity with this id, or the merged entity it is now part of."""
+    canonical_id = canonical_of(conn, entity_id)
+    rows = conn.execute(
+        select(statement).where(statement.c.canonical_id == canonical_id).order_by(statement.c.id)
+    ).all()
+    if not rows:
+        return None
+    statements = [statement_from_row(row) for row in rows]
+    return StoredEntity(canonical_id, common_schema(statements), statements)
+
+
+def get_entities(conn: Connection, canonical_ids: Sequence[str]) -> dict[str, StoredEntity]:
+    """Several entities at once, by canonical id."""
+    grouped: dict[str, list[PoliceStatement]] = {}
+    for chunk_start in range(0, len(canonical_ids), 500):
+        chunk = list(canonical_ids[chunk_start : chunk_start + 500])
+        rows = conn.execute(select(statement).where(statement.c.canonical_id.in_(chunk)))
+        for row in rows:
+            grouped.setdefault(row.canonical_id, []).append(statement_from_row(row))
+    return {
+        cid: StoredEntity(cid, common_schema(stmts), sorted(stmts, key=lambda s: s.id))
+        for cid, stmts in grouped.items()
+    }
+
+
+def iter_entities(conn: Connection, batch: int = 10_000) -> Iterator[StoredEntity]:
+    """Every entity in the store, in canonical id order, streamed."""
+    rows = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        select(statement).order_by(statement.c.canonical_id, statement.c.id)
+    )
+    current: list[PoliceStatement] = []
+    for row in rows:
+        stmt = statement_from_row(row)
+        if current and current[0].canonical_id != stmt.canonical_id:
+            yield StoredEntity(current[0].canonical_id or "", common_schema(current), current)
+            current = []
+        current.append(stmt)
+    if current:
+        yield StoredEntity(current[0].canonical_id or "", common_schema(current), current)
+
+
+def count_by_schema(conn: Connection) -> dict[str, int]:
+    """How many entities of each schema the store holds (merged entities count once)."""
+    rows = conn.execute(
+        select(statement.c.schema, func.count(func.distinct(statement.c.canonical_id)))
+        .where(statement.c.prop == ENTITY_PROP)
+        .group_by(statement.c.schema)
+        .order_by(statement.c.schema)
+    )
+    return {key: value for key, value in rows}  # noqa: C416 (Row, not tuple)
+
+
+def count_statements(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(statement)).scalar_one()

@@ -1,0 +1,115 @@
+"""The store's tables (SQLAlchemy Core). The Alembic history in ``migrations/`` creates them.
+
+Search-index structures that only one dialect has (the SQLite FTS5 table, the
+PostgreSQL tsvector column and trigram index) are created by the migration and
+used through ``nitka.search``; they are not declared here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+ID = 255
+"""Entity ids come from sources (INTERPOL notice ids, list ids) or are hashes."""
+
+statement = Table(
+    "statement",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("entity_id", String(ID), nullable=False),
+    Column("canonical_id", String(ID), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("prop_type", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("original_value", Text, nullable=True),
+    Column("lang", String(16), nullable=True),
+    Column("dataset", String(ID), nullable=False),
+    Column("origin", Text, nullable=True),
+    Column("first_seen", String(32), nullable=True),
+    Column("last_seen", String(32), nullable=True),
+    Column("reliability", String(1), nullable=False),
+    Column("credibility", String(1), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("handling", String(2), nullable=False),
+    Column("handling_note", Text, nullable=True),
+    Column("case_id", String(ID), nullable=True),
+    Column("assessment", Boolean, nullable=False),
+    Column("author", String(ID), nullable=True),
+    Index("ix_statement_canonical_id", "canonical_id"),
+    Index("ix_statement_entity_id", "entity_id"),
+    Index("ix_statement_dataset", "dataset"),
+    Index("ix_statement_case_id", "case_id"),
+)
+
+resolved_entity = Table(
+    "resolved_entity",
+    metadata,
+    Column("entity_id", String(ID), primary_key=True),
+    Column("canonical_id", String(ID), nullable=False, index=True),
+)
+"""Entities that are part of a merged cluster, and the cluster's canonical id.
+
+An entity that was never merged has no row: its canonical id is its own id.
+"""
+
+judgement = Table(
+    "judgement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("left_id", String(ID), nullable=False),
+    Column("right_id", String(ID), nullable=False),
+    Column("undoes", Integer, nullable=True),
+    Column("user", String(ID), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+"""Every merge and every undo, with who, when and why. Rows are never deleted.
+
+A ``merge`` says left and right are the same entity; an ``undo`` names the
+merge it takes back in ``undoes``.
+"""
+
+search_name = Table(
+    "search_name",
+    metadata,
+    Column("rowid", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", String(ID), nullable=False, index=True),
+    Column("schema", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("keys", Text, nullable=False),
+    Column("skel", Text, nullable=False),
+    Column("facets", Text, nullable=False),
+)
+"""One row per name (or identifier) of an entity, with its search keys."""
+
+ingest_run = Table(
+    "ingest_run",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("dataset", String(ID), nullable=False),
+    Column("records_done", Integer, nullable=False),
+    Column("finished", Boolean, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+"""Progress of each ingest, committed with each batch, so an ingest can resume."""

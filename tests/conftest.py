@@ -1,0 +1,93 @@
+"""Fixtures for the whole suite.
+
+- ``engine``: a migrated, empty store. Tests that take it run twice, on SQLite
+  (a fresh file in tmp_path) and on a real PostgreSQL server (a fresh database
+  made from a migrated template). Use it for anything that touches the store.
+- ``database_url``: the same, as a URL, for tests that go through the CLI.
+- ``shared_data``: the folder of real public data beside the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from nitka.store.db import make_engine
+from nitka.store.migrate import upgrade
+from tests.postgres import temporary_server
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = "nitka_template"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _require_postgres() -> bool:
+    return os.environ.get("NITKA_REQUIRE_POSTGRES", "") not in ("", "0", "false")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """URL of a PostgreSQL database on a server where tests may create databases."""
+    given = os.environ.get("NITKA_TEST_POSTGRES_URL")
+    with ExitStack() as stack:
+        if given:
+            url = given
+        else:
+            try:
+                url = stack.enter_context(temporary_server())
+            except Exception as exc:
+                if _require_postgres():
+                    pytest.fail(f"PostgreSQL is required but could not be started: {exc}")
+                pytest.skip(f"no PostgreSQL server: {exc}")
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE}"))
+            conn.execute(text(f"CREATE DATABASE {TEMPLATE}"))
+        template = make_engine(url.rsplit("/", 1)[0] + f"/{TEMPLATE}")
+        upgrade(template)
+        template.dispose()
+        admin.dispose()
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty store's URL, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'nitka.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    name = f"nitka_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Real public data (../shared/data); tests that need it fail loudly without it."""
+    folder = ROOT.parent / "shared" / "data"
+    if not folder.is_dir():
+        pytest.fail(f"shared data not found at {folder}")
+    return folder

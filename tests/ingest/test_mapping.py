@@ -1,0 +1,140 @@
+import csv
+from pathlib import Path
+
+import orjson
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import Engine, select
+
+from nitka.demo import DATA
+from nitka.ingest.base import ConverterOptions
+from nitka.ingest.errors import IngestError, RecordError
+from nitka.ingest.mapping import MappingConverter
+from nitka.ingest.runner import OnError, ingest
+from nitka.model.statement import Provenance
+from nitka.store.reader import count_by_schema, get_entity
+from nitka.store.tables import statement
+
+MAPPING = str(DATA / "eu_sanctions_persons.yml")
+CSV_FILE = DATA / "eu_sanctions_269_2014_persons.csv"
+
+
+def _converter(path: Path | str, mapping: str = MAPPING) -> MappingConverter:
+    return MappingConverter(str(path), "eu", ConverterOptions(mapping=mapping))
+
+
+def test_the_example_mapping_reads_the_real_eu_list(engine: Engine, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.jsonl"
+    report = ingest(
+        engine,
+        _converter(CSV_FILE),
+        Provenance(dataset="eu"),
+        on_error=OnError.REJECT,
+        reject_path=str(rejects),
+    )
+    # Ten real entries carry values no program should guess at: birth dates like
+    # "10.2.1983 (or 10.3.1983)" or "possibly 23.7.1981", and nationalities like
+    # "Ukrainian, Russian (the Union does not recognise passports issued ...)".
+    assert report.records == 300 and report.rejected == 10
+    rejected = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
+    assert {r["field"] for r in rejected} == {"birthDate", "nationality"}
+    assert any("possibly 23.7.1981" in r["error"] for r in rejected)
+    with engine.connect() as conn:
+        counts = count_by_schema(conn)
+        names = conn.execute(
+            select(statement.c.entity_id, statement.c.value).where(statement.c.prop == "alias")
+        ).all()
+        births = (
+            conn.execute(select(statement.c.value).where(statement.c.prop == "birthDate"))
+            .scalars()
+            .all()
+        )
+    assert counts == {"Person": 290, "Sanction": 290}
+    assert any(value == "Володимир Андрiйович КОНСТАНТИНОВ" for _, value in names)
+    # "18.1.1970 or 29.3.1965" becomes two ISO dates, not a lost or blurred value.
+    assert {"1970-01-18", "1965-03-29"} <= set(births)
+
+
+def _rows(count: int) -> list[dict[str, str]]:
+    with CSV_FILE.open(encoding="utf-8") as fh:
+        return [row for _, row in zip(range(count), csv.DictReader(fh), strict=False)]
+
+
+def test_xlsx_gives_the_same_entities_as_csv(engine: Engine, tmp_path: Path) -> None:
+    rows = _rows(5)
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(list(rows[0].keys()))
+    for row in rows:
+        sheet.append(list(row.values()))
+    xlsx = tmp_path / "eu.xlsx"
+    book.save(xlsx)
+    small_csv = tmp_path / "eu.csv"
+    with small_csv.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+    from_xlsx = [
+        e.to_dict() for _, r in _converter(xlsx).records() for e in _converter(xlsx).convert(r)
+    ]
+    from_csv = [
+        e.to_dict()
+        for _, r in _converter(small_csv).records()
+        for e in _converter(small_csv).convert(r)
+    ]
+    assert from_xlsx == from_csv and len(from_csv) == 10
+    ingest(engine, _converter(xlsx), Provenance(dataset="eu"))
+    with engine.connect() as conn:
+        assert count_by_schema(conn) == {"Person": 5, "Sanction": 5}
+        assert get_entity(conn, from_csv[0]["id"]) is not None
+
+
+def test_a_bad_date_in_a_mapped_column_names_the_row_and_column(tmp_path: Path) -> None:
+    rows = _rows(3)
+    rows[1]["birthDate"] = "31.02.1970"
+    path = tmp_path / "bad.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+    converter = _converter(path)
+    with pytest.raises(RecordError) as caught:
+        for number, record in converter.records():
+            try:
+                list(converter.convert(record))
+            except RecordError as exc:
+                raise exc.located(path, number) from None
+    assert (caught.value.record, caught.value.field) == (2, "birthDate")
+
+
+def test_a_csv_in_the_wrong_encoding_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "cp1251.csv"
+    path.write_bytes("name,birthDate\nIvan,1980\nОлена,1981\n".encode("cp1251"))
+    with pytest.raises(RecordError) as caught:
+        list(_converter(path).records())
+    assert (caught.value.record, caught.value.field) == (3, "(encoding)")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("just: text\n", "no mapping queries"),
+        ("entities:\n  p:\n    schema: Spaceship\n", "invalid mapping"),
+        ("entities: [unclosed\n", "not a readable YAML"),
+    ],
+)
+def test_a_bad_mapping_file_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    mapping = tmp_path / "m.yml"
+    mapping.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError, match=message):
+        _converter(CSV_FILE, str(mapping))
+
+
+def test_a_mapping_column_missing_from_the_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("full_name\nIvan\n", encoding="utf-8")
+    converter = _converter(path)
+    ((_, record),) = list(converter.records())
+    with pytest.raises(RecordError) as caught:
+        list(converter.convert(record))
+    assert caught.value.field in {"name", "programKey", "recordId"}

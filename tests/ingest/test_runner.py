@@ -1,0 +1,127 @@
+"""The ingest runner: batches, rollback or reject, resume, idempotence; bad records."""
+
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy import Engine, select
+
+from nitka.ingest.errors import IngestError, RecordError
+from nitka.ingest.ftm import FtMConverter
+from nitka.ingest.runner import OnError, ingest
+from nitka.model.statement import Provenance
+from nitka.store.reader import count_statements, get_entity
+from nitka.store.tables import ingest_run, statement
+
+
+def _person(n: int, **props: object) -> dict[str, object]:
+    properties: dict[str, object] = {"name": [f"Person {n}"], "birthDate": ["1980-01-01"]}
+    properties.update(props)
+    return {"id": f"p{n}", "schema": "Person", "properties": properties}
+
+
+def _write_lines(path: Path, records: list[object]) -> Path:
+    lines = [r if isinstance(r, bytes) else orjson.dumps(r) for r in records]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def _run(engine: Engine, path: Path, **kwargs: object) -> object:
+    converter = FtMConverter(str(path), "test")
+    return ingest(engine, converter, Provenance(dataset="test"), **kwargs)  # type: ignore[arg-type]
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return count_statements(conn)
+
+
+BAD_RECORDS = [
+    pytest.param(_person(4, birthDate=["1984-13-45"]), "properties.birthDate", id="wrong-date"),
+    pytest.param(_person(4, shoeSize=["44"]), "properties.shoeSize", id="unknown-property"),
+    pytest.param(b'{"id": "p4", "schema": "Person", "prop', "(json)", id="broken-json"),
+    pytest.param("Олена".encode("cp1251"), "(encoding)", id="wrong-encoding"),
+    pytest.param(_person(4, name=["x" * 70_000]), "properties.name", id="huge-field"),
+    pytest.param({"id": "p4", "schema": "Spaceship"}, "schema", id="unknown-schema"),
+]
+
+
+@pytest.mark.parametrize(("bad", "field"), BAD_RECORDS)
+def test_a_bad_record_names_file_record_and_field_and_rolls_back_its_batch(
+    engine: Engine, tmp_path: Path, bad: object, field: str
+) -> None:
+    path = _write_lines(
+        tmp_path / "in.jsonl", [_person(1), _person(2), _person(3), bad, _person(5)]
+    )
+    with pytest.raises(RecordError) as caught:
+        _run(engine, path, batch_size=2)
+    error = caught.value
+    assert (error.path, error.record, error.field) == (str(path), 4, field)
+    assert str(path) in str(error) and "record 4" in str(error) and field in str(error)
+    # Batch 1 (records 1-2) was committed; batch 2 (records 3-4) was rolled back.
+    with engine.connect() as conn:
+        assert get_entity(conn, "p2") is not None
+        assert get_entity(conn, "p3") is None
+    assert _count(engine) == 2 * 3
+
+
+@pytest.mark.parametrize(("bad", "field"), BAD_RECORDS)
+def test_reject_mode_keeps_the_good_records_and_files_the_bad_one(
+    engine: Engine, tmp_path: Path, bad: object, field: str
+) -> None:
+    path = _write_lines(
+        tmp_path / "in.jsonl", [_person(1), _person(2), _person(3), bad, _person(5)]
+    )
+    rejects = tmp_path / "rejects.jsonl"
+    report = _run(engine, path, batch_size=2, on_error=OnError.REJECT, reject_path=str(rejects))
+    assert report.rejected == 1  # type: ignore[attr-defined]
+    assert _count(engine) == 4 * 3
+    rejected = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
+    assert len(rejected) == 1
+    assert rejected[0]["record"] == 4 and rejected[0]["field"] == field
+
+
+def test_an_empty_file_is_refused_and_nothing_is_stored(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    with pytest.raises(IngestError, match="empty"):
+        _run(engine, path)
+    assert _count(engine) == 0
+
+
+def test_ingesting_the_same_file_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    path = _write_lines(tmp_path / "in.jsonl", [_person(n) for n in range(1, 8)])
+    _run(engine, path, batch_size=3)
+    with engine.connect() as conn:
+        first = sorted(tuple(r) for r in conn.execute(select(statement)))
+    report = _run(engine, path, batch_size=3)
+    with engine.connect() as conn:
+        second = sorted(tuple(r) for r in conn.execute(select(statement)))
+    assert first == second
+    assert report.resumed_after == 0  # type: ignore[attr-defined]
+
+
+class StopIngestError(Exception):
+    pass
+
+
+def test_an_interrupted_ingest_resumes_after_the_last_committed_batch(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = _write_lines(tmp_path / "in.jsonl", [_person(n) for n in range(1, 11)])
+
+    def stop_after_first_batch(_records: int) -> None:
+        raise StopIngestError
+
+    with pytest.raises(StopIngestError):
+        _run(engine, path, batch_size=4, progress=stop_after_first_batch)
+    assert _count(engine) == 4 * 3
+    with engine.connect() as conn:
+        run = conn.execute(select(ingest_run)).one()
+    assert run.records_done == 4 and not run.finished
+    report = _run(engine, path, batch_size=4)
+    assert report.resumed_after == 4  # type: ignore[attr-defined]
+    assert report.records == 6  # type: ignore[attr-defined]
+    assert _count(engine) == 10 * 3
+    with engine.connect() as conn:
+        assert conn.execute(select(ingest_run.c.finished)).scalar_one()

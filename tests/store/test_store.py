@@ -1,0 +1,196 @@
+import pytest
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from nitka.model.grading import Grading
+from nitka.model.handling import DataSubjectCategory, HandlingCode
+from nitka.model.statement import PoliceStatement, Provenance
+from nitka.search.query import search
+from nitka.store.migrate import is_current, upgrade
+from nitka.store.reader import count_by_schema, count_statements, get_entity
+from nitka.store.resolver import ResolverError, judgements_for, merge, undo
+from nitka.store.tables import judgement, statement
+from nitka.store.writer import load_canonical_map, write_statements
+from tests.helpers import make_entity, store_entities
+
+
+def test_store_is_migrated_and_upgrade_is_idempotent(engine: Engine) -> None:
+    assert is_current(engine)
+    assert upgrade(engine) == "0001"
+
+
+def test_entity_round_trip_keeps_every_police_field(engine: Engine) -> None:
+    provenance = Provenance(
+        dataset="npu",
+        case="case-7",
+        grading=Grading.parse("C3"),
+        category=DataSubjectCategory.VICTIM,
+        handling=HandlingCode.H3,
+        handling_note="do not pass to third countries",
+        seen="2025-01-02T03:04:05",
+    )
+    person = make_entity("Person", "v1", name="Марія Коваль", birthDate="1999-04-01")
+    store_entities(engine, [person], provenance)
+    with engine.connect() as conn:
+        stored = get_entity(conn, "v1")
+    assert stored is not None
+    assert stored.schema.name == "Person"
+    assert stored.proxy().get("name") == ["Марія Коваль"]
+    name = next(s for s in stored.statements if s.prop == "name")
+    assert name.origin == "test:1"
+    assert name.grading.code == "C3"
+    assert name.category is DataSubjectCategory.VICTIM
+    assert name.handling_note == "do not pass to third countries"
+    assert name.case == "case-7"
+    assert name.first_seen == "2025-01-02T03:04:05"
+
+
+def test_writing_twice_changes_nothing_but_widens_seen_dates(engine: Engine) -> None:
+    person = make_entity("Person", "p1", name="Ivan Franko")
+    store_entities(engine, [person], Provenance(dataset="d", seen="2024-01-01T00:00:00"))
+    store_entities(engine, [person], Provenance(dataset="d", seen="2024-01-01T00:00:00"))
+    with engine.connect() as conn:
+        assert count_statements(conn) == 2
+    store_entities(engine, [person], Provenance(dataset="d", seen="2025-06-01T00:00:00"))
+    store_entities(engine, [person], Provenance(dataset="d", seen="2023-06-01T00:00:00"))
+    with engine.connect() as conn:
+        assert count_statements(conn) == 2
+        name = next(s for s in get_entity(conn, "p1").statements if s.prop == "name")  # type: ignore[union-attr]
+    assert (name.first_seen, name.last_seen) == ("2023-06-01T00:00:00", "2025-06-01T00:00:00")
+
+
+def test_an_assessment_is_kept_apart_from_the_fact(engine: Engine) -> None:
+    person = make_entity("Person", "p1", name="Ivan Franko", nationality="ua")
+    store_entities(engine, [person], Provenance(dataset="register"))
+    assessment = make_entity("Person", "p1", nationality="md")
+    store_entities(
+        engine, [assessment], Provenance(dataset="analysis", assessment=True, author="analyst1")
+    )
+    with engine.connect() as conn:
+        stored = get_entity(conn, "p1")
+    assert stored is not None
+    nationality = {s.value: s for s in stored.statements if s.prop == "nationality"}
+    assert nationality["ua"].assessment is False
+    assert nationality["md"].assessment is True
+    assert nationality["md"].author == "analyst1"
+
+
+def _two_people(engine: Engine) -> None:
+    store_entities(
+        engine,
+        [
+            make_entity("Person", "a", name="Олександр Петренко", birthDate="1984"),
+            make_entity("Person", "b", name="Oleksandr Petrenko", nationality="ua"),
+            make_entity("Person", "c", name="Aleksandr Petrenko"),
+        ],
+    )
+
+
+def test_merge_joins_entities_without_touching_statements(engine: Engine) -> None:
+    _two_people(engine)
+    with engine.connect() as conn:
+        before = {row.id: row.value for row in conn.execute(select(statement))}
+    with engine.begin() as conn:
+        merged = merge(conn, "a", "b", "analyst1", "same passport number in both files")
+    with engine.connect() as conn:
+        after = {row.id: row.value for row in conn.execute(select(statement))}
+        entity = get_entity(conn, "a")
+        assert get_entity(conn, "b").id == merged  # type: ignore[union-attr]
+        assert count_by_schema(conn) == {"Person": 2}
+        results = search(conn, "Petrenko")
+    assert before == after
+    assert entity is not None and entity.id == merged and merged.startswith("nk-")
+    assert entity.members == ["a", "b"]
+    assert set(entity.proxy().get("name")) == {"Олександр Петренко", "Oleksandr Petrenko"}
+    assert {r.id for r in results} == {merged, "c"}
+
+
+def test_undo_merge_restores_the_entities_and_keeps_the_record(engine: Engine) -> None:
+    _two_people(engine)
+    with engine.begin() as conn:
+        merged = merge(conn, "a", "b", "analyst1", "same passport")
+        merged_all = merge(conn, merged, "c", "analyst1", "same phone")
+    with engine.connect() as conn:
+        assert get_entity(conn, "c").members == ["a", "b", "c"]  # type: ignore[union-attr]
+        first = judgements_for(conn, "a")[0]
+    with engine.begin() as conn:
+        result = undo(conn, first.id, "supervisor", "passport was a typo")
+    with engine.connect() as conn:
+        a, b = get_entity(conn, "a"), get_entity(conn, "b")
+        history = judgements_for(conn, "a")
+        total = conn.execute(select(func.count()).select_from(judgement)).scalar_one()
+    # a was merged with c through the second merge, which still stands; b is alone again.
+    assert a is not None and b is not None
+    assert b.id == "b" and b.members == ["b"]
+    assert a.members == ["a", "c"]
+    assert sorted(result) == sorted([a.id, "b"])
+    assert merged_all != a.id
+    assert total == 3
+    assert [j.kind for j in history] == ["merge", "merge", "undo"]
+    assert history[-1].user == "supervisor" and history[-1].reason == "passport was a typo"
+
+
+def test_merging_again_after_undo_gives_the_same_id(engine: Engine) -> None:
+    _two_people(engine)
+    with engine.begin() as conn:
+        first = merge(conn, "a", "b", "u", "r")
+    with engine.connect() as conn:
+        jid = judgements_for(conn, "a")[0].id
+    with engine.begin() as conn:
+        undo(conn, jid, "u", "r")
+        second = merge(conn, "b", "a", "u", "r")
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "reason", "message"),
+    [
+        ("a", "a", "r", "already the same"),
+        ("a", "nobody", "r", "no entity"),
+        ("a", "b", " ", "needs a reason"),
+    ],
+)
+def test_bad_merges_are_refused(
+    engine: Engine, left: str, right: str, reason: str, message: str
+) -> None:
+    _two_people(engine)
+    with pytest.raises(ResolverError, match=message), engine.begin() as conn:
+        merge(conn, left, right, "u", reason)
+
+
+def test_undo_twice_is_refused(engine: Engine) -> None:
+    _two_people(engine)
+    with engine.begin() as conn:
+        merge(conn, "a", "b", "u", "r")
+    with engine.connect() as conn:
+        jid = judgements_for(conn, "a")[0].id
+    with engine.begin() as conn:
+        undo(conn, jid, "u", "r")
+    with pytest.raises(ResolverError, match="already undone"), engine.begin() as conn:
+        undo(conn, jid, "u", "r")
+
+
+def test_new_statements_of_a_merged_entity_join_its_cluster(engine: Engine) -> None:
+    _two_people(engine)
+    with engine.begin() as conn:
+        merged = merge(conn, "a", "b", "u", "r")
+    store_entities(engine, [make_entity("Person", "b", phone="+380501234567")])
+    with engine.connect() as conn:
+        entity = get_entity(conn, merged)
+    assert entity is not None and entity.proxy().get("phone") == ["+380501234567"]
+
+
+def test_a_failed_batch_leaves_nothing_half_written(engine: Engine) -> None:
+    store_entities(engine, [make_entity("Person", "p1", name="Kept")])
+    good = PoliceStatement(entity_id="p2", schema="Person", prop="name", value="Lost", dataset="d")
+    bad = PoliceStatement(
+        entity_id="p3", schema="Person", prop="name", value="x", dataset="d" * 300
+    )
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        write_statements(conn, [good], load_canonical_map(conn))
+        conn.execute(update(statement).values(reliability=None))  # violates NOT NULL
+        write_statements(conn, [bad], load_canonical_map(conn))
+    with engine.connect() as conn:
+        assert get_entity(conn, "p2") is None
+        assert get_entity(conn, "p1") is not None
+        assert count_statements(conn) == 2
