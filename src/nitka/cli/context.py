@@ -14,7 +14,7 @@ from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.migrate import is_current
 
-stdout = Console()
+stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True)
 
 

@@ -75,7 +75,7 @@ def demo(ctx: typer.Context) -> None:
                     highlight=False,
                 )
                 if names:
-                    stdout.print(f"        matched: {'; '.join(names[:4])}", highlight=False)
+                    stdout.print(f"        matched: {'; '.join(names[:6])}", highlight=False)
             stdout.print()
     stdout.print(
         "Next: `nitka show ID` for an entity's statements and provenance; "

@@ -6,6 +6,8 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any, ClassVar
 
 from followthemoney import EntityProxy
@@ -42,6 +44,11 @@ class Converter(ABC):
         self.path = path
         self.dataset = dataset
         self.options = options or ConverterOptions()
+
+    @cached_property
+    def origin_name(self) -> str:
+        """How statements' ``origin`` names the input: the file name, or ``-``."""
+        return Path(self.path).name if self.path != "-" else "-"
 
     def count(self) -> int | None:
         """How many records there are, for the progress bar (None if unknown)."""

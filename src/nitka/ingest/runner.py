@@ -25,7 +25,7 @@ from nitka.ingest.base import Converted, Converter
 from nitka.ingest.errors import BadRecord, RecordError
 from nitka.ingest.readers import STDIN
 from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
-from nitka.search.index import reindex
+from nitka.search.index import existing, index_new, reindex
 from nitka.store.db import upsert
 from nitka.store.tables import ingest_run
 from nitka.store.writer import load_canonical_map, write_statements
@@ -93,8 +93,16 @@ def ingest(
     def flush() -> None:
         nonlocal pending, pending_records
         with engine.begin() as conn:
+            batch_ids = {canonical.get(s.entity_id, s.canonical_id or s.entity_id) for s in pending}
+            known = existing(conn, batch_ids)
             touched = write_statements(conn, pending, canonical)
-            reindex(conn, touched)
+            reindex(conn, touched & known)
+            fresh = touched - known
+            index_new(
+                conn,
+                (s for s in pending if canonical.get(s.entity_id, s.entity_id) in fresh),
+                canonical,
+            )
             if key is not None:
                 _mark(conn, key, converter, last_record, finished=False)
         report.statements += len(pending)
@@ -146,7 +154,7 @@ def ingest(
 def _statements(
     items: Iterable[Converted], provenance: Provenance, converter: Converter, number: int
 ) -> Iterable[PoliceStatement]:
-    origin = f"{Path(converter.path).name}:{number}" if converter.path != STDIN else f"-:{number}"
+    origin = f"{converter.origin_name}:{number}"
     for item in items:
         if isinstance(item, EntityProxy):
             yield from statements_from_entity(item, provenance, origin=origin)

@@ -4,19 +4,25 @@ The index holds one row per name or identifier value of an entity, keyed by
 the entity's canonical id, with the value's cross-script search keys and the
 entity's facet tokens. It is rebuilt per entity, inside the same transaction
 as the statements that changed it, so the index never disagrees with the store.
+
+An ingest batch mostly brings entities the store has not seen: their rows are
+built from the batch in memory (``index_new``). Entities that already had
+statements are rebuilt from the store (``reindex``), so that their facets and
+names from earlier sources are kept.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from nitka.model.statement import ENTITY_PROP
+from nitka.model.statement import ENTITY_PROP, PoliceStatement
 from nitka.search.facets import Facet, facet_token
 from nitka.search.names import name_keys, skeleton_keys
 from nitka.store.tables import search_name, statement
@@ -25,14 +31,26 @@ NAME_TYPES = frozenset({"name"})
 """Property types whose values are names, searched across scripts."""
 IDENTIFIER_TYPES = frozenset({"identifier", "phone", "email", "iban"})
 """Property types whose values are identifiers, searched as exact tokens."""
+MENTIONS = frozenset({"namesMentioned"})
+"""Name properties that mention other entities (a sanction's target, say): not
+the entity's own names, so not indexed as such."""
 _INDEXED = NAME_TYPES | IDENTIFIER_TYPES | {"country"}
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _CHUNK = 500
+
+#: (canonical id, schema, prop, prop type, value, dataset, case)
+IndexedValue = tuple[str, str, str, str, str, str, str | None]
 
 
 def identifier_key(value: str) -> str:
     """Identifiers compare without spaces, dashes or case: ``AB 12-34`` -> ``ab1234``."""
     return _NOT_ALNUM.sub("", value.lower())
+
+
+@lru_cache(maxsize=500_000)
+def _name_columns(name: str) -> tuple[str, str]:
+    """The ``keys`` and ``skel`` columns of a name (names repeat across sources)."""
+    return " ".join(sorted(name_keys(name))), " ".join(sorted(skeleton_keys(name)))
 
 
 @dataclass
@@ -44,66 +62,92 @@ class _Entry:
 
 
 def reindex(conn: Connection, canonical_ids: Iterable[str]) -> None:
-    """Rebuild the index rows of these entities from their statements."""
+    """Rebuild the index rows of these entities from their statements in the store."""
     ids = sorted(set(canonical_ids))
     for start in range(0, len(ids), _CHUNK):
-        _reindex_chunk(conn, ids[start : start + _CHUNK])
-
-
-def _reindex_chunk(conn: Connection, ids: list[str]) -> None:
-    conn.execute(delete(search_name).where(search_name.c.canonical_id.in_(ids)))
-    rows = conn.execute(
-        select(
-            statement.c.canonical_id,
-            statement.c.schema,
-            statement.c.prop,
-            statement.c.prop_type,
-            statement.c.value,
-            statement.c.dataset,
-            statement.c.case_id,
-        ).where(
-            statement.c.canonical_id.in_(ids),
-            statement.c.prop_type.in_(_INDEXED) | (statement.c.prop == ENTITY_PROP),
+        chunk = ids[start : start + _CHUNK]
+        conn.execute(delete(search_name).where(search_name.c.canonical_id.in_(chunk)))
+        rows = conn.execute(
+            select(
+                statement.c.canonical_id,
+                statement.c.schema,
+                statement.c.prop,
+                statement.c.prop_type,
+                statement.c.value,
+                statement.c.dataset,
+                statement.c.case_id,
+            ).where(
+                statement.c.canonical_id.in_(chunk),
+                statement.c.prop_type.in_(_INDEXED) | (statement.c.prop == ENTITY_PROP),
+            )
         )
-    )
+        _insert(conn, (tuple(row) for row in rows))
+
+
+def index_new(
+    conn: Connection, statements: Iterable[PoliceStatement], canonical: Mapping[str, str]
+) -> None:
+    """Index entities that had no statements before this batch, from the batch itself."""
+    values: list[IndexedValue] = []
+    for stmt in statements:
+        if stmt.prop == ENTITY_PROP or stmt.prop_type in _INDEXED:
+            cid = canonical.get(stmt.entity_id, stmt.entity_id)
+            values.append(
+                (cid, stmt.schema, stmt.prop, stmt.prop_type, stmt.value, stmt.dataset, stmt.case)
+            )
+    _insert(conn, values)
+
+
+def existing(conn: Connection, canonical_ids: Iterable[str]) -> set[str]:
+    """Which of these canonical ids already have statements in the store."""
+    ids = sorted(set(canonical_ids))
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = conn.execute(
+            select(statement.c.canonical_id).where(statement.c.canonical_id.in_(chunk)).distinct()
+        )
+        found.update(rows.scalars())
+    return found
+
+
+def _insert(conn: Connection, values: Iterable[IndexedValue]) -> None:
     entries: dict[str, _Entry] = {}
-    for cid, schema, prop, prop_type, value, dataset, case_id in rows:
+    for cid, schema, prop, prop_type, value, dataset, case_id in values:
         entry = entries.setdefault(cid, _Entry())
         entry.facets.add(facet_token(Facet.DATASET, dataset))
         if case_id:
             entry.facets.add(facet_token(Facet.CASE, case_id))
         if prop == ENTITY_PROP:
             entry.schema = schema
-        elif prop_type in NAME_TYPES:
+        elif prop_type in NAME_TYPES and prop not in MENTIONS:
             entry.names.add(value)
         elif prop_type in IDENTIFIER_TYPES:
             entry.identifiers.add(value)
         elif prop_type == "country":
             entry.facets.add(facet_token(Facet.COUNTRY, value))
-    values: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for cid, entry in entries.items():
         entry.facets.add(facet_token(Facet.SCHEMA, entry.schema))
         facets = " ".join(sorted(entry.facets))
         for name in sorted(entry.names):
-            keys = name_keys(name)
+            keys, skel = _name_columns(name)
             if keys:
-                values.append(_row(cid, entry.schema, name, keys, skeleton_keys(name), facets))
+                rows.append(_row(cid, entry.schema, name, keys, skel, facets))
         for ident in sorted(entry.identifiers):
             key = identifier_key(ident)
             if key:
-                values.append(_row(cid, entry.schema, ident, {key}, set(), facets))
-    if values:
-        conn.execute(insert(search_name), values)
+                rows.append(_row(cid, entry.schema, ident, key, "", facets))
+    if rows:
+        conn.execute(insert(search_name), rows)
 
 
-def _row(
-    cid: str, schema: str, name: str, keys: set[str], skel: set[str], facets: str
-) -> dict[str, Any]:
+def _row(cid: str, schema: str, name: str, keys: str, skel: str, facets: str) -> dict[str, Any]:
     return {
         "canonical_id": cid,
         "schema": schema,
         "name": name,
-        "keys": " ".join(sorted(keys)),
-        "skel": " ".join(sorted(skel)),
+        "keys": keys,
+        "skel": skel,
         "facets": facets,
     }

@@ -178,7 +178,9 @@ def _assign(conn: Connection, old_ids: set[str], clusters: list[tuple[set[str], 
             )
         conn.execute(
             update(statement)
-            .where(statement.c.entity_id.in_(members))
+            # Every member is in one of the old clusters: the canonical id index
+            # finds their statements, the entity id picks this cluster's.
+            .where(statement.c.canonical_id.in_(old_ids), statement.c.entity_id.in_(members))
             .values(canonical_id=canonical_id)
         )
     # The search index follows the clusters.

@@ -54,9 +54,6 @@ statement = Table(
     Column("assessment", Boolean, nullable=False),
     Column("author", String(ID), nullable=True),
     Index("ix_statement_canonical_id", "canonical_id"),
-    Index("ix_statement_entity_id", "entity_id"),
-    Index("ix_statement_dataset", "dataset"),
-    Index("ix_statement_case_id", "case_id"),
 )
 
 resolved_entity = Table(

@@ -7,13 +7,16 @@ batch, a CLI command, a request) owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Dialect
 
 from nitka.model.statement import PoliceStatement
-from nitka.store.db import dialect_insert, is_sqlite, upsert
+from nitka.store.db import upsert
 from nitka.store.tables import resolved_entity, statement
 
 #: Columns a re-ingest may change: the newest grading and handling win.
@@ -83,11 +86,11 @@ def write_statements(
         ):
             resolved[stmt.entity_id] = canonical[stmt.entity_id] = stmt.canonical_id
         row = statement_row(stmt, canonical)
-        seen = rows.get(row["id"])
+        seen = rows.get(stmt.id)
         if seen is not None:
             row["first_seen"] = _earliest(seen["first_seen"], row["first_seen"])
             row["last_seen"] = _latest(seen["last_seen"], row["last_seen"])
-        rows[row["id"]] = row
+        rows[stmt.id] = row
     if not rows:
         return set()
     if resolved:
@@ -95,25 +98,46 @@ def write_statements(
             upsert(conn, resolved_entity, ["entity_id"], []),
             [{"entity_id": e, "canonical_id": c} for e, c in resolved.items()],
         )
-    insert = dialect_insert(conn, statement)
+    sql, positions = _compiled_upsert(conn.dialect)
+    if positions is None:
+        conn.exec_driver_sql(sql, list(rows.values()))
+    else:
+        conn.exec_driver_sql(sql, [tuple(row[key] for key in positions) for row in rows.values()])
+    return {row["canonical_id"] for row in rows.values()}
+
+
+@cache
+def _compiled_upsert(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    """The statement upsert, compiled once per dialect.
+
+    Ingest writes millions of rows; handing the driver a ready SQL string and
+    plain parameters skips SQLAlchemy's per-row parameter processing, which
+    otherwise costs more than SQLite's own work.
+    """
+    insert = sqlite_insert(statement) if dialect.name == "sqlite" else pg_insert(statement)
     excluded = insert.excluded
+    early = _seen_expr(dialect, statement.c.first_seen, excluded.first_seen, early=True)
+    late = _seen_expr(dialect, statement.c.last_seen, excluded.last_seen, early=False)
     insert = insert.on_conflict_do_update(
         index_elements=["id"],
         set_={
             **{name: excluded[name] for name in _UPDATED},
-            "first_seen": _seen_expr(conn, statement.c.first_seen, excluded.first_seen, early=True),
-            "last_seen": _seen_expr(conn, statement.c.last_seen, excluded.last_seen, early=False),
+            "first_seen": early,
+            "last_seen": late,
         },
     )
-    conn.execute(insert, list(rows.values()))
-    return {row["canonical_id"] for row in rows.values()}
+    compiled = insert.compile(dialect=dialect, column_keys=[c.name for c in statement.c])
+    positions = (
+        tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    )
+    return str(compiled), positions
 
 
 def _seen_expr(
-    conn: Connection, old: ColumnElement[Any], new: ColumnElement[Any], *, early: bool
+    dialect: Dialect, old: ColumnElement[Any], new: ColumnElement[Any], *, early: bool
 ) -> ColumnElement[Any]:
     """min/max of two ISO timestamps where either may be NULL."""
-    if is_sqlite(conn):
+    if dialect.name == "sqlite":
         pick = func.min if early else func.max
         return pick(func.coalesce(old, new), func.coalesce(new, old))
     return func.least(old, new) if early else func.greatest(old, new)

@@ -77,9 +77,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_statement"),
     )
     op.create_index("ix_statement_canonical_id", "statement", ["canonical_id"])
-    op.create_index("ix_statement_entity_id", "statement", ["entity_id"])
-    op.create_index("ix_statement_dataset", "statement", ["dataset"])
-    op.create_index("ix_statement_case_id", "statement", ["case_id"])
 
     op.create_table(
         "resolved_entity",
