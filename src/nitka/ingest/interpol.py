@@ -104,7 +104,9 @@ class InterpolConverter(Converter):
         set_value(person, "appearance", record.get("distinguishing_marks"), "distinguishing_marks")
         for language in record.get("languages_spoken_ids") or []:
             # INTERPOL's ISO 639 codes (e.g. "che", Chechen) go beyond FtM's language list.
-            set_value(person, "spokenLanguage", language.lower(), "languages_spoken_ids", trusted=True)
+            set_value(
+                person, "spokenLanguage", language.lower(), "languages_spoken_ids", trusted=True
+            )
         url = ((record.get("_links") or {}).get("self") or {}).get("href")
         set_value(person, "sourceUrl", url, "_links.self.href")
         set_value(person, "topics", "wanted", "entity_id")

@@ -42,10 +42,14 @@ _VOWELS = re.compile("[aeiouy]")
 
 # Ordered spelling folds: each maps variants foreign records use to one form.
 _FOLDS = (
+    ("tsch", "ch"),  # Ч in German (Demtschenko) and French (Tchepikov) spelling -> ch
+    ("tch", "ch"),
     ("shch", "sh"),  # Щ: shch (UA/RU) and German sch -> sh (Щукин: Shchukin, Schukin)
     ("sch", "sh"),
     ("ph", "f"),  # Sophia / Sofiia
     ("ck", "k"),
+    ("ct", "kt"),  # Victor / Viktor
+    ("ou", "u"),  # French У: Roudolf / Rudolf
     ("kh", "h"),  # Х: kh (UA/RU) and h (BG, German): Kharkiv / Harkiv
     ("x", "ks"),  # Olexandr / Oleksandr
     ("q", "k"),
@@ -95,8 +99,13 @@ def to_ascii(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalised words of a name: NFC, lowercase, apostrophes dropped, split on the rest."""
+    """Normalised words of a name: NFC, lowercase, apostrophes dropped, split on the rest.
+
+    Combining marks left after NFC (stress accents in dictionaries and
+    Wikipedia: ПУ́ТИН) are dropped; letters like й and ё stay whole.
+    """
     text = unicodedata.normalize("NFC", text).lower()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     return [w for w in _SEPARATORS.split(text) if w]
 
