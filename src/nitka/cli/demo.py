@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from nitka.cli.context import fail, new_engine, settings, stdout
+from nitka.cli.search import print_result
 from nitka.demo import DATA, SAMPLES, TOUR_QUERIES
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.errors import IngestError, RecordError
@@ -69,13 +70,8 @@ def demo(ctx: typer.Context) -> None:
             for result in search(conn, query, limit=3):
                 entity = get_entity(conn, result.id)
                 names = _matching_names(entity.proxy().names if entity else [], query)
-                stdout.print(
-                    f"  {result.score:.2f}  {entity.caption if entity else result.name}"
-                    f"  [dim]({result.schema}, {result.id})[/]",
-                    highlight=False,
-                )
-                if names:
-                    stdout.print(f"        matched: {'; '.join(names[:6])}", highlight=False)
+                caption = entity.caption if entity else result.name
+                print_result(result.score, caption, result.schema, result.id, names[:6])
             stdout.print()
     stdout.print(
         "Next: `nitka show ID` for an entity's statements and provenance; "

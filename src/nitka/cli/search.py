@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from nitka.cli.context import emit_json, open_store, stdout
 from nitka.search.query import SearchFilters, search
@@ -52,9 +52,18 @@ def search_command(
     if not rows:
         stdout.print("no results")
         return
-    table = Table("score", "caption", "matched name", "schema", "id")
-    for row in rows:
-        table.add_row(
-            *(str(row[key]) for key in ("score", "caption", "matched_name", "schema", "id"))
-        )
-    stdout.print(table)
+    for result in results:
+        entity = entities.get(result.id)
+        caption = entity.caption if entity else result.name
+        print_result(result.score, caption, result.schema, result.id, [result.name])
+
+
+def print_result(score: float, caption: str, schema: str, entity_id: str, names: list[str]) -> None:
+    """One search result on two lines: score, caption, id; then the names that matched."""
+    stdout.print(
+        f"  {score:.2f}  [bold]{escape(caption)}[/]  [dim]({schema}, {entity_id})[/]",
+        highlight=False,
+    )
+    shown = [n for n in names if n != caption]
+    if shown:
+        stdout.print(f"        matched: {escape('; '.join(shown))}", highlight=False)

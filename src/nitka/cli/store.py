@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from nitka.cli.context import emit_json, fail, new_engine, open_store, settings, stdout
+from nitka.model.statement import PoliceStatement
 from nitka.store.export import export as export_store
 from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity
@@ -64,25 +66,36 @@ def show(
             }
         )
         return
-    stdout.print(f"[bold]{proxy.caption}[/] ({entity.schema.name}, {entity.id})")
+    stdout.print(f"[bold]{escape(proxy.caption)}[/] ({entity.schema.name}, {entity.id})")
     if len(entity.members) > 1:
         stdout.print(f"merged from: {', '.join(entity.members)}", highlight=False)
-    table = Table("property", "value", "source", "grading", "category", "handling", "case", "seen")
-    for stmt in entity.statements:
+    for stmt in sorted(entity.statements, key=lambda s: (s.prop, s.value, s.dataset)):
         if stmt.prop == "id":
             continue
-        kind = " (assessment)" if stmt.assessment else ""
-        table.add_row(
-            stmt.prop,
-            stmt.value + kind,
-            f"{stmt.dataset}\n{stmt.origin or ''}",
-            stmt.grading.code,
-            stmt.category.value,
-            stmt.handling.value + (f": {stmt.handling_note}" if stmt.handling_note else ""),
-            stmt.case or "",
-            f"{stmt.first_seen or ''}\n{stmt.last_seen or ''}",
+        kind = (
+            "  [italic](assessment by {})[/]".format(escape(stmt.author or "?"))
+            if stmt.assessment
+            else ""
         )
-    stdout.print(table)
+        stdout.print(f"[bold]{stmt.prop}[/]: {escape(stmt.value)}{kind}", highlight=False)
+        stdout.print(f"    [dim]{escape(_provenance_line(stmt))}[/]", highlight=False)
+
+
+def _provenance_line(stmt: PoliceStatement) -> str:
+    """Where a value comes from, in one line: source, origin, grading, category, handling."""
+    parts = [stmt.dataset + (f" ({stmt.origin})" if stmt.origin else "")]
+    parts.append(f"graded {stmt.grading.code} (4x4 {stmt.grading.europol})")
+    parts.append(stmt.category.value)
+    handling = stmt.handling.value + (f": {stmt.handling_note}" if stmt.handling_note else "")
+    parts.append(handling)
+    if stmt.case:
+        parts.append(f"case {stmt.case}")
+    if stmt.first_seen:
+        seen = stmt.first_seen[:10]
+        if stmt.last_seen and stmt.last_seen[:10] != seen:
+            seen += f" to {stmt.last_seen[:10]}"
+        parts.append(f"seen {seen}")
+    return " · ".join(parts)
 
 
 def export(

@@ -20,15 +20,15 @@ an operator's numbering (VAST uses 0-399) need not be a valid E.164 number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from followthemoney import EntityProxy, model
 
-from nitka.ingest.base import Converted, Converter
-from nitka.ingest.errors import IngestError, RecordError
-from nitka.ingest.readers import count_lines, read_csv
+from nitka.ingest.base import Converted
+from nitka.ingest.errors import RecordError
+from nitka.ingest.layouts import CsvLayoutConverter
 from nitka.ingest.values import normalise_date, set_value
 
 TOWER_PREFIX = "Cell tower: "
@@ -50,30 +50,10 @@ def tower_of(call: EntityProxy) -> str | None:
     return None
 
 
-class CdrConverter(Converter):
+class CdrConverter(CsvLayoutConverter):
+    layouts = _REQUIRED
+    what = "CDR"
     kind = "cdr"
-
-    def count(self) -> int | None:
-        lines = count_lines(self.path)
-        return None if lines is None else max(lines - 1, 0)
-
-    def records(self) -> Iterator[tuple[int, Any]]:
-        rows = read_csv(self.path)
-        first = next(rows, None)
-        if first is None:
-            return
-        self.layout = self._detect(first[1])
-        yield first
-        yield from rows
-
-    def _detect(self, row: dict[str, str]) -> str:
-        for layout, columns in _REQUIRED.items():
-            if all(column in row for column in columns):
-                return layout
-        expected = "; ".join(",".join(cols) for cols in _REQUIRED.values())
-        raise IngestError(
-            f"{self.path}: not a known CDR layout (header: {','.join(row)}); expected {expected}"
-        )
 
     def convert(self, record: Any) -> Iterable[Converted]:
         caller_col, receiver_col, start_col, duration_col, tower_col = LAYOUTS[self.layout]

@@ -22,15 +22,15 @@ AMLSim customer id) makes a ``LegalEntity`` linked to the account by an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from followthemoney import EntityProxy, model
 
-from nitka.ingest.base import Converted, Converter
+from nitka.ingest.base import Converted
 from nitka.ingest.errors import IngestError, RecordError
-from nitka.ingest.readers import count_lines, read_csv
+from nitka.ingest.layouts import CsvLayoutConverter
 from nitka.ingest.values import set_value
 
 AMLSIM_BASE_DATE = "2017-01-01"
@@ -43,31 +43,10 @@ _REQUIRED = {
 }  # fmt: skip
 
 
-class TransactionsConverter(Converter):
+class TransactionsConverter(CsvLayoutConverter):
+    layouts = _REQUIRED
+    what = "transactions"
     kind = "transactions"
-
-    def count(self) -> int | None:
-        lines = count_lines(self.path)
-        return None if lines is None else max(lines - 1, 0)
-
-    def records(self) -> Iterator[tuple[int, Any]]:
-        rows = read_csv(self.path)
-        first = next(rows, None)
-        if first is None:
-            return
-        self.layout = self._detect(first[1])
-        yield first
-        yield from rows
-
-    def _detect(self, row: dict[str, str]) -> str:
-        for layout, columns in _REQUIRED.items():
-            if all(column in row for column in columns):
-                return layout
-        expected = "; ".join(",".join(cols) for cols in _REQUIRED.values())
-        raise IngestError(
-            f"{self.path}: not a known transactions layout (header: {','.join(row)}); "
-            f"expected columns {expected}"
-        )
 
     def convert(self, record: Any) -> Iterable[Converted]:
         if self.layout == "amlsim_transactions":
