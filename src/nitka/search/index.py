@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
@@ -139,7 +139,18 @@ def _insert(conn: Connection, values: Iterable[IndexedValue]) -> None:
             if key:
                 rows.append(_row(cid, entry.schema, ident, key, "", facets))
     if rows:
-        conn.execute(insert(search_name), rows)
+        conn.exec_driver_sql(_compiled_insert(conn.dialect.name), rows)
+
+
+_COLUMNS = ("canonical_id", "schema", "name", "keys", "skel", "facets")
+
+
+@cache
+def _compiled_insert(dialect_name: str) -> str:
+    """The index insert as SQL with named parameters, for ``exec_driver_sql``."""
+    mark = ":{}" if dialect_name == "sqlite" else "%({})s"
+    values = ", ".join(mark.format(column) for column in _COLUMNS)
+    return f"INSERT INTO search_name ({', '.join(_COLUMNS)}) VALUES ({values})"
 
 
 def _row(cid: str, schema: str, name: str, keys: str, skel: str, facets: str) -> dict[str, Any]:

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine import Connection, Dialect
 
 
 def normalise_url(url: str) -> str:
@@ -39,6 +41,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def named_dialect(name: str) -> Dialect:
+    """A dialect that compiles named parameters (``:id`` or ``%(id)s``).
+
+    Both drivers take a list of dicts for such SQL, so hot paths can pass
+    their rows to ``exec_driver_sql`` as they are.
+    """
+    if name == "sqlite":
+        return SQLiteDialect(paramstyle="named")
+    return PGDialect_psycopg()  # type: ignore[no-untyped-call]
 
 
 def is_sqlite(conn: Connection | Engine) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 
 from nitka.model.statement import PoliceStatement
-from nitka.store.db import upsert
+from nitka.store.db import named_dialect, upsert
 from nitka.store.tables import resolved_entity, statement
 
 #: Columns a re-ingest may change: the newest grading and handling win.
@@ -98,23 +98,20 @@ def write_statements(
             upsert(conn, resolved_entity, ["entity_id"], []),
             [{"entity_id": e, "canonical_id": c} for e, c in resolved.items()],
         )
-    sql, positions = _compiled_upsert(conn.dialect)
-    if positions is None:
-        conn.exec_driver_sql(sql, list(rows.values()))
-    else:
-        conn.exec_driver_sql(sql, [tuple(row[key] for key in positions) for row in rows.values()])
+    conn.exec_driver_sql(_compiled_upsert(conn.dialect.name), list(rows.values()))
     return {row["canonical_id"] for row in rows.values()}
 
 
 @cache
-def _compiled_upsert(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
-    """The statement upsert, compiled once per dialect.
+def _compiled_upsert(dialect_name: str) -> str:
+    """The statement upsert as SQL with named parameters, compiled once per dialect.
 
     Ingest writes millions of rows; handing the driver a ready SQL string and
-    plain parameters skips SQLAlchemy's per-row parameter processing, which
+    the row dicts skips SQLAlchemy's per-row parameter processing, which
     otherwise costs more than SQLite's own work.
     """
-    insert = sqlite_insert(statement) if dialect.name == "sqlite" else pg_insert(statement)
+    dialect = named_dialect(dialect_name)
+    insert = sqlite_insert(statement) if dialect_name == "sqlite" else pg_insert(statement)
     excluded = insert.excluded
     early = _seen_expr(dialect, statement.c.first_seen, excluded.first_seen, early=True)
     late = _seen_expr(dialect, statement.c.last_seen, excluded.last_seen, early=False)
@@ -126,11 +123,7 @@ def _compiled_upsert(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
             "last_seen": late,
         },
     )
-    compiled = insert.compile(dialect=dialect, column_keys=[c.name for c in statement.c])
-    positions = (
-        tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-    )
-    return str(compiled), positions
+    return str(insert.compile(dialect=dialect, column_keys=[c.name for c in statement.c]))
 
 
 def _seen_expr(
