@@ -42,7 +42,8 @@ def _pairs(name: str, columns: int = 2) -> list[tuple[str, str]]:
     """(Ukrainian, Russian) pairs of one dictionary, rejected rows left out."""
     with (DATA / name).open(encoding="utf-8") as fh:
         rows = [r for r in csv.reader(fh) if len(r) >= columns and "!" not in r[1:]]
-    return [(r[0].strip().title(), r[1].strip().title()) for r in rows if r[0].strip() and r[1].strip()]
+    pairs = [(r[0].strip().title(), r[1].strip().title()) for r in rows]
+    return [(uk, ru) for uk, ru in pairs if uk and ru]
 
 
 def people(count: int, seed: int = 7) -> list[Person]:
@@ -90,7 +91,8 @@ def measure(url: str, path: Path, asked: list[tuple[str, str | None]]) -> dict[s
     engine = make_engine(url)
     upgrade(engine)
     start = time.perf_counter()
-    ingest(engine, FtMConverter(str(path), "people"), Provenance(dataset="people"), batch_size=20_000)
+    converter = FtMConverter(str(path), "people")
+    ingest(engine, converter, Provenance(dataset="people"), batch_size=20_000)
     build = time.perf_counter() - start
     timings, found = [], 0
     with engine.connect() as conn:
@@ -135,8 +137,15 @@ def main() -> None:
                 f"p99 {r['p99_ms']:.1f} ms; recall@10 {r['recall_at_10']:.3f}",
                 flush=True,
             )
-    save("search", {"entities": args.entities, "queries": args.queries, "results": results,
-                    "machine": machine()})
+    save(
+        "search",
+        {
+            "entities": args.entities,
+            "queries": args.queries,
+            "results": results,
+            "machine": machine(),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -199,7 +198,3 @@ def name_keys(text: str) -> set[str]:
 def skeleton_keys(text: str) -> set[str]:
     """The skeletons of a name's keys: the index's weaker, fallback column."""
     return {skeleton(key) for key in name_keys(text)}
-
-
-def shares_key(left: Iterable[str], right: Iterable[str]) -> bool:
-    return not set(left).isdisjoint(right)

@@ -37,8 +37,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # A 64 MiB page cache keeps the statement indexes in memory during ingest.
-    cursor.execute("PRAGMA cache_size=-65536")
+    # A 256 MiB page cache and memory-mapped reads keep the statement indexes
+    # in memory while millions of statements are ingested.
+    cursor.execute("PRAGMA cache_size=-262144")
+    cursor.execute("PRAGMA mmap_size=1073741824")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 

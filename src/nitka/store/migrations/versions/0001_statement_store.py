@@ -21,7 +21,7 @@ SQLITE_SEARCH = [
     # An external-content FTS5 table over search_name, kept in step by triggers.
     """CREATE VIRTUAL TABLE search_fts USING fts5(
         keys, skel, facets, content='search_name', content_rowid='rowid',
-        tokenize='unicode61 remove_diacritics 0')""",
+        tokenize='unicode61 remove_diacritics 0', detail=column)""",
     """CREATE TRIGGER search_name_ai AFTER INSERT ON search_name BEGIN
         INSERT INTO search_fts(rowid, keys, skel, facets)
         VALUES (new.rowid, new.keys, new.skel, new.facets);
