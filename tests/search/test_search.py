@@ -127,3 +127,13 @@ def test_queries_that_fold_to_nothing_return_nothing(engine: Engine) -> None:
         assert search(conn, "") == []
         assert search(conn, " -- ' ") == []
         assert search(conn, 'AND OR NOT "') == []
+
+
+def test_postgresql_catches_typos_with_trigrams(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the trigram fallback is PostgreSQL's (pg_trgm)")
+    store_entities(engine, [make_entity("Person", "p1", name="Олександр Петренко")])
+    with engine.connect() as conn:
+        results = search(conn, "Petrenkp")
+    assert [r.id for r in results] == ["p1"]
+    assert results[0].matched == ["similar"] and 0.45 < results[0].score <= 0.5

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import text
@@ -23,7 +24,8 @@ from nitka.search.index import identifier_key
 from nitka.search.names import name_tokens, skeleton_keys
 
 #: How a query word met a candidate name, and what that is worth.
-EXACT, PREFIX, SKELETON = 1.0, 0.85, 0.6
+EXACT, PREFIX, SKELETON, SIMILAR = 1.0, 0.85, 0.6, 0.5
+_SIMILAR_RATIO = 0.8
 _CANDIDATES_PER_RESULT = 10
 
 
@@ -54,7 +56,7 @@ class SearchResult:
     score: float
     """How well the query matched, in [0, 1]."""
     matched: list[str] = field(default_factory=list)
-    """For each query word, how it matched: exact, prefix, skeleton or none."""
+    """For each query word, how it matched: exact, prefix, skeleton, similar or none."""
 
 
 @dataclass
@@ -151,7 +153,7 @@ def _postgres_candidates(
 def _postgres_trigram(
     conn: Connection, words: list[_Word], facets: list[list[str]], fetch: int
 ) -> list[Any]:
-    """Typos that no key covers: trigram similarity of the joined keys."""
+    """Typos that no key covers: trigram word similarity (pg_trgm's ``<%``) to the keys."""
     probe = " ".join(min(word.keys) for word in words)
     facet_sql = ""
     params: dict[str, Any] = {"probe": probe, "fetch": fetch}
@@ -160,8 +162,8 @@ def _postgres_trigram(
         facet_sql += f" AND tsv @@ to_tsquery('simple', :facets{n})"
     sql = text(
         "SELECT canonical_id, schema, name, keys AS name_keys, skel AS name_skel, "
-        "-similarity(keys, :probe) AS rank "
-        f"FROM search_name WHERE keys % :probe{facet_sql} ORDER BY rank LIMIT :fetch"
+        "-word_similarity(:probe, keys) AS rank "
+        f"FROM search_name WHERE :probe <% keys{facet_sql} ORDER BY rank LIMIT :fetch"
     )
     return list(conn.execute(sql, params))
 
@@ -173,6 +175,8 @@ def _word_match(word: _Word, keys: set[str], skel: set[str]) -> tuple[str, float
         return "prefix", PREFIX
     if word.skel & skel:
         return "skeleton", SKELETON
+    if any(SequenceMatcher(None, q, k).ratio() >= _SIMILAR_RATIO for q in word.keys for k in keys):
+        return "similar", SIMILAR  # a typo, found by PostgreSQL's trigram fallback
     return "none", 0.0
 
 
