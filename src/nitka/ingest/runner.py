@@ -25,7 +25,7 @@ from nitka.ingest.base import Converted, Converter
 from nitka.ingest.errors import BadRecord, RecordError
 from nitka.ingest.readers import STDIN
 from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
-from nitka.search.index import existing, index_new, reindex
+from nitka.search.index import existing, index_batch
 from nitka.store.db import upsert
 from nitka.store.tables import ingest_run
 from nitka.store.writer import load_canonical_map, write_statements
@@ -96,13 +96,7 @@ def ingest(
             batch_ids = {canonical.get(s.entity_id, s.canonical_id or s.entity_id) for s in pending}
             known = existing(conn, batch_ids)
             touched = write_statements(conn, pending, canonical)
-            reindex(conn, touched & known)
-            fresh = touched - known
-            index_new(
-                conn,
-                (s for s in pending if canonical.get(s.entity_id, s.entity_id) in fresh),
-                canonical,
-            )
+            index_batch(conn, pending, canonical, touched, known)
             if key is not None:
                 _mark(conn, key, converter, last_record, finished=False)
         report.statements += len(pending)
@@ -125,7 +119,8 @@ def ingest(
                 if on_error is OnError.ROLLBACK:
                     raise error from None
                 if rejects is None:
-                    report.reject_path = reject_path or f"{converter.path}.rejects.jsonl"
+                    default = "stdin" if converter.path == STDIN else converter.path
+                    report.reject_path = reject_path or f"{default}.rejects.jsonl"
                     # Opened on the first reject only; the ExitStack closes it.
                     rejects = files.enter_context(Path(report.reject_path).open("ab"))  # noqa: SIM115
                 raw = record.raw if isinstance(record, BadRecord) else record

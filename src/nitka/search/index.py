@@ -6,7 +6,7 @@ entity's facet tokens. It is rebuilt per entity, inside the same transaction
 as the statements that changed it, so the index never disagrees with the store.
 
 An ingest batch mostly brings entities the store has not seen: their rows are
-built from the batch in memory (``index_new``). Entities that already had
+built from the batch in memory (``index_batch``). Entities that already had
 statements are rebuilt from the store (``reindex``), so that their facets and
 names from earlier sources are kept.
 """
@@ -84,14 +84,25 @@ def reindex(conn: Connection, canonical_ids: Iterable[str]) -> None:
         _insert(conn, (tuple(row) for row in rows))
 
 
-def index_new(
-    conn: Connection, statements: Iterable[PoliceStatement], canonical: Mapping[str, str]
+def index_batch(
+    conn: Connection,
+    statements: Iterable[PoliceStatement],
+    canonical: Mapping[str, str],
+    touched: set[str],
+    known: set[str],
 ) -> None:
-    """Index entities that had no statements before this batch, from the batch itself."""
+    """Bring the index up to date after a batch of statements was written.
+
+    ``touched`` are the canonical ids the batch wrote to; ``known`` those that
+    had statements before it (see ``existing``). Known entities are rebuilt
+    from the store; new ones from the batch in memory, which is much cheaper.
+    """
+    reindex(conn, touched & known)
+    fresh = touched - known
     values: list[IndexedValue] = []
     for stmt in statements:
-        if stmt.prop == ENTITY_PROP or stmt.prop_type in _INDEXED:
-            cid = canonical.get(stmt.entity_id, stmt.entity_id)
+        cid = canonical.get(stmt.entity_id, stmt.entity_id)
+        if cid in fresh and (stmt.prop == ENTITY_PROP or stmt.prop_type in _INDEXED):
             values.append(
                 (cid, stmt.schema, stmt.prop, stmt.prop_type, stmt.value, stmt.dataset, stmt.case)
             )
