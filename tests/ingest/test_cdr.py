@@ -173,11 +173,6 @@ def test_a_short_row_names_the_missing_column(tmp_path: Path) -> None:
     assert caught.value.field == "Datetime"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layouts.py detects the layout from the first row's keys, not the header: "
-    "a short first row is reported as an unknown layout",
-)
 def test_a_short_first_row_is_a_bad_record_not_an_unknown_layout(tmp_path: Path) -> None:
     path = tmp_path / "calls.csv"
     path.write_text(f"{VAST_HEADER}\n349,23\n", encoding="utf-8")

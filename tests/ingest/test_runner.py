@@ -125,3 +125,26 @@ def test_an_interrupted_ingest_resumes_after_the_last_committed_batch(
     assert _count(engine) == 10 * 3
     with engine.connect() as conn:
         assert conn.execute(select(ingest_run.c.finished)).scalar_one()
+
+
+@pytest.mark.parametrize("height", ["tall", "nan", "180 cm"])
+def test_a_mapped_number_must_be_a_number(tmp_path: Path, height: str) -> None:
+    from followthemoney import model
+
+    from nitka.ingest.values import set_value
+
+    person = model.make_entity("Person")
+    with pytest.raises(RecordError) as caught:
+        set_value(person, "height", height, field="Height")
+    assert caught.value.field == "Height"
+    set_value(person, "height", "1,78", field="Height")
+    assert person.get("height")
+
+
+def test_a_csv_with_a_header_only_is_refused(tmp_path: Path) -> None:
+    from nitka.ingest.readers import read_csv
+
+    path = tmp_path / "empty.csv"
+    path.write_text("name,birthDate\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="no records"):
+        list(read_csv(str(path)))

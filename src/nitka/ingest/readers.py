@@ -116,7 +116,7 @@ def read_csv(path: str, delimiter: str | None = None) -> Iterator[tuple[int, dic
             delimiter = max((",", ";", "\t", "|"), key=first.count)
         reader = csv.reader(_chain(first, text), delimiter=delimiter)
         header = [h.strip() for h in next(reader)]
-        number = 0
+        number = found = 0
         try:
             for number, row in enumerate(reader, start=1):
                 if not any(cell.strip() for cell in row):
@@ -128,12 +128,20 @@ def read_csv(path: str, delimiter: str | None = None) -> Iterator[tuple[int, dic
                         record=number,
                         path=path,
                     )
-                yield number, dict(zip(header, row, strict=False))
+                yield number, _by_header(header, row)
+                found += 1
         except csv.Error as exc:
             raise RecordError(str(exc), field="(csv)", record=number + 1, path=path) from None
+        if not found:
+            raise IngestError(f"{path}: the file has a header but no records")
     finally:
         if path != STDIN:
             fh.close()
+
+
+def _by_header(header: list[str], cells: list[str]) -> dict[str, str]:
+    """A row as a dict with every header column; missing trailing cells are empty."""
+    return dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -161,7 +169,7 @@ def read_xlsx(path: str, sheet: str | None = None) -> Iterator[tuple[int, dict[s
         for number, row in enumerate(rows, start=1):
             cells = ["" if v is None else _cell_text(v) for v in row]
             if any(cells):
-                yield number, dict(zip(header, cells, strict=False))
+                yield number, _by_header(header, cells)
     finally:
         book.close()
 

@@ -27,6 +27,8 @@ _DATE_FORMATS = (
     "%d.%m.%Y %H:%M",
     "%d/%m/%Y",
 )
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|[.,]\d+)")
+"""A plain decimal number; FtM's number type would also take "tall" or "nan"."""
 _ISO = re.compile(
     r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?"
 )
@@ -78,6 +80,8 @@ def set_value(
     if trusted:
         proxy.unsafe_add(prop, text, cleaned=True)
         return
+    if prop.type.name == "number" and not _NUMBER.fullmatch(text):
+        raise RecordError(f"{text!r} is not a number", field=field)
     candidate = text
     if prop.type.name == "date":
         candidate = normalise_date(text) or ""
