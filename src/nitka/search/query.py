@@ -101,9 +101,16 @@ def search(
         # Fill up with names that lack a word (a missing patronymic, a
         # maiden name); they rank below the full matches.
         rows += backend(conn, words, facets, fetch, require_all=False)
-    if not rows and conn.dialect.name != "sqlite":
-        rows = _postgres_trigram(conn, words, facets, fetch)
-    return _rank(words, rows, limit)
+    if rows or conn.dialect.name == "sqlite":
+        return _rank(words, rows, limit, fuzzy=False)
+    return _rank(words, _postgres_trigram(conn, words, facets, fetch), limit, fuzzy=True)
+
+
+def _order(ranked: bool) -> str:
+    """Full matches are ranked in the database; fill-up partial matches are not,
+    because ranking every name that shares one common word (all the
+    Oleksandrs) would cost more than the query itself."""
+    return " ORDER BY rank LIMIT :fetch" if ranked else " LIMIT :fetch"
 
 
 def _sqlite_candidates(
@@ -123,7 +130,7 @@ def _sqlite_candidates(
         "SELECT n.canonical_id, n.schema, n.name, n.keys AS name_keys, n.skel AS name_skel, "
         "bm25(search_fts, 10.0, 1.0, 0.0) AS rank "
         "FROM search_fts JOIN search_name AS n ON n.rowid = search_fts.rowid "
-        "WHERE search_fts MATCH :expr ORDER BY rank LIMIT :fetch"
+        "WHERE search_fts MATCH :expr" + _order(require_all)
     )
     return list(conn.execute(sql, {"expr": expr, "fetch": fetch}))
 
@@ -145,7 +152,7 @@ def _postgres_candidates(
         "SELECT canonical_id, schema, name, keys AS name_keys, skel AS name_skel, "
         "-ts_rank(tsv, q) AS rank "
         "FROM search_name, to_tsquery('simple', :expr) AS q "
-        "WHERE tsv @@ q ORDER BY rank LIMIT :fetch"
+        "WHERE tsv @@ q" + _order(require_all)
     )
     return list(conn.execute(sql, {"expr": expr, "fetch": fetch}))
 
@@ -168,23 +175,25 @@ def _postgres_trigram(
     return list(conn.execute(sql, params))
 
 
-def _word_match(word: _Word, keys: set[str], skel: set[str]) -> tuple[str, float]:
+def _word_match(word: _Word, keys: set[str], skel: set[str], fuzzy: bool) -> tuple[str, float]:
     if word.keys & keys:
         return "exact", EXACT
     if word.prefix and any(k.startswith(q) for q in word.keys for k in keys):
         return "prefix", PREFIX
     if word.skel & skel:
         return "skeleton", SKELETON
-    if any(SequenceMatcher(None, q, k).ratio() >= _SIMILAR_RATIO for q in word.keys for k in keys):
+    if fuzzy and any(
+        SequenceMatcher(None, q, k).ratio() >= _SIMILAR_RATIO for q in word.keys for k in keys
+    ):
         return "similar", SIMILAR  # a typo, found by PostgreSQL's trigram fallback
     return "none", 0.0
 
 
-def _rank(words: list[_Word], rows: list[Any], limit: int) -> list[SearchResult]:
+def _rank(words: list[_Word], rows: list[Any], limit: int, fuzzy: bool) -> list[SearchResult]:
     best: dict[str, tuple[float, float, SearchResult]] = {}
     for row in rows:
         keys, skel = set(row.name_keys.split()), set(row.name_skel.split())
-        matches = [_word_match(word, keys, skel) for word in words]
+        matches = [_word_match(word, keys, skel, fuzzy) for word in words]
         score = sum(value for _, value in matches) / len(words)
         # A name with many words that were not asked for fits a little less well.
         extra = max(len(row.name.split()) - len(words), 0)
