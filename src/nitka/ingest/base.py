@@ -45,6 +45,11 @@ class Converter(ABC):
         self.dataset = dataset
         self.options = options or ConverterOptions()
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from its arguments, so that a converter holding parsed
+        # mappings or open readers can be sent to the parser process.
+        return (type(self), (self.path, self.dataset, self.options))
+
     @cached_property
     def origin_name(self) -> str:
         """How statements' ``origin`` names the input: the file name, or ``-``."""

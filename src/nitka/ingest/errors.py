@@ -27,6 +27,15 @@ class RecordError(ValueError):
     def __str__(self) -> str:
         return f"{self.path}, record {self.record}, field {self.field!r}: {self.message}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only fields: rebuilt through a helper, so that the error
+        # crosses from the parser process intact.
+        return (_rebuild_record_error, (self.message, self.field, self.record, self.path))
+
+
+def _rebuild_record_error(message: str, field: str, record: int, path: str) -> RecordError:
+    return RecordError(message, field=field, record=record, path=path)
+
 
 @dataclass(frozen=True)
 class BadRecord:

@@ -1,43 +1,43 @@
 """Running an ingest: batches, one transaction each, resumable, with rejects.
 
-Statements of a batch are collected in memory and written in one transaction
-together with the search index rows they change and the ingest's progress
-mark. A failure rolls back only the batch at hand; the batches before it stay,
-and running the same ingest again resumes after the last one committed.
+Records are converted into prepared batches (``batches``), in a parser
+process beside this one for large files (``worker``). Each batch is written
+in one transaction together with the search index rows it changes and the
+ingest's progress mark. A failure rolls back only the batch at hand; the
+batches before it stay, and running the same ingest again resumes after the
+last one committed. Rejected records are filed once their batch is committed,
+so a resumed ingest does not file them twice.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-from followthemoney import EntityProxy
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
-from nitka.ingest.base import Converted, Converter
-from nitka.ingest.errors import BadRecord, RecordError
+from nitka.ingest.base import Converter
+from nitka.ingest.batches import BatchBuilder, OnError, PreparedBatch, default_reject_path
 from nitka.ingest.readers import STDIN
-from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
-from nitka.search.index import existing, index_batch
+from nitka.ingest.worker import prepare_in_parser_process
+from nitka.model.statement import Provenance
+from nitka.search.index import existing, insert_rows, reindex
 from nitka.store.db import upsert
 from nitka.store.tables import ingest_run
-from nitka.store.writer import load_canonical_map, write_statements
+from nitka.store.writer import load_canonical_map, write_rows
+
+__all__ = ["IngestReport", "OnError", "ingest", "run_key"]
 
 Progress = Callable[[int], None]
 
-
-class OnError(StrEnum):
-    ROLLBACK = "rollback"
-    """Stop at the first bad record; its batch is rolled back, earlier batches stay."""
-    REJECT = "reject"
-    """Write the bad record to the reject file and go on."""
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+"""Files at least this large are parsed in a parser process beside the writer;
+for smaller ones starting the process costs more than it saves."""
 
 
 @dataclass
@@ -75,86 +75,80 @@ def ingest(
     on_error: OnError = OnError.ROLLBACK,
     reject_path: str | None = None,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> IngestReport:
-    """Ingest one file. Raises RecordError in rollback mode, after committing earlier batches."""
+    """Ingest one file. Raises RecordError in rollback mode, after committing earlier batches.
+
+    ``parallel`` runs the parsing in a parser process; by default it does so
+    for files of at least ``PARALLEL_MIN_BYTES``.
+    """
     report = IngestReport(path=converter.path, dataset=provenance.dataset)
     key = run_key(converter)
     skip = _resume_point(engine, key)
     report.resumed_after = skip
     with engine.connect() as conn:
         canonical = load_canonical_map(conn)
-    rejects: IO[bytes] | None = None
-    files = ExitStack()
-    pending: list[PoliceStatement] = []
-    pending_records = 0
-    last_record = skip
+    builder = BatchBuilder(
+        converter, provenance, canonical, batch_size=batch_size, on_error=on_error
+    )
+    if parallel is None:
+        parallel = _is_large(converter.path)
+    batches: Iterator[PreparedBatch] = (
+        prepare_in_parser_process(builder, skip) if parallel else builder.batches(skip)
+    )
     entity_ids: set[str] = set()
-
-    def flush() -> None:
-        nonlocal pending, pending_records
-        with engine.begin() as conn:
-            batch_ids = {canonical.get(s.entity_id, s.canonical_id or s.entity_id) for s in pending}
-            known = existing(conn, batch_ids)
-            touched = write_statements(conn, pending, canonical)
-            index_batch(conn, pending, canonical, touched, known)
-            if key is not None:
-                _mark(conn, key, converter, last_record, finished=False)
-        report.statements += len(pending)
-        report.batches += 1
-        if progress is not None:
-            progress(pending_records)
-        pending, pending_records = [], 0
-
-    try:
-        for number, record in converter.records():
-            if number <= skip:
-                continue
-            try:
-                if isinstance(record, BadRecord):
-                    raise record.error
-                items = list(converter.convert(record))
-                statements = list(_statements(items, provenance, converter, number))
-            except RecordError as exc:
-                error = exc.located(converter.path, number) if not exc.path else exc
-                if on_error is OnError.ROLLBACK:
-                    raise error from None
-                if rejects is None:
-                    default = "stdin" if converter.path == STDIN else converter.path
-                    report.reject_path = reject_path or f"{default}.rejects.jsonl"
-                    # Opened on the first reject only; the ExitStack closes it.
-                    rejects = files.enter_context(Path(report.reject_path).open("ab"))  # noqa: SIM115
-                raw = record.raw if isinstance(record, BadRecord) else record
-                rejects.write(_reject_line(error, raw))
-                report.rejected += 1
-                report.errors.append(str(error))
-                statements = []
-            pending.extend(statements)
-            entity_ids.update(s.entity_id for s in statements)
-            pending_records += 1
-            report.records += 1
-            last_record = number
-            if pending_records >= batch_size:
-                flush()
-        if pending or pending_records:
-            flush()
-        if key is not None:
+    last_record = skip
+    with ExitStack() as files:
+        rejects: IO[bytes] | None = None
+        for batch in batches:
             with engine.begin() as conn:
-                _mark(conn, key, converter, last_record, finished=True)
-    finally:
-        files.close()
+                write_batch(conn, batch)
+                if key is not None:
+                    _mark(conn, key, converter, batch.last_record, finished=False)
+            if batch.rejects:
+                if rejects is None:
+                    report.reject_path = reject_path or default_reject_path(converter)
+                    # Opened on the first reject only; the ExitStack closes it.
+                    rejects = files.enter_context(Path(report.reject_path).open("ab"))
+                for rejected in batch.rejects:
+                    rejects.write(rejected.line)
+                    report.errors.append(rejected.error)
+                rejects.flush()
+            report.rejected += len(batch.rejects)
+            report.records += batch.records
+            report.statements += batch.statement_count
+            report.batches += 1
+            entity_ids.update(batch.entity_ids)
+            last_record = batch.last_record
+            if progress is not None:
+                progress(batch.records)
+    if key is not None:
+        with engine.begin() as conn:
+            _mark(conn, key, converter, last_record, finished=True)
     report.entities = len(entity_ids)
     return report
 
 
-def _statements(
-    items: Iterable[Converted], provenance: Provenance, converter: Converter, number: int
-) -> Iterable[PoliceStatement]:
-    origin = f"{converter.origin_name}:{number}"
-    for item in items:
-        if isinstance(item, EntityProxy):
-            yield from statements_from_entity(item, provenance, origin=origin)
-        else:
-            yield item
+def write_batch(conn: Connection, batch: PreparedBatch) -> None:
+    """Write a prepared batch: statements, cluster members, search index.
+
+    Entities the store knew before the batch get their index rows rebuilt
+    from the store, so that names and facets from earlier sources stay; new
+    ones take the rows the batch brings.
+    """
+    known = existing(conn, batch.touched)
+    write_rows(conn, batch.statements, batch.resolved)
+    reindex(conn, batch.touched & known)
+    insert_rows(conn, [row for row in batch.index if row[0] not in known])
+
+
+def _is_large(path: str) -> bool:
+    if path == STDIN:
+        return False
+    try:
+        return Path(path).stat().st_size >= PARALLEL_MIN_BYTES
+    except OSError:
+        return False
 
 
 def _resume_point(engine: Engine, key: str | None) -> int:
@@ -183,14 +177,3 @@ def _mark(conn: Any, key: str, converter: Converter, done: int, *, finished: boo
             "updated_at": datetime.now(UTC).replace(tzinfo=None),
         },
     )
-
-
-def _reject_line(error: RecordError, record: Any) -> bytes:
-    data = {
-        "path": error.path,
-        "record": error.record,
-        "field": error.field,
-        "error": error.message,
-        "data": record,
-    }
-    return orjson.dumps(data, default=str) + b"\n"

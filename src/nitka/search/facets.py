@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Facet(StrEnum):
@@ -18,6 +19,7 @@ class Facet(StrEnum):
     CASE = "case"
 
 
+@lru_cache(maxsize=65_536)
 def facet_token(facet: Facet, value: str) -> str:
     digest = hashlib.sha1(f"{facet.value}:{value.lower()}".encode()).hexdigest()[:16]
     return f"f{digest}"

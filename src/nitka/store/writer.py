@@ -6,7 +6,7 @@ batch, a CLI command, a request) owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 
 from nitka.model.statement import PoliceStatement
-from nitka.store.db import named_dialect, upsert
+from nitka.store.db import positional_dialect, upsert
 from nitka.store.tables import resolved_entity, statement
 
 #: Columns a re-ingest may change: the newest grading and handling win.
@@ -39,78 +39,111 @@ def load_canonical_map(conn: Connection) -> dict[str, str]:
     return {key: value for key, value in rows}  # noqa: C416 (Row, not tuple)
 
 
-def statement_row(stmt: PoliceStatement, canonical: Mapping[str, str]) -> dict[str, Any]:
-    return {
-        "id": stmt.id,
-        "entity_id": stmt.entity_id,
-        "canonical_id": canonical.get(stmt.entity_id, stmt.entity_id),
-        "schema": stmt.schema,
-        "prop": stmt.prop,
-        "prop_type": stmt.prop_type,
-        "value": stmt.value,
-        "original_value": stmt.original_value,
-        "lang": stmt.lang,
-        "dataset": stmt.dataset,
-        "origin": stmt.origin,
-        "first_seen": stmt.first_seen,
-        "last_seen": stmt.last_seen,
-        "reliability": stmt.reliability.value,
-        "credibility": stmt.credibility.value,
-        "category": stmt.category.value,
-        "handling": stmt.handling.value,
-        "handling_note": stmt.handling_note,
-        "case_id": stmt.case,
-        "assessment": stmt.assessment,
-        "author": stmt.author,
-    }
+#: A statement row: the values of the ``statement`` table's columns, in order.
+StatementRow = tuple[Any, ...]
 
 
-def write_statements(
-    conn: Connection, statements: Iterable[PoliceStatement], canonical: dict[str, str]
-) -> set[str]:
-    """Upsert statements; returns the canonical ids of the entities touched.
+def statement_values(stmt: PoliceStatement, canonical_id: str) -> StatementRow:
+    """The row of one statement, in the order of the table's columns."""
+    return (
+        stmt.id,
+        stmt.entity_id,
+        canonical_id,
+        stmt.schema,
+        stmt.prop,
+        stmt.prop_type,
+        stmt.value,
+        stmt.original_value,
+        stmt.lang,
+        stmt.dataset,
+        stmt.origin,
+        stmt.first_seen,
+        stmt.last_seen,
+        stmt.reliability.value,
+        stmt.credibility.value,
+        stmt.category.value,
+        stmt.handling.value,
+        stmt.handling_note,
+        stmt.case,
+        stmt.assessment,
+        stmt.author,
+    )
+
+
+_ID, _CANONICAL, _FIRST_SEEN, _LAST_SEEN = 0, 2, 11, 12
+
+
+def resolve_canonical(stmt: PoliceStatement, canonical: dict[str, str]) -> str:
+    """The canonical id a statement is stored under.
+
+    A statement that arrives already resolved (from an export of a store with
+    merges) brings its cluster with it: ``canonical`` learns the entity's
+    canonical id, in place, and the caller records the membership.
+    """
+    known = canonical.get(stmt.entity_id)
+    if known is not None:
+        return known
+    if stmt.canonical_id and stmt.canonical_id != stmt.entity_id:
+        canonical[stmt.entity_id] = stmt.canonical_id
+        return stmt.canonical_id
+    return stmt.entity_id
+
+
+def merge_duplicates(rows: Iterable[StatementRow]) -> list[StatementRow]:
+    """One row per statement id; a statement seen twice keeps the widest seen span."""
+    merged: dict[str, StatementRow] = {}
+    for row in rows:
+        seen = merged.get(row[_ID])
+        if seen is not None:
+            widened = list(row)
+            widened[_FIRST_SEEN] = _earliest(seen[_FIRST_SEEN], row[_FIRST_SEEN])
+            widened[_LAST_SEEN] = _latest(seen[_LAST_SEEN], row[_LAST_SEEN])
+            row = tuple(widened)
+        merged[row[_ID]] = row
+    return list(merged.values())
+
+
+def write_rows(conn: Connection, rows: Sequence[StatementRow], resolved: Mapping[str, str]) -> None:
+    """Upsert statement rows (unique ids) and record the cluster members they bring.
 
     A statement seen again keeps the earliest first_seen and the latest
-    last_seen of both observations. A statement that arrives already resolved
-    (from an export of a store with merges) brings its cluster with it: the
-    entity is recorded as a member of that canonical id, and ``canonical`` is
-    updated in place.
+    last_seen of both observations; grading and handling take the new values.
     """
-    rows: dict[str, dict[str, Any]] = {}
-    resolved: dict[str, str] = {}
-    for stmt in statements:
-        if (
-            stmt.canonical_id
-            and stmt.canonical_id != stmt.entity_id
-            and stmt.entity_id not in canonical
-        ):
-            resolved[stmt.entity_id] = canonical[stmt.entity_id] = stmt.canonical_id
-        row = statement_row(stmt, canonical)
-        seen = rows.get(stmt.id)
-        if seen is not None:
-            row["first_seen"] = _earliest(seen["first_seen"], row["first_seen"])
-            row["last_seen"] = _latest(seen["last_seen"], row["last_seen"])
-        rows[stmt.id] = row
-    if not rows:
-        return set()
     if resolved:
         conn.execute(
             upsert(conn, resolved_entity, ["entity_id"], []),
             [{"entity_id": e, "canonical_id": c} for e, c in resolved.items()],
         )
-    conn.exec_driver_sql(_compiled_upsert(conn.dialect.name), list(rows.values()))
-    return {row["canonical_id"] for row in rows.values()}
+    if rows:
+        conn.exec_driver_sql(_compiled_upsert(conn.dialect.name), list(rows))
+
+
+def write_statements(
+    conn: Connection, statements: Iterable[PoliceStatement], canonical: dict[str, str]
+) -> set[str]:
+    """Upsert statements; returns the canonical ids of the entities touched."""
+    resolved: dict[str, str] = {}
+    rows = []
+    for stmt in statements:
+        before = stmt.entity_id in canonical
+        canonical_id = resolve_canonical(stmt, canonical)
+        if not before and stmt.entity_id in canonical:
+            resolved[stmt.entity_id] = canonical_id
+        rows.append(statement_values(stmt, canonical_id))
+    unique = merge_duplicates(rows)
+    write_rows(conn, unique, resolved)
+    return {row[_CANONICAL] for row in unique}
 
 
 @cache
 def _compiled_upsert(dialect_name: str) -> str:
-    """The statement upsert as SQL with named parameters, compiled once per dialect.
+    """The statement upsert as SQL with positional parameters, compiled once per dialect.
 
     Ingest writes millions of rows; handing the driver a ready SQL string and
-    the row dicts skips SQLAlchemy's per-row parameter processing, which
+    row tuples skips SQLAlchemy's per-row parameter processing, which
     otherwise costs more than SQLite's own work.
     """
-    dialect = named_dialect(dialect_name)
+    dialect = positional_dialect(dialect_name)
     insert = sqlite_insert(statement) if dialect_name == "sqlite" else pg_insert(statement)
     excluded = insert.excluded
     early = _seen_expr(dialect, statement.c.first_seen, excluded.first_seen, early=True)
@@ -123,7 +156,11 @@ def _compiled_upsert(dialect_name: str) -> str:
             "last_seen": late,
         },
     )
-    return str(insert.compile(dialect=dialect, column_keys=[c.name for c in statement.c]))
+    columns = [c.name for c in statement.c]
+    compiled = insert.compile(dialect=dialect, column_keys=columns)
+    if list(compiled.positiontup or []) != columns:
+        raise AssertionError("statement upsert parameters are not in column order")
+    return str(compiled)
 
 
 def _seen_expr(

@@ -1,0 +1,206 @@
+"""Turning a converter's records into prepared batches: rows ready to write.
+
+Everything here is computation without a database (parsing, checking,
+statement ids, search keys), so that it can run in a parser process beside
+the process that writes (see ``nitka.ingest.worker``). The writer gets rows
+it hands to the database driver as they are.
+
+A batch ends at an entity boundary where it can: statement files list an
+entity's statements together, and an entity split over two batches would
+make the second batch rebuild its index rows from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from followthemoney import EntityProxy
+
+from nitka.ingest.base import Converted, Converter
+from nitka.ingest.errors import BadRecord, RecordError
+from nitka.ingest.readers import STDIN
+from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
+from nitka.search.index import IndexedValue, IndexRow, index_rows, is_indexed
+from nitka.store.writer import (
+    StatementRow,
+    merge_duplicates,
+    resolve_canonical,
+    statement_values,
+)
+
+
+class OnError(StrEnum):
+    """What an ingest does with a bad record."""
+
+    ROLLBACK = "rollback"
+    """Stop at the first bad record; its batch is rolled back, earlier batches stay."""
+    REJECT = "reject"
+    """Write the bad record to the reject file and go on."""
+
+
+@dataclass
+class Rejected:
+    """A bad record as the reject file keeps it: the error and the raw record."""
+
+    error: str
+    line: bytes
+
+
+@dataclass
+class PreparedBatch:
+    """One batch of records, converted, with the rows to write for it."""
+
+    last_record: int
+    """The number of the batch's last record: the resume mark once it is committed."""
+    records: int
+    """How many records the batch covers, rejected ones included."""
+    statements: list[StatementRow]
+    touched: set[str]
+    """The canonical ids the batch writes to."""
+    resolved: dict[str, str]
+    """Entities that arrived as members of a merged cluster: entity id -> canonical id."""
+    index: list[IndexRow]
+    """Search index rows of the touched entities, as if the store had not known them."""
+    entity_ids: set[str]
+    rejects: list[Rejected] = field(default_factory=list)
+
+    @property
+    def statement_count(self) -> int:
+        return len(self.statements)
+
+
+class BatchBuilder:
+    """Reads a converter's records from a resume point and yields prepared batches.
+
+    In rollback mode a bad record raises its RecordError once every complete
+    batch before it was yielded; the records before it in its own batch are
+    not yielded, so the caller commits nothing of that batch.
+    """
+
+    def __init__(
+        self,
+        converter: Converter,
+        provenance: Provenance,
+        canonical: dict[str, str],
+        *,
+        batch_size: int,
+        on_error: OnError,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch size must be at least 1")
+        self.converter = converter
+        self.provenance = provenance
+        self.canonical = canonical
+        self.batch_size = batch_size
+        self.on_error = on_error
+
+    def batches(self, skip: int) -> Iterator[PreparedBatch]:
+        pending: list[PoliceStatement] = []
+        rejects: list[Rejected] = []
+        records = 0
+        last_record = skip
+        previous_entities: set[str] = set()
+        for number, record in self.converter.records():
+            if number <= skip:
+                continue
+            statements = self._convert(number, record, rejects)
+            entities = {s.entity_id for s in statements}
+            if records >= self.batch_size and (
+                not entities & previous_entities or records >= 2 * self.batch_size
+            ):
+                yield self._prepare(pending, records, last_record, rejects)
+                pending, rejects, records = [], [], 0
+            pending.extend(statements)
+            records += 1
+            last_record = number
+            previous_entities = entities
+        if records:
+            yield self._prepare(pending, records, last_record, rejects)
+
+    def _convert(self, number: int, record: Any, rejects: list[Rejected]) -> list[PoliceStatement]:
+        converter = self.converter
+        try:
+            if isinstance(record, BadRecord):
+                raise record.error
+            items = list(converter.convert(record))
+            return list(_statements(items, self.provenance, converter, number))
+        except RecordError as exc:
+            error = exc.located(converter.path, number) if not exc.path else exc
+            if self.on_error == OnError.ROLLBACK:
+                raise error from None
+            raw = record.raw if isinstance(record, BadRecord) else record
+            rejects.append(Rejected(str(error), _reject_line(error, raw)))
+            return []
+
+    def _prepare(
+        self,
+        pending: list[PoliceStatement],
+        records: int,
+        last_record: int,
+        rejects: list[Rejected],
+    ) -> PreparedBatch:
+        rows: list[StatementRow] = []
+        values: list[IndexedValue] = []
+        resolved: dict[str, str] = {}
+        canonical = self.canonical
+        for stmt in pending:
+            was_known = stmt.entity_id in canonical
+            canonical_id = resolve_canonical(stmt, canonical)
+            if not was_known and stmt.entity_id in canonical:
+                resolved[stmt.entity_id] = canonical_id
+            rows.append(statement_values(stmt, canonical_id))
+            prop_type = stmt.prop_type
+            if is_indexed(stmt.prop, prop_type):
+                values.append(
+                    (
+                        canonical_id,
+                        stmt.schema,
+                        stmt.prop,
+                        prop_type,
+                        stmt.value,
+                        stmt.dataset,
+                        stmt.case,
+                    )
+                )
+        unique = merge_duplicates(rows)
+        return PreparedBatch(
+            last_record=last_record,
+            records=records,
+            statements=unique,
+            touched={row[2] for row in unique},
+            resolved=resolved,
+            index=index_rows(values),
+            entity_ids={stmt.entity_id for stmt in pending},
+            rejects=rejects,
+        )
+
+
+def _statements(
+    items: Iterable[Converted], provenance: Provenance, converter: Converter, number: int
+) -> Iterable[PoliceStatement]:
+    origin = f"{converter.origin_name}:{number}"
+    for item in items:
+        if isinstance(item, EntityProxy):
+            yield from statements_from_entity(item, provenance, origin=origin)
+        else:
+            yield item
+
+
+def _reject_line(error: RecordError, record: Any) -> bytes:
+    data = {
+        "path": error.path,
+        "record": error.record,
+        "field": error.field,
+        "error": error.message,
+        "data": record,
+    }
+    return orjson.dumps(data, default=str) + b"\n"
+
+
+def default_reject_path(converter: Converter) -> str:
+    default = "stdin" if converter.path == STDIN else converter.path
+    return f"{default}.rejects.jsonl"
