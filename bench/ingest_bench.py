@@ -38,7 +38,7 @@ def run_nitka(url: str, path: Path) -> tuple[float, int]:
     engine = make_engine(url)
     upgrade(engine)
     start = time.perf_counter()
-    ingest(engine, FtMConverter(str(path), "bench"), Provenance(dataset="bench"), batch_size=5000)
+    ingest(engine, FtMConverter(str(path), "bench"), Provenance(dataset="bench"))
     elapsed = time.perf_counter() - start
     with engine.connect() as conn:
         count = count_statements(conn)

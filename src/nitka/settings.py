@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         ),
     )
     batch_size: int = Field(
-        default=5000,
+        default=20_000,
         ge=1,
         description="Records per ingest batch; each batch is one transaction.",
     )

@@ -71,7 +71,7 @@ def ingest(
     converter: Converter,
     provenance: Provenance,
     *,
-    batch_size: int = 5000,
+    batch_size: int = 20_000,
     on_error: OnError = OnError.ROLLBACK,
     reject_path: str | None = None,
     progress: Progress | None = None,

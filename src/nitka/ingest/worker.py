@@ -1,25 +1,32 @@
-"""Preparing batches in a second process while this one writes.
+"""Preparing batches in a parser process while this one writes.
 
 Parsing, checking and computing search keys cost about as much as writing;
 on a machine with two cores, a parser process beside the writer nearly
-doubles ingest speed. The parser is a spawned process (not a fork, which
-would copy the writer's open database connections and threads), so the
-batch builder and its converter travel to it pickled.
+doubles ingest speed.
+
+The parser is ``python -m nitka.ingest.worker``, started with the batch
+builder pickled on its standard input; it writes the prepared batches,
+pickled and length-prefixed, to its standard output. A plain subprocess
+rather than ``multiprocessing``: a fork would copy the writer's database
+connections and threads, and a spawn re-imports the caller's main script,
+which breaks scripts and notebooks that lack a ``__main__`` guard. The pipe
+holds at most a few batches, so the parser never runs far ahead.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import pickle
-import queue
+import struct
+import subprocess
+import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from nitka.ingest.batches import BatchBuilder, PreparedBatch
 from nitka.ingest.errors import IngestError
 
-IN_FLIGHT = 4
-"""Batches the parser may prepare ahead of the writer (bounds memory)."""
+_LENGTH = struct.Struct("!Q")
 
 
 def prepare_in_parser_process(builder: BatchBuilder, skip: int) -> Iterator[PreparedBatch]:
@@ -29,25 +36,23 @@ def prepare_in_parser_process(builder: BatchBuilder, skip: int) -> Iterator[Prep
     IngestError for an unreadable file) are raised here, after the batches
     before them were yielded, as if the builder had run in this process.
     """
-    context = multiprocessing.get_context("spawn")
-    channel: Any = context.Queue(maxsize=IN_FLIGHT)
-    process = context.Process(
-        target=_produce, args=(builder, skip, channel), name="nitka-parser", daemon=True
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nitka.ingest.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
     )
-    process.start()
+    assert process.stdin is not None and process.stdout is not None
     try:
+        process.stdin.write(pickle.dumps((builder, skip), protocol=pickle.HIGHEST_PROTOCOL))
+        process.stdin.close()
         while True:
-            try:
-                kind, payload = channel.get(timeout=1.0)
-            except queue.Empty:
-                if process.is_alive():
-                    continue
-                try:
-                    kind, payload = channel.get(timeout=1.0)
-                except queue.Empty:
-                    raise IngestError(
-                        f"the parser process stopped unexpectedly (exit code {process.exitcode})"
-                    ) from None
+            frame = _read_frame(process.stdout)
+            if frame is None:
+                code = process.wait()
+                raise IngestError(f"the parser process stopped unexpectedly (exit code {code})")
+            kind, payload = frame
             if kind == "batch":
                 yield payload
             elif kind == "error":
@@ -55,20 +60,29 @@ def prepare_in_parser_process(builder: BatchBuilder, skip: int) -> Iterator[Prep
             else:
                 return
     finally:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-        channel.close()
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
 
 
-def _produce(builder: BatchBuilder, skip: int, channel: Any) -> None:
-    try:
-        for batch in builder.batches(skip):
-            channel.put(("batch", batch))
-    except Exception as exc:  # every error is carried to the writer
-        channel.put(("error", _portable(exc)))
-    else:
-        channel.put(("done", None))
+def _read_frame(stream: IO[bytes]) -> tuple[str, Any] | None:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (length,) = _LENGTH.unpack(head)
+    body = stream.read(length)
+    if len(body) < length:
+        return None
+    frame: tuple[str, Any] = pickle.loads(body)
+    return frame
+
+
+def _write_frame(stream: IO[bytes], kind: str, payload: object) -> None:
+    body = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(body)))
+    stream.write(body)
+    stream.flush()
 
 
 def _portable(exc: Exception) -> Exception:
@@ -78,3 +92,20 @@ def _portable(exc: Exception) -> Exception:
     except Exception:
         return IngestError(f"the parser process failed: {type(exc).__name__}: {exc}")
     return exc
+
+
+def main() -> None:
+    """The parser process: read the builder, write its batches, then ``done``."""
+    out = sys.stdout.buffer
+    try:
+        builder, skip = pickle.loads(sys.stdin.buffer.read())
+        for batch in builder.batches(skip):
+            _write_frame(out, "batch", batch)
+    except Exception as exc:  # every error is carried to the writer
+        _write_frame(out, "error", _portable(exc))
+    else:
+        _write_frame(out, "done", None)
+
+
+if __name__ == "__main__":
+    main()

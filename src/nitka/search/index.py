@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from sqlalchemy import delete, select
@@ -54,12 +53,16 @@ def _name_columns(name: str) -> tuple[str, str]:
     return " ".join(sorted(name_keys(name))), " ".join(sorted(skeleton_keys(name)))
 
 
-@dataclass
 class _Entry:
-    schema: str = "Thing"
-    names: set[str] = field(default_factory=set)
-    identifiers: set[str] = field(default_factory=set)
-    facets: set[str] = field(default_factory=set)
+    """What the index needs of one entity (a plain class: made once per entity)."""
+
+    __slots__ = ("facets", "identifiers", "names", "schema")
+
+    def __init__(self) -> None:
+        self.schema = "Thing"
+        self.names: set[str] = set()
+        self.identifiers: set[str] = set()
+        self.facets: set[str] = set()
 
 
 def reindex(conn: Connection, canonical_ids: Iterable[str]) -> None:

@@ -42,6 +42,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA cache_size=-262144")
     cursor.execute("PRAGMA mmap_size=1073741824")
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # Checkpoint the WAL into the database every 256 MiB, not every 4 MiB:
+    # an ingest batch dirties thousands of index pages, and checkpointing
+    # after every batch (with its fsync) halved ingest speed.
+    cursor.execute("PRAGMA wal_autocheckpoint=65536")
     cursor.close()
 
 

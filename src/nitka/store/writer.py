@@ -59,10 +59,12 @@ def statement_values(stmt: PoliceStatement, canonical_id: str) -> StatementRow:
         stmt.origin,
         stmt.first_seen,
         stmt.last_seen,
-        stmt.reliability.value,
-        stmt.credibility.value,
-        stmt.category.value,
-        stmt.handling.value,
+        # ``_value_`` is the plain attribute behind an enum's ``value``
+        # property, which costs ten times more on this hot path.
+        stmt.reliability._value_,
+        stmt.credibility._value_,
+        stmt.category._value_,
+        stmt.handling._value_,
         stmt.handling_note,
         stmt.case,
         stmt.assessment,
