@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nitka.cli import demo, ingest, search, store
+from nitka.cli import demo, ingest, match, search, store
 from nitka.settings import Settings
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ def main(
 store.register(app)
 ingest.register(app)
 search.register(app)
+match.register(app)
 demo.register(app)
 
 if __name__ == "__main__":

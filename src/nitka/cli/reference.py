@@ -45,15 +45,11 @@ def _argument_usage(param: Any) -> str:
 def render_reference() -> str:
     group: Any = typer.main.get_command(app)
     parts = [HEADER]
-    ctx = group.context_class(group)
-    for name in sorted(group.list_commands(ctx)):
-        command = group.get_command(ctx, name)
-        if command is None:
-            continue
+    for path, command in _commands(group, "nitka"):
         arguments = [p for p in command.params if p.param_type_name == "argument"]
         usage = " ".join(["[OPTIONS]", *(_argument_usage(p) for p in arguments)])
-        parts.append(f"## `nitka {name}`\n")
-        parts.append(f"```\nnitka {name} {usage}\n```\n")
+        parts.append(f"## `{path}`\n")
+        parts.append(f"```\n{path} {usage}\n```\n")
         parts.append((command.help or "").strip() + "\n")
         params = [p for p in command.params if p.name != "help"]
         if params:
@@ -61,6 +57,22 @@ def render_reference() -> str:
             parts.extend(_param_line(p) for p in params)
             parts.append("")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _commands(group: Any, prefix: str) -> list[tuple[str, Any]]:
+    """Every command, subcommands of groups (``nitka match pairs``) included, by name."""
+    ctx = group.context_class(group)
+    found: list[tuple[str, Any]] = []
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
+        if command is None:
+            continue
+        path = f"{prefix} {name}"
+        if hasattr(command, "list_commands"):
+            found.extend(_commands(command, path))
+        else:
+            found.append((path, command))
+    return found
 
 
 if __name__ == "__main__":

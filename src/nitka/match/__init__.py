@@ -1,0 +1,1 @@
+"""Matching: names across scripts, dates and identifiers, every score explained."""

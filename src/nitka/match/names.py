@@ -1,0 +1,353 @@
+"""Comparing two names across scripts, with an explanation of every part.
+
+A name is split into parts (words). Each part has the cross-script keys of
+the search index (``nitka.search.names``): every official and common
+romanisation of a Cyrillic word, the UA/RU equivalents of given names and
+patronymics, ICU readings of other scripts, spelling folds. Two parts
+compare as:
+
+- ``exact``: the same word;
+- ``script``: the same name in another script or romanisation
+  (Олександр / Oleksandr / Aleksandr / Alexander);
+- ``initial``: an initial and a word it begins (``O.`` / ``Oleksandr``);
+- ``short``: a short form the other word begins (``Ben`` / ``Benjamin``);
+- ``typo``: a few letters apart (``Jonson`` / ``Johnson``).
+
+Parts are paired greedily, best pairs first. The score is the weighted share
+of both names the pairs cover, leaning on the shorter name, so that a
+missing middle name or patronymic costs little; a part left over on *both*
+sides (a different surname, a different first name) is a conflict and costs
+much. Particles (al, bin, van) and legal forms (LLC, JSC) weigh little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+from rigour.names.org_types import replace_org_types_compare
+
+from nitka.search.names import word_keys, words
+
+
+class PartMatch(StrEnum):
+    EXACT = "exact"
+    SCRIPT = "script"
+    INITIAL = "initial"
+    SHORT = "short"
+    TYPO = "typo"
+    NONE = "none"
+
+
+#: What each kind of part match is worth (a typo's worth depends on its distance).
+WORTH = {
+    PartMatch.EXACT: 1.0,
+    PartMatch.SCRIPT: 1.0,
+    PartMatch.INITIAL: 0.7,
+    PartMatch.SHORT: 0.75,
+}
+
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "bu",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+    ]
+)
+"""Words that join names rather than name anyone: they weigh little."""
+LEGAL_FORMS = frozenset(
+    [
+        "llc",
+        "jsc",
+        "pjsc",
+        "ojsc",
+        "cjsc",
+        "plc",
+        "ltd",
+        "limited",
+        "inc",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "gmbh",
+        "ag",
+        "sa",
+        "spa",
+        "srl",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "llp",
+        "lp",
+        "ooo",
+        "ao",
+        "zao",
+        "oao",
+        "pao",
+        "tov",
+        "pp",
+        "fop",
+        "ood",
+        "ead",
+        "eood",
+    ]
+)
+"""Legal forms (in the compare form rigour gives them): they weigh little."""
+_LIGHT = 0.4
+_SHORT_FORM = 4
+"""Longest short form of a given name (Ben, Alex, Sasha is not one: it is a word of its own)."""
+_MAX_WEIGHT = 8.0
+_PAIR_FLOOR = 0.55
+"""Below this a pair is no pair: both parts stay unmatched."""
+_SHORT_SIDE = 0.7
+"""How much the shorter name's coverage counts against the longer name's."""
+_CONFLICT = 0.8
+"""Score factor when both names keep a substantive part unmatched."""
+_LINEAGE_SWAP = 0.6
+"""Score factor when the same names stand in another order around bin/ibn."""
+_LONE_PART = 0.6
+"""Score cap when one name is a single substantive part and the other is not:
+one word alone does not identify a person."""
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    keys: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class PartPair:
+    left: str | None
+    right: str | None
+    how: PartMatch
+    score: float
+
+    def describe(self) -> str:
+        if self.left is None:
+            return f"- / {self.right}: only in the second name"
+        if self.right is None:
+            return f"{self.left} / -: only in the first name"
+        return f"{self.left} / {self.right}: {self.how.value} ({self.score:.2f})"
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    """The score of two names in [0, 1], with how each part matched."""
+
+    left: str
+    right: str
+    score: float
+    pairs: list[PartPair] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def explain(self) -> list[str]:
+        return [pair.describe() for pair in self.pairs] + self.notes
+
+
+@lru_cache(maxsize=100_000)
+def name_parts(name: str) -> tuple[Part, ...]:
+    """The parts of a name with their keys and weights; legal forms in one spelling."""
+    text = replace_org_types_compare(name) if " " in name.strip() else name
+    parts = []
+    for word in words(text):
+        keys = word_keys(word)
+        if not keys:
+            continue
+        light = word in PARTICLES or word in LEGAL_FORMS
+        weight = _LIGHT if light else min(float(len(min(keys, key=len))), _MAX_WEIGHT)
+        parts.append(Part(word, keys, max(weight, 1.0) if not light else weight))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=200_000)
+def compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
+    """How two name parts match, and what that is worth."""
+    if left.text == right.text:
+        return PartMatch.EXACT, 1.0
+    if left.keys & right.keys:
+        return PartMatch.SCRIPT, 1.0
+    short, long_ = (left, right) if len(left.text) <= len(right.text) else (right, left)
+    if len(short.text) == 1:
+        # An initial in either script: С. meets Sergey, S. meets Сергей.
+        if long_.text[0] == short.text or any(
+            key.startswith(initial) for key in long_.keys for initial in short.keys
+        ):
+            return PartMatch.INITIAL, WORTH[PartMatch.INITIAL]
+        return PartMatch.NONE, 0.0
+    best = 0.0
+    for a in left.keys:
+        for b in right.keys:
+            best = max(best, _typo_score(a, b))
+    if 3 <= len(short.text) <= _SHORT_FORM and any(
+        key.startswith(other) for key in long_.keys for other in short.keys
+    ):
+        best = max(best, WORTH[PartMatch.SHORT])
+        if best == WORTH[PartMatch.SHORT]:
+            return PartMatch.SHORT, best
+    if best > 0.0:
+        return PartMatch.TYPO, best
+    return PartMatch.NONE, 0.0
+
+
+def _typo_score(a: str, b: str) -> float:
+    """Worth of two keys a few edits apart: 1 edit in 5 letters is 0.8, and so on.
+
+    Two swapped letters count as one edit (``Schloz`` / ``Scholz``).
+    """
+    longest = max(len(a), len(b))
+    if longest < 3:
+        return 0.0
+    allowed = 1 if longest < 6 else 2 if longest < 12 else 3
+    distance = OSA.distance(a, b, score_cutoff=allowed)
+    if distance > allowed:
+        return 0.0
+    return 1.0 - distance / longest
+
+
+Span = tuple[int, ...]
+"""Positions of the parts a pair covers: one part, or two written together."""
+
+
+def _spans(parts: tuple[Part, ...]) -> list[tuple[Span, Part]]:
+    """Each two neighbouring parts written as one word (Pricewaterhouse Coopers)."""
+    spans: list[tuple[Span, Part]] = []
+    for i in range(len(parts) - 1):
+        a, b = parts[i], parts[i + 1]
+        if len(a.text) < 2 or len(b.text) < 2:
+            continue  # an initial is not half of a word
+        keys = word_keys(a.text + b.text)
+        if keys:
+            spans.append(((i, i + 1), Part(a.text + " " + b.text, keys, a.weight + b.weight)))
+    return spans
+
+
+Candidate = tuple[float, float, int, Span, Span, PartMatch]
+
+
+def _candidates(
+    lparts: tuple[Part, ...], rparts: tuple[Part, ...], *, joined: bool
+) -> list[Candidate]:
+    """Possible pairs, best first: by score, then weight, then closeness of position."""
+    lspans: list[tuple[Span, Part]] = [((i,), p) for i, p in enumerate(lparts)]
+    rspans: list[tuple[Span, Part]] = [((j,), p) for j, p in enumerate(rparts)]
+    if joined:
+        lspans += _spans(lparts)
+        rspans += _spans(rparts)
+    candidates: list[Candidate] = []
+    for lspan, lp in lspans:
+        for rspan, rp in rspans:
+            if joined and len(lspan) == len(rspan):
+                continue  # single pairs were had; two joined pairs are two single pairs
+            how, score = compare_parts(lp, rp)
+            if joined and score < 1.0:
+                continue  # a joined word must be the same word, not a near one
+            if score >= _PAIR_FLOOR:
+                position = -abs(lspan[0] - rspan[0])
+                candidates.append((score, lp.weight + rp.weight, position, lspan, rspan, how))
+    candidates.sort(reverse=True)
+    return candidates
+
+
+def compare_names(left: str, right: str) -> NameComparison:
+    """Score two names in [0, 1]; 0.7 and above is a match by default."""
+    lparts, rparts = name_parts(left), name_parts(right)
+    if not lparts or not rparts:
+        return NameComparison(left, right, 0.0, notes=["a name has no letters to compare"])
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    order: list[tuple[int, int]] = []
+    pairs: list[PartPair] = []
+    left_covered = right_covered = 0.0
+    # Single parts first; then parts written together (Pricewaterhouse Coopers)
+    # for what is left, so that a join never displaces a part's own match.
+    for joined in (False, True):
+        for score, _, _, lspan, rspan, how in _candidates(lparts, rparts, joined=joined):
+            if used_left.intersection(lspan) or used_right.intersection(rspan):
+                continue
+            used_left.update(lspan)
+            used_right.update(rspan)
+            order.append((lspan[0], rspan[0]))
+            ltext = " ".join(lparts[i].text for i in lspan)
+            rtext = " ".join(rparts[j].text for j in rspan)
+            pairs.append(PartPair(ltext, rtext, how, score))
+            left_covered += score * sum(lparts[i].weight for i in lspan)
+            right_covered += score * sum(rparts[j].weight for j in rspan)
+    left_rest = [p for i, p in enumerate(lparts) if i not in used_left]
+    right_rest = [p for j, p in enumerate(rparts) if j not in used_right]
+    pairs += [PartPair(p.text, None, PartMatch.NONE, 0.0) for p in left_rest]
+    pairs += [PartPair(None, p.text, PartMatch.NONE, 0.0) for p in right_rest]
+    lweight = sum(p.weight for p in lparts)
+    rweight = sum(p.weight for p in rparts)
+    left_share = left_covered / lweight
+    right_share = right_covered / rweight
+    short_share, long_share = (
+        (left_share, right_share) if lweight <= rweight else (right_share, left_share)
+    )
+    score = _SHORT_SIDE * short_share + (1 - _SHORT_SIDE) * long_share
+    notes: list[str] = []
+    if _substantive(left_rest) and _substantive(right_rest):
+        score *= _CONFLICT
+        notes.append("both names have a part the other lacks: a conflict")
+    if _lineage_swapped(lparts, rparts, order):
+        score *= _LINEAGE_SWAP
+        notes.append("the names stand in another order around 'bin' or 'ibn': another person")
+    rest = _substantive(left_rest) or _substantive(right_rest)
+    if _lone(lparts) != _lone(rparts) and rest:
+        if score > _LONE_PART:
+            notes.append("one name is a single word: not enough to identify anyone")
+        score = min(score, _LONE_PART)
+    elif _lone(lparts) and any(p.how in (PartMatch.SHORT, PartMatch.INITIAL) for p in pairs):
+        if score > _LONE_PART:
+            notes.append("a single word that only begins the other is not enough")
+        score = min(score, _LONE_PART)
+    return NameComparison(left, right, round(min(score, 1.0), 4), pairs, notes)
+
+
+LINEAGE = frozenset({"bin", "ibn", "bint", "ould", "ben"})
+"""Words that say "son/daughter of": around them, the order of the names matters."""
+
+
+def _lineage_swapped(
+    lparts: tuple[Part, ...], rparts: tuple[Part, ...], order: list[tuple[int, int]]
+) -> bool:
+    """Whether a name chain like "A bin B" meets "B bin A" (the father, not the son)."""
+    if not any(p.text in LINEAGE for p in lparts) or not any(p.text in LINEAGE for p in rparts):
+        return False
+    substantive = sorted(
+        (i, j) for i, j in order if lparts[i].weight > _LIGHT and rparts[j].weight > _LIGHT
+    )
+    rights = [j for _, j in substantive]
+    return rights != sorted(rights)
+
+
+def _substantive(parts: list[Part]) -> bool:
+    return any(p.weight > _LIGHT for p in parts)
+
+
+def _lone(parts: tuple[Part, ...]) -> bool:
+    return sum(1 for p in parts if p.weight > _LIGHT) <= 1
