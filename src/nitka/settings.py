@@ -25,8 +25,11 @@ class Settings(BaseSettings):
             "(`postgresql+psycopg://user:password@host/dbname`)."
         ),
     )
-    batch_size: int = Field(
-        default=20_000,
+    batch_size: int | None = Field(
+        default=None,
         ge=1,
-        description="Records per ingest batch; each batch is one transaction.",
+        description=(
+            "Records per ingest batch; each batch is one transaction. By default "
+            "20,000 on SQLite and 5,000 on PostgreSQL, the fastest sizes measured."
+        ),
     )
