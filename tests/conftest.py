@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from nitka.store.db import make_engine
 from nitka.store.migrate import upgrade
+from tests.helpers import store_watch_lists
 from tests.postgres import temporary_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,3 +92,11 @@ def shared_data() -> Path:
     if not folder.is_dir():
         pytest.fail(f"shared data not found at {folder}")
     return folder
+
+
+@pytest.fixture
+def listed(engine: Engine, tmp_path: Path) -> Engine:
+    """A store holding two real watch lists: the bundled INTERPOL notices (with an
+    H3 caveat) and EU Regulation 269/2014 persons."""
+    store_watch_lists(engine, tmp_path)
+    return engine

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from followthemoney import EntityProxy, model
 from sqlalchemy import Engine
 
+from nitka.demo import DATA
+from nitka.ingest.base import ConverterOptions
+from nitka.ingest.interpol import InterpolConverter
+from nitka.ingest.mapping import MappingConverter
+from nitka.ingest.runner import OnError, ingest
+from nitka.model.handling import HandlingCode
 from nitka.model.statement import Provenance, statements_from_entity
 from nitka.search.index import reindex
 from nitka.store.writer import load_canonical_map, write_statements
@@ -30,3 +37,26 @@ def store_entities(
         canonical = load_canonical_map(conn)
         stmts = [s for e in entities for s in statements_from_entity(e, provenance, "test:1")]
         reindex(conn, write_statements(conn, stmts, canonical))
+
+
+WATCH_LISTS = ["interpol_red_notices", "eu_sanctions_269_2014"]
+
+
+def store_watch_lists(engine: Engine, tmp_path: Path) -> None:
+    ingest(
+        engine,
+        InterpolConverter(str(DATA / "interpol_red_notices.json"), WATCH_LISTS[0]),
+        Provenance(
+            WATCH_LISTS[0],
+            handling=HandlingCode.H3,
+            handling_note="tell the NCB of the requesting country before acting",
+        ),
+    )
+    options = ConverterOptions(mapping=str(DATA / "eu_sanctions_persons.yml"))
+    ingest(
+        engine,
+        MappingConverter(str(DATA / "eu_sanctions_269_2014_persons.csv"), WATCH_LISTS[1], options),
+        Provenance(WATCH_LISTS[1]),
+        on_error=OnError.REJECT,
+        reject_path=str(tmp_path / "watch_lists.rejects.jsonl"),
+    )

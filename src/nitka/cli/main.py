@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nitka.cli import demo, ingest, match, search, store
+from nitka.cli import demo, ingest, match, screen, search, store
 from nitka.settings import Settings
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ store.register(app)
 ingest.register(app)
 search.register(app)
 match.register(app)
+screen.register(app)
 demo.register(app)
 
 if __name__ == "__main__":

@@ -51,3 +51,16 @@ class HandlingCode(StrEnum):
     """Not to be disseminated without the provider's permission."""
     H3 = "H3"
     """Other restrictions, stated with the data (the statement's handling note)."""
+
+    @property
+    def meaning(self) -> str:
+        """What the code asks of whoever receives the data, in words for a screen."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    HandlingCode.H0: "may be used for preventing and combating crime, under national law",
+    HandlingCode.H1: "not to be used as evidence in court without the provider's permission",
+    HandlingCode.H2: "not to be passed on without the provider's permission",
+    HandlingCode.H3: "other restrictions, stated with the data",
+}

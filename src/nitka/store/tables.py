@@ -11,6 +11,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -110,3 +112,35 @@ ingest_run = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 """Progress of each ingest, committed with each batch, so an ingest can resume."""
+
+check_log = Table(
+    "check_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("checked_at", DateTime, nullable=False, index=True),
+    Column("user", String(ID), nullable=False, index=True),
+    Column("purpose", Text, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("hits", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+)
+"""Every check against the watch lists: who, when, why, what was asked, what came back.
+
+Append-only: the database refuses updates and deletes (Directive 2016/680 Art. 25).
+"""
+
+owner_notice = Table(
+    "owner_notice",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("check_id", Integer, ForeignKey("check_log.id"), nullable=False),
+    Column("entry_id", String(ID), nullable=False),
+    Column("list", String(ID), nullable=False, index=True),
+    Column("records", Text, nullable=False),
+    Column("score", Float, nullable=False),
+)
+"""A hit, recorded for the owner of the list entry (the agency that issued the
+notice), as Europol's EIS tells the data owner. Append-only."""

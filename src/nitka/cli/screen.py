@@ -1,0 +1,81 @@
+"""``nitka screen`` (a file of checks) and ``nitka serve`` (the HTTP service)."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from nitka.cli.context import fail, open_store, stderr
+from nitka.ingest.errors import IngestError
+from nitka.screen.audit import AuditError, CheckContext
+from nitka.screen.checks import DEFAULT_THRESHOLD
+from nitka.screen.files import screen_file
+from nitka.screen.service import Screener
+
+LISTS_HELP = "A watch list: a dataset in the store (repeatable)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("screen")(screen_command)
+    app.command("serve")(serve_command)
+
+
+def screen_command(
+    ctx: typer.Context,
+    source: Path = typer.Argument(..., help="CSV of checks: a passenger list, a crossing log."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to write (default IN.screened.csv)."
+    ),
+    lists: list[str] = typer.Option(..., "--list", help=LISTS_HELP),
+    purpose: str = typer.Option(..., "--purpose", help="Why the checks are made (logged)."),
+    user: str | None = typer.Option(None, "--user", help="Who checks (default: login name)."),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
+) -> None:
+    """Check every row of a CSV against the watch lists; every check is logged."""
+    if not source.exists():
+        fail(f"{source} does not exist")
+    try:
+        context = CheckContext(user=user or getpass.getuser(), purpose=purpose, channel="file")
+    except AuditError as error:
+        fail(str(error))
+    target = out or source.with_name(source.stem + ".screened.csv")
+    screener = Screener(open_store(ctx), lists)
+    with source.open("rb") as fh:
+        total = max(sum(1 for _ in fh) - 1, 0)
+    columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task("rows", total=total or None)
+        try:
+            rows, hits = screen_file(
+                screener,
+                source,
+                target,
+                context,
+                threshold=threshold,
+                progress=lambda n: bar.advance(task, n),
+            )
+        except IngestError as error:
+            fail(str(error))
+    stderr.print(
+        f"screened {rows:,} rows against {len(screener.index):,} entries: "
+        f"{hits:,} hits, written to {target}",
+        highlight=False,
+    )
+
+
+def serve_command(
+    ctx: typer.Context,
+    lists: list[str] = typer.Option(..., "--list", help=LISTS_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the API (POST /screen, POST /match/{dataset}, OpenAPI at /docs)."""
+    import uvicorn
+
+    from nitka.web.app import create_app
+
+    app = create_app(open_store(ctx), lists)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

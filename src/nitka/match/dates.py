@@ -1,0 +1,102 @@
+"""Comparing birth dates as they appear in lists and in checks.
+
+Lists give full dates, a year alone or a year and month ("1984", "1984-03");
+an officer types a date from a document, sometimes with day and month
+swapped (03/04 read as 4 March or 3 April). Two dates either agree, agree as
+far as both go, agree once day and month are swapped, are a year apart, or
+conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+class DateMatch(StrEnum):
+    EXACT = "exact"
+    """The same date, as precise as both give it."""
+    PARTIAL = "partial"
+    """One gives only the year (or year and month), and it agrees."""
+    SWAPPED = "swapped"
+    """Day and month swapped: 1984-03-04 / 1984-04-03."""
+    NEAR = "near"
+    """One year apart, same day and month: a typo or a calendar mix-up."""
+    CONFLICT = "conflict"
+
+
+#: How much each outcome supports (positive) or contradicts (negative) a match.
+DATE_WEIGHT = {
+    DateMatch.EXACT: 0.1,
+    DateMatch.PARTIAL: 0.04,
+    DateMatch.SWAPPED: 0.05,
+    DateMatch.NEAR: 0.0,
+    DateMatch.CONFLICT: -0.35,
+}
+
+
+@dataclass(frozen=True)
+class DatePart:
+    year: int
+    month: int | None
+    day: int | None
+
+
+def parse_date(value: str) -> DatePart | None:
+    """Year, month and day of an ISO date or prefix (``1984``, ``1984-03``, ``1984-03-04``)."""
+    found = _DATE.match(value.strip())
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    return DatePart(int(year), int(month) if month else None, int(day) if day else None)
+
+
+@dataclass(frozen=True)
+class DateComparison:
+    left: str
+    right: str
+    how: DateMatch
+
+    def describe(self) -> str:
+        return f"birth date {self.left} / {self.right}: {self.how.value}"
+
+
+def compare_dates(left: str, right: str) -> DateComparison | None:
+    """How two dates compare; None if either is not a date."""
+    a, b = parse_date(left), parse_date(right)
+    if a is None or b is None:
+        return None
+    return DateComparison(left, right, _compare(a, b))
+
+
+def _compare(a: DatePart, b: DatePart) -> DateMatch:
+    full = a.day is not None and b.day is not None
+    if a.year == b.year:
+        if a.month is None or b.month is None:
+            return DateMatch.PARTIAL
+        if a.month == b.month:
+            if a.day is None or b.day is None:
+                return DateMatch.PARTIAL
+            return DateMatch.EXACT if a.day == b.day else DateMatch.CONFLICT
+        if full and a.month == b.day and a.day == b.month:
+            return DateMatch.SWAPPED
+        return DateMatch.CONFLICT
+    if abs(a.year - b.year) == 1 and full and (a.month, a.day) == (b.month, b.day):
+        return DateMatch.NEAR
+    return DateMatch.CONFLICT
+
+
+def best_date_match(lefts: list[str], rights: list[str]) -> DateComparison | None:
+    """The best agreement between any date of one side and any of the other."""
+    best: DateComparison | None = None
+    for left in lefts:
+        for right in rights:
+            result = compare_dates(left, right)
+            if result is None:
+                continue
+            if best is None or DATE_WEIGHT[result.how] > DATE_WEIGHT[best.how]:
+                best = result
+    return best

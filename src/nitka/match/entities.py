@@ -1,0 +1,251 @@
+"""Comparing a checked person, document or vehicle with a watch-list entry.
+
+The score starts from what identifies the schema best (the names of a
+person, the number of a document, the VIN or plate of a vehicle) and is then
+moved by every other property both sides give: birth dates, gender,
+nationality, identifiers, country. Each step is kept as evidence, so an
+officer sees why a check hit: "names: script 1.00; birth date 1984-03-04 /
+1984-04-03: swapped; passport number agrees".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from followthemoney import EntityProxy
+
+from nitka.match.dates import DATE_WEIGHT, best_date_match
+from nitka.match.ids import IdentifierError, normalise_identifier
+from nitka.match.names import NameComparison, compare_names
+
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+PERSON_IDENTIFIERS = {
+    "passportNumber": "passport",
+    "idNumber": "idcard",
+    "taxNumber": "national",
+    "innCode": "national",
+    "socialSecurityNumber": "national",
+    "phone": "phone",
+}
+DOCUMENT_NUMBERS = ("number", "passportNumber")
+COUNTRY_PROPS = ("nationality", "citizenship", "country")
+
+IDENTIFIER_AGREES = 0.92
+"""The score floor when an identifier agrees, whatever the names say."""
+GENDER_CONFLICT = -0.25
+COUNTRY_AGREES = 0.02
+COUNTRY_CONFLICT = -0.05
+DOCUMENT_COUNTRY_CONFLICT = -0.35
+"""Document numbers and plates repeat across countries: another country's
+document with the same number is another document."""
+MAX_NAMES = 12
+"""Names compared per side (lists give some persons dozens of aliases)."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    what: str
+    """The property compared: name, birthDate, gender, nationality, an identifier."""
+    detail: str
+    effect: float
+    """What it did to the score: positive for agreement, negative for conflict."""
+
+    def describe(self) -> str:
+        sign = "+" if self.effect > 0 else ""
+        effect = f" ({sign}{self.effect:.2f})" if self.effect else ""
+        return f"{self.what}: {self.detail}{effect}"
+
+
+@dataclass
+class EntityComparison:
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+    names: NameComparison | None = None
+
+    def explain(self) -> list[str]:
+        lines = [e.describe() for e in self.evidence]
+        if self.names is not None:
+            lines += [f"  {line}" for line in self.names.explain()]
+        return lines
+
+
+def compare_entities(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
+    """Score a query entity against a candidate of a compatible schema, in [0, 1]."""
+    if query.schema.is_a("Vehicle"):
+        return _compare_vehicles(query, candidate)
+    if query.schema.is_a("Identification"):
+        return _compare_documents(query, candidate)
+    return _compare_parties(query, candidate)
+
+
+def names_of(entity: EntityProxy) -> list[str]:
+    """The names to compare: listed names, else first and last name put together."""
+    names: list[str] = []
+    for prop in NAME_PROPS:
+        if prop in entity.schema.properties:
+            names.extend(entity.get(prop, quiet=True))
+    if not names:
+        given = " ".join(entity.get("firstName", quiet=True) + entity.get("givenName", quiet=True))
+        family = " ".join(entity.get("lastName", quiet=True) + entity.get("surname", quiet=True))
+        joined = f"{given} {family}".strip()
+        if joined:
+            names.append(joined)
+    return list(dict.fromkeys(names))[:MAX_NAMES]
+
+
+def best_names(left: Iterable[str], right: Iterable[str]) -> NameComparison | None:
+    best: NameComparison | None = None
+    rights = list(right)
+    for a in left:
+        for b in rights:
+            result = compare_names(a, b)
+            if best is None or result.score > best.score:
+                best = result
+    return best
+
+
+def identifier_keys(entity: EntityProxy, props: dict[str, str]) -> dict[str, set[str]]:
+    """Normalised identifiers by kind; values that do not validate are compared as given."""
+    found: dict[str, set[str]] = {}
+    for prop, kind in props.items():
+        if prop not in entity.schema.properties:
+            continue
+        for value in entity.get(prop, quiet=True):
+            found.setdefault(kind, set()).add(_identifier_key(kind, value))
+    return found
+
+
+def _identifier_key(kind: str, value: str) -> str:
+    try:
+        return normalise_identifier(kind, value)
+    except IdentifierError:
+        return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def _compare_parties(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
+    """Names first; agreement adds (up to 1.0), conflict subtracts after that.
+
+    Adding and subtracting in two steps keeps a conflict visible: a perfect
+    name with an exact date cannot absorb a wrong gender by having more than 1.0.
+    """
+    evidence: list[Evidence] = []
+    names = best_names(names_of(query), names_of(candidate))
+    base = names.score if names is not None else 0.0
+    if names is not None:
+        evidence.append(Evidence("name", f"{names.left} / {names.right}: {names.score:.2f}", 0.0))
+    effects: list[float] = []
+    dates = best_date_match(
+        query.get("birthDate", quiet=True), candidate.get("birthDate", quiet=True)
+    )
+    if dates is not None:
+        effect = DATE_WEIGHT[dates.how]
+        evidence.append(Evidence("birthDate", f"{dates.left} / {dates.right}: {dates.how}", effect))
+        effects.append(effect)
+    genders = set(query.get("gender", quiet=True)), set(candidate.get("gender", quiet=True))
+    if all(genders) and not genders[0] & genders[1]:
+        detail = f"{_list(genders[0])} / {_list(genders[1])}"
+        evidence.append(Evidence("gender", detail, GENDER_CONFLICT))
+        effects.append(GENDER_CONFLICT)
+    effects.append(_countries(query, candidate, evidence, COUNTRY_AGREES, COUNTRY_CONFLICT))
+    score = min(1.0, base + sum(e for e in effects if e > 0)) + sum(e for e in effects if e < 0)
+    ours = identifier_keys(query, PERSON_IDENTIFIERS)
+    theirs = identifier_keys(candidate, PERSON_IDENTIFIERS)
+    for kind in sorted(ours.keys() & theirs.keys()):
+        shared = ours[kind] & theirs[kind]
+        if shared:
+            evidence.append(Evidence(kind, f"{_list(shared)} agrees", 0.0))
+            score = max(score, IDENTIFIER_AGREES)
+    return EntityComparison(_clamp(score), evidence, names)
+
+
+def _compare_documents(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
+    evidence: list[Evidence] = []
+    ours = document_numbers(query)
+    theirs = document_numbers(candidate)
+    shared = ours & theirs
+    if not shared:
+        return EntityComparison(0.0, [Evidence("number", "no document number agrees", 0.0)])
+    score = 1.0
+    evidence.append(Evidence("number", f"{_list(shared)} agrees", 0.0))
+    score += _countries(query, candidate, evidence, 0.0, DOCUMENT_COUNTRY_CONFLICT)
+    names = best_names(names_of(query), names_of(candidate))
+    if names is not None and names.score < 0.5:
+        evidence.append(Evidence("holder", f"{names.left} / {names.right}: other name", 0.0))
+    return EntityComparison(_clamp(score), evidence, names)
+
+
+def document_numbers(entity: EntityProxy) -> set[str]:
+    numbers: set[str] = set()
+    for prop in DOCUMENT_NUMBERS:
+        if prop in entity.schema.properties:
+            numbers |= {_identifier_key("passport", v) for v in entity.get(prop, quiet=True)}
+    return numbers
+
+
+def _compare_vehicles(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
+    evidence: list[Evidence] = []
+    ours = vehicle_keys(query)
+    theirs = vehicle_keys(candidate)
+    vins = ours["vin"] & theirs["vin"]
+    plates = ours["plate"] & theirs["plate"]
+    if vins:
+        # A VIN is unique in the world: no country can make it another car.
+        evidence.append(Evidence("vin", f"{_list(vins)} agrees", 0.0))
+        return EntityComparison(1.0, evidence)
+    if not plates:
+        return EntityComparison(0.0, [Evidence("vehicle", "no VIN or plate agrees", 0.0)])
+    evidence.append(Evidence("plate", f"{_list(plates)} agrees", 0.0))
+    score = 1.0 + _countries(query, candidate, evidence, 0.0, DOCUMENT_COUNTRY_CONFLICT)
+    return EntityComparison(_clamp(score), evidence)
+
+
+def vehicle_keys(entity: EntityProxy) -> dict[str, set[str]]:
+    """A vehicle's VINs and plates, normalised: ``{"vin": {...}, "plate": {...}}``.
+
+    FtM's Vehicle has one identifier property, ``registrationNumber``; Nitka
+    keeps both the plate and the VIN there and tells them apart by form: a
+    value that is a valid VIN is one.
+    """
+    keys: dict[str, set[str]] = {"vin": set(), "plate": set()}
+    for value in entity.get("registrationNumber", quiet=True):
+        try:
+            keys["vin"].add(normalise_identifier("vin", value))
+        except IdentifierError:
+            keys["plate"].add(_identifier_key("plate", value))
+    return keys
+
+
+def _countries(
+    query: EntityProxy,
+    candidate: EntityProxy,
+    evidence: list[Evidence],
+    agrees: float,
+    conflict: float,
+) -> float:
+    ours = _country_set(query)
+    theirs = _country_set(candidate)
+    if not ours or not theirs:
+        return 0.0
+    if ours & theirs:
+        if agrees:
+            evidence.append(Evidence("country", f"{_list(ours & theirs)} agrees", agrees))
+        return agrees
+    evidence.append(Evidence("country", f"{_list(ours)} / {_list(theirs)}", conflict))
+    return conflict
+
+
+def _country_set(entity: EntityProxy) -> set[str]:
+    found: set[str] = set()
+    for prop in COUNTRY_PROPS:
+        if prop in entity.schema.properties:
+            found.update(entity.get(prop, quiet=True))
+    return found
+
+
+def _list(values: Iterable[str]) -> str:
+    return ", ".join(sorted(values))
+
+
+def _clamp(score: float) -> float:
+    return round(min(max(score, 0.0), 1.0), 4)

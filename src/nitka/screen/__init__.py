@@ -1,0 +1,1 @@
+"""Instant checks of persons, travel documents and vehicles against watch lists."""

@@ -1,0 +1,99 @@
+"""The check log and the notices to list owners, written with every check.
+
+Directive 2016/680 Art. 25 asks that every consultation of police data be
+logged with who, when, why and what; the log here keeps the query as asked
+and the answer as given. A hit is also recorded for the owner of the list
+entry, so that the agency that issued the notice can be told (as Europol's
+EIS tells the data owner). Both tables are append-only in the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from nitka.screen.checks import CheckResult, QueryError
+from nitka.store.tables import check_log, owner_notice
+
+
+class AuditError(ValueError):
+    """A check that cannot be logged as the law asks (no user, no purpose)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Who checks, why, and through which channel (api, cli, file)."""
+
+    user: str
+    purpose: str
+    channel: str
+
+    def __post_init__(self) -> None:
+        if not self.user.strip():
+            raise AuditError("a check needs the user who makes it", field="user")
+        if not self.purpose.strip():
+            raise AuditError("a check needs its stated purpose", field="purpose")
+
+
+def log_check(
+    conn: Connection,
+    context: CheckContext,
+    query: Any,
+    result: CheckResult | None = None,
+    error: QueryError | None = None,
+) -> int:
+    """Log one check (answered or refused); returns its log id. The caller commits."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    hits = result.hits if result is not None else []
+    answer = [
+        {"entry": hit.entry.id, "lists": list(hit.entry.lists), "score": hit.score} for hit in hits
+    ]
+    check_id = conn.execute(
+        insert(check_log)
+        .values(
+            checked_at=now,
+            user=context.user,
+            purpose=context.purpose,
+            channel=context.channel,
+            query=orjson.dumps(query, default=str).decode(),
+            result=orjson.dumps(answer).decode(),
+            hits=len(hits),
+            error=str(error) if error is not None else None,
+        )
+        .returning(check_log.c.id)
+    ).scalar_one()
+    notices = [
+        {
+            "created_at": now,
+            "check_id": check_id,
+            "entry_id": hit.entry.id,
+            "list": listed,
+            "records": orjson.dumps(list(hit.entry.records)).decode(),
+            "score": hit.score,
+        }
+        for hit in hits
+        for listed in hit.entry.lists
+    ]
+    if notices:
+        conn.execute(insert(owner_notice), notices)
+    return int(check_id)
+
+
+def notices_for(conn: Connection, listed: str) -> list[dict[str, Any]]:
+    """The hits recorded for the owner of one list, oldest first."""
+    rows = conn.execute(
+        select(owner_notice, check_log.c.user, check_log.c.purpose, check_log.c.checked_at)
+        .join(check_log, check_log.c.id == owner_notice.c.check_id)
+        .where(owner_notice.c.list == listed)
+        .order_by(owner_notice.c.id)
+    )
+    return [dict(row._mapping) for row in rows]

@@ -1,0 +1,87 @@
+"""The screening service: checks answered from the in-memory index and logged in the store.
+
+One ``Screener`` serves a process (the API, ``nitka screen``): it loads the
+watch lists once, answers checks from memory, and writes every check to the
+check log (and every hit to the list owner's notices) before it answers, so
+no answer leaves without its log entry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from nitka.screen.audit import CheckContext, log_check
+from nitka.screen.checks import (
+    DEFAULT_THRESHOLD,
+    CheckResult,
+    QueryError,
+    check,
+    parse_query,
+)
+from nitka.screen.index import ScreeningIndex
+from nitka.screen.lists import load_index, refresh
+
+MAX_BATCH = 1000
+"""Queries per request: a passenger list of a large aircraft, not a whole registry."""
+
+
+class BatchTooLargeError(ValueError):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"a batch holds at most {MAX_BATCH} queries, not {size:,}")
+        self.field = "queries"
+
+
+@dataclass
+class Answer:
+    """The answer to one query of a request: a result, or the error that stopped it."""
+
+    query: Any
+    result: CheckResult | None = None
+    error: QueryError | None = None
+    log_id: int | None = None
+
+
+class Screener:
+    def __init__(self, engine: Engine, lists: Sequence[str]) -> None:
+        if not lists:
+            raise ValueError("name at least one watch list (a dataset in the store)")
+        self.engine = engine
+        self.lists = tuple(lists)
+        self._lock = threading.Lock()
+        with engine.connect() as conn:
+            self.index: ScreeningIndex = load_index(conn, self.lists)
+
+    def refresh(self, canonical_ids: Sequence[str]) -> None:
+        """Bring these entities up to date (a notice added, changed or cancelled)."""
+        with self._lock, self.engine.connect() as conn:
+            refresh(conn, self.index, canonical_ids, self.lists)
+
+    def screen(
+        self,
+        queries: Sequence[Any],
+        context: CheckContext,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+    ) -> list[Answer]:
+        """Answer and log each query; a bad query gets its error, the others their results."""
+        if len(queries) > MAX_BATCH:
+            raise BatchTooLargeError(len(queries))
+        answers: list[Answer] = []
+        for position, data in enumerate(queries):
+            where = f"queries[{position}]." if len(queries) > 1 else ""
+            try:
+                proxy = parse_query(data, where)
+            except QueryError as error:
+                answers.append(Answer(data, error=error))
+                continue
+            answers.append(Answer(data, check(self.index, proxy, threshold=threshold, limit=limit)))
+        with self.engine.begin() as conn:
+            for answer in answers:
+                answer.log_id = log_check(conn, context, answer.query, answer.result, answer.error)
+        return answers

@@ -1,0 +1,28 @@
+"""The FastAPI application: ``nitka serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from nitka.screen.service import Screener
+from nitka.web.screen_api import router as screen_router
+
+
+def create_app(engine: Engine, lists: Sequence[str]) -> FastAPI:
+    """The service over one store, checking against these watch lists."""
+    app = FastAPI(
+        title="Nitka",
+        summary="Checks of persons, travel documents and vehicles against watch lists.",
+        version="0.1",
+    )
+    app.state.screener = Screener(engine, lists)
+    app.include_router(screen_router)
+
+    @app.get("/healthz")
+    def health() -> dict[str, object]:
+        return {"status": "ok", "entries": len(app.state.screener.index)}
+
+    return app

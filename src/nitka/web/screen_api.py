@@ -1,0 +1,184 @@
+"""``POST /screen`` and the yente-compatible ``POST /match/{dataset}``.
+
+Every check names its user and purpose (headers ``X-Nitka-User`` and
+``X-Nitka-Purpose``, or the ``purpose`` field of a /screen request) and is
+logged before it is answered. Until access control lands (a later issue),
+the user header is trusted as given by the gateway in front of the service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from nitka.screen.audit import AuditError, CheckContext
+from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
+from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
+
+router = APIRouter()
+
+
+class ScreenRequest(BaseModel):
+    """One query (``schema`` and ``properties``) or a batch (``queries``)."""
+
+    schema_: str | None = Field(None, alias="schema", examples=["Person"])
+    properties: dict[str, Any] | None = Field(
+        None, examples=[{"name": ["Oleksandr Petrenko"], "birthDate": ["1984"]}]
+    )
+    queries: list[Any] | None = Field(None, description=f"At most {MAX_BATCH} queries.")
+    purpose: str | None = Field(None, description="Why the check is made (logged).")
+
+
+def _screener(request: Request) -> Screener:
+    screener: Screener = request.app.state.screener
+    return screener
+
+
+def _context(user: str | None, purpose: str | None, channel: str) -> CheckContext:
+    try:
+        return CheckContext(user=user or "", purpose=purpose or "", channel=channel)
+    except AuditError as error:
+        raise HTTPException(
+            status_code=400, detail={"field": error.field, "error": str(error)}
+        ) from None
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    entry = hit.entry
+    return {
+        "id": entry.id,
+        "schema": entry.schema,
+        "caption": entry.caption,
+        "score": hit.score,
+        "explanation": hit.explanation,
+        "lists": list(entry.lists),
+        "records": list(entry.records),
+        "handling": entry.handling.value,
+        "caveats": entry.caveats,
+        "properties": entry.proxy.properties,
+    }
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    if answer.error is not None:
+        return {
+            "status": 400,
+            "log_id": answer.log_id,
+            "error": {"field": answer.error.field, "message": answer.error.message},
+        }
+    assert answer.result is not None
+    return {
+        "status": 200,
+        "log_id": answer.log_id,
+        "hit": answer.result.is_hit,
+        "hits": [_hit_json(hit) for hit in answer.result.hits],
+    }
+
+
+@router.post("/screen")
+def screen(
+    body: ScreenRequest,
+    request: Request,
+    threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
+    limit: int = Query(10, ge=1, le=100),
+    x_nitka_user: str | None = Header(None),
+    x_nitka_purpose: str | None = Header(None),
+) -> dict[str, Any]:
+    """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
+    context = _context(x_nitka_user, body.purpose or x_nitka_purpose, "api")
+    batch = body.queries is not None
+    queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
+    try:
+        answers = _screener(request).screen(
+            queries or [], context, threshold=threshold, limit=limit
+        )
+    except BatchTooLargeError as error:
+        raise HTTPException(
+            status_code=413, detail={"field": error.field, "error": str(error)}
+        ) from None
+    if not batch:
+        answer = answers[0]
+        if answer.error is not None:
+            raise HTTPException(status_code=422, detail=_answer_json(answer)["error"])
+        return _answer_json(answer)
+    return {"responses": [_answer_json(answer) for answer in answers]}
+
+
+class EntityExample(BaseModel):
+    id: str | None = None
+    schema_: str = Field(..., alias="schema")
+    properties: dict[str, Any]
+
+
+class MatchRequest(BaseModel):
+    """yente's request: named queries, optional weights (accepted, not used)."""
+
+    queries: dict[str, EntityExample]
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+@router.post("/match/{dataset}")
+def match(
+    dataset: str,
+    body: MatchRequest,
+    request: Request,
+    threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
+    cutoff: float = Query(0.5, ge=0.0, le=1.0),
+    limit: int = Query(5, ge=1, le=500),
+    x_nitka_user: str | None = Header(None),
+    x_nitka_purpose: str | None = Header(None),
+) -> dict[str, Any]:
+    """The same request and response as yente's ``/match``, so yente clients work unchanged.
+
+    ``dataset`` is a watch list this service loaded, or ``default`` for all.
+    """
+    screener = _screener(request)
+    if dataset != "default" and dataset not in screener.lists:
+        raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
+    context = _context(x_nitka_user or "yente-client", x_nitka_purpose, "api:match")
+    names = list(body.queries)
+    queries = [body.queries[name].model_dump(by_alias=True) for name in names]
+    try:
+        answers = screener.screen(queries, context, threshold=cutoff, limit=limit)
+    except BatchTooLargeError as error:
+        raise HTTPException(status_code=413, detail=str(error)) from None
+    responses: dict[str, Any] = {}
+    for name, answer in zip(names, answers, strict=True):
+        hits = [] if answer.result is None else answer.result.hits
+        if dataset != "default":
+            hits = [hit for hit in hits if dataset in hit.entry.lists]
+        responses[name] = {
+            "status": 200 if answer.error is None else 400,
+            "results": [_yente_result(hit, threshold) for hit in hits],
+            "total": {"value": len(hits), "relation": "eq"},
+            "query": answer.query,
+        }
+        if answer.error is not None:
+            responses[name]["detail"] = str(answer.error)
+    return {
+        "responses": responses,
+        "matcher": {"name": {"description": "Nitka's cross-script name score", "coefficient": 1.0}},
+        "limit": limit,
+    }
+
+
+def _yente_result(hit: Hit, threshold: float) -> dict[str, Any]:
+    entry = hit.entry
+    return {
+        "id": entry.id,
+        "caption": entry.caption,
+        "schema": entry.schema,
+        "properties": entry.proxy.properties,
+        "datasets": list(entry.lists),
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": None,
+        "score": hit.score,
+        "features": {"name": hit.score},
+        "match": hit.score >= threshold,
+        "explanation": hit.explanation,
+    }

@@ -1,0 +1,178 @@
+"""The screening API over real HTTP: ``nitka serve`` in its own process, on both stores."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine, select
+
+from nitka.screen.audit import notices_for
+from nitka.store.tables import check_log
+from tests.helpers import WATCH_LISTS as LISTS
+
+HEADERS = {"X-Nitka-User": "officer.k", "X-Nitka-Purpose": "border check, Chop crossing"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port)]
+    for name in LISTS:
+        command += ["--list", name]
+    env = {
+        **os.environ,
+        "NITKA_DATABASE_URL": database_url,
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(command, env=env, stderr=errors)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            raise AssertionError(log.read_text(encoding="utf-8", errors="replace"))
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_person_check_hits_and_is_logged(service: str, listed: Engine) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Сергій Аксьонов"]}}
+    response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["hit"] is True
+    best = answer["hits"][0]
+    assert best["lists"] == ["eu_sanctions_269_2014"]
+    assert best["explanation"] and best["caveats"]
+    with listed.connect() as conn:
+        row = conn.execute(select(check_log).where(check_log.c.id == answer["log_id"])).one()
+        assert (row.user, row.purpose, row.channel, row.hits) == (
+            "officer.k",
+            "border check, Chop crossing",
+            "api",
+            len(answer["hits"]),
+        )
+        assert "Сергій Аксьонов" in row.query
+        notices = notices_for(conn, "eu_sanctions_269_2014")
+    assert [n["check_id"] for n in notices] == [answer["log_id"]] * len(answer["hits"])
+
+
+def test_a_check_without_a_purpose_is_refused(service: str) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Ivan Petrenko"]}}
+    response = httpx.post(f"{service}/screen", json=query, headers={"X-Nitka-User": "k"})
+    assert response.status_code == 400
+    assert response.json()["detail"]["field"] == "purpose"
+
+
+def test_a_batch_answers_the_good_queries_and_names_the_bad_field(service: str) -> None:
+    queries = [
+        {"schema": "Person", "properties": {"name": ["Sergey Aksyonov"]}},
+        {"schema": "Person", "properties": {"name": [""]}},
+        {"schema": "Vehicle", "properties": {"registrationNumber": ["AA 1234 BX"]}},
+    ]
+    response = httpx.post(f"{service}/screen", json={"queries": queries}, headers=HEADERS)
+    assert response.status_code == 200
+    first, second, third = response.json()["responses"]
+    assert first["status"] == 200 and first["hit"] is True
+    assert second["status"] == 400
+    assert second["error"]["field"] == "queries[1].properties.name"
+    assert third["status"] == 200 and third["hit"] is False
+
+
+def test_a_batch_over_the_limit_is_refused_whole(service: str) -> None:
+    queries = [{"schema": "Person", "properties": {"name": ["X Y"]}}] * 1001
+    response = httpx.post(f"{service}/screen", json={"queries": queries}, headers=HEADERS)
+    assert response.status_code == 413
+    assert response.json()["detail"]["field"] == "queries"
+
+
+def test_a_bad_single_query_is_a_client_error(service: str) -> None:
+    query = {"schema": "Person", "properties": {"birthDate": ["1984-13-45"]}}
+    response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
+    assert response.status_code == 422
+    assert response.json()["detail"]["field"] == "properties.birthDate"
+
+
+def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
+    service: str,
+) -> None:
+    """The request shape of yente's documentation, with names from our lists."""
+    body = {
+        "queries": {
+            "q1": {
+                "schema": "Person",
+                "properties": {"name": ["Sergei Aksenov"], "birthDate": ["1972"]},
+            },
+            "q2": {"schema": "Person", "properties": {"name": ["Jane Nobody"]}},
+        }
+    }
+    response = httpx.post(
+        f"{service}/match/default", params={"limit": 3}, json=body, headers=HEADERS
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert set(data["responses"]) == {"q1", "q2"}
+    q1 = data["responses"]["q1"]
+    assert q1["status"] == 200 and q1["total"]["value"] >= 1
+    result = q1["results"][0]
+    assert {"id", "caption", "schema", "properties", "datasets", "score", "match", "features"} <= (
+        set(result)
+    )
+    assert result["match"] is True and "eu_sanctions_269_2014" in result["datasets"]
+    assert data["responses"]["q2"]["results"] == []
+    assert data["limit"] == 3
+    missing = httpx.post(f"{service}/match/nope", json=body, headers=HEADERS)
+    assert missing.status_code == 404
+
+
+def test_the_openapi_schema_lists_the_endpoints(service: str) -> None:
+    paths = httpx.get(f"{service}/openapi.json").json()["paths"]
+    assert "/screen" in paths and "/match/{dataset}" in paths
+
+
+def test_screening_a_file(listed: Engine, database_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nitka.cli.main import app
+
+    source = tmp_path / "passengers.csv"
+    source.write_text(
+        "seat,name,birth_date,nationality\n"
+        "1A,Сергій Аксьонов,1972-11-26,\n"
+        "1B,Олена Ковальчук,1991-05-05,ua\n"
+        "1C,,,\n",
+        encoding="utf-8",
+    )
+    args = ["screen", str(source), "--purpose", "flight PS101 passenger check", "--user", "k"]
+    for name in LISTS:
+        args += ["--list", name]
+    result = CliRunner().invoke(app, args, env={"NITKA_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "passengers.screened.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("seat,name,birth_date,nationality,hit,score")
+    assert ",yes," in lines[1] and ",no," in lines[2]
+    assert "queries[2].properties: properties must be a non-empty object" in lines[3]
+    with listed.connect() as conn:
+        logged = conn.execute(select(check_log.c.channel, check_log.c.purpose)).all()
+    assert [tuple(r) for r in logged] == [("file", "flight PS101 passenger check")] * 3
