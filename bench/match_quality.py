@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import re
 import time
 from collections.abc import Callable
@@ -58,11 +59,13 @@ def nomenklatura_scorer(algorithm: Any) -> Callable[[Case], float]:
     config = ScoringConfig.defaults()
 
     def score(case: Case) -> float:
+        # Unique ids per pair: nomenklatura caches work per entity id.
+        key = hashlib.sha1(f"{case.name1}\x1f{case.name2}".encode()).hexdigest()
         query = model.make_entity(case.schema)
-        query.id = "query"
+        query.id = f"query-{key}"
         query.add("name", case.name1)
         result = model.make_entity(case.schema)
-        result.id = "result"
+        result.id = f"result-{key}"
         result.add("name", case.name2)
         return float(algorithm.compare(query, result, config).score)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.ingest_bench", "bench.search_bench")
+BENCHMARKS = ("bench.ingest_bench", "bench.search_bench", "bench.match_quality")
 
 
 def main() -> None:
