@@ -15,10 +15,13 @@ from nitka.match.dates import DateMatch, best_date_match, compare_dates, parse_d
         ("1984-03", "1984-03-04", DateMatch.PARTIAL),
         ("1984-03-04", "1984-04-03", DateMatch.SWAPPED),
         ("1984-03-04", "1985-03-04", DateMatch.NEAR),
-        ("1984-03-04", "1984-03-05", DateMatch.CONFLICT),
+        ("1984-03-04", "1984-03-05", DateMatch.NEAR),
+        ("1984-03-04", "1984-02-20", DateMatch.NEAR),
+        ("1984", "1985", DateMatch.NEAR),
         ("1984-03", "1984-04", DateMatch.CONFLICT),
-        ("1984", "1985", DateMatch.CONFLICT),
+        ("1984", "1986", DateMatch.CONFLICT),
         ("1984-03-04", "1984-05-06", DateMatch.CONFLICT),
+        ("1984-03-04", "1985-07-04", DateMatch.CONFLICT),
     ],
 )
 def test_date_agreement(left: str, right: str, how: DateMatch) -> None:

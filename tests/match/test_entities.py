@@ -22,7 +22,8 @@ LISTED = make_entity(
     [
         ({"name": "Serhiy Aksyonov", "birthDate": "1972-11-26"}, 0.9, 1.01),
         ({"name": "Serhiy Aksyonov", "birthDate": "1972"}, 0.8, 1.01),
-        ({"name": "Serhiy Aksyonov", "birthDate": "1972-11-27"}, 0.0, 0.7),
+        ({"name": "Serhiy Aksyonov", "birthDate": "1972-11-27"}, 0.85, 0.95),
+        ({"name": "Serhiy Aksyonov", "birthDate": "1975-11-26"}, 0.0, 0.7),
         ({"name": "Serhiy Aksyonov", "birthDate": "1972-11-26", "gender": "female"}, 0.0, 0.8),
         ({"name": "Serhiy Aksyonov", "birthDate": "1980-01-01"}, 0.0, 0.7),
         ({"name": "Ivan Bondar", "passportNumber": "fa-123456"}, 0.92, 1.01),

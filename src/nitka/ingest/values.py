@@ -19,6 +19,7 @@ MAX_VALUE_LENGTH = 65_536
 
 _DATE_FORMATS = (
     "%Y/%m/%d",
+    "%Y-%m-%d",
     "%d.%m.%Y",
     "%Y%m%d",
     "%Y%m%d %H%M",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -24,7 +25,9 @@ class DateMatch(StrEnum):
     SWAPPED = "swapped"
     """Day and month swapped: 1984-03-04 / 1984-04-03."""
     NEAR = "near"
-    """One year apart, same day and month: a typo or a calendar mix-up."""
+    """Close but not equal: a year apart, or full dates within a month of each
+    other. Lists give approximate birth dates and people mistype them; close
+    dates weaken a match, they do not refute it."""
     CONFLICT = "conflict"
 
 
@@ -33,7 +36,7 @@ DATE_WEIGHT = {
     DateMatch.EXACT: 0.1,
     DateMatch.PARTIAL: 0.04,
     DateMatch.SWAPPED: 0.05,
-    DateMatch.NEAR: 0.0,
+    DateMatch.NEAR: -0.1,
     DateMatch.CONFLICT: -0.35,
 }
 
@@ -80,13 +83,23 @@ def _compare(a: DatePart, b: DatePart) -> DateMatch:
         if a.month == b.month:
             if a.day is None or b.day is None:
                 return DateMatch.PARTIAL
-            return DateMatch.EXACT if a.day == b.day else DateMatch.CONFLICT
+            return DateMatch.EXACT if a.day == b.day else DateMatch.NEAR
         if full and a.month == b.day and a.day == b.month:
             return DateMatch.SWAPPED
-        return DateMatch.CONFLICT
-    if abs(a.year - b.year) == 1 and full and (a.month, a.day) == (b.month, b.day):
+    if full and _days_apart(a, b) <= 31:
+        return DateMatch.NEAR
+    if abs(a.year - b.year) == 1 and (not full or (a.month, a.day) == (b.month, b.day)):
         return DateMatch.NEAR
     return DateMatch.CONFLICT
+
+
+def _days_apart(a: DatePart, b: DatePart) -> int:
+    try:
+        first = date(a.year, a.month or 1, a.day or 1)
+        second = date(b.year, b.month or 1, b.day or 1)
+    except ValueError:
+        return 10_000
+    return abs((first - second).days)
 
 
 def best_date_match(lefts: list[str], rights: list[str]) -> DateComparison | None:

@@ -22,6 +22,7 @@ much. Particles (al, bin, van) and legal forms (LLC, JSC) weigh little.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -117,6 +118,9 @@ LEGAL_FORMS = frozenset(
 )
 """Legal forms (in the compare form rigour gives them): they weigh little."""
 _LIGHT = 0.4
+_SYLLABIC = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+"""Hangul, kana and Han characters."""
+_SYLLABLE_WEIGHT = 2.0
 _SHORT_FORM = 4
 """Longest short form of a given name (Ben, Alex, Sasha is not one: it is a word of its own)."""
 _MAX_WEIGHT = 8.0
@@ -180,6 +184,10 @@ def name_parts(name: str) -> tuple[Part, ...]:
             continue
         light = word in PARTICLES or word in LEGAL_FORMS
         weight = _LIGHT if light else min(float(len(min(keys, key=len))), _MAX_WEIGHT)
+        if _SYLLABIC.search(word):
+            # A Chinese, Japanese or Korean name part is a syllable or two:
+            # shared by millions, it says less than its romanisation's length.
+            weight = min(weight, _SYLLABLE_WEIGHT)
         parts.append(Part(word, keys, max(weight, 1.0) if not light else weight))
     return tuple(parts)
 
