@@ -6,6 +6,7 @@ import orjson
 import pytest
 from sqlalchemy import Engine
 
+from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.interpol import InterpolConverter
 from nitka.ingest.runner import ingest
 from nitka.model.handling import HandlingCode
@@ -106,3 +107,26 @@ def test_a_bad_query_names_its_field(query: object, field: str) -> None:
     with pytest.raises(QueryError) as caught:
         parse_query(query)
     assert caught.value.field == field
+
+
+def test_a_stolen_passport_is_found_from_its_mrz(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "sltd.ftm.jsonl"
+    passport = {
+        "id": "sltd-uto-l898902c3",
+        "schema": "Passport",
+        "properties": {"number": ["L898902C3"], "country": ["de"], "type": ["stolen"]},
+    }
+    path.write_bytes(orjson.dumps(passport) + b"\n")
+    ingest(engine, FtMConverter(str(path), "sltd"), Provenance("sltd"))
+    with engine.connect() as conn:
+        index = load_index(conn, ["sltd"])
+    mrz = (
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8989O2C36UTO7408122F1204159ZE184226B<<<<<10"
+    )
+    result = check(index, parse_query({"schema": "Passport", "properties": {"mrz": [mrz]}}))
+    assert [hit.entry.id for hit in result.hits] == ["sltd-uto-l898902c3"]
+    with pytest.raises(QueryError) as caught:
+        parse_query(
+            {"schema": "Passport", "properties": {"mrz": [mrz.replace("7408122", "7408132")]}}
+        )
+    assert caught.value.field == "properties.mrz.line2.birth_date.check_digit"

@@ -176,3 +176,13 @@ def test_screening_a_file(listed: Engine, database_url: str, tmp_path: Path) -> 
     with listed.connect() as conn:
         logged = conn.execute(select(check_log.c.channel, check_log.c.purpose)).all()
     assert [tuple(r) for r in logged] == [("file", "flight PS101 passenger check")] * 3
+
+
+def test_an_unreadable_mrz_is_a_client_error_naming_the_check_digit(service: str) -> None:
+    mrz = (
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408132F1204159ZE184226B<<<<<10"
+    )
+    query = {"schema": "Passport", "properties": {"mrz": [mrz]}}
+    response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
+    assert response.status_code == 422
+    assert response.json()["detail"]["field"] == "properties.mrz.line2.birth_date.check_digit"

@@ -14,6 +14,8 @@ from followthemoney import EntityProxy, model, registry
 
 from nitka.ingest.values import normalise_date
 from nitka.match.entities import compare_entities, names_of, vehicle_keys
+from nitka.match.ids import IdentifierError
+from nitka.match.ids.mrz import parse_mrz
 from nitka.screen.entries import ListEntry
 from nitka.screen.index import ScreeningIndex
 
@@ -70,6 +72,9 @@ def parse_query(data: Any, where: str = "") -> EntityProxy:
     proxy.id = "query"
     for name, values in properties.items():
         path = f"{where}properties.{name}"
+        if name == MRZ and schema.is_a("Identification"):
+            _add_mrz(proxy, values, path)
+            continue
         prop = schema.properties.get(name)
         if prop is None:
             raise QueryError(f"{schema.name} has no property {name!r}", field=path)
@@ -80,6 +85,32 @@ def parse_query(data: Any, where: str = "") -> EntityProxy:
             proxy.unsafe_add(prop, _clean(prop.type.name, value, path), cleaned=True)
     _require_identity(proxy, where)
     return proxy
+
+
+MRZ = "mrz"
+"""Not an FtM property: a document query may give the machine-readable zone as read."""
+
+
+def _add_mrz(proxy: EntityProxy, values: Any, path: str) -> None:
+    """Fill a document query from its MRZ: number, holder's names, birth date, sex, countries."""
+    for value in values if isinstance(values, list) else [values]:
+        if not isinstance(value, str) or not value.strip():
+            raise QueryError("the MRZ is empty", field=path)
+        try:
+            mrz = parse_mrz(value)
+        except IdentifierError as error:
+            raise QueryError(error.message, field=f"{path}{error.field[len(MRZ) :]}") from None
+        found = {
+            "number": mrz.document_number,
+            "surname": mrz.surname,
+            "givenName": mrz.given_names,
+            "birthDate": mrz.birth_date,
+            "gender": {"M": "male", "F": "female"}.get(mrz.sex),
+            "country": registry.country.clean(mrz.issuing_state),
+        }
+        for prop, text in found.items():
+            if text and prop in proxy.schema.properties:
+                proxy.unsafe_add(proxy.schema.properties[prop], text, cleaned=True)
 
 
 def _clean(type_name: str, value: Any, path: str) -> str:
