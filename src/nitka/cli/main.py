@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nitka.cli import demo, ingest, match, screen, search, store
+from nitka.cli import demo, generate, ingest, match, screen, search, store
 from nitka.settings import Settings
 
 app = typer.Typer(
@@ -35,6 +35,7 @@ ingest.register(app)
 search.register(app)
 match.register(app)
 screen.register(app)
+generate.register(app)
 demo.register(app)
 
 if __name__ == "__main__":
