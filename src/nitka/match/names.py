@@ -294,6 +294,8 @@ def compare_names(left: str, right: str) -> NameComparison:
     # Single parts first; then parts written together (Pricewaterhouse Coopers)
     # for what is left, so that a join never displaces a part's own match.
     for joined in (False, True):
+        if joined and (len(used_left) == len(lparts) or len(used_right) == len(rparts)):
+            break  # one side is all paired: nothing is left to write together
         for score, _, _, lspan, rspan, how in _candidates(lparts, rparts, joined=joined):
             if used_left.intersection(lspan) or used_right.intersection(rspan):
                 continue

@@ -33,6 +33,8 @@ COMMON_SHARE = 0.02
 """A word carried by more than this share of entries (and at least
 ``COMMON_MIN`` of them) only ranks candidates found through rarer words."""
 COMMON_MIN = 1000
+CANDIDATE_SHARE = 0.5
+"""Candidates with less than this share of the best candidate's weight are not scored."""
 
 
 @dataclass
@@ -88,6 +90,11 @@ class ScreeningIndex:
         for name in names_of(query):
             self._name_candidates(name, weights)
         ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        if ranked:
+            # Candidates far behind the best share only common words with the
+            # query; scoring them costs time and never makes a hit.
+            floor = ranked[0][1] * CANDIDATE_SHARE
+            ranked = [(entry_id, weight) for entry_id, weight in ranked if weight >= floor]
         return [Candidate(self.entries[entry_id], weight) for entry_id, weight in ranked]
 
     def _name_candidates(self, name: str, weights: dict[str, float]) -> None:
