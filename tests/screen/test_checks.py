@@ -14,6 +14,7 @@ from nitka.model.statement import Provenance
 from nitka.screen.checks import QueryError, check, parse_query
 from nitka.screen.index import ScreeningIndex
 from nitka.screen.lists import load_index, refresh
+from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
 from tests.helpers import WATCH_LISTS as LISTS
 
 
@@ -130,3 +131,31 @@ def test_a_stolen_passport_is_found_from_its_mrz(engine: Engine, tmp_path: Path)
             {"schema": "Passport", "properties": {"mrz": [mrz.replace("7408122", "7408132")]}}
         )
     assert caught.value.field == "properties.mrz.line2.birth_date.check_digit"
+
+
+def test_a_withdrawn_notice_stops_hitting_and_a_reinstated_one_hits_again(
+    listed: Engine, index: ScreeningIndex
+) -> None:
+    query = parse_query(_person(name=["Adel Abdalkader Al Ajeil"], birthDate=["1999"]))
+    entry_id = check(index, query).hits[0].entry.id
+    with listed.begin() as conn:
+        record(
+            conn,
+            WithdrawalKind.WITHDRAW,
+            entry_id,
+            LISTS[0],
+            user="ncb.kyiv",
+            reason="notice cancelled by the requesting country",
+        )
+    with listed.connect() as conn:
+        refresh(conn, index, [entry_id], LISTS)
+        assert not check(index, query).is_hit
+        assert entry_id not in load_index(conn, LISTS).entries
+    with listed.begin() as conn:
+        record(conn, WithdrawalKind.REINSTATE, entry_id, LISTS[0], user="ncb", reason="error")
+    with listed.connect() as conn:
+        refresh(conn, index, [entry_id], LISTS)
+    assert check(index, query).hits[0].entry.id == entry_id
+    with pytest.raises(WithdrawalError) as caught, listed.begin() as conn:
+        record(conn, WithdrawalKind.WITHDRAW, entry_id, LISTS[0], user="ncb", reason=" ")
+    assert caught.value.field == "reason"

@@ -186,3 +186,20 @@ def test_an_unreadable_mrz_is_a_client_error_naming_the_check_digit(service: str
     response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "properties.mrz.line2.birth_date.check_digit"
+
+
+def test_withdrawing_a_notice_over_http_takes_effect_at_once(service: str) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Adel Abdalkader Al Ajeil"]}}
+    hits = httpx.post(f"{service}/screen", json=query, headers=HEADERS).json()["hits"]
+    entry_id = hits[0]["id"]
+    body = {"entity_id": entry_id, "reason": "notice cancelled"}
+    url = f"{service}/lists/interpol_red_notices"
+    assert httpx.post(f"{url}/withdraw", json=body, headers=HEADERS).status_code == 200
+    after = httpx.post(f"{service}/screen", json=query, headers=HEADERS).json()
+    assert entry_id not in [hit["id"] for hit in after["hits"]]
+    assert httpx.post(f"{url}/reinstate", json=body, headers=HEADERS).status_code == 200
+    again = httpx.post(f"{service}/screen", json=query, headers=HEADERS).json()
+    assert again["hits"][0]["id"] == entry_id
+    refused = httpx.post(f"{url}/withdraw", json=body, headers={"X-Nitka-User": ""})
+    assert refused.status_code == 400 and refused.json()["detail"]["field"] == "user"
+    assert httpx.post(f"{service}/lists/refresh", json={"ids": [entry_id]}).status_code == 200

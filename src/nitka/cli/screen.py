@@ -14,6 +14,7 @@ from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.files import screen_file
 from nitka.screen.service import Screener
+from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
 
 LISTS_HELP = "A watch list: a dataset in the store (repeatable)."
 
@@ -21,6 +22,8 @@ LISTS_HELP = "A watch list: a dataset in the store (repeatable)."
 def register(app: typer.Typer) -> None:
     app.command("screen")(screen_command)
     app.command("serve")(serve_command)
+    app.command("withdraw")(withdraw_command)
+    app.command("reinstate")(reinstate_command)
 
 
 def screen_command(
@@ -79,3 +82,46 @@ def serve_command(
 
     app = create_app(open_store(ctx), lists)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def withdraw_command(
+    ctx: typer.Context,
+    entity_id: str = typer.Argument(..., help="The entry (its canonical id)."),
+    listed: str = typer.Option(..., "--list", help="The watch list it leaves."),
+    reason: str = typer.Option(..., "--reason", help="Why (a cancelled notice, ...)."),
+    user: str | None = typer.Option(None, "--user", help="Who (default: login name)."),
+) -> None:
+    """Withdraw an entry from a watch list; its statements stay, checks stop hitting it."""
+    _record(ctx, WithdrawalKind.WITHDRAW, entity_id, listed, reason, user)
+
+
+def reinstate_command(
+    ctx: typer.Context,
+    entity_id: str = typer.Argument(..., help="The entry (its canonical id)."),
+    listed: str = typer.Option(..., "--list", help="The watch list it returns to."),
+    reason: str = typer.Option(..., "--reason", help="Why."),
+    user: str | None = typer.Option(None, "--user", help="Who (default: login name)."),
+) -> None:
+    """Put a withdrawn entry back on its watch list."""
+    _record(ctx, WithdrawalKind.REINSTATE, entity_id, listed, reason, user)
+
+
+def _record(
+    ctx: typer.Context,
+    kind: WithdrawalKind,
+    entity_id: str,
+    listed: str,
+    reason: str,
+    user: str | None,
+) -> None:
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            record(conn, kind, entity_id, listed, user=user or getpass.getuser(), reason=reason)
+    except WithdrawalError as error:
+        fail(str(error))
+    stderr.print(
+        f"{kind.value}: {entity_id} on {listed}. A running service takes it on "
+        "POST /lists/refresh with this id.",
+        highlight=False,
+    )

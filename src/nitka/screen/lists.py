@@ -4,7 +4,7 @@ Watch lists are datasets in the store, ingested like any other source:
 INTERPOL red notices, sanctions lists standing in for national wanted lists,
 stolen and lost documents, stolen vehicles. ``refresh`` re-reads only the
 entities an ingest or a cancellation touched, so an update takes effect
-without a rebuild.
+without a rebuild. A withdrawn entry (``nitka.screen.withdrawals``) is left out.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.screen.entries import entry_from_stored
 from nitka.screen.index import ScreeningIndex
+from nitka.screen.withdrawals import withdrawn
 from nitka.store.reader import StoredEntity, get_entities
 from nitka.store.tables import statement
 
@@ -44,18 +45,20 @@ def refresh(
 ) -> None:
     """Re-read these entities: add or replace those listed, remove those no longer listed."""
     ids = sorted(set(canonical_ids))
+    gone = withdrawn(conn, lists)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         entities = get_entities(conn, chunk)
         for entity_id in chunk:
             entity = entities.get(entity_id)
-            if entity is not None and _listed(entity, lists):
+            if entity is not None and _listed(entity, lists, gone):
                 index.add(entry_from_stored(entity))
             else:
                 index.remove(entity_id)
 
 
-def _listed(entity: StoredEntity, lists: Sequence[str]) -> bool:
+def _listed(entity: StoredEntity, lists: Sequence[str], gone: set[tuple[str, str]]) -> bool:
+    """A person, document or vehicle that stands on at least one of the lists."""
     if not any(entity.schema.is_a(name) for name in LISTED_SCHEMATA):
         return False
-    return any(dataset in lists for dataset in entity.datasets)
+    return any(dataset in lists and (entity.id, dataset) not in gone for dataset in entity.datasets)

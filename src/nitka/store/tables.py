@@ -144,3 +144,17 @@ owner_notice = Table(
 )
 """A hit, recorded for the owner of the list entry (the agency that issued the
 notice), as Europol's EIS tells the data owner. Append-only."""
+
+list_withdrawal = Table(
+    "list_withdrawal",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("entity_id", String(ID), nullable=False, index=True),
+    Column("list", String(ID), nullable=False),
+    Column("user", String(ID), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+"""A watch-list entry withdrawn (``withdraw``) or put back (``reinstate``). Append-only;
+the latest row of an entity and list says whether the entry stands."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
+from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
 
 router = APIRouter()
 
@@ -182,3 +183,63 @@ def _yente_result(hit: Hit, threshold: float) -> dict[str, Any]:
         "match": hit.score >= threshold,
         "explanation": hit.explanation,
     }
+
+
+class RefreshRequest(BaseModel):
+    ids: list[str] = Field(..., description="Entity ids an ingest or a withdrawal touched.")
+
+
+@router.post("/lists/refresh")
+def refresh_lists(body: RefreshRequest, request: Request) -> dict[str, Any]:
+    """Re-read these entities from the store: new, changed or withdrawn entries take effect."""
+    screener = _screener(request)
+    screener.refresh(body.ids)
+    return {"status": "ok", "entries": len(screener.index)}
+
+
+class WithdrawalRequest(BaseModel):
+    entity_id: str
+    reason: str
+
+
+@router.post("/lists/{listed}/withdraw")
+def withdraw_entry(
+    listed: str,
+    body: WithdrawalRequest,
+    request: Request,
+    x_nitka_user: str | None = Header(None),
+) -> dict[str, Any]:
+    """Withdraw an entry from a list (a cancelled notice); checks stop hitting it at once."""
+    return _withdrawal(request, WithdrawalKind.WITHDRAW, listed, body, x_nitka_user)
+
+
+@router.post("/lists/{listed}/reinstate")
+def reinstate_entry(
+    listed: str,
+    body: WithdrawalRequest,
+    request: Request,
+    x_nitka_user: str | None = Header(None),
+) -> dict[str, Any]:
+    """Put a withdrawn entry back on its list."""
+    return _withdrawal(request, WithdrawalKind.REINSTATE, listed, body, x_nitka_user)
+
+
+def _withdrawal(
+    request: Request,
+    kind: WithdrawalKind,
+    listed: str,
+    body: WithdrawalRequest,
+    user: str | None,
+) -> dict[str, Any]:
+    screener = _screener(request)
+    if listed not in screener.lists:
+        raise HTTPException(status_code=404, detail=f"no watch list {listed!r}")
+    try:
+        with screener.engine.begin() as conn:
+            record(conn, kind, body.entity_id, listed, user=user or "", reason=body.reason)
+    except WithdrawalError as error:
+        raise HTTPException(
+            status_code=400, detail={"field": error.field, "error": str(error)}
+        ) from None
+    screener.refresh([body.entity_id])
+    return {"status": "ok", "entries": len(screener.index)}
