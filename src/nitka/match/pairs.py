@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from nitka.ingest.csv_files import csv_in_out
 from nitka.ingest.errors import IngestError, RecordError
 from nitka.match.names import compare_names
 
@@ -62,26 +63,14 @@ def score_pairs(
     ``target`` is written to a temporary file first and renamed at the end, so
     a bad row leaves no half-written output.
     """
-    partial = target.with_name(target.name + ".partial")
     count = 0
-    try:
-        with (
-            source.open(encoding="utf-8-sig", newline="") as fh,
-            partial.open("w", encoding="utf-8", newline="") as out,
-        ):
-            writer = csv.writer(out)
-            writer.writerow(["name1", "name2", "score"])
-            for _, name1, name2 in read_pairs(fh, str(source)):
-                score = compare_names(name1, name2).score
-                writer.writerow([name1, name2, f"{score:.4f}"])
-                count += 1
-                if progress is not None:
-                    progress(1)
-    except UnicodeDecodeError as exc:
-        partial.unlink(missing_ok=True)
-        raise IngestError(f"{source} is not UTF-8 text ({exc.reason})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(target)
+    with csv_in_out(source, target) as (fh, out):
+        writer = csv.writer(out)
+        writer.writerow(["name1", "name2", "score"])
+        for _, name1, name2 in read_pairs(fh, str(source)):
+            score = compare_names(name1, name2).score
+            writer.writerow([name1, name2, f"{score:.4f}"])
+            count += 1
+            if progress is not None:
+                progress(1)
     return count

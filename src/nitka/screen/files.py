@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from nitka.ingest.csv_files import csv_in_out
 from nitka.ingest.errors import IngestError
 from nitka.screen.audit import CheckContext
 from nitka.screen.service import MAX_BATCH, Answer, Screener
@@ -75,35 +76,23 @@ def screen_file(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Screen every row into ``target`` (written whole or not at all); (rows, hits)."""
-    partial = target.with_name(target.name + ".partial")
     rows = hits = 0
-    try:
-        with (
-            source.open(encoding="utf-8-sig", newline="") as fh,
-            partial.open("w", encoding="utf-8", newline="") as out,
-        ):
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames:
-                raise IngestError(f"{source} is empty: expected a header row")
-            writer = csv.DictWriter(out, [*reader.fieldnames, *ANSWER_COLUMNS])
-            writer.writeheader()
-            for chunk in _chunks(reader, MAX_BATCH):
-                answers = screener.screen(
-                    [row_query(row) for row in chunk], context, threshold=threshold, limit=1
-                )
-                for row, answer in zip(chunk, answers, strict=True):
-                    writer.writerow({**row, **_answer_columns(answer)})
-                    hits += bool(answer.result and answer.result.is_hit)
-                rows += len(chunk)
-                if progress is not None:
-                    progress(len(chunk))
-    except UnicodeDecodeError as exc:
-        partial.unlink(missing_ok=True)
-        raise IngestError(f"{source} is not UTF-8 text ({exc.reason})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(target)
+    with csv_in_out(source, target) as (fh, out):
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames:
+            raise IngestError(f"{source} is empty: expected a header row")
+        writer = csv.DictWriter(out, [*reader.fieldnames, *ANSWER_COLUMNS])
+        writer.writeheader()
+        for chunk in _chunks(reader, MAX_BATCH):
+            answers = screener.screen(
+                [row_query(row) for row in chunk], context, threshold=threshold, limit=1
+            )
+            for row, answer in zip(chunk, answers, strict=True):
+                writer.writerow({**row, **_answer_columns(answer)})
+                hits += bool(answer.result and answer.result.is_hit)
+            rows += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
     return rows, hits
 
 
