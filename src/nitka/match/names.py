@@ -121,6 +121,7 @@ _LIGHT = 0.4
 _SYLLABIC = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 """Hangul, kana and Han characters."""
 _SYLLABLE_WEIGHT = 2.0
+_MAX_EDITS = 3
 _SHORT_FORM = 4
 """Longest short form of a given name (Ben, Alex, Sasha is not one: it is a word of its own)."""
 _MAX_WEIGHT = 8.0
@@ -210,7 +211,10 @@ def compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
     best = 0.0
     for a in left.keys:
         for b in right.keys:
-            best = max(best, _typo_score(a, b))
+            # At most three edits are ever allowed: keys further apart in
+            # length cannot be typos of each other (a cheap test first).
+            if abs(len(a) - len(b)) <= _MAX_EDITS:
+                best = max(best, _typo_score(a, b))
     if 3 <= len(short.text) <= _SHORT_FORM and any(
         key.startswith(other) for key in long_.keys for other in short.keys
     ):
@@ -230,7 +234,7 @@ def _typo_score(a: str, b: str) -> float:
     longest = max(len(a), len(b))
     if longest < 3:
         return 0.0
-    allowed = 1 if longest < 6 else 2 if longest < 12 else 3
+    allowed = 1 if longest < 6 else 2 if longest < 12 else _MAX_EDITS
     distance = OSA.distance(a, b, score_cutoff=allowed)
     if distance > allowed:
         return 0.0
