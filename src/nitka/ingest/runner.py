@@ -87,8 +87,9 @@ def ingest(
 
     ``batch_size`` defaults to the fastest size measured for the database.
     ``parallel`` runs the parsing in a parser process; by default it does so
-    for files of at least ``PARALLEL_MIN_BYTES`` going into SQLite (a
-    PostgreSQL server on the same machine needs the second core itself).
+    for files of at least ``PARALLEL_MIN_BYTES`` (measured on both databases:
+    since PostgreSQL takes its rows by COPY, its server leaves the parser
+    enough of a second core).
     """
     report = IngestReport(path=converter.path, dataset=provenance.dataset)
     key = run_key(converter)
@@ -103,7 +104,7 @@ def ingest(
         converter, provenance, canonical, batch_size=batch_size, on_error=on_error
     )
     if parallel is None:
-        parallel = sqlite and _is_large(converter.path)
+        parallel = _is_large(converter.path)
     batches: Iterator[PreparedBatch] = (
         prepare_in_parser_process(builder, skip) if parallel else builder.batches(skip)
     )

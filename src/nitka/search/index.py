@@ -152,8 +152,8 @@ def insert_rows(conn: Connection, rows: list[IndexRow]) -> None:
     """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
-        conn.exec_driver_sql(_compiled_insert(conn.dialect.name), rows)
+    if conn.dialect.name == "postgresql":
+        _copy_rows(conn, rows)
         return
     before = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM search_name").scalar_one()
     conn.exec_driver_sql(_compiled_insert("sqlite"), rows)
@@ -165,6 +165,18 @@ def insert_rows(conn: Connection, rows: list[IndexRow]) -> None:
 
 
 _COLUMNS = ("canonical_id", "schema", "name", "keys", "skel", "facets")
+
+
+def _copy_rows(conn: Connection, rows: list[IndexRow]) -> None:
+    """PostgreSQL: a binary COPY, far cheaper for the server than row INSERTs."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        sql = f"COPY search_name ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(sql) as copy:
+            copy.set_types(["text"] * len(_COLUMNS))
+            for row in rows:
+                copy.write_row(row)
 
 
 @cache
