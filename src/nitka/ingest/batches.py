@@ -72,6 +72,43 @@ class PreparedBatch:
     def statement_count(self) -> int:
         return len(self.statements)
 
+    def to_plain(self) -> tuple[Any, ...]:
+        """The batch as plain tuples, lists, sets and strings, which ``marshal`` can carry.
+
+        ``marshal`` writes and reads such data about twice as fast as pickle,
+        and a batch of 100,000 statements crosses from the parser to the
+        writer as some 20 MiB.
+        """
+        return (
+            self.last_record,
+            self.records,
+            self.statements,
+            self.touched,
+            self.resolved,
+            self.index,
+            self.entity_ids,
+            [(r.error, r.line) for r in self.rejects],
+        )
+
+    @classmethod
+    def from_plain(cls, plain: tuple[Any, ...]) -> PreparedBatch:
+        last_record, records, statements, touched, resolved, index, entity_ids, rejects = plain
+        return cls(
+            last_record=last_record,
+            records=records,
+            statements=statements,
+            touched=touched,
+            resolved=resolved,
+            index=index,
+            entity_ids=entity_ids,
+            rejects=[Rejected(error, line) for error, line in rejects],
+        )
+
+
+FIRST_BATCH = 5_000
+"""Batches start at this size and double up to the batch size, so that the
+writer starts early while a parser process prepares the larger batches."""
+
 
 class BatchBuilder:
     """Reads a converter's records from a resume point and yields prepared batches.
@@ -104,16 +141,16 @@ class BatchBuilder:
         records = 0
         last_record = skip
         previous_entities: set[str] = set()
+        size = min(self.batch_size, FIRST_BATCH)
         for number, record in self.converter.records():
             if number <= skip:
                 continue
             statements = self._convert(number, record, rejects)
             entities = {s.entity_id for s in statements}
-            if records >= self.batch_size and (
-                not entities & previous_entities or records >= 2 * self.batch_size
-            ):
+            if records >= size and (not entities & previous_entities or records >= 2 * size):
                 yield self._prepare(pending, records, last_record, rejects)
                 pending, rejects, records = [], [], 0
+                size = min(self.batch_size, 2 * size)
             pending.extend(statements)
             records += 1
             last_record = number

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, select
 
 from nitka.ingest.base import Converter
 from nitka.ingest.batches import BatchBuilder, OnError, PreparedBatch, default_reject_path
+from nitka.ingest.collector import collect_batch_garbage, collector_paused
 from nitka.ingest.readers import STDIN
 from nitka.ingest.worker import prepare_in_parser_process
 from nitka.model.statement import Provenance
@@ -35,9 +36,10 @@ __all__ = ["IngestReport", "OnError", "ingest", "run_key"]
 
 Progress = Callable[[int], None]
 
-SQLITE_BATCH = 20_000
+SQLITE_BATCH = 100_000
 """SQLite writes fastest in large transactions: each commit writes every
-index page the batch touched, so fewer commits write fewer pages."""
+index page the batch touched, so fewer commits write fewer pages (1M
+statements: 26.3 s in batches of 20,000, 22.9 s in batches of 100,000)."""
 POSTGRES_BATCH = 5_000
 """PostgreSQL slows down with larger transactions (measured: 20,000 is a
 third slower than 2,000-5,000)."""
@@ -111,6 +113,7 @@ def ingest(
     entity_ids: set[str] = set()
     last_record = skip
     with ExitStack() as files:
+        files.enter_context(collector_paused())
         rejects: IO[bytes] | None = None
         for batch in batches:
             with engine.begin() as conn:
@@ -134,6 +137,8 @@ def ingest(
             last_record = batch.last_record
             if progress is not None:
                 progress(batch.records)
+            del batch
+            collect_batch_garbage()
     if key is not None:
         with engine.begin() as conn:
             _mark(conn, key, converter, last_record, finished=True)

@@ -6,7 +6,8 @@ doubles ingest speed.
 
 The parser is ``python -m nitka.ingest.worker``, started with the batch
 builder pickled on its standard input; it writes the prepared batches,
-pickled and length-prefixed, to its standard output. A plain subprocess
+length-prefixed, to its standard output (as ``marshal`` data: see
+``PreparedBatch.to_plain``). A plain subprocess
 rather than ``multiprocessing``: a fork would copy the writer's database
 connections and threads, and a spawn re-imports the caller's main script,
 which breaks scripts and notebooks that lack a ``__main__`` guard. The pipe
@@ -15,18 +16,22 @@ holds at most a few batches, so the parser never runs far ahead.
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import struct
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from nitka.ingest.batches import BatchBuilder, PreparedBatch
+from nitka.ingest.collector import collect_batch_garbage, collector_paused
 from nitka.ingest.errors import IngestError
 
-_LENGTH = struct.Struct("!Q")
+_HEAD = struct.Struct("!cQ")
+"""A frame: its kind (one byte) and its length; then the body."""
+_BATCH, _ERROR, _DONE = b"b", b"e", b"d"
 
 
 def prepare_in_parser_process(builder: BatchBuilder, skip: int) -> Iterator[PreparedBatch]:
@@ -52,11 +57,11 @@ def prepare_in_parser_process(builder: BatchBuilder, skip: int) -> Iterator[Prep
             if frame is None:
                 code = process.wait()
                 raise IngestError(f"the parser process stopped unexpectedly (exit code {code})")
-            kind, payload = frame
-            if kind == "batch":
-                yield payload
-            elif kind == "error":
-                raise payload
+            kind, body = frame
+            if kind == _BATCH:
+                yield PreparedBatch.from_plain(marshal.loads(body))
+            elif kind == _ERROR:
+                raise pickle.loads(body)
             else:
                 return
     finally:
@@ -66,21 +71,19 @@ def prepare_in_parser_process(builder: BatchBuilder, skip: int) -> Iterator[Prep
         process.stdout.close()
 
 
-def _read_frame(stream: IO[bytes]) -> tuple[str, Any] | None:
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
+def _read_frame(stream: IO[bytes]) -> tuple[bytes, bytes] | None:
+    head = stream.read(_HEAD.size)
+    if len(head) < _HEAD.size:
         return None
-    (length,) = _LENGTH.unpack(head)
+    kind, length = _HEAD.unpack(head)
     body = stream.read(length)
     if len(body) < length:
         return None
-    frame: tuple[str, Any] = pickle.loads(body)
-    return frame
+    return kind, body
 
 
-def _write_frame(stream: IO[bytes], kind: str, payload: object) -> None:
-    body = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_LENGTH.pack(len(body)))
+def _write_frame(stream: IO[bytes], kind: bytes, body: bytes) -> None:
+    stream.write(_HEAD.pack(kind, len(body)))
     stream.write(body)
     stream.flush()
 
@@ -99,12 +102,15 @@ def main() -> None:
     out = sys.stdout.buffer
     try:
         builder, skip = pickle.loads(sys.stdin.buffer.read())
-        for batch in builder.batches(skip):
-            _write_frame(out, "batch", batch)
+        with collector_paused():
+            for batch in builder.batches(skip):
+                _write_frame(out, _BATCH, marshal.dumps(batch.to_plain()))
+                del batch
+                collect_batch_garbage()
     except Exception as exc:  # every error is carried to the writer
-        _write_frame(out, "error", _portable(exc))
+        _write_frame(out, _ERROR, pickle.dumps(_portable(exc)))
     else:
-        _write_frame(out, "done", None)
+        _write_frame(out, _DONE, b"")
 
 
 if __name__ == "__main__":
