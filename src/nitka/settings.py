@@ -30,6 +30,6 @@ class Settings(BaseSettings):
         ge=1,
         description=(
             "Records per ingest batch; each batch is one transaction. By default "
-            "20,000 on SQLite and 5,000 on PostgreSQL, the fastest sizes measured."
+            "100,000 on SQLite and 50,000 on PostgreSQL, the fastest sizes measured."
         ),
     )

@@ -66,7 +66,7 @@ def test_generated_lists_load_through_ingest_and_are_found(engine: Engine, tmp_p
     ingest(engine, FtMConverter(str(cars), "smv"), Provenance("smv"))
     with engine.connect() as conn:
         index = load_index(conn, ["sltd", "smv"])
-    assert len(index) == 600
+    assert len(index) == 0  # documents and vehicles stay in the store, looked up by key
     passport = next(documents(1))
     number, country = passport.first("number"), passport.first("country")
     query = {"schema": "Passport", "properties": {"number": [number], "country": [country]}}

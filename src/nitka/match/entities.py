@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy
+from followthemoney.schema import Schema
 
 from nitka.match.dates import DATE_WEIGHT, best_date_match
 from nitka.match.ids import IdentifierError, normalise_identifier
@@ -179,8 +180,37 @@ def document_numbers(entity: EntityProxy) -> set[str]:
     numbers: set[str] = set()
     for prop in DOCUMENT_NUMBERS:
         if prop in entity.schema.properties:
-            numbers |= {_identifier_key("passport", v) for v in entity.get(prop, quiet=True)}
+            numbers |= {document_key(v) for v in entity.get(prop, quiet=True)}
     return numbers
+
+
+def document_key(value: str) -> str:
+    """A travel document's number as documents are compared and looked up."""
+    return _identifier_key("passport", value)
+
+
+def vehicle_key(value: str) -> tuple[str, str]:
+    """A registration number's kind (``vin`` or ``plate``) and normalised form."""
+    try:
+        return "vin", normalise_identifier("vin", value)
+    except IdentifierError:
+        return "plate", _identifier_key("plate", value)
+
+
+def lookup_key(schema: Schema, prop: str, value: str) -> str | None:
+    """The key a stored document or vehicle is looked up by (``document:``, ``vin:``,
+    ``plate:`` and the normalised number), or None for other values.
+
+    Documents and vehicles are checked by exact number only, so the store
+    keeps this key beside the search index and a check finds them without
+    holding tens of millions of them in memory.
+    """
+    if schema.is_a("Identification") and prop in DOCUMENT_NUMBERS:
+        return f"document:{document_key(value)}"
+    if schema.is_a("Vehicle") and prop == "registrationNumber":
+        kind, key = vehicle_key(value)
+        return f"{kind}:{key}"
+    return None
 
 
 def _compare_vehicles(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
@@ -209,10 +239,8 @@ def vehicle_keys(entity: EntityProxy) -> dict[str, set[str]]:
     """
     keys: dict[str, set[str]] = {"vin": set(), "plate": set()}
     for value in entity.get("registrationNumber", quiet=True):
-        try:
-            keys["vin"].add(normalise_identifier("vin", value))
-        except IdentifierError:
-            keys["plate"].add(_identifier_key("plate", value))
+        kind, key = vehicle_key(value)
+        keys[kind].add(key)
     return keys
 
 

@@ -8,7 +8,9 @@ query are (a shared surname says more than a shared "Oleksandr"), and only
 the best few are scored by the matcher.
 
 Entries are added and removed one by one, so a notice added or cancelled
-takes effect at once, without a rebuild.
+takes effect at once, without a rebuild. Documents and vehicles of the store
+are not held here but looked up by exact key (``stored``), one indexed
+query per check.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from followthemoney import EntityProxy
+from followthemoney.schema import Schema
 
 from nitka.match.entities import (
     PERSON_IDENTIFIERS,
@@ -27,6 +30,7 @@ from nitka.match.entities import (
     vehicle_keys,
 )
 from nitka.screen.entries import ListEntry
+from nitka.screen.stored import StoredKeys
 from nitka.search.names import name_tokens
 
 COMMON_SHARE = 0.02
@@ -47,7 +51,9 @@ class Candidate:
 class ScreeningIndex:
     """Watch-list entries by name word key and by identifier key."""
 
-    def __init__(self) -> None:
+    def __init__(self, stored: StoredKeys | None = None) -> None:
+        self.stored = stored
+        """Where documents and vehicles are looked up, when they are not held here."""
         self.entries: dict[str, ListEntry] = {}
         self._words: dict[str, set[str]] = {}
         self._identifiers: dict[str, set[str]] = {}
@@ -84,8 +90,14 @@ class ScreeningIndex:
     def candidates(self, query: EntityProxy, limit: int = 30) -> list[Candidate]:
         """Entries worth scoring against the query, most promising first."""
         weights: dict[str, float] = {}
-        for key in _identifier_keys(query):
+        identifiers = _identifier_keys(query)
+        for key in identifiers:
             for entry_id in self._identifiers.get(key, ()):
+                weights[entry_id] = weights.get(entry_id, 0.0) + 100.0
+        found: dict[str, ListEntry] = {}
+        if self.stored is not None and is_looked_up(query.schema):
+            found = {entry.id: entry for entry in self.stored.entries(identifiers)}
+            for entry_id in found:
                 weights[entry_id] = weights.get(entry_id, 0.0) + 100.0
         for name in names_of(query):
             self._name_candidates(name, weights)
@@ -95,7 +107,10 @@ class ScreeningIndex:
             # query; scoring them costs time and never makes a hit.
             floor = ranked[0][1] * CANDIDATE_SHARE
             ranked = [(entry_id, weight) for entry_id, weight in ranked if weight >= floor]
-        return [Candidate(self.entries[entry_id], weight) for entry_id, weight in ranked]
+        return [
+            Candidate(found.get(entry_id) or self.entries[entry_id], weight)
+            for entry_id, weight in ranked
+        ]
 
     def _name_candidates(self, name: str, weights: dict[str, float]) -> None:
         total = max(len(self.entries), 1)
@@ -119,6 +134,11 @@ class ScreeningIndex:
                     seen[entry_id] = seen.get(entry_id, 0.0) + rarity
         for entry_id, weight in seen.items():
             weights[entry_id] = max(weights.get(entry_id, 0.0), weight)
+
+
+def is_looked_up(schema: Schema) -> bool:
+    """Documents and vehicles: checked by exact key in the store, not held in memory."""
+    return schema.is_a("Identification") or schema.is_a("Vehicle")
 
 
 def _word_keys(name: str) -> Iterable[str]:

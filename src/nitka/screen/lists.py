@@ -11,32 +11,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from followthemoney import model
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nitka.screen.entries import entry_from_stored
-from nitka.screen.index import ScreeningIndex
+from nitka.screen.index import ScreeningIndex, is_looked_up
+from nitka.screen.stored import StoredKeys
 from nitka.screen.withdrawals import withdrawn
 from nitka.store.reader import StoredEntity, get_entities
 from nitka.store.tables import statement
 
 LISTED_SCHEMATA = ("LegalEntity", "Identification", "Vehicle")
 """What a watch-list entry can be: a person or organisation, a document, a vehicle."""
+HELD_SCHEMATA = ("LegalEntity",)
+"""What a screening process holds in memory; the rest it looks up in the store."""
 _CHUNK = 2000
 
 
-def listed_ids(conn: Connection, lists: Sequence[str]) -> list[str]:
-    """Canonical ids of the entities with statements in these datasets."""
+def listed_ids(
+    conn: Connection, lists: Sequence[str], schemata: Sequence[str] = LISTED_SCHEMATA
+) -> list[str]:
+    """Canonical ids of the entities of these schemata (or their descendants) with
+    statements in these datasets."""
+    names = sorted({s.name for s in model.schemata.values() if any(s.is_a(n) for n in schemata)})
     rows = conn.execute(
-        select(statement.c.canonical_id).where(statement.c.dataset.in_(list(lists))).distinct()
+        select(statement.c.canonical_id)
+        .where(statement.c.dataset.in_(list(lists)), statement.c.schema.in_(names))
+        .distinct()
     )
     return sorted(rows.scalars())
 
 
 def load_index(conn: Connection, lists: Sequence[str]) -> ScreeningIndex:
-    """A screening index of every listed person, document and vehicle of these datasets."""
-    index = ScreeningIndex()
-    refresh(conn, index, listed_ids(conn, lists), lists)
+    """A screening index of these datasets: listed persons and organisations in
+    memory, documents and vehicles looked up in the store by exact key."""
+    index = ScreeningIndex(StoredKeys(conn.engine, lists))
+    refresh(conn, index, listed_ids(conn, lists, HELD_SCHEMATA), lists)
     return index
 
 
@@ -51,14 +62,19 @@ def refresh(
         entities = get_entities(conn, chunk)
         for entity_id in chunk:
             entity = entities.get(entity_id)
-            if entity is not None and _listed(entity, lists, gone):
+            if entity is not None and _listed(entity, lists, gone, index):
                 index.add(entry_from_stored(entity))
             else:
                 index.remove(entity_id)
 
 
-def _listed(entity: StoredEntity, lists: Sequence[str], gone: set[tuple[str, str]]) -> bool:
-    """A person, document or vehicle that stands on at least one of the lists."""
+def _listed(
+    entity: StoredEntity, lists: Sequence[str], gone: set[tuple[str, str]], index: ScreeningIndex
+) -> bool:
+    """A person, document or vehicle that stands on at least one of the lists, and
+    is held in memory (documents and vehicles are not when the store is at hand)."""
     if not any(entity.schema.is_a(name) for name in LISTED_SCHEMATA):
+        return False
+    if index.stored is not None and is_looked_up(entity.schema):
         return False
     return any(dataset in lists and (entity.id, dataset) not in gone for dataset in entity.datasets)

@@ -53,13 +53,17 @@ def record(
     )
 
 
-def withdrawn(conn: Connection, lists: Sequence[str]) -> set[tuple[str, str]]:
-    """``(entity id, list)`` pairs whose latest record is a withdrawal."""
+def withdrawn(
+    conn: Connection, lists: Sequence[str], entity_ids: Sequence[str] | None = None
+) -> set[tuple[str, str]]:
+    """``(entity id, list)`` pairs whose latest record is a withdrawal (of these entities)."""
     latest = (
         select(func.max(list_withdrawal.c.id))
         .where(list_withdrawal.c.list.in_(list(lists)))
         .group_by(list_withdrawal.c.entity_id, list_withdrawal.c.list)
     )
+    if entity_ids is not None:
+        latest = latest.where(list_withdrawal.c.entity_id.in_(list(entity_ids)))
     rows = conn.execute(
         select(list_withdrawal.c.entity_id, list_withdrawal.c.list).where(
             list_withdrawal.c.id.in_(latest),

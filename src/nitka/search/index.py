@@ -17,9 +17,12 @@ import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
+from followthemoney import model
+from followthemoney.schema import Schema
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
+from nitka.match.entities import lookup_key
 from nitka.model.statement import ENTITY_PROP
 from nitka.search.facets import Facet, facet_token
 from nitka.search.names import name_keys, skeleton_keys
@@ -38,8 +41,8 @@ _CHUNK = 500
 
 #: (canonical id, schema, prop, prop type, value, dataset, case)
 IndexedValue = tuple[str, str, str, str, str, str, str | None]
-#: A ``search_name`` row: (canonical id, schema, name, keys, skel, facets)
-IndexRow = tuple[str, str, str, str, str, str]
+#: A ``search_name`` row: (canonical id, schema, name, keys, skel, facets, lookup key)
+IndexRow = tuple[str, str, str, str, str, str, str | None]
 
 
 def identifier_key(value: str) -> str:
@@ -61,7 +64,8 @@ class _Entry:
     def __init__(self) -> None:
         self.schema = "Thing"
         self.names: set[str] = set()
-        self.identifiers: set[str] = set()
+        self.identifiers: dict[str, set[str]] = {}
+        """Identifier value -> the properties that carry it."""
         self.facets: set[str] = set()
 
 
@@ -108,7 +112,7 @@ def index_rows(values: Iterable[IndexedValue]) -> list[IndexRow]:
         elif prop_type in NAME_TYPES and prop not in MENTIONS:
             entry.names.add(value)
         elif prop_type in IDENTIFIER_TYPES:
-            entry.identifiers.add(value)
+            entry.identifiers.setdefault(value, set()).add(prop)
         elif prop_type == "country":
             entry.facets.add(facet_token(Facet.COUNTRY, value))
     rows: list[IndexRow] = []
@@ -118,12 +122,22 @@ def index_rows(values: Iterable[IndexedValue]) -> list[IndexRow]:
         for name in sorted(entry.names):
             keys, skel = _name_columns(name)
             if keys:
-                rows.append((cid, entry.schema, name, keys, skel, facets))
-        for ident in sorted(entry.identifiers):
+                rows.append((cid, entry.schema, name, keys, skel, facets, None))
+        model_schema = model.get(entry.schema)
+        for ident, props in sorted(entry.identifiers.items()):
             key = identifier_key(ident)
-            if key:
-                rows.append((cid, entry.schema, ident, key, "", facets))
+            lookup = _lookup_key(model_schema, props, ident) if model_schema else None
+            if key or lookup:
+                rows.append((cid, entry.schema, ident, key, "", facets, lookup))
     return rows
+
+
+def _lookup_key(schema: Schema, props: Iterable[str], value: str) -> str | None:
+    for prop in sorted(props):
+        key = lookup_key(schema, prop, value)
+        if key is not None:
+            return key
+    return None
 
 
 def is_indexed(prop: str, prop_type: str) -> bool:
@@ -164,7 +178,7 @@ def insert_rows(conn: Connection, rows: list[IndexRow]) -> None:
     )
 
 
-_COLUMNS = ("canonical_id", "schema", "name", "keys", "skel", "facets")
+_COLUMNS = ("canonical_id", "schema", "name", "keys", "skel", "facets", "lookup_key")
 
 
 def _copy_rows(conn: Connection, rows: list[IndexRow]) -> None:

@@ -80,3 +80,16 @@ def upsert(conn: Connection, table: Table, index: Sequence[str], update: Sequenc
         return insert.on_conflict_do_nothing(index_elements=list(index))
     values = {name: insert.excluded[name] for name in update}
     return insert.on_conflict_do_update(index_elements=list(index), set_=values)
+
+
+def refresh_statistics(conn: Connection, tables: Sequence[str]) -> None:
+    """PostgreSQL: bring the planner's row counts of these tables up to date.
+
+    A bulk ingest grows a table from nothing to millions of rows faster than
+    autovacuum analyses it; meanwhile the planner believes the table small
+    and reads all of it for every lookup by canonical id (measured: 2 s per
+    batch at 200,000 statements). SQLite's planner uses the indexes anyway.
+    """
+    if conn.dialect.name == "postgresql":
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {table}")

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 NAMING = {
@@ -97,8 +98,18 @@ search_name = Table(
     Column("keys", Text, nullable=False),
     Column("skel", Text, nullable=False),
     Column("facets", Text, nullable=False),
+    Column("lookup_key", Text, nullable=True),
+    Index(
+        "ix_search_name_lookup_key",
+        "lookup_key",
+        sqlite_where=text("lookup_key IS NOT NULL"),
+        postgresql_where=text("lookup_key IS NOT NULL"),
+    ),
 )
-"""One row per name (or identifier) of an entity, with its search keys."""
+"""One row per name (or identifier) of an entity, with its search keys.
+
+Identifier rows of documents and vehicles also carry the exact key a check
+looks them up by (``nitka.match.entities.lookup_key``)."""
 
 ingest_run = Table(
     "ingest_run",
