@@ -161,7 +161,7 @@ def check(
 ) -> CheckResult:
     """The entries of the index that match the query at or above the threshold, best first."""
     result = CheckResult(query.schema.name)
-    for candidate in index.candidates(query):
+    for candidate in index.candidates(query, threshold=threshold):
         entry = candidate.entry
         if not _comparable(query, entry):
             continue
