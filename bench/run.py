@@ -8,7 +8,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.ingest_bench", "bench.search_bench", "bench.match_quality")
+BENCHMARKS = (
+    "bench.ingest_bench",
+    "bench.search_bench",
+    "bench.match_quality",
+    "bench.screening_quality",
+    "bench.screening_speed",
+)
 
 
 def main() -> None:

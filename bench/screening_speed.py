@@ -1,126 +1,267 @@
-"""Screening speed in process: index build, checks per second, latency, memory.
+"""Screening speed at a country's scale: index build, memory, checks in process and over HTTP.
 
-Watch list: synthetic persons whose names are real Ukrainian and Russian
-name parts (the PEP dictionaries, as in ``search_bench``), with birth dates,
-plus synthetic stolen documents and vehicles. Checks: a mix of person checks
-(a listed person's name in the other script, with the birth date; one in
-five a name not on the list), document checks and vehicle checks, one after the other
-in one process.
+Watch lists (``screening_store``): wanted persons made of real name parts
+plus the real INTERPOL notices, SYNTHETIC stolen documents and vehicles, all
+ingested into a SQLite store. Persons are held in memory by the screening
+index; documents and vehicles are looked up in the store by exact key.
 
-    python -m bench.screening_speed --persons 100000 --documents 100000 --vehicles 100000
+Checks: persons (half a listed person's name in the other script with the
+birth date, half travellers made of the same name parts, with their own
+birth dates, as at a border crossing), documents and vehicles (half listed,
+half not), in process and through ``nitka serve`` over HTTP at a fixed rate.
+Beside Nitka's scoring, nomenklatura's logic-v2 (the algorithm behind yente)
+scores the same candidates of the same person checks.
+
+    python -m bench.screening_speed --persons 1000000 --documents 10000000 --vehicles 1000000
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import random
-import resource
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from followthemoney import model
+import orjson
+from followthemoney import EntityProxy
+from nomenklatura.matching import LogicV2, ScoringConfig
 
+from bench.http_load import run_load
 from bench.report import machine, save
+from bench.screening_store import (
+    LISTS,
+    Listed,
+    birth_date,
+    document_numbers,
+    store,
+    vehicle_numbers,
+    wanted_persons,
+)
 from bench.search_bench import people
-from nitka.model.handling import HandlingCode
+from nitka.match.entities import compare_entities
 from nitka.screen.checks import check, parse_query
-from nitka.screen.entries import ListEntry
 from nitka.screen.index import ScreeningIndex
-from nitka.screen.synthetic import documents, vehicles
+from nitka.screen.lists import load_index
+from nitka.store.db import make_engine
+
+Query = dict[str, Any]
+SAMPLE = 2_000
 
 
-def _entry(proxy: Any) -> ListEntry:
-    return ListEntry(
-        id=proxy.id,
-        schema=proxy.schema.name,
-        caption=proxy.caption,
-        lists=("bench",),
-        records=(),
-        handling=HandlingCode.H0,
-        handling_notes=(),
-        proxy=proxy,
-    )
+def person_queries(persons: list[Listed], count: int, rng: random.Random) -> list[Query]:
+    travellers = people(count, seed=99)
+    queries = []
+    for n in range(count):
+        if n % 2 == 0:
+            person = rng.choice(persons)
+            name, born = person.other_script, person.birth_date
+        else:
+            name, born = travellers[n][1], birth_date(rng)
+        queries.append({"schema": "Person", "properties": {"name": [name], "birthDate": [born]}})
+    return queries
 
 
-def _birth(rng: random.Random) -> str:
-    return f"{rng.randrange(1950, 2005)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+def document_queries(count: int, rng: random.Random) -> list[Query]:
+    listed = list(document_numbers(min(count, SAMPLE)))
+    unlisted = list(document_numbers(min(count, SAMPLE), seed=1234))
+    queries = []
+    for n in range(count):
+        _, number, country = rng.choice(listed if n % 2 == 0 else unlisted)
+        queries.append(
+            {"schema": "Passport", "properties": {"number": [number], "country": [country]}}
+        )
+    return queries
+
+
+def vehicle_queries(count: int, rng: random.Random) -> list[Query]:
+    listed = list(vehicle_numbers(min(count, SAMPLE)))
+    unlisted = list(vehicle_numbers(min(count, SAMPLE), seed=1234))
+    queries = []
+    for n in range(count):
+        _, identifier, plate, _ = rng.choice(listed if n % 2 == 0 else unlisted)
+        value = identifier if rng.random() < 0.5 else plate
+        queries.append({"schema": "Vehicle", "properties": {"registrationNumber": [value]}})
+    return queries
+
+
+def mixed(persons: list[Query], documents: list[Query], vehicles: list[Query]) -> list[Query]:
+    """60% persons, 25% documents, 15% vehicles, interleaved."""
+    rng = random.Random(5)
+    pools = (persons, documents, vehicles)
+    chosen = (rng.choices(pools, (60, 25, 15))[0] for _ in persons)
+    return [pool[n % len(pool)] for n, pool in enumerate(chosen)]
+
+
+def rss_mib(pid: int | str = "self") -> tuple[float, float]:
+    """Current and peak resident memory of a process, MiB."""
+    values: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+def timed_checks(index: ScreeningIndex, queries: list[Query]) -> dict[str, float]:
+    latencies = []
+    hits = 0
+    began = time.perf_counter()
+    for data in queries:
+        start = time.perf_counter()
+        hits += check(index, parse_query(data)).is_hit
+        latencies.append(time.perf_counter() - start)
+    elapsed = time.perf_counter() - began
+    return {
+        "checks": len(queries),
+        "per_second": round(len(queries) / elapsed),
+        "p50_ms": round(statistics.median(latencies) * 1000, 3),
+        "p99_ms": round(statistics.quantiles(latencies, n=100)[98] * 1000, 3),
+        "hits": hits,
+    }
+
+
+def scoring_side_by_side(index: ScreeningIndex, queries: list[Query]) -> dict[str, float]:
+    """Nitka's and logic-v2's scoring of the same candidates of the same checks."""
+    config = ScoringConfig.defaults()
+    work: list[tuple[EntityProxy, list[EntityProxy]]] = []
+    for n, data in enumerate(queries):
+        query = parse_query(data)
+        query.id = f"query-{n}"
+        candidates = [c.entry.proxy for c in index.candidates(query, threshold=0.7)]
+        work.append((query, candidates))
+    pairs = sum(len(candidates) for _, candidates in work)
+
+    def clock(score: Callable[[EntityProxy, EntityProxy], float]) -> float:
+        start = time.perf_counter()
+        for query, candidates in work:
+            for candidate in candidates:
+                score(query, candidate)
+        return time.perf_counter() - start
+
+    nitka_s = clock(lambda q, c: compare_entities(q, c).score)
+    logic_s = clock(lambda q, c: float(LogicV2.compare(q, c, config).score))
+    return {
+        "checks": len(work),
+        "candidates_scored": pairs,
+        "nitka_ms_per_check": round(nitka_s / len(work) * 1000, 3),
+        "logic_v2_ms_per_check": round(logic_s / len(work) * 1000, 3),
+        "logic_v2_over_nitka": round(logic_s / nitka_s, 1) if nitka_s else 0.0,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_bench(url: str, queries: list[Query], rate: float, seconds: float) -> dict[str, Any]:
+    """Start ``nitka serve`` on the store and load it at ``rate`` requests a second."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "nitka"), "serve", "--port", str(port)]
+    for name in LISTS:
+        command += ["--list", name]
+    env = {**os.environ, "NITKA_DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
+    started = time.perf_counter()
+    server = subprocess.Popen(command, env=env)
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError("nitka serve stopped while loading") from None
+                time.sleep(1)
+        ready = time.perf_counter() - started
+        memory, _ = rss_mib(server.pid)
+        headers = {"X-Nitka-User": "bench", "X-Nitka-Purpose": "speed benchmark"}
+        bodies = [orjson.dumps(q) for q in queries]
+        run_load("127.0.0.1", port, "/screen", bodies, rate=200, seconds=3, headers=headers)
+        results = {}
+        for target in (rate, rate * 1.5):
+            load = run_load(
+                "127.0.0.1", port, "/screen", bodies, rate=target, seconds=seconds, headers=headers
+            )
+            results[f"{target:.0f}/s"] = load.summary()
+            print(f"HTTP at {target:,.0f}/s: {load.summary()}", flush=True)
+        _, peak = rss_mib(server.pid)
+        return {
+            "ready_s": round(ready, 1),
+            "server_rss_mib": round(memory),
+            "server_peak_mib": round(peak),
+            **results,
+        }
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--persons", type=int, default=100_000)
-    parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--vehicles", type=int, default=100_000)
-    parser.add_argument("--checks", type=int, default=5_000)
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--documents", type=int, default=10_000_000)
+    parser.add_argument("--vehicles", type=int, default=1_000_000)
+    parser.add_argument("--checks", type=int, default=20_000)
+    parser.add_argument("--side-by-side", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=1000)
+    parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
     rng = random.Random(3)
-    persons = people(args.persons)
-    births = [_birth(rng) for _ in persons]
-    docs = list(documents(args.documents))
-    cars = list(vehicles(args.vehicles))
-    index = ScreeningIndex()
+    persons = wanted_persons(args.persons)
+    url, build = store(persons, args.documents, args.vehicles)
+    people_checks = person_queries(persons, args.checks, rng)
+    documents = document_queries(SAMPLE, rng)
+    vehicles = vehicle_queries(SAMPLE, rng)
+    del persons
+    gc.collect()
+    engine = make_engine(url)
+    before, _ = rss_mib()
     start = time.perf_counter()
-    for (pid, listed, _), born in zip(persons, births, strict=True):
-        proxy = model.make_entity("Person")
-        proxy.id = pid
-        proxy.add("name", listed)
-        proxy.add("birthDate", born)
-        index.add(_entry(proxy))
-    person_build = time.perf_counter() - start
-    for proxy in docs + cars:
-        index.add(_entry(proxy))
-    build = time.perf_counter() - start
-    memory_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"index: {len(index):,} entries in {build:.1f} s (persons {person_build:.1f} s); "
-        f"peak memory {memory_mib:,.0f} MiB",
-        flush=True,
-    )
-    queries: list[dict[str, Any]] = []
-    for _ in range(args.checks):
-        kind = rng.random()
-        if kind < 0.6:
-            n = rng.randrange(len(persons))
-            name = persons[n][2] if rng.random() < 0.8 else f"Zzyzx Qwrtp{n}"
-            queries.append(
-                {"schema": "Person", "properties": {"name": [name], "birthDate": [births[n]]}}
-            )
-        elif kind < 0.85:
-            doc = rng.choice(docs)
-            queries.append({"schema": "Passport", "properties": {"number": doc.get("number")}})
-        else:
-            car = rng.choice(cars)
-            plates = car.get("registrationNumber")[1:]
-            queries.append({"schema": "Vehicle", "properties": {"registrationNumber": plates}})
-    latencies: list[float] = []
-    hits = 0
-    began = time.perf_counter()
-    for data in queries:
-        t0 = time.perf_counter()
-        hits += check(index, parse_query(data)).is_hit
-        latencies.append(time.perf_counter() - t0)
-    elapsed = time.perf_counter() - began
-    per_second = len(queries) / elapsed
-    p50 = statistics.median(latencies) * 1000
-    p99 = statistics.quantiles(latencies, n=100)[98] * 1000
-    print(
-        f"{len(queries):,} mixed checks: {per_second:,.0f}/s, p50 {p50:.2f} ms, "
-        f"p99 {p99:.2f} ms, {hits:,} hits",
-        flush=True,
-    )
+    with engine.connect() as conn:
+        index = load_index(conn, LISTS)
+    build_s = time.perf_counter() - start
+    after, peak = rss_mib()
+    held = len(index)
+    print(f"index: {len(index):,} persons in memory, {build_s:.1f} s, +{after - before:,.0f} MiB")
+    persons_only = timed_checks(index, people_checks)
+    print(f"person checks: {persons_only}", flush=True)
+    mixed_checks = timed_checks(index, mixed(people_checks, documents, vehicles))
+    print(f"mixed checks: {mixed_checks}", flush=True)
+    side = scoring_side_by_side(index, people_checks[: args.side_by_side])
+    print(f"scoring side by side: {side}", flush=True)
+    del index
+    gc.collect()
+    engine.dispose()
+    http = http_bench(url, mixed(people_checks, documents, vehicles), args.rate, args.seconds)
     save(
         "screening_speed",
         {
-            "entries": len(index),
-            "build_s": round(build, 1),
-            "person_build_s": round(person_build, 1),
-            "peak_memory_mib": round(memory_mib),
-            "checks": len(queries),
-            "checks_per_second": round(per_second),
-            "p50_ms": round(p50, 3),
-            "p99_ms": round(p99, 3),
-            "hits": hits,
+            "sizes": {
+                "persons": args.persons,
+                "documents": args.documents,
+                "vehicles": args.vehicles,
+            },
+            "store_build": build,
+            "index": {
+                "persons_in_memory": held,
+                "build_s": round(build_s, 1),
+                "memory_mib": round(after - before),
+                "process_peak_mib": round(peak),
+            },
+            "person_checks": persons_only,
+            "mixed_checks": mixed_checks,
+            "scoring_side_by_side": side,
+            "http": http,
             "machine": machine(),
         },
     )

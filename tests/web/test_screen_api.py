@@ -125,6 +125,8 @@ def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
                 "properties": {"name": ["Sergei Aksenov"], "birthDate": ["1972"]},
             },
             "q2": {"schema": "Person", "properties": {"name": ["Jane Nobody"]}},
+            # yente's clients screen companies as often as persons.
+            "q3": {"schema": "Company", "properties": {"name": ["Nobody Trading LLC"]}},
         }
     }
     response = httpx.post(
@@ -132,7 +134,7 @@ def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
     )
     assert response.status_code == 200, response.text
     data = response.json()
-    assert set(data["responses"]) == {"q1", "q2"}
+    assert set(data["responses"]) == {"q1", "q2", "q3"}
     q1 = data["responses"]["q1"]
     assert q1["status"] == 200 and q1["total"]["value"] >= 1
     result = q1["results"][0]
@@ -141,6 +143,8 @@ def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
     )
     assert result["match"] is True and "eu_sanctions_269_2014" in result["datasets"]
     assert data["responses"]["q2"]["results"] == []
+    assert data["responses"]["q3"]["status"] == 200
+    assert data["responses"]["q3"]["results"] == []
     assert data["limit"] == 3
     missing = httpx.post(f"{service}/match/nope", json=body, headers=HEADERS)
     assert missing.status_code == 404

@@ -19,7 +19,17 @@ from nitka.match.ids.mrz import parse_mrz
 from nitka.screen.entries import ListEntry
 from nitka.screen.index import ScreeningIndex
 
-SCREENABLE = ("Person", "Passport", "Identification", "Vehicle")
+SCREENABLE = (
+    "Person",
+    "Passport",
+    "Identification",
+    "Vehicle",
+    "LegalEntity",
+    "Organization",
+    "Company",
+)
+"""What a check can be about: a person (or an organisation, as yente's clients
+send them), a travel document or a vehicle."""
 DEFAULT_THRESHOLD = 0.7
 MAX_VALUES = 20
 """Values per property a query may give (a check is about one person or thing)."""
@@ -149,7 +159,9 @@ def _require_identity(proxy: EntityProxy, where: str) -> None:
     elif not names_of(proxy) and not any(
         proxy.get(p, quiet=True) for p in ("passportNumber", "idNumber", "taxNumber")
     ):
-        raise QueryError("a person check needs a name", field=f"{where}properties.name")
+        raise QueryError(
+            "a check of a person or organisation needs a name", field=f"{where}properties.name"
+        )
 
 
 def check(

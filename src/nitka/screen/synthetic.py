@@ -56,7 +56,7 @@ _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _weights() -> dict[str, float]:
+def issuing_country_weights() -> dict[str, float]:
     weights: dict[str, float] = dict(NEIGHBOURS)
     with (DATA / "issuing_countries.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -78,7 +78,7 @@ def document_number(rng: random.Random, country: str) -> str:
 def documents(count: int, seed: int = 1) -> Iterator[EntityProxy]:
     """``count`` synthetic stolen or lost passports (FtM ``Passport``)."""
     rng = random.Random(seed)
-    weights = _weights()
+    weights = issuing_country_weights()
     countries = list(weights)
     shares = [weights[c] for c in countries]
     for number in range(count):
