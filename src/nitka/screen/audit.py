@@ -44,6 +44,10 @@ class CheckContext:
             raise AuditError("a check needs its stated purpose", field="purpose")
 
 
+_INSERT_CHECK = insert(check_log).returning(check_log.c.id)
+"""Built once: SQLAlchemy then reuses its compiled form for every check."""
+
+
 def log_check(
     conn: Connection,
     context: CheckContext,
@@ -57,20 +61,17 @@ def log_check(
     answer = [
         {"entry": hit.entry.id, "lists": list(hit.entry.lists), "score": hit.score} for hit in hits
     ]
-    check_id = conn.execute(
-        insert(check_log)
-        .values(
-            checked_at=now,
-            user=context.user,
-            purpose=context.purpose,
-            channel=context.channel,
-            query=orjson.dumps(query, default=str).decode(),
-            result=orjson.dumps(answer).decode(),
-            hits=len(hits),
-            error=str(error) if error is not None else None,
-        )
-        .returning(check_log.c.id)
-    ).scalar_one()
+    row = {
+        "checked_at": now,
+        "user": context.user,
+        "purpose": context.purpose,
+        "channel": context.channel,
+        "query": orjson.dumps(query, default=str).decode(),
+        "result": orjson.dumps(answer).decode(),
+        "hits": len(hits),
+        "error": str(error) if error is not None else None,
+    }
+    check_id = conn.execute(_INSERT_CHECK, row).scalar_one()
     notices = [
         {
             "created_at": now,
