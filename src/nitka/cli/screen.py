@@ -63,7 +63,7 @@ def screen_command(
         except IngestError as error:
             fail(str(error))
     stderr.print(
-        f"screened {rows:,} rows against {len(screener.index):,} entries: "
+        f"screened {rows:,} rows against {', '.join(screener.lists)}: "
         f"{hits:,} hits, written to {target}",
         highlight=False,
     )

@@ -23,6 +23,7 @@ def create_app(engine: Engine, lists: Sequence[str]) -> FastAPI:
 
     @app.get("/healthz")
     def health() -> dict[str, object]:
-        return {"status": "ok", "entries": len(app.state.screener.index)}
+        screener = app.state.screener
+        return {"status": "ok", "lists": list(screener.lists), "entries": len(screener.index)}
 
     return app
