@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -21,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from nitka.store.db import make_engine
 from nitka.store.migrate import upgrade
 from tests.helpers import store_watch_lists
-from tests.postgres import temporary_server
+from tests.postgres import scratch_database, temporary_server
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "nitka_template"
@@ -68,14 +67,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
         return
     admin_url: str = request.getfixturevalue("postgres_admin_url")
-    name = f"nitka_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
-    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_database(admin_url, TEMPLATE) as url:
+        yield url
 
 
 @pytest.fixture

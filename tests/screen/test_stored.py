@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select
 
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.runner import ingest
@@ -23,6 +23,7 @@ from nitka.store.migrate import alembic_config, upgrade
 from nitka.store.tables import search_name
 from nitka.store.writer import write_statements
 from tests.helpers import make_entity
+from tests.postgres import scratch_database
 
 PASSPORT: dict[str, Any] = {
     "id": "sltd-ua-fe123456",
@@ -105,14 +106,8 @@ def empty_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path)
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
     admin_url: str = request.getfixturevalue("postgres_admin_url")
-    name = f"nitka_old_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_database(admin_url) as url:
+        yield url
 
 
 def test_upgrading_a_store_gives_its_stored_documents_their_lookup_keys(empty_url: str) -> None:
