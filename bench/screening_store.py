@@ -142,6 +142,8 @@ def store(persons: list[Listed], documents: int, vehicles: int) -> tuple[str, di
     )
     with tempfile.TemporaryDirectory(prefix="nitka-bench-", dir=RESULTS) as folder:
         for dataset, count, lines in parts:
+            if not count:
+                continue
             file = Path(folder) / f"{dataset}.jsonl"
             with file.open("wb") as fh:
                 for line in lines:

@@ -43,6 +43,9 @@ def test_entity_round_trip_keeps_every_police_field(engine: Engine) -> None:
     assert name.handling_note == "do not pass to third countries"
     assert name.case == "case-7"
     assert name.first_seen == "2025-01-02T03:04:05"
+    assert (name.entity_id, name.canonical_id, name.dataset) == ("v1", "v1", "npu")
+    assert (name.value, name.handling, name.assessment) == ("Марія Коваль", HandlingCode.H3, False)
+    assert name.id == name.make_id()
 
 
 def test_writing_twice_changes_nothing_but_widens_seen_dates(engine: Engine) -> None:

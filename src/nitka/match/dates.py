@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -41,7 +42,7 @@ DATE_WEIGHT = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DatePart:
     year: int
     month: int | None
@@ -72,10 +73,11 @@ def compare_dates(left: str, right: str) -> DateComparison | None:
     a, b = parse_date(left), parse_date(right)
     if a is None or b is None:
         return None
-    return DateComparison(left, right, _compare(a, b))
+    return DateComparison(left, right, compare_parsed(a, b))
 
 
-def _compare(a: DatePart, b: DatePart) -> DateMatch:
+def compare_parsed(a: DatePart, b: DatePart) -> DateMatch:
+    """How two parsed dates compare (see ``DateMatch``)."""
     full = a.day is not None and b.day is not None
     if a.year == b.year:
         if a.month is None or b.month is None:
@@ -113,3 +115,68 @@ def best_date_match(lefts: list[str], rights: list[str]) -> DateComparison | Non
             if best is None or DATE_WEIGHT[result.how] > DATE_WEIGHT[best.how]:
                 best = result
     return best
+
+
+def pack_date(part: DatePart) -> int:
+    """A date as one integer, YYYYMMDD with 00 for a missing month or day."""
+    return part.year * 10_000 + (part.month or 0) * 100 + (part.day or 0)
+
+
+def unpack_date(packed: int) -> DatePart:
+    year, rest = divmod(packed, 10_000)
+    month, day = divmod(rest, 100)
+    return DatePart(year, month or None, day or None)
+
+
+def agreeable_dates(part: DatePart) -> frozenset[int] | None:
+    """Every date that does not conflict with a full date, packed (``pack_date``);
+    None unless ``part`` is a full date.
+
+    A check at a border has the full date from the document: with this set,
+    ruling a list entry out by its birth date is one lookup, not a comparison.
+    Agrees with ``compare_parsed`` (see its tests).
+    """
+    if part.month is None or part.day is None:
+        return None
+    year, month, day = part.year, part.month, part.day
+    # Same year and month, any day or none; the year alone.
+    found = set(range(pack_date(DatePart(year, month, None)), pack_date(part) - day + 32))
+    found.add(year * 10_000)
+    for near in (year - 1, year + 1):
+        # A year apart: the year alone, a month without a day, or the same day.
+        found.update(range(near * 10_000, near * 10_000 + 1_300, 100))
+        found.add(near * 10_000 + month * 100 + day)
+    if day <= 12:
+        found.add(year * 10_000 + day * 100 + month)
+    found.update(_days_around(year, month, day, _NEAR_DAYS))
+    return frozenset(found)
+
+
+_NEAR_DAYS = 31
+"""Full dates this many days apart or fewer are near (``compare_parsed``)."""
+
+
+def _days_around(year: int, month: int, day: int, days: int) -> tuple[int, ...]:
+    """The real dates within ``days`` of a date, packed; none if the date is not
+    real (30 February)."""
+    try:
+        position = date(year, month, day).timetuple().tm_yday - 1
+    except ValueError:
+        return ()
+    if not 1 < year < 9998:
+        return ()
+    calendar = _packed_days(year - 1) + _packed_days(year) + _packed_days(year + 1)
+    position += len(_packed_days(year - 1))
+    return calendar[position - days : position + days + 1]
+
+
+@lru_cache(maxsize=256)
+def _packed_days(year: int) -> tuple[int, ...]:
+    """Every real date of a year, packed, in order."""
+    first = date(year, 1, 1).toordinal()
+    last = date(year, 12, 31).toordinal()
+    return tuple(pack_date(_part(date.fromordinal(n))) for n in range(first, last + 1))
+
+
+def _part(day: date) -> DatePart:
+    return DatePart(day.year, day.month, day.day)

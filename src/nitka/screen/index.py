@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from followthemoney import EntityProxy
 from followthemoney.schema import Schema
 
-from nitka.match.dates import DATE_WEIGHT, DateMatch, DatePart, best_date_match, parse_date
+from nitka.match.dates import (
+    DATE_WEIGHT,
+    DateMatch,
+    DatePart,
+    agreeable_dates,
+    compare_parsed,
+    pack_date,
+    parse_date,
+    unpack_date,
+)
 from nitka.match.entities import (
     PERSON_IDENTIFIERS,
     document_numbers,
@@ -33,7 +41,7 @@ from nitka.match.entities import (
 )
 from nitka.screen.entries import ListEntry
 from nitka.screen.stored import StoredKeys
-from nitka.search.names import name_tokens
+from nitka.search.names import name_tokens, word_keys, words
 
 COMMON_SHARE = 0.02
 """A word carried by more than this share of entries (and at least
@@ -44,7 +52,6 @@ CANDIDATE_SHARE = 0.5
 DATE_FILTER_MIN_THRESHOLD = 1.0 + DATE_WEIGHT[DateMatch.CONFLICT]
 """Above this threshold a birth date in conflict rules a candidate out: even a
 perfect name cannot make up for it (see ``nitka.match.entities``)."""
-NO_YEAR = "-"
 
 
 @dataclass
@@ -57,12 +64,14 @@ class Candidate:
 class ScreeningIndex:
     """Watch-list entries by name word key (and birth year) and by identifier key.
 
-    Name postings are kept per birth year: an entry born in 1984 is filed
-    under ``petrenko|1984``. A check with a birth date reads only the years
-    within one of it (and entries without a birth date), because a birth
-    date further off is a conflict that no name can outweigh. On a list of a
-    million persons this cuts what a check reads some twentyfold. Postings
-    are arrays of entry numbers, four bytes each.
+    Name postings are kept per word and birth year: an entry born in 1984 is
+    filed under ``petrenko`` / 1984. A check with a birth date reads only the
+    years within one of it (and entries without a birth date), because a
+    birth date further off is a conflict that no name can outweigh. On a list
+    of a million persons this cuts what a check reads some twentyfold.
+    Postings are arrays of entry numbers, four bytes each, and each entry's
+    birth dates are kept packed in one integer, so that ruling out a
+    candidate by its date costs no parsing.
     """
 
     def __init__(self, stored: StoredKeys | None = None) -> None:
@@ -71,11 +80,20 @@ class ScreeningIndex:
         self.entries: dict[str, ListEntry] = {}
         self._numbers: dict[str, int] = {}
         self._ids: list[str | None] = []
+        self._births = array("i")
+        """Per entry number: its birth date packed (``_pack``), 0 for none, -1 for several."""
+        self._several_births: dict[int, tuple[DatePart, ...]] = {}
         self._free: list[int] = []
-        self._postings: dict[str, array[int]] = {}
-        self._word_counts: dict[str, int] = {}
+        self._words: dict[str, int] = {}
+        """Each name word of the entries (normalised) and its number."""
+        self._next_word = 0
+        self._word_entries: dict[int, int] = {}
+        """How many entries carry each word."""
+        self._words_by_key: dict[str, set[int]] = {}
+        """The words each cross-script key belongs to: a query word's keys find them."""
+        self._postings: dict[int, dict[int, array[int]]] = {}
+        """Per word and birth year, the entries."""
         self._identifiers: dict[str, set[str]] = {}
-        self._years = (9999, 0)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -85,21 +103,24 @@ class ScreeningIndex:
         if entry.id in self.entries:
             self.remove(entry.id)
         number = self._free.pop() if self._free else len(self._ids)
+        births = _dates(entry.proxy)
         if number == len(self._ids):
             self._ids.append(entry.id)
+            self._births.append(0)
         else:
             self._ids[number] = entry.id
+        self._set_births(number, births)
         self._numbers[entry.id] = number
         self.entries[entry.id] = entry
-        words, years = _entry_keys(entry.proxy)
-        for year in years:
-            self._years = (min(self._years[0], year), max(self._years[1], year))
-        for word in words:
-            self._word_counts[word] = self._word_counts.get(word, 0) + 1
-            for bucket in _buckets(word, years):
-                posting = self._postings.get(bucket)
+        years = _years(births)
+        for word in _entry_words(entry.proxy):
+            by_year = self._postings.get(self._word_number(word))
+            if by_year is None:
+                by_year = self._postings[self._words[word]] = {}
+            for year in years:
+                posting = by_year.get(year)
                 if posting is None:
-                    posting = self._postings[bucket] = array("I")
+                    posting = by_year[year] = array("I")
                 posting.append(number)
         for key in _identifier_keys(entry.proxy):
             self._identifiers.setdefault(key, set()).add(entry.id)
@@ -110,17 +131,20 @@ class ScreeningIndex:
         if entry is None:
             return False
         number = self._numbers.pop(entry_id)
-        words, years = _entry_keys(entry.proxy)
-        for word in words:
-            _count_down(self._word_counts, word)
-            for bucket in _buckets(word, years):
-                posting = self._postings[bucket]
+        years = _years(_dates(entry.proxy))
+        for word in _entry_words(entry.proxy):
+            word_number = self._words[word]
+            by_year = self._postings[word_number]
+            for year in years:
+                posting = by_year[year]
                 posting.remove(number)
                 if not posting:
-                    del self._postings[bucket]
+                    del by_year[year]
+            self._forget_word(word, word_number)
         for key in _identifier_keys(entry.proxy):
             _discard(self._identifiers, key, entry_id)
         self._ids[number] = None
+        self._set_births(number, [])
         self._free.append(number)
         return True
 
@@ -144,16 +168,21 @@ class ScreeningIndex:
             for entry_id in found:
                 weights[entry_id] = weights.get(entry_id, 0.0) + 100.0
         by_identifier = set(weights)
-        dated = threshold > DATE_FILTER_MIN_THRESHOLD and bool(_dates(query))
-        years = self._query_years(query, dated)
+        births = _dates(query) if threshold > DATE_FILTER_MIN_THRESHOLD else []
+        years = _near_years(births) if births else None
         for name in names_of(query):
             self._name_candidates(name, years, weights)
         ranked: list[tuple[str, float]] = []
-        births = query.get("birthDate", quiet=True) if dated else []
+        numbers = self._numbers
+        agreeable = _agreeable(births)
         for entry_id, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
             if len(ranked) == limit:
                 break
-            if births and entry_id not in by_identifier and _date_conflict(births, entry_id, self):
+            if (
+                births
+                and entry_id not in by_identifier
+                and self._date_conflict(births, agreeable, numbers[entry_id])
+            ):
                 continue
             ranked.append((entry_id, weight))
         if ranked:
@@ -166,28 +195,25 @@ class ScreeningIndex:
             for entry_id, weight in ranked
         ]
 
-    def _query_years(self, query: EntityProxy, dated: bool) -> list[str]:
-        """The birth-year buckets a check reads: within a year of the query's dates."""
-        years = {p.year for p in _dates(query)} if dated else set()
-        if not years:
-            low, high = self._years
-            return [NO_YEAR, *map(str, range(low, high + 1))]
-        near = sorted({year + step for year in years for step in (-1, 0, 1)})
-        return [NO_YEAR, *map(str, near)]
-
-    def _name_candidates(self, name: str, years: list[str], weights: dict[str, float]) -> None:
+    def _name_candidates(
+        self, name: str, years: list[int] | None, weights: dict[str, float]
+    ) -> None:
+        """Weigh the entries sharing words with the name; ``years`` None reads every year."""
         total = max(len(self.entries), 1)
         common = max(COMMON_MIN, int(total * COMMON_SHARE))
         postings: list[set[int]] = []
         for keys in name_tokens(name):
             found: set[int] = set()
-            for key in keys:
-                if key not in self._word_counts:
+            for word_number in self._words_of(keys):
+                by_year = self._postings[word_number]
+                if years is None:
+                    for posting in by_year.values():
+                        found.update(posting)
                     continue
                 for year in years:
-                    posting = self._postings.get(f"{key}|{year}")
-                    if posting is not None:
-                        found.update(posting)
+                    of_year = by_year.get(year)
+                    if of_year is not None:
+                        found.update(of_year)
             if found:
                 postings.append(found)
         postings.sort(key=len)
@@ -206,18 +232,92 @@ class ScreeningIndex:
             if entry_id is not None:
                 weights[entry_id] = max(weights.get(entry_id, 0.0), weight)
 
+    def _word_number(self, word: str) -> int:
+        """The word's number, the word filed under its keys if it is new; counts one entry."""
+        number = self._words.get(word)
+        if number is None:
+            number = self._words[word] = self._next_word
+            self._next_word += 1
+            for key in word_keys(word):
+                self._words_by_key.setdefault(key, set()).add(number)
+        self._word_entries[number] = self._word_entries.get(number, 0) + 1
+        return number
 
-def _date_conflict(births: list[str], entry_id: str, index: ScreeningIndex) -> bool:
-    """Whether the entry's birth dates all conflict with the query's (none agree or come near)."""
-    theirs = index.entries[entry_id].proxy.get("birthDate", quiet=True)
-    best = best_date_match(births, theirs) if theirs else None
-    return best is not None and best.how is DateMatch.CONFLICT
+    def _forget_word(self, word: str, number: int) -> None:
+        """Count one entry less for the word; drop the word with its last entry."""
+        left = self._word_entries[number] - 1
+        if left:
+            self._word_entries[number] = left
+            return
+        del self._word_entries[number], self._words[word], self._postings[number]
+        for key in word_keys(word):
+            numbers = self._words_by_key[key]
+            numbers.discard(number)
+            if not numbers:
+                del self._words_by_key[key]
+
+    def _words_of(self, keys: set[str]) -> set[int]:
+        """The entries' words that share a key with a query word."""
+        found: set[int] = set()
+        for key in keys:
+            numbers = self._words_by_key.get(key)
+            if numbers is not None:
+                found |= numbers
+        return found
+
+    def _set_births(self, number: int, births: list[DatePart]) -> None:
+        self._several_births.pop(number, None)
+        if len(births) > 1:
+            self._births[number] = SEVERAL
+            self._several_births[number] = tuple(births)
+        else:
+            self._births[number] = pack_date(births[0]) if births else 0
+
+    def _date_conflict(
+        self, births: list[DatePart], agreeable: frozenset[int] | None, number: int
+    ) -> bool:
+        """Whether the entry's birth dates all conflict with the query's."""
+        packed = self._births[number]
+        if packed == 0:
+            return False
+        if agreeable is not None and packed != SEVERAL:
+            return packed not in agreeable
+        theirs = self._several_births[number] if packed == SEVERAL else (unpack_date(packed),)
+        return all(
+            compare_parsed(ours, their) is DateMatch.CONFLICT for ours in births for their in theirs
+        )
 
 
-def _entry_keys(entity: EntityProxy) -> tuple[set[str], set[int]]:
-    """An entry's name word keys and birth years."""
-    words = {key for name in names_of(entity) for key in _word_keys(name)}
-    return words, {p.year for p in _dates(entity)}
+NO_YEAR = 0
+"""The postings of entries without a birth date."""
+SEVERAL = -1
+
+
+def _agreeable(births: list[DatePart]) -> frozenset[int] | None:
+    """The packed dates that agree with any of the query's, if all its dates are full."""
+    union: set[int] = set()
+    for part in births:
+        found = agreeable_dates(part)
+        if found is None:
+            return None
+        union |= found
+    return frozenset(union) if union else None
+
+
+def _years(births: list[DatePart]) -> list[int]:
+    """The birth-year postings an entry is filed under."""
+    return sorted({part.year for part in births}) or [NO_YEAR]
+
+
+def _near_years(births: list[DatePart]) -> list[int]:
+    """The birth-year postings a dated check reads: within a year of its dates."""
+    near = {part.year + step for part in births for step in (-1, 0, 1)}
+    return [NO_YEAR, *sorted(near)]
+
+
+def _entry_words(entity: EntityProxy) -> set[str]:
+    """An entry's name words (normalised), those that have search keys."""
+    return {word for name in names_of(entity) for word in words(name) if word_keys(word)}
 
 
 def _dates(entity: EntityProxy) -> list[DatePart]:
@@ -227,28 +327,9 @@ def _dates(entity: EntityProxy) -> list[DatePart]:
     return [p for p in parsed if p is not None]
 
 
-def _buckets(word: str, years: set[int]) -> list[str]:
-    if not years:
-        return [f"{word}|{NO_YEAR}"]
-    return [f"{word}|{year}" for year in sorted(years)]
-
-
-def _count_down(counts: dict[str, int], key: str) -> None:
-    left = counts[key] - 1
-    if left:
-        counts[key] = left
-    else:
-        del counts[key]
-
-
 def is_looked_up(schema: Schema) -> bool:
     """Documents and vehicles: checked by exact key in the store, not held in memory."""
     return schema.is_a("Identification") or schema.is_a("Vehicle")
-
-
-def _word_keys(name: str) -> Iterable[str]:
-    for keys in name_tokens(name):
-        yield from keys
 
 
 def _identifier_keys(entity: EntityProxy) -> set[str]:
