@@ -171,10 +171,32 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def http_bench(url: str, queries: list[Query], rate: float, seconds: float) -> dict[str, Any]:
+def pss_mib(pid: int) -> float:
+    """Proportional set size, MiB: pages shared by forked workers counted once overall."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def server_memory(pid: int) -> dict[str, float]:
+    """The server's memory: the first process's RSS, and the PSS of it and its workers."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    processes = [pid, *map(int, children)]
+    return {
+        "first_rss_mib": round(rss_mib(pid)[0]),
+        "processes": len(processes),
+        "total_pss_mib": round(sum(pss_mib(p) for p in processes)),
+    }
+
+
+def http_bench(
+    url: str, queries: list[Query], rate: float, seconds: float, workers: int
+) -> dict[str, Any]:
     """Start ``nitka serve`` on the store and load it at ``rate`` requests a second."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "nitka"), "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     for name in LISTS:
         command += ["--list", name]
     env = {**os.environ, "NITKA_DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -190,7 +212,7 @@ def http_bench(url: str, queries: list[Query], rate: float, seconds: float) -> d
                     raise RuntimeError("nitka serve stopped while loading") from None
                 time.sleep(1)
         ready = time.perf_counter() - started
-        memory, _ = rss_mib(server.pid)
+        loaded = server_memory(server.pid)
         headers = {"X-Nitka-User": "bench", "X-Nitka-Purpose": "speed benchmark"}
         bodies = [orjson.dumps(q) for q in queries]
         run_load("127.0.0.1", port, "/screen", bodies, rate=200, seconds=3, headers=headers)
@@ -200,12 +222,12 @@ def http_bench(url: str, queries: list[Query], rate: float, seconds: float) -> d
                 "127.0.0.1", port, "/screen", bodies, rate=target, seconds=seconds, headers=headers
             )
             results[f"{target:.0f}/s"] = load.summary()
-            print(f"HTTP at {target:,.0f}/s: {load.summary()}", flush=True)
-        _, peak = rss_mib(server.pid)
+            print(f"HTTP, {workers} worker(s), {target:,.0f}/s: {load.summary()}", flush=True)
         return {
+            "workers": workers,
             "ready_s": round(ready, 1),
-            "server_rss_mib": round(memory),
-            "server_peak_mib": round(peak),
+            "memory_loaded": loaded,
+            "memory_after_load": server_memory(server.pid),
             **results,
         }
     finally:
@@ -222,6 +244,9 @@ def main() -> None:
     parser.add_argument("--side-by-side", type=int, default=300)
     parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="nitka serve --workers, each run"
+    )
     args = parser.parse_args()
     rng = random.Random(3)
     persons = wanted_persons(args.persons)
@@ -251,7 +276,10 @@ def main() -> None:
     del index
     gc.collect()
     engine.dispose()
-    http = http_bench(url, mixed(people_checks, documents, vehicles), args.rate, args.seconds)
+    http = [
+        http_bench(url, mixed(people_checks, documents, vehicles), args.rate, args.seconds, n)
+        for n in args.workers
+    ]
     save(
         "screening_speed",
         {

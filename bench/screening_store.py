@@ -129,6 +129,7 @@ def store(persons: list[Listed], documents: int, vehicles: int) -> tuple[str, di
     path, report_path = RESULTS / f"{name}.db", RESULTS / f"{name}.json"
     url = f"sqlite:///{path}"
     if report_path.exists() and path.exists():
+        nitka(url, "init")  # brings a store built by an older version up to date
         return url, json.loads(report_path.read_text())
     RESULTS.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from nitka.screen.audit import notices_for
+from nitka.screen.changes import POLL_SECONDS
+from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.store.tables import check_log
 from tests.helpers import WATCH_LISTS as LISTS
 
@@ -25,10 +28,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _serving(database_url: str, tmp_path: Path, *options: str) -> Iterator[tuple[str, int]]:
+    """``nitka serve`` on the watch lists: its base URL and process id."""
     port = _free_port()
-    command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port), *options]
     for name in LISTS:
         command += ["--list", name]
     env = {
@@ -50,10 +54,16 @@ def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
         else:
             process.kill()
             raise AssertionError(log.read_text(encoding="utf-8", errors="replace"))
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
+    with _serving(database_url, tmp_path) as (base, _):
+        yield base
 
 
 def test_a_person_check_hits_and_is_logged(service: str, listed: Engine) -> None:
@@ -207,3 +217,42 @@ def test_withdrawing_a_notice_over_http_takes_effect_at_once(service: str) -> No
     refused = httpx.post(f"{url}/withdraw", json=body, headers={"X-Nitka-User": ""})
     assert refused.status_code == 400 and refused.json()["detail"]["field"] == "user"
     assert httpx.post(f"{service}/lists/refresh", json={"ids": [entry_id]}).status_code == 200
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def test_workers_share_the_lists_and_all_take_in_a_withdrawal(
+    listed: Engine, database_url: str, tmp_path: Path
+) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Adel Abdalkader Al Ajeil"]}}
+    with _serving(database_url, tmp_path, "--workers", "2") as (base, pid):
+        children = _children(pid)
+        assert len(children) == 1, "one forked worker beside the first"
+
+        def hits() -> dict[str, list[str]]:
+            # A new connection per check, so that both workers answer some.
+            found: dict[str, list[str]] = {}
+            for _ in range(12):
+                answer = httpx.post(f"{base}/screen", json=query, headers=HEADERS).json()
+                found.update({hit["id"]: hit["lists"] for hit in answer["hits"]})
+            return found
+
+        ((entry_id, (listed_on,)),) = hits().items()
+        with listed.begin() as conn:
+            # Recorded by another process, as ``nitka withdraw`` would.
+            record(
+                conn,
+                WithdrawalKind.WITHDRAW,
+                entry_id,
+                listed_on,
+                user="ncb.duty",
+                reason="delisted",
+            )
+        time.sleep(POLL_SECONDS * 1.5)
+        assert entry_id not in hits()
+        workers = {httpx.get(f"{base}/healthz").json()["worker"] for _ in range(12)}
+        assert workers <= {pid, *children}
+    assert not any(Path(f"/proc/{child}").exists() for child in children), "stopped with the server"

@@ -74,14 +74,22 @@ def serve_command(
     lists: list[str] = typer.Option(..., "--list", help=LISTS_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Processes that answer (one per core); they share the lists.",
+    ),
 ) -> None:
     """Serve the API (POST /screen, POST /match/{dataset}, OpenAPI at /docs)."""
-    import uvicorn
-
     from nitka.web.app import create_app
+    from nitka.web.workers import serve
 
     app = create_app(open_store(ctx), lists)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        serve(app, host=host, port=port, workers=workers)
+    except (OSError, RuntimeError) as error:
+        fail(f"cannot serve on {host}:{port}: {error}")
 
 
 def withdraw_command(

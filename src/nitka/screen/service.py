@@ -9,6 +9,7 @@ no answer leaves without its log entry.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from nitka.screen.audit import CheckContext, log_check
+from nitka.screen.changes import POLL_SECONDS, ChangeFeed, request_refresh
 from nitka.screen.checks import (
     DEFAULT_THRESHOLD,
     CheckResult,
@@ -47,19 +49,47 @@ class Answer:
 
 
 class Screener:
-    def __init__(self, engine: Engine, lists: Sequence[str]) -> None:
+    def __init__(
+        self, engine: Engine, lists: Sequence[str], *, poll_seconds: float = POLL_SECONDS
+    ) -> None:
         if not lists:
             raise ValueError("name at least one watch list (a dataset in the store)")
         self.engine = engine
         self.lists = tuple(lists)
         self._lock = threading.Lock()
+        self.poll_seconds = poll_seconds
+        """How often ``screen`` takes in changes made by other processes."""
         with engine.connect() as conn:
+            # The feed's position first: a change made while the index loads is read again.
+            self._changes = ChangeFeed.now(conn)
             self.index: ScreeningIndex = load_index(conn, self.lists)
+        self._caught_up = time.monotonic()
 
     def refresh(self, canonical_ids: Sequence[str]) -> None:
-        """Bring these entities up to date (a notice added, changed or cancelled)."""
+        """Bring these entities up to date here, and ask every other screening process
+        to do the same (a notice added, changed or cancelled)."""
+        with self.engine.begin() as conn:
+            request_refresh(conn, canonical_ids)
+        self.apply(canonical_ids)
+
+    def apply(self, canonical_ids: Sequence[str]) -> None:
+        """Re-read these entities into this process's index."""
         with self._lock, self.engine.connect() as conn:
             refresh(conn, self.index, canonical_ids, self.lists)
+
+    def catch_up(self, *, every: float | None = None) -> int:
+        """Take in the changes other processes recorded, at most once per ``every``
+        seconds (default ``poll_seconds``); returns how many entities were re-read."""
+        every = self.poll_seconds if every is None else every
+        now = time.monotonic()
+        if now - self._caught_up < every:
+            return 0
+        self._caught_up = now
+        with self._lock, self.engine.connect() as conn:
+            changed = self._changes.read(conn)
+            if changed:
+                refresh(conn, self.index, changed, self.lists)
+        return len(changed)
 
     def screen(
         self,
@@ -72,6 +102,7 @@ class Screener:
         """Answer and log each query; a bad query gets its error, the others their results."""
         if len(queries) > MAX_BATCH:
             raise BatchTooLargeError(len(queries))
+        self.catch_up()
         answers: list[Answer] = []
         for position, data in enumerate(queries):
             where = f"queries[{position}]." if len(queries) > 1 else ""

@@ -169,3 +169,13 @@ list_withdrawal = Table(
 )
 """A watch-list entry withdrawn (``withdraw``) or put back (``reinstate``). Append-only;
 the latest row of an entity and list says whether the entry stands."""
+
+list_refresh = Table(
+    "list_refresh",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String(ID), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+"""An entity to re-read into every screening index (an ingest added or changed a
+notice). Screening processes read the rows they have not seen (``nitka.screen.changes``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from fastapi import FastAPI
@@ -24,6 +25,11 @@ def create_app(engine: Engine, lists: Sequence[str]) -> FastAPI:
     @app.get("/healthz")
     def health() -> dict[str, object]:
         screener = app.state.screener
-        return {"status": "ok", "lists": list(screener.lists), "entries": len(screener.index)}
+        return {
+            "status": "ok",
+            "lists": list(screener.lists),
+            "entries": len(screener.index),
+            "worker": os.getpid(),
+        }
 
     return app

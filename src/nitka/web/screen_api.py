@@ -258,5 +258,6 @@ def _withdrawal(
         raise HTTPException(
             status_code=400, detail={"field": error.field, "error": str(error)}
         ) from None
-    screener.refresh([body.entity_id])
+    # The withdrawal row itself tells the other screening processes.
+    screener.apply([body.entity_id])
     return {"status": "ok", "entries": len(screener.index)}

@@ -1,0 +1,73 @@
+"""Changes to the watch lists that every screening process takes in.
+
+Each screening process (a worker of ``nitka serve``, a ``nitka screen`` run)
+holds its own index in memory. A change made elsewhere, a withdrawal by
+``nitka withdraw`` or a refresh request after an ingest, is a row in the
+store; a process reads the rows it has not seen yet and re-reads the
+entities they name. The rows are append-only, so a process only needs to
+remember the last id it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from nitka.store.tables import list_refresh, list_withdrawal
+
+POLL_SECONDS = 1.0
+"""How often a screening process looks for changes: a withdrawn notice stops
+hitting everywhere within about this long."""
+
+
+def request_refresh(conn: Connection, entity_ids: Iterable[str]) -> int:
+    """Ask every screening process to re-read these entities; the caller commits."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [{"entity_id": entity_id, "created_at": now} for entity_id in dict.fromkeys(entity_ids)]
+    if rows:
+        conn.execute(insert(list_refresh), rows)
+    return len(rows)
+
+
+@dataclass
+class ChangeFeed:
+    """How far one process has read the change tables."""
+
+    refreshes_seen: int = 0
+    withdrawals_seen: int = 0
+
+    @classmethod
+    def now(cls, conn: Connection) -> ChangeFeed:
+        """The position at this moment: what a freshly loaded index already holds."""
+        return cls(_last_id(conn, list_refresh.c.id), _last_id(conn, list_withdrawal.c.id))
+
+    def read(self, conn: Connection) -> list[str]:
+        """The entity ids changed since the last read, and move past them."""
+        changed: dict[str, None] = {}
+        rows = conn.execute(
+            select(list_refresh.c.id, list_refresh.c.entity_id)
+            .where(list_refresh.c.id > self.refreshes_seen)
+            .order_by(list_refresh.c.id)
+        ).all()
+        for row_id, entity_id in rows:
+            changed[entity_id] = None
+            self.refreshes_seen = row_id
+        rows = conn.execute(
+            select(list_withdrawal.c.id, list_withdrawal.c.entity_id)
+            .where(list_withdrawal.c.id > self.withdrawals_seen)
+            .order_by(list_withdrawal.c.id)
+        ).all()
+        for row_id, entity_id in rows:
+            changed[entity_id] = None
+            self.withdrawals_seen = row_id
+        return list(changed)
+
+
+def _last_id(conn: Connection, column: ColumnElement[int]) -> int:
+    found: int | None = conn.execute(select(func.max(column))).scalar()
+    return found or 0
