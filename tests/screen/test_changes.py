@@ -3,16 +3,18 @@
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select
 
+from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.interpol import InterpolConverter
 from nitka.ingest.runner import ingest
 from nitka.model.statement import Provenance
 from nitka.screen.audit import CheckContext
-from nitka.screen.changes import ChangeFeed, request_refresh
+from nitka.screen.changes import ChangeFeed, is_watched, request_refresh
 from nitka.screen.service import Screener
 from nitka.screen.withdrawals import WithdrawalKind, record
-from tests.helpers import WATCH_LISTS
+from nitka.store.tables import list_refresh
+from tests.helpers import WATCH_LISTS, make_entity
 
 CONTEXT = CheckContext(user="officer.k", purpose="border check", channel="test")
 NOTICE = {
@@ -41,13 +43,10 @@ def test_an_ingest_and_a_withdrawal_elsewhere_reach_a_running_screener(
     # Changes are taken in only when the test says so, not once a second.
     screener = Screener(listed, WATCH_LISTS, poll_seconds=3600)
     assert _hit_ids(screener) == []
-    path = tmp_path / "notice.json"
-    path.write_bytes(orjson.dumps([NOTICE]))
-    ingest(listed, InterpolConverter(str(path), WATCH_LISTS[0]), Provenance(WATCH_LISTS[0]))
+    # Another process ingests a new notice into a list being screened: the
+    # ingest files the refresh request itself.
+    _ingest_notice(listed, tmp_path, WATCH_LISTS[0])
     entry_id = "interpol-red-2026-99999"
-    # Another process (the ingest's operator) asks the screeners to re-read it.
-    with listed.begin() as conn:
-        assert request_refresh(conn, [entry_id, entry_id]) == 1
     assert _hit_ids(screener) == [], "not before the screener looks for changes"
     assert screener.catch_up(every=0) == 1
     assert _hit_ids(screener) == [entry_id]
@@ -66,6 +65,40 @@ def test_an_ingest_and_a_withdrawal_elsewhere_reach_a_running_screener(
     assert screener.catch_up(every=0) == 0, "a change is read once"
 
 
+def test_only_ingests_into_screened_lists_file_refresh_requests(
+    listed: Engine, tmp_path: Path
+) -> None:
+    _ingest_notice(listed, tmp_path, "case_2026_17")
+    with listed.connect() as conn:
+        assert _refresh_rows(conn) == []
+        assert not is_watched(conn, "case_2026_17")
+    Screener(listed, WATCH_LISTS)
+    with listed.connect() as conn:
+        assert all(is_watched(conn, name) for name in WATCH_LISTS)
+    document = make_entity("Passport", "sltd-1", number="FE123456", country="ua")
+    path = tmp_path / "sltd.jsonl"
+    path.write_bytes(orjson.dumps(document.to_dict()) + b"\n")
+    report = ingest(listed, FtMConverter(str(path), WATCH_LISTS[0]), Provenance(WATCH_LISTS[0]))
+    assert report.statements > 0
+    with listed.connect() as conn:
+        assert _refresh_rows(conn) == [], "documents are looked up, not held: nothing to re-read"
+    _ingest_notice(listed, tmp_path, WATCH_LISTS[0])
+    with listed.connect() as conn:
+        assert _refresh_rows(conn) == ["interpol-red-2026-99999"]
+
+
+def _ingest_notice(engine: Engine, tmp_path: Path, dataset: str) -> None:
+    path = tmp_path / "notice.json"
+    path.write_bytes(orjson.dumps([NOTICE]))
+    ingest(engine, InterpolConverter(str(path), dataset), Provenance(dataset))
+
+
+def _refresh_rows(conn: Connection) -> list[str]:
+    return list(
+        conn.execute(select(list_refresh.c.entity_id).order_by(list_refresh.c.id)).scalars()
+    )
+
+
 def test_a_screener_reads_changes_at_most_once_a_period(listed: Engine) -> None:
     screener = Screener(listed, WATCH_LISTS)
     with listed.begin() as conn:
@@ -81,7 +114,7 @@ def test_a_screener_reads_changes_at_most_once_a_period(listed: Engine) -> None:
 
 def test_a_new_feed_starts_after_the_changes_already_made(listed: Engine) -> None:
     with listed.begin() as conn:
-        request_refresh(conn, ["a", "b"])
+        assert request_refresh(conn, ["a", "b", "a"]) == 2
     with listed.connect() as conn:
         feed = ChangeFeed.now(conn)
         assert feed.read(conn) == []

@@ -27,6 +27,7 @@ from nitka.ingest.collector import collect_batch_garbage, collector_paused
 from nitka.ingest.readers import STDIN
 from nitka.ingest.worker import prepare_in_parser_process
 from nitka.model.statement import Provenance
+from nitka.screen.changes import held_entities, is_watched, request_refresh
 from nitka.search.index import existing, insert_rows, reindex
 from nitka.store.db import refresh_statistics, upsert
 from nitka.store.tables import ingest_run
@@ -102,6 +103,9 @@ def ingest(
     report.resumed_after = skip
     with engine.connect() as conn:
         canonical = load_canonical_map(conn)
+        # Running screening services re-read the persons an ingest into a
+        # watch list touched (documents and vehicles they look up anyway).
+        announce = is_watched(conn, provenance.dataset)
     sqlite = engine.dialect.name == "sqlite"
     if batch_size is None:
         batch_size = SQLITE_BATCH if sqlite else POSTGRES_BATCH
@@ -122,6 +126,8 @@ def ingest(
         for batch in batches:
             with engine.begin() as conn:
                 write_batch(conn, batch)
+                if announce:
+                    request_refresh(conn, held_entities(batch.statements))
                 if key is not None:
                     _mark(conn, key, converter, batch.last_record, finished=False)
             if report.statements + batch.statement_count >= analysed_at:

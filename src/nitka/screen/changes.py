@@ -6,23 +6,57 @@ holds its own index in memory. A change made elsewhere, a withdrawal by
 store; a process reads the rows it has not seen yet and re-reads the
 entities they name. The rows are append-only, so a process only needs to
 remember the last id it read.
+
+A dataset screened against is registered as a watch list (``watch``); an
+ingest into it files refresh requests for the persons and organisations it
+touched in each batch's own transaction (``held_entities``), so running
+services take in a new notice without being told. Documents and vehicles
+need none: they are looked up in the store at each check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from followthemoney import model
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from nitka.store.tables import list_refresh, list_withdrawal
+from nitka.store.tables import list_refresh, list_withdrawal, watch_list
 
 POLL_SECONDS = 1.0
 """How often a screening process looks for changes: a withdrawn notice stops
 hitting everywhere within about this long."""
+
+
+HELD_SCHEMA_NAMES = frozenset(
+    schema.name for schema in model.schemata.values() if schema.is_a("LegalEntity")
+)
+"""Schemata the screening index holds in memory (see ``nitka.screen.lists``)."""
+
+
+def watch(conn: Connection, datasets: Iterable[str]) -> None:
+    """Register datasets as watch lists (once; later calls change nothing)."""
+    known = set(conn.execute(select(watch_list.c.dataset)).scalars())
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [{"dataset": d, "first_screened_at": now} for d in dict.fromkeys(datasets)]
+    fresh = [row for row in rows if row["dataset"] not in known]
+    if fresh:
+        conn.execute(insert(watch_list), fresh)
+
+
+def is_watched(conn: Connection, dataset: str) -> bool:
+    found = conn.execute(select(watch_list.c.dataset).where(watch_list.c.dataset == dataset))
+    return found.first() is not None
+
+
+def held_entities(rows: Iterable[Sequence[object]]) -> set[str]:
+    """Canonical ids of the persons and organisations among statement rows
+    (``nitka.store.writer.statement_values``): what an index holds in memory."""
+    return {str(row[2]) for row in rows if row[3] in HELD_SCHEMA_NAMES}
 
 
 def request_refresh(conn: Connection, entity_ids: Iterable[str]) -> int:

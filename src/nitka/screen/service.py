@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from nitka.screen.audit import CheckContext, log_check
-from nitka.screen.changes import POLL_SECONDS, ChangeFeed, request_refresh
+from nitka.screen.changes import POLL_SECONDS, ChangeFeed, request_refresh, watch
 from nitka.screen.checks import (
     DEFAULT_THRESHOLD,
     CheckResult,
@@ -59,6 +59,8 @@ class Screener:
         self._lock = threading.Lock()
         self.poll_seconds = poll_seconds
         """How often ``screen`` takes in changes made by other processes."""
+        with engine.begin() as conn:
+            watch(conn, self.lists)
         with engine.connect() as conn:
             # The feed's position first: a change made while the index loads is read again.
             self._changes = ChangeFeed.now(conn)

@@ -179,3 +179,12 @@ list_refresh = Table(
 )
 """An entity to re-read into every screening index (an ingest added or changed a
 notice). Screening processes read the rows they have not seen (``nitka.screen.changes``)."""
+
+watch_list = Table(
+    "watch_list",
+    metadata,
+    Column("dataset", String(ID), primary_key=True),
+    Column("first_screened_at", DateTime, nullable=False),
+)
+"""Datasets that have been screened against: an ingest into one of them files
+refresh requests for the persons and organisations it touched."""
