@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import DatabaseError
 
+from nitka.access.audit import by_actor, verify, who_saw
 from nitka.screen.audit import AuditError, CheckContext, notices_for
 from nitka.screen.service import MAX_BATCH, BatchTooLargeError, Screener
 from nitka.store.tables import check_log, owner_notice
@@ -61,3 +62,38 @@ def test_a_batch_over_the_limit_is_refused_before_anything_is_checked(listed: En
         screener.screen([query] * (MAX_BATCH + 1), CONTEXT)
     with listed.connect() as conn:
         assert conn.execute(select(check_log)).first() is None
+
+
+def test_each_request_is_one_record_of_the_audit_trail(listed: Engine) -> None:
+    screener = Screener(listed, WATCH_LISTS)
+    context = CheckContext(
+        user="officer.k", purpose="roadside check", channel="api", origin="api@10.0.0.7"
+    )
+    answers = screener.screen(
+        [
+            {"schema": "Person", "properties": {"name": ["Sergey Aksyonov"]}},
+            {"schema": "Person", "properties": {"name": ["Nobody Atall"]}},
+        ],
+        context,
+    )
+    hit = answers[0].result.hits[0].entry.id  # type: ignore[union-attr]
+    with listed.connect() as conn:
+        (record,) = by_actor(conn, "officer.k")
+        assert verify(conn).intact
+        assert [r.id for r in who_saw(conn, hit)] == [record.id]
+    assert (record.action, record.origin, record.purpose) == (
+        "check",
+        "api@10.0.0.7",
+        "roadside check",
+    )
+    assert record.entities == [hit] and record.result_size == 1
+    assert record.as_dict()["subject"]["check_log"] == [a.log_id for a in answers]
+
+
+def test_a_screener_without_the_audit_trail_still_keeps_the_check_log(listed: Engine) -> None:
+    """Only the benchmark turns the audit trail off, to measure what it costs."""
+    screener = Screener(listed, WATCH_LISTS, audited=False)
+    screener.screen([{"schema": "Person", "properties": {"name": ["Sergey Aksyonov"]}}], CONTEXT)
+    with listed.connect() as conn:
+        assert by_actor(conn, "officer.k") == []
+        assert conn.execute(select(check_log)).first() is not None

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 import sys
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import orjson
 import typer
 from rich.console import Console
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.migrate import is_current
+
+ACTOR = "nitka.actor"
+PURPOSE = "nitka.purpose"
+"""Keys of the root context's meta: who works and why (``nitka --as U --purpose P``)."""
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True)
@@ -52,3 +60,35 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def emit_json(data: Any) -> None:
     sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
     sys.stdout.flush()
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def audited(
+    ctx: typer.Context,
+    conn: Connection,
+    action: Action,
+    *,
+    subject: Any,
+    entities: Sequence[str] = (),
+    result_size: int = 0,
+    outcome: Outcome = Outcome.DONE,
+) -> None:
+    """Append the command's audit record, in the caller's transaction."""
+    meta = ctx.find_root().meta
+    event = AuditEvent(
+        actor=meta.get(ACTOR) or login_name(),
+        action=action,
+        origin=f"cli@{socket.gethostname()}",
+        purpose=meta.get(PURPOSE, ""),
+        subject=subject,
+        entities=entities,
+        result_size=result_size,
+        outcome=outcome,
+    )
+    append(conn, event)

@@ -16,7 +16,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from nitka.cli.context import emit_json, fail, open_store, settings, stderr, stdout
+from nitka.access.audit import Action, Outcome
+from nitka.cli.context import audited, emit_json, fail, open_store, settings, stderr, stdout
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.kinds import CONVERTERS
@@ -135,8 +136,19 @@ def ingest_command(
                 progress=lambda n: progress.advance(task, n),
             )
     except (RecordError, IngestError) as exc:
+        with engine.begin() as conn:
+            audited(ctx, conn, Action.CHANGE, subject=_what(kind, path, name, str(exc)),
+                    outcome=Outcome.FAILED)  # fmt: skip
         fail(f"{exc}\nnothing of the failed batch was stored; batches before it were kept")
+    with engine.begin() as conn:
+        subject = _what(kind, path, name, f"{report.records:,} records, {report.rejected} rejected")
+        audited(ctx, conn, Action.CHANGE, subject=subject, result_size=report.statements)
     _print_report(report, as_json)
+
+
+def _what(kind: str, path: str, dataset: str, result: str) -> dict[str, str]:
+    """An ingest as the audit trail records it (the entities are too many to list)."""
+    return {"ingest": kind, "path": path, "dataset": dataset, "result": result}
 
 
 def _progress() -> Progress:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from nitka.cli import demo, generate, ingest, match, screen, search, store
+from nitka.cli import audit, demo, generate, ingest, match, screen, search, store
+from nitka.cli.context import ACTOR, PURPOSE, login_name
 from nitka.settings import Settings
 
 app = typer.Typer(
@@ -25,9 +26,23 @@ def main(
         envvar="NITKA_DATABASE_URL",
         help="The store: sqlite:///nitka.db (default) or a postgresql:// URL.",
     ),
+    actor: str | None = typer.Option(
+        None,
+        "--as",
+        envvar="NITKA_USER",
+        help="Who works (recorded in the audit trail; default: the login name).",
+    ),
+    purpose: str = typer.Option(
+        "",
+        "--purpose",
+        envvar="NITKA_PURPOSE",
+        help="Why: the case or legal basis (recorded in the audit trail).",
+    ),
 ) -> None:
     """Nitka: follow the thread through the data."""
     ctx.obj = Settings(database_url=database_url) if database_url else Settings()
+    ctx.meta[ACTOR] = actor or login_name()
+    ctx.meta[PURPOSE] = purpose
 
 
 store.register(app)
@@ -37,6 +52,7 @@ match.register(app)
 screen.register(app)
 generate.register(app)
 demo.register(app)
+audit.register(app)
 
 if __name__ == "__main__":
     app()

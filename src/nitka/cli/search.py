@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import typer
 from rich.markup import escape
 
-from nitka.cli.context import emit_json, open_store, stdout
+from nitka.access.audit import Action
+from nitka.cli.context import audited, emit_json, open_store, stdout
 from nitka.search.query import SearchFilters, search
 from nitka.store.reader import get_entities
 
@@ -29,9 +32,12 @@ def search_command(
     """Search names across scripts: Oleksandr finds Олександр and Александр."""
     engine = open_store(ctx)
     filters = SearchFilters(schema=schema, dataset=dataset, country=country, case=case)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         results = search(conn, query, filters, limit=limit)
         entities = get_entities(conn, [r.id for r in results])
+        subject = {"query": query, "filters": asdict(filters), "limit": limit}
+        found = [r.id for r in results]
+        audited(ctx, conn, Action.SEARCH, subject=subject, entities=found, result_size=len(found))
     rows = []
     for result in results:
         entity = entities.get(result.id)

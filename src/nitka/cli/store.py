@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -10,7 +9,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from nitka.cli.context import emit_json, fail, new_engine, open_store, settings, stdout
+from nitka.access.audit import Action
+from nitka.cli.context import (
+    audited,
+    emit_json,
+    fail,
+    login_name,
+    new_engine,
+    open_store,
+    settings,
+    stdout,
+)
 from nitka.model.statement import PoliceStatement
 from nitka.store.export import export as export_store
 from nitka.store.migrate import upgrade
@@ -19,10 +28,7 @@ from nitka.store.resolver import ResolverError, judgements_for, merge, undo
 
 
 def default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    return login_name()
 
 
 def register(app: typer.Typer) -> None:
@@ -49,8 +55,11 @@ def show(
 ) -> None:
     """Show an entity with every statement behind it and its provenance."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         entity = get_entity(conn, entity_id)
+        shown = [entity.id, *entity.members] if entity is not None else []
+        audited(ctx, conn, Action.VIEW, subject={"id": entity_id}, entities=shown,
+                result_size=len(entity.statements) if entity is not None else 0)  # fmt: skip
     if entity is None:
         fail(f"no entity with id {entity_id!r}")
     proxy = entity.proxy()
@@ -107,14 +116,19 @@ def export(
 ) -> None:
     """Export the store as FtM JSON lines (entities, or statements with --statements)."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    what = "statements" if statements else "entities"
+    with engine.begin() as conn:
         if path == "-":
             count = export_store(conn, sys.stdout.buffer, statements=statements)
             sys.stdout.flush()
-            return
-        with Path(path).open("wb") as fh:
-            count = export_store(conn, fh, statements=statements)
-    what = "statements" if statements else "entities"
+        else:
+            with Path(path).open("wb") as fh:
+                count = export_store(conn, fh, statements=statements)
+        # The whole store: no entity list (who-saw finds the export by its scope).
+        subject = {"path": path, "what": what, "scope": "the whole store"}
+        audited(ctx, conn, Action.EXPORT, subject=subject, result_size=count)
+    if path == "-":
+        return
     typer.echo(f"wrote {count} {what} to {path}", err=True)
 
 
@@ -147,6 +161,8 @@ def merge_command(
     try:
         with engine.begin() as conn:
             merged = merge(conn, left, right, user, reason)
+            change = {"merge": [left, right], "reason": reason, "into": merged}
+            audited(ctx, conn, Action.CHANGE, subject=change, entities=[left, right, merged])
     except ResolverError as exc:
         fail(str(exc))
     typer.echo(merged)
@@ -163,6 +179,8 @@ def unmerge_command(
     try:
         with engine.begin() as conn:
             result = undo(conn, judgement_id, user, reason)
+            change = {"unmerge": judgement_id, "reason": reason}
+            audited(ctx, conn, Action.CHANGE, subject=change, entities=result)
     except ResolverError as exc:
         fail(str(exc))
     typer.echo("\n".join(result))

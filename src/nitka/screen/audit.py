@@ -36,6 +36,8 @@ class CheckContext:
     user: str
     purpose: str
     channel: str
+    origin: str = ""
+    """Where the check came from (the client's address); the channel if not given."""
 
     def __post_init__(self) -> None:
         if not self.user.strip():

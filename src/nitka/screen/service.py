@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from nitka.access.audit import Action, AuditEvent, append
 from nitka.screen.audit import CheckContext, log_check
 from nitka.screen.changes import POLL_SECONDS, ChangeFeed, request_refresh, watch
 from nitka.screen.checks import (
@@ -50,13 +51,21 @@ class Answer:
 
 class Screener:
     def __init__(
-        self, engine: Engine, lists: Sequence[str], *, poll_seconds: float = POLL_SECONDS
+        self,
+        engine: Engine,
+        lists: Sequence[str],
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        audited: bool = True,
     ) -> None:
         if not lists:
             raise ValueError("name at least one watch list (a dataset in the store)")
         self.engine = engine
         self.lists = tuple(lists)
         self._lock = threading.Lock()
+        self.audited = audited
+        """Whether each request also goes into the audit trail (``nitka.access.audit``)
+        beside the check log. Only a benchmark turns it off, to measure what it costs."""
         self.poll_seconds = poll_seconds
         """How often ``screen`` takes in changes made by other processes."""
         with engine.begin() as conn:
@@ -117,4 +126,20 @@ class Screener:
         with self.engine.begin() as conn:
             for answer in answers:
                 answer.log_id = log_check(conn, context, answer.query, answer.result, answer.error)
+            if self.audited:
+                append(conn, _audit_event(context, answers))
         return answers
+
+
+def _audit_event(context: CheckContext, answers: list[Answer]) -> AuditEvent:
+    """One audit record for a request: its checks in the check log, and the entries hit."""
+    hits = [hit.entry.id for a in answers if a.result is not None for hit in a.result.hits]
+    return AuditEvent(
+        actor=context.user,
+        action=Action.CHECK,
+        origin=context.origin or context.channel,
+        purpose=context.purpose,
+        subject={"check_log": [a.log_id for a in answers], "queries": len(answers)},
+        entities=hits,
+        result_size=len(hits),
+    )

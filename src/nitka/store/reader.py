@@ -152,8 +152,12 @@ def get_entities(conn: Connection, canonical_ids: Sequence[str]) -> dict[str, St
 
 def iter_entities(conn: Connection, batch: int = 10_000) -> Iterator[StoredEntity]:
     """Every entity in the store, in canonical id order, streamed."""
-    rows = conn.execution_options(stream_results=True, yield_per=batch).execute(
-        select(statement).order_by(statement.c.canonical_id, statement.c.id)
+    # Options on the statement, not the connection: a connection's options stay
+    # set for whatever the caller runs on it next (an audit record's UPDATE).
+    rows = conn.execute(
+        select(statement)
+        .order_by(statement.c.canonical_id, statement.c.id)
+        .execution_options(stream_results=True, yield_per=batch)
     )
     current: list[PoliceStatement] = []
     for row in rows:

@@ -188,3 +188,42 @@ watch_list = Table(
 )
 """Datasets that have been screened against: an ingest into one of them files
 refresh requests for the persons and organisations it touched."""
+
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(ID), nullable=False, index=True),
+    Column("origin", String(ID), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("entities", Text, nullable=False),
+    Column("result_size", Integer, nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+"""The audit trail, hash-chained and append-only (``nitka.access.audit``). ``at`` is
+kept as ISO text, so that the hashed form and the stored form are the same on
+every database."""
+
+audit_entity = Table(
+    "audit_entity",
+    metadata,
+    Column("audit_id", Integer, ForeignKey("audit_log.id"), primary_key=True),
+    Column("entity_id", String(ID), primary_key=True, index=True),
+)
+"""Which entities each audit record is about: who saw an entity, found by index.
+The record's own ``entities`` (hashed) is the authority; ``who_saw`` confirms."""
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+"""One row: the last audit record's id and hash."""

@@ -50,9 +50,10 @@ def _screener(request: Request) -> Screener:
     return screener
 
 
-def _context(user: str | None, purpose: str | None, channel: str) -> CheckContext:
+def _context(request: Request, user: str | None, purpose: str | None, channel: str) -> CheckContext:
+    origin = f"{channel}@{request.client.host}" if request.client else channel
     try:
-        return CheckContext(user=user or "", purpose=purpose or "", channel=channel)
+        return CheckContext(user=user or "", purpose=purpose or "", channel=channel, origin=origin)
     except AuditError as error:
         raise HTTPException(
             status_code=400, detail={"field": error.field, "error": str(error)}
@@ -101,7 +102,7 @@ async def screen(
     x_nitka_purpose: str | None = Header(None),
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
-    context = _context(x_nitka_user, body.purpose or x_nitka_purpose, "api")
+    context = _context(request, x_nitka_user, body.purpose or x_nitka_purpose, "api")
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
@@ -151,7 +152,7 @@ async def match(
     screener = _screener(request)
     if dataset != "default" and dataset not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
-    context = _context(x_nitka_user or "yente-client", x_nitka_purpose, "api:match")
+    context = _context(request, x_nitka_user or "yente-client", x_nitka_purpose, "api:match")
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:

@@ -1,0 +1,1 @@
+"""Access control, the audit trail and data protection."""

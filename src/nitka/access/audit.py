@@ -1,0 +1,257 @@
+"""The audit trail: one hash-chained, append-only record per look at or change of data.
+
+Directive 2016/680 (Art. 25) asks that every consultation, disclosure and
+change of police data be logged with who, when and why, and that the logs
+serve to verify lawfulness. A log an administrator could quietly edit would
+not: so each record carries the SHA-256 of the one before it, and its own
+hash covers every field it holds. ``verify`` recomputes the chain and names
+the first record where it breaks (changed, removed or slipped in), and
+``audit_head`` keeps the last id and hash, so that records cut off the end
+show too. The database refuses UPDATE and DELETE on the log (migration 0007).
+
+Appends are serialised by updating the head's single row first: on SQLite
+that takes the write lock, on PostgreSQL the row lock, so two processes never
+chain onto the same record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from nitka.store.tables import audit_entity, audit_head, audit_log
+
+GENESIS = "0" * 64
+"""The hash the first record chains onto."""
+
+
+class Action(StrEnum):
+    SIGN_IN = "sign-in"
+    SEARCH = "search"
+    VIEW = "view"
+    CHECK = "check"
+    EXPORT = "export"
+    DISCLOSURE = "disclosure"
+    CHANGE = "change"
+    ERASURE = "erasure"
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class AuditError(ValueError):
+    """An event that cannot be logged as the law asks (no actor, an unknown action)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What happened: who did what, from where, why, about which entities."""
+
+    actor: str
+    action: Action
+    origin: str
+    purpose: str = ""
+    """The purpose or legal basis the actor gave."""
+    subject: Any = None
+    """What was asked: a query, a path, the fields of a change (JSON-serialisable)."""
+    entities: Sequence[str] = ()
+    """The entities the event showed, passed on or changed."""
+    result_size: int = 0
+    outcome: Outcome = Outcome.DONE
+
+    def __post_init__(self) -> None:
+        if not self.actor.strip():
+            raise AuditError("an audit record needs the actor", field="actor")
+        if not self.origin.strip():
+            raise AuditError("an audit record needs where the event came from", field="origin")
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: str
+    actor: str
+    origin: str
+    action: str
+    purpose: str
+    subject: str
+    entities: list[str]
+    result_size: int
+    outcome: str
+    prev_hash: str
+    hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        data = self.__dict__.copy()
+        data["subject"] = orjson.loads(self.subject)
+        return data
+
+
+def record_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """The hash of a record: the previous record's hash and every field, canonically."""
+    body = orjson.dumps(
+        [
+            fields["id"],
+            fields["at"],
+            fields["actor"],
+            fields["origin"],
+            fields["action"],
+            fields["purpose"],
+            fields["subject"],
+            fields["entities"],
+            fields["result_size"],
+            fields["outcome"],
+        ]
+    )
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body).hexdigest()
+
+
+_LOCK_HEAD = update(audit_head).where(audit_head.c.id == 1).values(last_id=audit_head.c.last_id)
+_READ_HEAD = select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)
+
+
+def append(conn: Connection, event: AuditEvent) -> AuditRecord:
+    """Append one record to the chain; the caller commits (with the event's own work)."""
+    conn.execute(_LOCK_HEAD)  # the write lock first: no other append reads this head
+    last_id, last_hash = conn.execute(_READ_HEAD).one()
+    entities = sorted(set(event.entities))
+    fields: dict[str, Any] = {
+        "id": last_id + 1,
+        "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor,
+        "origin": event.origin,
+        "action": Action(event.action).value,
+        "purpose": event.purpose,
+        "subject": orjson.dumps(event.subject, default=str).decode(),
+        "entities": orjson.dumps(entities).decode(),
+        "result_size": event.result_size,
+        "outcome": Outcome(event.outcome).value,
+    }
+    digest = record_hash(last_hash, fields)
+    conn.execute(insert(audit_log).values(**fields, prev_hash=last_hash, hash=digest))
+    if entities:
+        conn.execute(
+            insert(audit_entity), [{"audit_id": fields["id"], "entity_id": e} for e in entities]
+        )
+    conn.execute(
+        update(audit_head)
+        .where(audit_head.c.id == 1)
+        .values(last_id=fields["id"], last_hash=digest)
+    )
+    return _record({**fields, "prev_hash": last_hash, "hash": digest})
+
+
+@dataclass
+class Verification:
+    """What ``verify`` found: how many records it checked, and the first break."""
+
+    records: int = 0
+    head_hash: str = GENESIS
+    broken_at: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def verify(conn: Connection) -> Verification:
+    """Walk the chain from the first record; stop at the first break and name it."""
+    found = Verification()
+    expected_id, expected_prev = 1, GENESIS
+    for row in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings():
+        fields = dict(row)
+        record_id = fields["id"]
+        problem = None
+        if record_id != expected_id:
+            problem = f"record {record_id} follows record {expected_id - 1}: " + (
+                f"record {expected_id} was removed"
+                if record_id == expected_id + 1
+                else f"records {expected_id} to {record_id - 1} were removed"
+            )
+        elif fields["prev_hash"] != expected_prev:
+            problem = (
+                f"record {record_id} does not chain onto record {record_id - 1}: "
+                "one of them was changed, or a record between them removed"
+            )
+        elif record_hash(fields["prev_hash"], fields) != fields["hash"]:
+            problem = f"record {record_id} was changed after it was written"
+        if problem is not None:
+            found.broken_at = record_id
+            found.problems.append(problem)
+            return found
+        found.records += 1
+        expected_id, expected_prev = record_id + 1, fields["hash"]
+    found.head_hash = expected_prev
+    last_id, last_hash = conn.execute(_READ_HEAD).one()
+    walked = expected_id - 1
+    if last_id > walked:
+        found.broken_at = walked or None
+        found.problems.append(
+            f"the log ends at record {walked}, but record {last_id} was written: "
+            "records were removed from its end (or the head was altered)"
+        )
+    elif last_id < walked:
+        found.broken_at = last_id + 1
+        found.problems.append(
+            f"record {last_id} was the last one written, but the log goes on to record "
+            f"{walked}: records were slipped in at its end (or the head was altered)"
+        )
+    elif last_hash != expected_prev:
+        found.broken_at = walked
+        found.problems.append(f"record {walked} is not the record last written (its hash differs)")
+    return found
+
+
+def who_saw(conn: Connection, entity_id: str) -> list[AuditRecord]:
+    """Every record about this entity, oldest first: a data-protection officer's question."""
+    ids = select(audit_entity.c.audit_id).where(audit_entity.c.entity_id == entity_id)
+    rows = conn.execute(select(audit_log).where(audit_log.c.id.in_(ids)).order_by(audit_log.c.id))
+    records = [_record(dict(row)) for row in rows.mappings()]
+    # The index finds them; each record's own (hashed) entity list confirms.
+    return [record for record in records if entity_id in record.entities]
+
+
+def by_actor(conn: Connection, actor: str) -> list[AuditRecord]:
+    """Every record of one user or system, oldest first."""
+    rows = conn.execute(
+        select(audit_log).where(audit_log.c.actor == actor).order_by(audit_log.c.id)
+    )
+    return [_record(dict(row)) for row in rows.mappings()]
+
+
+def iter_records(conn: Connection) -> Iterator[AuditRecord]:
+    for row in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings():
+        yield _record(dict(row))
+
+
+def _record(fields: dict[str, Any]) -> AuditRecord:
+    return AuditRecord(
+        id=fields["id"],
+        at=fields["at"],
+        actor=fields["actor"],
+        origin=fields["origin"],
+        action=fields["action"],
+        purpose=fields["purpose"],
+        subject=fields["subject"],
+        entities=orjson.loads(fields["entities"]),
+        result_size=fields["result_size"],
+        outcome=fields["outcome"],
+        prev_hash=fields["prev_hash"],
+        hash=fields["hash"],
+    )
