@@ -51,7 +51,7 @@ class Outcome(StrEnum):
 
 
 class AuditError(ValueError):
-    """An event that cannot be logged as the law asks (no actor, an unknown action)."""
+    """An event or check that cannot be logged as the law asks (no actor, no purpose)."""
 
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)

@@ -17,16 +17,9 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from nitka.access.audit import AuditError
 from nitka.screen.checks import CheckResult, QueryError
 from nitka.store.tables import check_log, owner_notice
-
-
-class AuditError(ValueError):
-    """A check that cannot be logged as the law asks (no user, no purpose)."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -45,6 +38,8 @@ class CheckContext:
         if not self.purpose.strip():
             raise AuditError("a check needs its stated purpose", field="purpose")
 
+
+__all__ = ["AuditError", "CheckContext", "log_check", "notices_for"]
 
 _INSERT_CHECK = insert(check_log).returning(check_log.c.id)
 """Built once: SQLAlchemy then reuses its compiled form for every check."""
