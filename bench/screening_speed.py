@@ -48,9 +48,10 @@ from bench.screening_store import (
 )
 from bench.search_bench import people
 from nitka.match.entities import compare_entities
+from nitka.screen.audit import CheckContext
 from nitka.screen.checks import check, parse_query
 from nitka.screen.index import ScreeningIndex
-from nitka.screen.lists import load_index
+from nitka.screen.service import Screener
 from nitka.store.db import make_engine
 
 Query = dict[str, Any]
@@ -165,6 +166,33 @@ def scoring_side_by_side(index: ScreeningIndex, queries: list[Query]) -> dict[st
     }
 
 
+def audit_on_and_off(screener: Screener, queries: list[Query], rounds: int = 4) -> dict[str, Any]:
+    """Whole requests (check, check log, audit record, commit) with the audit trail on
+    and off, in alternating rounds so that the machine's noise falls on both."""
+    context = CheckContext(user="bench", purpose="speed benchmark", channel="bench")
+    size = max(len(queries) // (2 * rounds), 1)
+    seconds = {True: 0.0, False: 0.0}
+    done = {True: 0, False: 0}
+    for n in range(2 * rounds):
+        audited = n % 2 == 0
+        screener.audited = audited
+        block = queries[n * size : (n + 1) * size]
+        start = time.perf_counter()
+        for query in block:
+            screener.screen([query], context)
+        seconds[audited] += time.perf_counter() - start
+        done[audited] += len(block)
+    screener.audited = True
+    on = done[True] / seconds[True]
+    off = done[False] / seconds[False]
+    return {
+        "requests_each": done[True],
+        "audit_on_per_second": round(on),
+        "audit_off_per_second": round(off),
+        "cost_percent": round((1 - on / off) * 100, 1),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -244,6 +272,7 @@ def main() -> None:
     parser.add_argument("--side-by-side", type=int, default=300)
     parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--audit-checks", type=int, default=4_000)
     parser.add_argument(
         "--workers", type=int, nargs="+", default=[1, 2], help="nitka serve --workers, each run"
     )
@@ -261,8 +290,8 @@ def main() -> None:
     engine = make_engine(url)
     before, _ = rss_mib()
     start = time.perf_counter()
-    with engine.connect() as conn:
-        index = load_index(conn, LISTS)
+    screener = Screener(engine, LISTS)
+    index = screener.index
     build_s = time.perf_counter() - start
     after, peak = rss_mib()
     held = len(index)
@@ -273,7 +302,11 @@ def main() -> None:
     print(f"mixed checks: {mixed_checks}", flush=True)
     side = scoring_side_by_side(index, side_checks)
     print(f"scoring side by side: {side}", flush=True)
-    del index
+    audit = audit_on_and_off(
+        screener, mixed(people_checks, documents, vehicles)[: args.audit_checks]
+    )
+    print(f"requests with the audit trail on and off: {audit}", flush=True)
+    del index, screener
     gc.collect()
     engine.dispose()
     http = [
@@ -298,6 +331,7 @@ def main() -> None:
             "person_checks": persons_only,
             "mixed_checks": mixed_checks,
             "scoring_side_by_side": side,
+            "audit_on_and_off": audit,
             "http": http,
             "machine": machine(),
         },

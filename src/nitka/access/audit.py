@@ -9,9 +9,9 @@ the first record where it breaks (changed, removed or slipped in), and
 ``audit_head`` keeps the last id and hash, so that records cut off the end
 show too. The database refuses UPDATE and DELETE on the log (migration 0007).
 
-Appends are serialised by updating the head's single row first: on SQLite
-that takes the write lock, on PostgreSQL the row lock, so two processes never
-chain onto the same record.
+Appends are serialised by updating the head's single row first (claiming the
+next id): on SQLite that takes the write lock, on PostgreSQL the row lock, so
+two processes never chain onto the same record.
 """
 
 from __future__ import annotations
@@ -121,17 +121,26 @@ def record_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body).hexdigest()
 
 
-_LOCK_HEAD = update(audit_head).where(audit_head.c.id == 1).values(last_id=audit_head.c.last_id)
+_CLAIM_NEXT = (
+    update(audit_head)
+    .where(audit_head.c.id == 1)
+    .values(last_id=audit_head.c.last_id + 1)
+    .returning(audit_head.c.last_id, audit_head.c.last_hash)
+)
+"""Takes the head's lock (the write lock on SQLite) and the next id in one statement,
+and returns the hash of the record before it (not yet replaced)."""
+_SET_HASH = update(audit_head).where(audit_head.c.id == 1)
 _READ_HEAD = select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)
+_INSERT_RECORD = insert(audit_log)
+_INSERT_ENTITIES = insert(audit_entity)
 
 
 def append(conn: Connection, event: AuditEvent) -> AuditRecord:
     """Append one record to the chain; the caller commits (with the event's own work)."""
-    conn.execute(_LOCK_HEAD)  # the write lock first: no other append reads this head
-    last_id, last_hash = conn.execute(_READ_HEAD).one()
+    record_id, last_hash = conn.execute(_CLAIM_NEXT).one()
     entities = sorted(set(event.entities))
     fields: dict[str, Any] = {
-        "id": last_id + 1,
+        "id": record_id,
         "at": datetime.now(UTC).isoformat(timespec="microseconds"),
         "actor": event.actor,
         "origin": event.origin,
@@ -143,16 +152,10 @@ def append(conn: Connection, event: AuditEvent) -> AuditRecord:
         "outcome": Outcome(event.outcome).value,
     }
     digest = record_hash(last_hash, fields)
-    conn.execute(insert(audit_log).values(**fields, prev_hash=last_hash, hash=digest))
+    conn.execute(_INSERT_RECORD, {**fields, "prev_hash": last_hash, "hash": digest})
     if entities:
-        conn.execute(
-            insert(audit_entity), [{"audit_id": fields["id"], "entity_id": e} for e in entities]
-        )
-    conn.execute(
-        update(audit_head)
-        .where(audit_head.c.id == 1)
-        .values(last_id=fields["id"], last_hash=digest)
-    )
+        conn.execute(_INSERT_ENTITIES, [{"audit_id": record_id, "entity_id": e} for e in entities])
+    conn.execute(_SET_HASH, {"last_hash": digest})
     return _record({**fields, "prev_hash": last_hash, "hash": digest})
 
 
