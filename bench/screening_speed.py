@@ -47,6 +47,7 @@ from bench.screening_store import (
     wanted_persons,
 )
 from bench.search_bench import people
+from nitka.access.accounts import Role, add_account, create_token, find_account
 from nitka.match.entities import compare_entities
 from nitka.screen.audit import CheckContext
 from nitka.screen.checks import check, parse_query
@@ -193,6 +194,17 @@ def audit_on_and_off(screener: Screener, queries: list[Query], rounds: int = 4) 
     }
 
 
+def bench_token(url: str) -> str:
+    """An API token of an investigator account ``bench`` (made on first use)."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if find_account(conn, "bench") is None:
+            add_account(conn, "bench", Role.INVESTIGATOR)
+        token = create_token(conn, "bench", label="benchmark", days=1)
+    engine.dispose()
+    return token
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -228,12 +240,14 @@ def http_bench(
     for name in LISTS:
         command += ["--list", name]
     env = {**os.environ, "NITKA_DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
+    headers = {"Authorization": f"Bearer {bench_token(url)}", "X-Nitka-Purpose": "speed benchmark"}
     started = time.perf_counter()
     server = subprocess.Popen(command, env=env)
     try:
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                health = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers=headers)
+                urllib.request.urlopen(health, timeout=1).read()
                 break
             except OSError:
                 if server.poll() is not None:
@@ -241,7 +255,6 @@ def http_bench(
                 time.sleep(1)
         ready = time.perf_counter() - started
         loaded = server_memory(server.pid)
-        headers = {"X-Nitka-User": "bench", "X-Nitka-Purpose": "speed benchmark"}
         bodies = [orjson.dumps(q) for q in queries]
         run_load("127.0.0.1", port, "/screen", bodies, rate=200, seconds=3, headers=headers)
         results = {}

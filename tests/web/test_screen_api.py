@@ -7,19 +7,51 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
+from nitka.access.accounts import add_account, create_token, find_account, revoke_token
+from nitka.access.audit import by_actor, verify
 from nitka.screen.audit import notices_for
 from nitka.screen.changes import POLL_SECONDS
 from nitka.screen.withdrawals import WithdrawalKind, record
-from nitka.store.tables import check_log
+from nitka.store.tables import api_token, check_log
 from tests.helpers import WATCH_LISTS as LISTS
 
-HEADERS = {"X-Nitka-User": "officer.k", "X-Nitka-Purpose": "border check, Chop crossing"}
+PURPOSE = {"X-Nitka-Purpose": "border check, Chop crossing"}
+
+
+@dataclass
+class Service:
+    """A running ``nitka serve`` and the headers of three of its users."""
+
+    url: str
+    pid: int
+    officer: dict[str, str]
+    """An investigator's token and a purpose: may check."""
+    keeper: dict[str, str]
+    """An NCB liaison officer's: may also withdraw and reinstate list entries."""
+    auditor: dict[str, str]
+    """An auditor's: may not check (a hit is police data)."""
+
+
+def _users(engine: Engine) -> dict[str, dict[str, str]]:
+    headers = {}
+    with engine.begin() as conn:
+        for name, role in (
+            ("officer.k", "investigator"),
+            ("ncb.duty", "liaison"),
+            ("audit.a", "auditor"),
+        ):
+            if find_account(conn, name) is None:
+                add_account(conn, name, role)
+            token = create_token(conn, name, label="tests")
+            headers[name] = {"Authorization": f"Bearer {token}", **PURPOSE}
+    return headers
 
 
 def _free_port() -> int:
@@ -29,8 +61,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serving(database_url: str, tmp_path: Path, *options: str) -> Iterator[tuple[str, int]]:
-    """``nitka serve`` on the watch lists: its base URL and process id."""
+def _serving(listed: Engine, database_url: str, tmp_path: Path, *options: str) -> Iterator[Service]:
+    """``nitka serve`` on the watch lists, with users that have tokens."""
+    users = _users(listed)
     port = _free_port()
     command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port), *options]
     for name in LISTS:
@@ -47,28 +80,29 @@ def _serving(database_url: str, tmp_path: Path, *options: str) -> Iterator[tuple
     try:
         for _ in range(150):
             try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
+                health = httpx.get(f"{base}/healthz", headers=users["officer.k"])
+                if health.status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
             process.kill()
             raise AssertionError(log.read_text(encoding="utf-8", errors="replace"))
-        yield base, process.pid
+        yield Service(base, process.pid, users["officer.k"], users["ncb.duty"], users["audit.a"])
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 @pytest.fixture
-def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
-    with _serving(database_url, tmp_path) as (base, _):
-        yield base
+def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[Service]:
+    with _serving(listed, database_url, tmp_path) as running:
+        yield running
 
 
-def test_a_person_check_hits_and_is_logged(service: str, listed: Engine) -> None:
+def test_a_person_check_hits_and_is_logged(service: Service, listed: Engine) -> None:
     query = {"schema": "Person", "properties": {"name": ["Сергій Аксьонов"]}}
-    response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
+    response = httpx.post(f"{service.url}/screen", json=query, headers=service.officer)
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["hit"] is True
@@ -88,20 +122,23 @@ def test_a_person_check_hits_and_is_logged(service: str, listed: Engine) -> None
     assert [n["check_id"] for n in notices] == [answer["log_id"]] * len(answer["hits"])
 
 
-def test_a_check_without_a_purpose_is_refused(service: str) -> None:
+def test_a_check_without_a_purpose_is_refused(service: Service) -> None:
     query = {"schema": "Person", "properties": {"name": ["Ivan Petrenko"]}}
-    response = httpx.post(f"{service}/screen", json=query, headers={"X-Nitka-User": "k"})
+    token_only = {"Authorization": service.officer["Authorization"]}
+    response = httpx.post(f"{service.url}/screen", json=query, headers=token_only)
     assert response.status_code == 400
     assert response.json()["detail"]["field"] == "purpose"
 
 
-def test_a_batch_answers_the_good_queries_and_names_the_bad_field(service: str) -> None:
+def test_a_batch_answers_the_good_queries_and_names_the_bad_field(service: Service) -> None:
     queries = [
         {"schema": "Person", "properties": {"name": ["Sergey Aksyonov"]}},
         {"schema": "Person", "properties": {"name": [""]}},
         {"schema": "Vehicle", "properties": {"registrationNumber": ["AA 1234 BX"]}},
     ]
-    response = httpx.post(f"{service}/screen", json={"queries": queries}, headers=HEADERS)
+    response = httpx.post(
+        f"{service.url}/screen", json={"queries": queries}, headers=service.officer
+    )
     assert response.status_code == 200
     first, second, third = response.json()["responses"]
     assert first["status"] == 200 and first["hit"] is True
@@ -110,22 +147,24 @@ def test_a_batch_answers_the_good_queries_and_names_the_bad_field(service: str) 
     assert third["status"] == 200 and third["hit"] is False
 
 
-def test_a_batch_over_the_limit_is_refused_whole(service: str) -> None:
+def test_a_batch_over_the_limit_is_refused_whole(service: Service) -> None:
     queries = [{"schema": "Person", "properties": {"name": ["X Y"]}}] * 1001
-    response = httpx.post(f"{service}/screen", json={"queries": queries}, headers=HEADERS)
+    response = httpx.post(
+        f"{service.url}/screen", json={"queries": queries}, headers=service.officer
+    )
     assert response.status_code == 413
     assert response.json()["detail"]["field"] == "queries"
 
 
-def test_a_bad_single_query_is_a_client_error(service: str) -> None:
+def test_a_bad_single_query_is_a_client_error(service: Service) -> None:
     query = {"schema": "Person", "properties": {"birthDate": ["1984-13-45"]}}
-    response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
+    response = httpx.post(f"{service.url}/screen", json=query, headers=service.officer)
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "properties.birthDate"
 
 
 def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
-    service: str,
+    service: Service,
 ) -> None:
     """The request shape of yente's documentation, with names from our lists."""
     body = {
@@ -140,7 +179,7 @@ def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
         }
     }
     response = httpx.post(
-        f"{service}/match/default", params={"limit": 3}, json=body, headers=HEADERS
+        f"{service.url}/match/default", params={"limit": 3}, json=body, headers=service.officer
     )
     assert response.status_code == 200, response.text
     data = response.json()
@@ -156,12 +195,12 @@ def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
     assert data["responses"]["q3"]["status"] == 200
     assert data["responses"]["q3"]["results"] == []
     assert data["limit"] == 3
-    missing = httpx.post(f"{service}/match/nope", json=body, headers=HEADERS)
+    missing = httpx.post(f"{service.url}/match/nope", json=body, headers=service.officer)
     assert missing.status_code == 404
 
 
-def test_the_openapi_schema_lists_the_endpoints(service: str) -> None:
-    paths = httpx.get(f"{service}/openapi.json").json()["paths"]
+def test_the_openapi_schema_lists_the_endpoints(service: Service) -> None:
+    paths = httpx.get(f"{service.url}/openapi.json").json()["paths"]
     assert "/screen" in paths and "/match/{dataset}" in paths
 
 
@@ -192,31 +231,38 @@ def test_screening_a_file(listed: Engine, database_url: str, tmp_path: Path) -> 
     assert [tuple(r) for r in logged] == [("file", "flight PS101 passenger check")] * 3
 
 
-def test_an_unreadable_mrz_is_a_client_error_naming_the_check_digit(service: str) -> None:
+def test_an_unreadable_mrz_is_a_client_error_naming_the_check_digit(service: Service) -> None:
     mrz = (
         "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408132F1204159ZE184226B<<<<<10"
     )
     query = {"schema": "Passport", "properties": {"mrz": [mrz]}}
-    response = httpx.post(f"{service}/screen", json=query, headers=HEADERS)
+    response = httpx.post(f"{service.url}/screen", json=query, headers=service.officer)
     assert response.status_code == 422
     assert response.json()["detail"]["field"] == "properties.mrz.line2.birth_date.check_digit"
 
 
-def test_withdrawing_a_notice_over_http_takes_effect_at_once(service: str) -> None:
+def test_withdrawing_a_notice_over_http_takes_effect_at_once(service: Service) -> None:
     query = {"schema": "Person", "properties": {"name": ["Adel Abdalkader Al Ajeil"]}}
-    hits = httpx.post(f"{service}/screen", json=query, headers=HEADERS).json()["hits"]
+    hits = httpx.post(f"{service.url}/screen", json=query, headers=service.officer).json()["hits"]
     entry_id = hits[0]["id"]
     body = {"entity_id": entry_id, "reason": "notice cancelled"}
-    url = f"{service}/lists/interpol_red_notices"
-    assert httpx.post(f"{url}/withdraw", json=body, headers=HEADERS).status_code == 200
-    after = httpx.post(f"{service}/screen", json=query, headers=HEADERS).json()
+    url = f"{service.url}/lists/interpol_red_notices"
+    # An investigator may check but not withdraw; the NCB's liaison officer may.
+    assert httpx.post(f"{url}/withdraw", json=body, headers=service.officer).status_code == 403
+    assert httpx.post(f"{url}/withdraw", json=body, headers=service.keeper).status_code == 200
+    after = httpx.post(f"{service.url}/screen", json=query, headers=service.officer).json()
     assert entry_id not in [hit["id"] for hit in after["hits"]]
-    assert httpx.post(f"{url}/reinstate", json=body, headers=HEADERS).status_code == 200
-    again = httpx.post(f"{service}/screen", json=query, headers=HEADERS).json()
+    assert httpx.post(f"{url}/reinstate", json=body, headers=service.keeper).status_code == 200
+    again = httpx.post(f"{service.url}/screen", json=query, headers=service.officer).json()
     assert again["hits"][0]["id"] == entry_id
-    refused = httpx.post(f"{url}/withdraw", json=body, headers={"X-Nitka-User": ""})
-    assert refused.status_code == 400 and refused.json()["detail"]["field"] == "user"
-    assert httpx.post(f"{service}/lists/refresh", json={"ids": [entry_id]}).status_code == 200
+    refused = httpx.post(
+        f"{url}/withdraw", json={"entity_id": entry_id, "reason": " "}, headers=service.keeper
+    )
+    assert refused.status_code == 400 and refused.json()["detail"]["field"] == "reason"
+    refresh = httpx.post(
+        f"{service.url}/lists/refresh", json={"ids": [entry_id]}, headers=service.keeper
+    )
+    assert refresh.status_code == 200
 
 
 def _children(pid: int) -> list[int]:
@@ -228,7 +274,8 @@ def test_workers_share_the_lists_and_all_take_in_a_withdrawal(
     listed: Engine, database_url: str, tmp_path: Path
 ) -> None:
     query = {"schema": "Person", "properties": {"name": ["Adel Abdalkader Al Ajeil"]}}
-    with _serving(database_url, tmp_path, "--workers", "2") as (base, pid):
+    with _serving(listed, database_url, tmp_path, "--workers", "2") as service:
+        base, pid = service.url, service.pid
         children = _children(pid)
         assert len(children) == 1, "one forked worker beside the first"
 
@@ -236,7 +283,7 @@ def test_workers_share_the_lists_and_all_take_in_a_withdrawal(
             # A new connection per check, so that both workers answer some.
             found: dict[str, list[str]] = {}
             for _ in range(12):
-                answer = httpx.post(f"{base}/screen", json=query, headers=HEADERS).json()
+                answer = httpx.post(f"{base}/screen", json=query, headers=service.officer).json()
                 found.update({hit["id"]: hit["lists"] for hit in answer["hits"]})
             return found
 
@@ -253,6 +300,63 @@ def test_workers_share_the_lists_and_all_take_in_a_withdrawal(
             )
         time.sleep(POLL_SECONDS * 1.5)
         assert entry_id not in hits()
-        workers = {httpx.get(f"{base}/healthz").json()["worker"] for _ in range(12)}
+        health = [httpx.get(f"{base}/healthz", headers=service.officer) for _ in range(12)]
+        workers = {answer.json()["worker"] for answer in health}
         assert workers <= {pid, *children}
     assert not any(Path(f"/proc/{child}").exists() for child in children), "stopped with the server"
+
+
+def test_every_route_needs_a_valid_token_and_refusals_are_logged(
+    service: Service, listed: Engine
+) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Ivan Petrenko"]}}
+    forged = service.officer["Authorization"][:-4] + "AAAA"
+    for headers in ({}, {"Authorization": forged}, {"Authorization": "Basic b2ZmaWNlcjprCg=="}):
+        for method, path in (("post", "/screen"), ("post", "/match/default"), ("get", "/healthz")):
+            answer = httpx.request(
+                method, f"{service.url}{path}", json=query, headers={**PURPOSE, **headers}
+            )
+            assert answer.status_code == 401, (path, headers)
+            assert answer.headers["www-authenticate"] == "Bearer"
+    # yente's clients send their key as "ApiKey".
+    yente = {
+        "Authorization": service.officer["Authorization"].replace("Bearer", "ApiKey"),
+        **PURPOSE,
+    }
+    assert httpx.post(f"{service.url}/screen", json=query, headers=yente).status_code == 200
+    with listed.connect() as conn:
+        refusals = [r for r in by_actor(conn, "-") if r.outcome == "refused"]
+        assert len(refusals) == 9
+        assert refusals[0].origin == "api@127.0.0.1" and refusals[0].action == "sign-in"
+        assert verify(conn).intact
+
+
+def test_an_expired_or_revoked_token_is_refused(service: Service, listed: Engine) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Ivan Petrenko"]}}
+    with listed.begin() as conn:
+        expiring = create_token(conn, "officer.k", days=1)
+        revoked = create_token(conn, "officer.k")
+        conn.execute(
+            update(api_token)
+            .where(api_token.c.id == expiring.split("_")[1])
+            .values(expires_at="2020-01-01T00:00:00+00:00")
+        )
+        assert revoke_token(conn, revoked.split("_")[1])
+    for token in (expiring, revoked):
+        answer = httpx.post(
+            f"{service.url}/screen",
+            json=query,
+            headers={"Authorization": f"Bearer {token}", **PURPOSE},
+        )
+        assert answer.status_code == 401
+        assert answer.json()["detail"]["field"] == "authorization"
+
+
+def test_the_auditor_may_not_check(service: Service, listed: Engine) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Sergey Aksyonov"]}}
+    answer = httpx.post(f"{service.url}/screen", json=query, headers=service.auditor)
+    assert answer.status_code == 403 and answer.json()["detail"]["field"] == "role"
+    with listed.connect() as conn:
+        (refusal,) = by_actor(conn, "audit.a")
+        assert (refusal.action, refusal.outcome) == ("check", "refused")
+        assert conn.execute(select(check_log)).first() is None, "no check was made"

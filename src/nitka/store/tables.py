@@ -227,3 +227,67 @@ audit_head = Table(
     Column("last_hash", String(64), nullable=False),
 )
 """One row: the last audit record's id and hash."""
+
+
+agency = Table(
+    "agency",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("country", String(8), nullable=True),
+)
+
+unit = Table(
+    "unit",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("agency_id", String(ID), ForeignKey("agency.id"), nullable=True),
+    Column("name", Text, nullable=False),
+)
+
+account = Table(
+    "account",
+    metadata,
+    Column("name", String(ID), primary_key=True),
+    Column("role", String(32), nullable=False),
+    Column("unit_id", String(ID), ForeignKey("unit.id"), nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("totp_secret", String(64), nullable=True),
+    Column("failed_sign_ins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", String(32), nullable=True),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", String(32), nullable=False),
+)
+"""A person (or a system) who works with Nitka: a role, a unit, a password (argon2),
+an optional second factor (TOTP), and the lock-out state (``nitka.access.accounts``)."""
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("account", String(ID), ForeignKey("account.name"), nullable=False, index=True),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=True),
+    Column("revoked_at", String(32), nullable=True),
+)
+
+case_file = Table(
+    "case_file",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(ID), nullable=False),
+)
+"""A case (a collection): statements name it in ``case_id``; its members may see them."""
+
+case_member = Table(
+    "case_member",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("case_file.id"), primary_key=True),
+    Column("account", String(ID), ForeignKey("account.name"), primary_key=True, index=True),
+    Column("added_at", String(32), nullable=False),
+    Column("added_by", String(ID), nullable=False),
+)

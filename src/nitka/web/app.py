@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
+from nitka.access.accounts import Account, Role
 from nitka.screen.service import Screener
+from nitka.web.auth import requires
 from nitka.web.screen_api import router as screen_router
 
 
@@ -23,7 +25,7 @@ def create_app(engine: Engine, lists: Sequence[str]) -> FastAPI:
     app.include_router(screen_router)
 
     @app.get("/healthz")
-    def health() -> dict[str, object]:
+    def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:
         screener = app.state.screener
         return {
             "status": "ok",

@@ -1,9 +1,9 @@
 """``POST /screen`` and the yente-compatible ``POST /match/{dataset}``.
 
-Every check names its user and purpose (headers ``X-Nitka-User`` and
+Every request carries an API token (``nitka.web.auth``): the token's account
+is the user of every check. Every check states its purpose (header
 ``X-Nitka-Purpose``, or the ``purpose`` field of a /screen request) and is
-logged before it is answered. Until access control lands (a later issue),
-the user header is trusted as given by the gateway in front of the service.
+logged before it is answered.
 
 The routes are coroutines that do their (CPU-bound, millisecond) work on the
 event loop: a thread pool would add a hand-over per request and gain nothing
@@ -17,14 +17,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from nitka.access.accounts import Account
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
 from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
+from nitka.web.auth import CHECKERS, LIST_KEEPERS, requires
 
 router = APIRouter()
 
@@ -98,11 +100,11 @@ async def screen(
     request: Request,
     threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
     limit: int = Query(10, ge=1, le=100),
-    x_nitka_user: str | None = Header(None),
     x_nitka_purpose: str | None = Header(None),
+    account: Account = Depends(requires(CHECKERS)),
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
-    context = _context(request, x_nitka_user, body.purpose or x_nitka_purpose, "api")
+    context = _context(request, account.name, body.purpose or x_nitka_purpose, "api")
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
@@ -142,8 +144,8 @@ async def match(
     threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
     cutoff: float = Query(0.5, ge=0.0, le=1.0),
     limit: int = Query(5, ge=1, le=500),
-    x_nitka_user: str | None = Header(None),
     x_nitka_purpose: str | None = Header(None),
+    account: Account = Depends(requires(CHECKERS)),
 ) -> Response:
     """The same request and response as yente's ``/match``, so yente clients work unchanged.
 
@@ -152,7 +154,7 @@ async def match(
     screener = _screener(request)
     if dataset != "default" and dataset not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
-    context = _context(request, x_nitka_user or "yente-client", x_nitka_purpose, "api:match")
+    context = _context(request, account.name, x_nitka_purpose, "api:match")
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:
@@ -208,7 +210,9 @@ class RefreshRequest(BaseModel):
 
 
 @router.post("/lists/refresh")
-async def refresh_lists(body: RefreshRequest, request: Request) -> dict[str, Any]:
+async def refresh_lists(
+    body: RefreshRequest, request: Request, _: Account = Depends(requires(LIST_KEEPERS))
+) -> dict[str, Any]:
     """Re-read these entities from the store: new, changed or withdrawn entries take effect."""
     screener = _screener(request)
     screener.refresh(body.ids)
@@ -225,10 +229,10 @@ async def withdraw_entry(
     listed: str,
     body: WithdrawalRequest,
     request: Request,
-    x_nitka_user: str | None = Header(None),
+    account: Account = Depends(requires(LIST_KEEPERS)),
 ) -> dict[str, Any]:
     """Withdraw an entry from a list (a cancelled notice); checks stop hitting it at once."""
-    return _withdrawal(request, WithdrawalKind.WITHDRAW, listed, body, x_nitka_user)
+    return _withdrawal(request, WithdrawalKind.WITHDRAW, listed, body, account.name)
 
 
 @router.post("/lists/{listed}/reinstate")
@@ -236,10 +240,10 @@ async def reinstate_entry(
     listed: str,
     body: WithdrawalRequest,
     request: Request,
-    x_nitka_user: str | None = Header(None),
+    account: Account = Depends(requires(LIST_KEEPERS)),
 ) -> dict[str, Any]:
     """Put a withdrawn entry back on its list."""
-    return _withdrawal(request, WithdrawalKind.REINSTATE, listed, body, x_nitka_user)
+    return _withdrawal(request, WithdrawalKind.REINSTATE, listed, body, account.name)
 
 
 def _withdrawal(
@@ -247,14 +251,14 @@ def _withdrawal(
     kind: WithdrawalKind,
     listed: str,
     body: WithdrawalRequest,
-    user: str | None,
+    user: str,
 ) -> dict[str, Any]:
     screener = _screener(request)
     if listed not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {listed!r}")
     try:
         with screener.engine.begin() as conn:
-            record(conn, kind, body.entity_id, listed, user=user or "", reason=body.reason)
+            record(conn, kind, body.entity_id, listed, user=user, reason=body.reason)
     except WithdrawalError as error:
         raise HTTPException(
             status_code=400, detail={"field": error.field, "error": str(error)}

@@ -1,0 +1,162 @@
+"""``nitka user``, ``nitka token`` and ``nitka case``: accounts, API tokens, cases."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from nitka.access.accounts import (
+    AccountError,
+    Role,
+    add_account,
+    create_token,
+    enable_second_factor,
+    revoke_token,
+    set_password,
+)
+from nitka.access.audit import Action
+from nitka.access.cases import CaseError, add_case, add_member
+from nitka.cli.context import ACTOR, audited, fail, open_store, stdout
+
+user_app = typer.Typer(help="Accounts: add users, set passwords and second factors.")
+token_app = typer.Typer(help="API tokens for systems and scripts.")
+case_app = typer.Typer(help="Cases and their members (who may see a case's statements).")
+ROLES = ", ".join(role.value for role in Role)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")
+    app.add_typer(case_app, name="case")
+
+
+def _read_secret(prompt: str) -> str:
+    """A password from standard input (a script) or typed without echo (a person)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The account name (one word)."),
+    role: str = typer.Option(..., "--role", help=f"One of: {ROLES}."),
+    unit: str | None = typer.Option(None, "--unit", help="The unit the user belongs to."),
+    password: bool = typer.Option(
+        False, "--password", help="Set a password, read from standard input or typed."
+    ),
+) -> None:
+    """Add a user (or a system account, which signs in with a token)."""
+    engine = open_store(ctx)
+    secret = _read_secret("password") if password else None
+    try:
+        with engine.begin() as conn:
+            made = add_account(conn, name, role, unit_id=unit, password=secret)
+            change = {"user add": made.name, "role": made.role.value, "unit": made.unit}
+            audited(ctx, conn, Action.CHANGE, subject=change)
+    except AccountError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"added {made.name} ({made.role.value})", highlight=False)
+
+
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The account name.")
+) -> None:
+    """Set a user's password (from standard input, or typed twice)."""
+    engine = open_store(ctx)
+    secret = _read_secret("new password")
+    try:
+        with engine.begin() as conn:
+            set_password(conn, name, secret)
+            audited(ctx, conn, Action.CHANGE, subject={"user password": name})
+    except AccountError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"password of {name} set", highlight=False)
+
+
+@user_app.command("totp")
+def user_totp(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The account name.")
+) -> None:
+    """Turn on the second factor: prints the secret for an authenticator app, once."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            secret = enable_second_factor(conn, name)
+            audited(ctx, conn, Action.CHANGE, subject={"user totp": name})
+    except AccountError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(secret, highlight=False)
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    user: str = typer.Argument(..., help="The account the token acts as."),
+    label: str = typer.Option("", "--label", help="What the token is for."),
+    days: int | None = typer.Option(None, "--days", min=1, help="Expire after this many days."),
+) -> None:
+    """Make an API token; it is printed once and only its hash is kept."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            token = create_token(conn, user, label=label, days=days)
+            token_id = token.split("_")[1]
+            change = {"token create": token_id, "user": user, "label": label, "days": days}
+            audited(ctx, conn, Action.CHANGE, subject=change)
+    except AccountError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(token, highlight=False)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context, token_id: str = typer.Argument(..., help="The token's id (its 2nd part).")
+) -> None:
+    """Revoke a token: every later request with it is refused."""
+    engine = open_store(ctx)
+    with engine.begin() as conn:
+        done = revoke_token(conn, token_id)
+        if done:
+            audited(ctx, conn, Action.CHANGE, subject={"token revoke": token_id})
+    if not done:
+        fail(f"no token {token_id!r} that is not revoked already")
+    stdout.print(f"token {token_id} revoked", highlight=False)
+
+
+@case_app.command("add")
+def case_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The case's name, as statements give it (--case)."),
+    title: str = typer.Option("", "--title", help="A title for people."),
+) -> None:
+    """Open a case; add its members with `nitka case member`."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            add_case(conn, name, by=ctx.find_root().meta[ACTOR], title=title)
+            audited(ctx, conn, Action.CHANGE, subject={"case add": name, "title": title})
+    except CaseError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"case {name} opened", highlight=False)
+
+
+@case_app.command("member")
+def case_member_command(
+    ctx: typer.Context,
+    case: str = typer.Argument(..., help="The case."),
+    user: str = typer.Argument(..., help="The account to add."),
+) -> None:
+    """Make a user a member of a case."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            added = add_member(conn, case, user, by=ctx.find_root().meta[ACTOR])
+            if added:
+                audited(ctx, conn, Action.CHANGE, subject={"case member": case, "user": user})
+    except (CaseError, AccountError) as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"{user} is {'now' if added else 'already'} a member of {case}", highlight=False)

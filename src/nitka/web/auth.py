@@ -1,0 +1,96 @@
+"""Who is asking: the API token on every request, and what their role allows.
+
+Every route takes ``Authorization: Bearer <token>`` (``ApiKey <token>`` too,
+as yente's clients send it). A missing, forged, expired or revoked token is
+a 401, and a role that may not do what is asked a 403; both are recorded in
+the audit trail with the caller's address. A token that checks out is
+remembered for ``TOKEN_CACHE_SECONDS``, so that a busy screening service
+does not look it up for each check; a revoked token stops working within
+that time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import HTTPException, Request
+from sqlalchemy import Engine
+
+from nitka.access.accounts import Account, Role, account_for_token
+from nitka.access.audit import Action, AuditEvent, Outcome, append
+
+TOKEN_CACHE_SECONDS = 5.0
+SCHEMES = ("bearer", "apikey")
+
+CHECKERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVISOR})
+"""Roles that may check against the watch lists: the auditor and the administrator
+read no police data, and a hit is police data."""
+LIST_KEEPERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
+"""Roles that may withdraw, reinstate and refresh list entries."""
+
+_cache: dict[str, tuple[Account, float]] = {}
+
+
+def origin_of(request: Request) -> str:
+    return f"api@{request.client.host}" if request.client else "api"
+
+
+def requires(roles: frozenset[Role]) -> Callable[[Request], Coroutine[Any, Any, Account]]:
+    """A dependency: the caller's account, if its role is one of ``roles``."""
+
+    async def dependency(request: Request) -> Account:
+        account = _authenticate(request)
+        if account.role not in roles:
+            _refuse(request, account.name, "role " + account.role.value, Action.CHECK)
+            raise HTTPException(
+                status_code=403,
+                detail={"field": "role", "error": f"a {account.role.value} may not do this"},
+            )
+        return account
+
+    return dependency
+
+
+def _authenticate(request: Request) -> Account:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() not in SCHEMES or not token:
+        _refuse(request, "-", "no token", Action.SIGN_IN)
+        raise _unauthorised("an API token is required: Authorization: Bearer <token>")
+    key = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    cached = _cache.get(key)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    engine: Engine = request.app.state.screener.engine
+    with engine.connect() as conn:
+        account = account_for_token(conn, token)
+    if account is None:
+        _cache.pop(key, None)
+        _refuse(request, "-", "invalid, expired or revoked token", Action.SIGN_IN)
+        raise _unauthorised("the token is not valid, or has expired or been revoked")
+    _cache[key] = (account, time.monotonic() + TOKEN_CACHE_SECONDS)
+    return account
+
+
+def _refuse(request: Request, actor: str, why: str, action: Action) -> None:
+    engine: Engine = request.app.state.screener.engine
+    event = AuditEvent(
+        actor=actor,
+        action=action,
+        origin=origin_of(request),
+        subject={"method": request.method, "path": request.url.path, "refused": why},
+        outcome=Outcome.REFUSED,
+    )
+    with engine.begin() as conn:
+        append(conn, event)
+
+
+def _unauthorised(message: str) -> HTTPException:
+    return HTTPException(
+        status_code=401,
+        detail={"field": "authorization", "error": message},
+        headers={"WWW-Authenticate": "Bearer"},
+    )
