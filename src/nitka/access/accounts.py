@@ -28,6 +28,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.errors import FieldError
 from nitka.store.tables import account, api_token, unit
 
 MAX_FAILURES = 5
@@ -49,12 +50,8 @@ class Role(StrEnum):
     """Manages accounts, never reads case data."""
 
 
-class AccountError(ValueError):
-    """An account that cannot be made or changed as asked; names the field."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+class AccountError(FieldError):
+    """An account that cannot be made or changed as asked."""
 
 
 class SignInError(Exception):

@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from nitka.errors import FieldError
 from nitka.store.tables import audit_entity, audit_head, audit_log
 
 GENESIS = "0" * 64
@@ -50,12 +51,8 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-class AuditError(ValueError):
+class AuditError(FieldError):
     """An event or check that cannot be logged as the law asks (no actor, no purpose)."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import AccountError, find_account
+from nitka.errors import FieldError
 from nitka.store.tables import case_file, case_member
 
 
-class CaseError(ValueError):
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+class CaseError(FieldError):
+    """A case that cannot be made or joined as asked."""
 
 
 def add_case(conn: Connection, case_id: str, *, by: str, title: str = "") -> None:

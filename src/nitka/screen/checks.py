@@ -12,6 +12,7 @@ from typing import Any
 
 from followthemoney import EntityProxy, model, registry
 
+from nitka.errors import FieldError
 from nitka.ingest.values import normalise_date
 from nitka.match.entities import compare_entities, names_of, vehicle_keys
 from nitka.match.ids import IdentifierError
@@ -36,13 +37,8 @@ MAX_VALUES = 20
 MAX_VALUE_LENGTH = 500
 
 
-class QueryError(ValueError):
+class QueryError(FieldError):
     """A query that cannot be checked, with the field that is wrong."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

@@ -9,12 +9,19 @@ restriction), so a hit is acted on within what the data owner allows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
-from followthemoney import EntityProxy
+from followthemoney import EntityProxy, model
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from nitka.model.handling import HandlingCode
-from nitka.store.reader import StoredEntity
+from nitka.model.statement import ENTITY_PROP
+from nitka.store.reader import schema_of
+from nitka.store.tables import statement
 
 _STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
 
@@ -43,18 +50,58 @@ class ListEntry:
         return lines
 
 
-def entry_from_stored(entity: StoredEntity) -> ListEntry:
-    statements = entity.statements
-    handling = max((s.handling for s in statements), key=_STRICTNESS.__getitem__)
-    notes = sorted({s.handling_note for s in statements if s.handling_note})
-    proxy = entity.proxy()
+_ENTRY_COLUMNS = select(
+    statement.c.canonical_id,
+    statement.c.id,
+    statement.c.schema,
+    statement.c.prop,
+    statement.c.value,
+    statement.c.dataset,
+    statement.c.origin,
+    statement.c.handling,
+    statement.c.handling_note,
+)
+_HANDLING = {code.value: code for code in HandlingCode}
+_CHUNK = 500
+
+
+def load_entries(conn: Connection, canonical_ids: Sequence[str]) -> dict[str, ListEntry]:
+    """The entries of these entities, read from the store.
+
+    Reads only the columns an entry needs, not whole statements: loading the
+    lists of a country (millions of persons) is mostly this.
+    """
+    grouped: dict[str, list[Sequence[Any]]] = {}
+    for start in range(0, len(canonical_ids), _CHUNK):
+        chunk = list(canonical_ids[start : start + _CHUNK])
+        for row in conn.execute(_ENTRY_COLUMNS.where(statement.c.canonical_id.in_(chunk))):
+            grouped.setdefault(row[0], []).append(row)
+    return {entity_id: _entry(entity_id, rows) for entity_id, rows in grouped.items()}
+
+
+def _entry(entity_id: str, rows: list[Sequence[Any]]) -> ListEntry:
+    rows.sort(key=itemgetter(1))  # statement id order, as ``get_entities`` gives them
+    schema = schema_of(row[2] for row in rows)
+    proxy = model.make_entity(schema)
+    proxy.id = entity_id
+    properties = schema.properties
+    handling = HandlingCode.H0
+    notes: set[str] = set()
+    for _, _, _, prop, value, _, _, code, note in rows:
+        if prop != ENTITY_PROP and prop in properties:
+            proxy.unsafe_add(properties[prop], value, cleaned=True)
+        level = _HANDLING[code]
+        if _STRICTNESS[level] > _STRICTNESS[handling]:
+            handling = level
+        if note:
+            notes.add(note)
     return ListEntry(
-        id=entity.id,
-        schema=entity.schema.name,
+        id=entity_id,
+        schema=schema.name,
         caption=proxy.caption,
-        lists=tuple(entity.datasets),
-        records=tuple(sorted({s.origin for s in statements if s.origin})),
+        lists=tuple(sorted({row[5] for row in rows})),
+        records=tuple(sorted({row[6] for row in rows if row[6]})),
         handling=handling,
-        handling_notes=tuple(notes),
+        handling_notes=tuple(sorted(notes)),
         proxy=proxy,
     )

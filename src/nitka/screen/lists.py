@@ -15,11 +15,10 @@ from followthemoney import model
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from nitka.screen.entries import entry_from_stored
+from nitka.screen.entries import ListEntry, load_entries
 from nitka.screen.index import ScreeningIndex, is_looked_up
 from nitka.screen.stored import StoredKeys
 from nitka.screen.withdrawals import withdrawn
-from nitka.store.reader import StoredEntity, get_entities
 from nitka.store.tables import statement
 
 LISTED_SCHEMATA = ("LegalEntity", "Identification", "Vehicle")
@@ -59,22 +58,23 @@ def refresh(
     gone = withdrawn(conn, lists)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        entities = get_entities(conn, chunk)
+        entries = load_entries(conn, chunk)
         for entity_id in chunk:
-            entity = entities.get(entity_id)
-            if entity is not None and _listed(entity, lists, gone, index):
-                index.add(entry_from_stored(entity))
+            entry = entries.get(entity_id)
+            if entry is not None and _listed(entry, lists, gone, index):
+                index.add(entry)
             else:
                 index.remove(entity_id)
 
 
 def _listed(
-    entity: StoredEntity, lists: Sequence[str], gone: set[tuple[str, str]], index: ScreeningIndex
+    entry: ListEntry, lists: Sequence[str], gone: set[tuple[str, str]], index: ScreeningIndex
 ) -> bool:
     """A person, document or vehicle that stands on at least one of the lists, and
     is held in memory (documents and vehicles are not when the store is at hand)."""
-    if not any(entity.schema.is_a(name) for name in LISTED_SCHEMATA):
+    schema = entry.proxy.schema
+    if not any(schema.is_a(name) for name in LISTED_SCHEMATA):
         return False
-    if index.stored is not None and is_looked_up(entity.schema):
+    if index.stored is not None and is_looked_up(schema):
         return False
-    return any(dataset in lists and (entity.id, dataset) not in gone for dataset in entity.datasets)
+    return any(dataset in lists and (entry.id, dataset) not in gone for dataset in entry.lists)

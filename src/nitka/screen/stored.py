@@ -17,10 +17,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
-from nitka.screen.entries import ListEntry, entry_from_stored
+from nitka.screen.entries import ListEntry, load_entries
 from nitka.screen.withdrawals import withdrawn
 from nitka.search.facets import Facet, facet_token
-from nitka.store.reader import get_entities
 from nitka.store.tables import search_name
 
 
@@ -56,5 +55,5 @@ class StoredKeys:
         ids = sorted(on_lists)
         gone = withdrawn(conn, self.lists, ids)
         standing = [i for i in ids if any((i, name) not in gone for name in on_lists[i])]
-        entities = get_entities(conn, standing)
-        return [entry_from_stored(entities[i]) for i in standing if i in entities]
+        entries = load_entries(conn, standing)
+        return [entries[i] for i in standing if i in entries]

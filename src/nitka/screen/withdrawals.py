@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
+from nitka.errors import FieldError
 from nitka.store.tables import list_withdrawal
 
 
@@ -22,10 +23,8 @@ class WithdrawalKind(StrEnum):
     REINSTATE = "reinstate"
 
 
-class WithdrawalError(ValueError):
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+class WithdrawalError(FieldError):
+    """A withdrawal or reinstatement without its user, reason or list."""
 
 
 def record(

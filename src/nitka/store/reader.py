@@ -104,13 +104,18 @@ def canonical_of(conn: Connection, entity_id: str) -> str:
 
 
 def common_schema(statements: Iterable[PoliceStatement]) -> Schema:
-    """The most specific schema all statements agree on.
+    """The most specific schema all statements agree on (see ``schema_of``)."""
+    return schema_of(stmt.schema for stmt in statements)
+
+
+def schema_of(names: Iterable[str]) -> Schema:
+    """The most specific schema these schema names agree on.
 
     Where sources disagree beyond repair (a Person in one, a Company in the
     other) the first schema is kept: the statements themselves stay as they were.
     """
     schema: Schema | None = None
-    for name in dict.fromkeys(stmt.schema for stmt in statements):
+    for name in dict.fromkeys(names):
         other = model.get(name)
         if other is None:
             continue
