@@ -6,10 +6,22 @@ passed down; nothing reads the environment at import time.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///nitka.db"
+PLACEHOLDER_SECRET = "change-me"
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(ValueError):
+    """Settings the service must not start with; names the setting."""
+
+    def __init__(self, message: str, *, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class Settings(BaseSettings):
@@ -33,3 +45,28 @@ class Settings(BaseSettings):
             "100,000 on SQLite and 50,000 on PostgreSQL, the fastest sizes measured."
         ),
     )
+    mode: Literal["development", "production"] = Field(
+        default="development",
+        description=(
+            "`production` refuses to serve with a placeholder or short secret key and "
+            "tells browsers to use HTTPS only (Strict-Transport-Security)."
+        ),
+    )
+    secret_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description=(
+            "The key that signs session cookies and CSRF tokens: at least 32 random "
+            "characters in production (`openssl rand -base64 48`)."
+        ),
+    )
+
+    def check_for_serving(self) -> None:
+        """Refuse to serve in production mode with a secret anyone could know."""
+        if self.mode != "production":
+            return
+        if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"production mode needs NITKA_SECRET_KEY: at least {MIN_SECRET_LENGTH} random "
+                "characters, not the placeholder",
+                setting="NITKA_SECRET_KEY",
+            )

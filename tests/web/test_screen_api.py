@@ -360,3 +360,36 @@ def test_the_auditor_may_not_check(service: Service, listed: Engine) -> None:
         (refusal,) = by_actor(conn, "audit.a")
         assert (refusal.action, refusal.outcome) == ("check", "refused")
         assert conn.execute(select(check_log)).first() is None, "no check was made"
+
+
+def test_answers_carry_security_headers_and_huge_bodies_are_refused(service: Service) -> None:
+    query = {"schema": "Person", "properties": {"name": ["Ivan Petrenko"]}}
+    answer = httpx.post(f"{service.url}/screen", json=query, headers=service.officer)
+    assert answer.status_code == 200
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "strict-transport-security" not in answer.headers, "development mode: no HTTPS promise"
+    docs = httpx.get(f"{service.url}/docs")
+    assert docs.status_code == 200 and "content-security-policy" not in docs.headers
+    huge = b'{"queries": [' + b'{"schema": "Person"},' * 450_000 + b"{}]}"
+    refused = httpx.post(
+        f"{service.url}/screen",
+        content=huge,
+        headers={**service.officer, "Content-Type": "application/json"},
+    )
+    assert refused.status_code == 413 and refused.json()["detail"]["field"] == "body"
+
+
+def test_production_mode_refuses_a_placeholder_secret(listed: Engine, database_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from nitka.cli.main import app
+
+    args = ["serve", "--list", LISTS[0], "--port", str(_free_port())]
+    env = {"NITKA_DATABASE_URL": database_url, "NITKA_MODE": "production"}
+    for secret in ("change-me", "too-short"):
+        result = CliRunner().invoke(app, args, env={**env, "NITKA_SECRET_KEY": secret})
+        assert result.exit_code == 1
+        assert "NITKA_SECRET_KEY" in result.stderr

@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from nitka.cli.context import fail, open_store, stderr
+from nitka.cli.context import fail, open_store, settings, stderr
 from nitka.ingest.errors import IngestError
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.files import screen_file
 from nitka.screen.service import Screener
 from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
+from nitka.settings import SettingsError
 
 LISTS_HELP = "A watch list: a dataset in the store (repeatable)."
 
@@ -85,7 +86,12 @@ def serve_command(
     from nitka.web.app import create_app
     from nitka.web.workers import serve
 
-    app = create_app(open_store(ctx), lists)
+    chosen = settings(ctx)
+    try:
+        chosen.check_for_serving()
+    except SettingsError as error:
+        fail(f"{error.setting}: {error}")
+    app = create_app(open_store(ctx), lists, chosen)
     try:
         serve(app, host=host, port=port, workers=workers)
     except (OSError, RuntimeError) as error:

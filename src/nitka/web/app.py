@@ -10,18 +10,22 @@ from sqlalchemy import Engine
 
 from nitka.access.accounts import Account, Role
 from nitka.screen.service import Screener
+from nitka.settings import Settings
 from nitka.web.auth import requires
 from nitka.web.screen_api import router as screen_router
+from nitka.web.security import SecurityMiddleware
 
 
-def create_app(engine: Engine, lists: Sequence[str]) -> FastAPI:
+def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None = None) -> FastAPI:
     """The service over one store, checking against these watch lists."""
+    settings = settings or Settings()
     app = FastAPI(
         title="Nitka",
         summary="Checks of persons, travel documents and vehicles against watch lists.",
         version="0.1",
     )
     app.state.screener = Screener(engine, lists)
+    app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
     app.include_router(screen_router)
 
     @app.get("/healthz")
