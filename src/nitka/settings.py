@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nitka.model.handling import DataSubjectCategory
 
 DEFAULT_DATABASE_URL = "sqlite:///nitka.db"
 PLACEHOLDER_SECRET = "change-me"
@@ -59,6 +61,28 @@ class Settings(BaseSettings):
             "characters in production (`openssl rand -base64 48`)."
         ),
     )
+
+    review_days: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "Review periods in days per data-subject category, as JSON "
+            '(`{"victim": 1095, "suspect": 1825}`); categories not given keep the defaults '
+            "of docs/retention.md."
+        ),
+    )
+
+    @field_validator("review_days")
+    @classmethod
+    def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:
+        known = {category.value for category in DataSubjectCategory}
+        for category, days in value.items():
+            if category not in known:
+                raise ValueError(
+                    f"{category!r} is not a data-subject category ({', '.join(sorted(known))})"
+                )
+            if days < 1:
+                raise ValueError(f"the review period of {category} must be at least one day")
+        return value
 
     def check_for_serving(self) -> None:
         """Refuse to serve in production mode with a secret anyone could know."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nitka.cli import access, audit, demo, generate, ingest, match, screen, search, store
+from nitka.cli import access, audit, demo, generate, ingest, match, retention, screen, search, store
 from nitka.cli.context import ACTOR, PURPOSE, login_name
 from nitka.settings import Settings
 
@@ -54,6 +54,7 @@ generate.register(app)
 demo.register(app)
 audit.register(app)
 access.register(app)
+retention.register(app)
 
 if __name__ == "__main__":
     app()
