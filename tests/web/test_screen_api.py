@@ -1,102 +1,26 @@
 """The screening API over real HTTP: ``nitka serve`` in its own process, on both stores."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine, select, update
 
-from nitka.access.accounts import add_account, create_token, find_account, revoke_token
+from nitka.access.accounts import create_token, revoke_token
 from nitka.access.audit import by_actor, verify
 from nitka.screen.audit import notices_for
 from nitka.screen.changes import POLL_SECONDS
 from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.store.tables import api_token, check_log
 from tests.helpers import WATCH_LISTS as LISTS
-
-PURPOSE = {"X-Nitka-Purpose": "border check, Chop crossing"}
-
-
-@dataclass
-class Service:
-    """A running ``nitka serve`` and the headers of three of its users."""
-
-    url: str
-    pid: int
-    officer: dict[str, str]
-    """An investigator's token and a purpose: may check."""
-    keeper: dict[str, str]
-    """An NCB liaison officer's: may also withdraw and reinstate list entries."""
-    auditor: dict[str, str]
-    """An auditor's: may not check (a hit is police data)."""
-
-
-def _users(engine: Engine) -> dict[str, dict[str, str]]:
-    headers = {}
-    with engine.begin() as conn:
-        for name, role in (
-            ("officer.k", "investigator"),
-            ("ncb.duty", "liaison"),
-            ("audit.a", "auditor"),
-        ):
-            if find_account(conn, name) is None:
-                add_account(conn, name, role)
-            token = create_token(conn, name, label="tests")
-            headers[name] = {"Authorization": f"Bearer {token}", **PURPOSE}
-    return headers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serving(listed: Engine, database_url: str, tmp_path: Path, *options: str) -> Iterator[Service]:
-    """``nitka serve`` on the watch lists, with users that have tokens."""
-    users = _users(listed)
-    port = _free_port()
-    command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port), *options]
-    for name in LISTS:
-        command += ["--list", name]
-    env = {
-        **os.environ,
-        "NITKA_DATABASE_URL": database_url,
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-    }
-    log = tmp_path / "serve.log"
-    with log.open("wb") as errors:
-        process = subprocess.Popen(command, env=env, stderr=errors)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                health = httpx.get(f"{base}/healthz", headers=users["officer.k"])
-                if health.status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            process.kill()
-            raise AssertionError(log.read_text(encoding="utf-8", errors="replace"))
-        yield Service(base, process.pid, users["officer.k"], users["ncb.duty"], users["audit.a"])
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+from tests.web.serving import PURPOSE, Service, free_port, serving
 
 
 @pytest.fixture
 def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[Service]:
-    with _serving(listed, database_url, tmp_path) as running:
+    with serving(listed, database_url, tmp_path) as running:
         yield running
 
 
@@ -274,7 +198,7 @@ def test_workers_share_the_lists_and_all_take_in_a_withdrawal(
     listed: Engine, database_url: str, tmp_path: Path
 ) -> None:
     query = {"schema": "Person", "properties": {"name": ["Adel Abdalkader Al Ajeil"]}}
-    with _serving(listed, database_url, tmp_path, "--workers", "2") as service:
+    with serving(listed, database_url, tmp_path, "--workers", "2") as service:
         base, pid = service.url, service.pid
         children = _children(pid)
         assert len(children) == 1, "one forked worker beside the first"
@@ -387,7 +311,7 @@ def test_production_mode_refuses_a_placeholder_secret(listed: Engine, database_u
 
     from nitka.cli.main import app
 
-    args = ["serve", "--list", LISTS[0], "--port", str(_free_port())]
+    args = ["serve", "--list", LISTS[0], "--port", str(free_port())]
     env = {"NITKA_DATABASE_URL": database_url, "NITKA_MODE": "production"}
     for secret in ("change-me", "too-short"):
         result = CliRunner().invoke(app, args, env={**env, "NITKA_SECRET_KEY": secret})

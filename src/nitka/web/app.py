@@ -12,6 +12,7 @@ from nitka.access.accounts import Account, Role
 from nitka.screen.service import Screener
 from nitka.settings import Settings
 from nitka.web.auth import requires
+from nitka.web.entities_api import router as entities_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
 
@@ -27,6 +28,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     app.state.screener = Screener(engine, lists)
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
     app.include_router(screen_router)
+    app.include_router(entities_router)
 
     @app.get("/healthz")
     def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:

@@ -42,7 +42,7 @@ class ScreenRequest(BaseModel):
     purpose: str | None = Field(None, description="Why the check is made (logged).")
 
 
-def _json(data: Any) -> Response:
+def json_response(data: Any) -> Response:
     """An answer serialised by orjson, past FastAPI's slower generic encoder."""
     return Response(orjson.dumps(data), media_type="application/json")
 
@@ -119,8 +119,8 @@ async def screen(
         answer = answers[0]
         if answer.error is not None:
             raise HTTPException(status_code=422, detail=_answer_json(answer)["error"])
-        return _json(_answer_json(answer))
-    return _json({"responses": [_answer_json(answer) for answer in answers]})
+        return json_response(_answer_json(answer))
+    return json_response({"responses": [_answer_json(answer) for answer in answers]})
 
 
 class EntityExample(BaseModel):
@@ -174,7 +174,7 @@ async def match(
         }
         if answer.error is not None:
             responses[name]["detail"] = str(answer.error)
-    return _json(
+    return json_response(
         {
             "responses": responses,
             "matcher": {

@@ -1,0 +1,105 @@
+"""``GET /entities/{id}`` and ``GET /search``: entities as the caller may see them.
+
+Both go through ``nitka.access.visibility``: a statement of a case the caller
+is not a member of, or about a protected person their role may not see, is
+not in the answer; an entity with nothing to show is a 404, as if it did not
+exist. A search result is kept only when the name that matched is one the
+caller may see, so that a search cannot confirm a hidden name. Every answer
+and every refusal is an audit record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import Engine
+
+from nitka.access.accounts import Account
+from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.visibility import READERS, Viewer, redact
+from nitka.search.query import search
+from nitka.store.reader import get_entities, get_entity
+from nitka.web.auth import origin_of, requires
+from nitka.web.screen_api import json_response
+
+router = APIRouter()
+_FETCH_FACTOR = 3
+"""Search fetches this many times the results asked for, since some may be hidden."""
+
+
+@router.get("/entities/{entity_id}", response_class=Response)
+async def show_entity(
+    entity_id: str,
+    request: Request,
+    x_nitka_purpose: str | None = Header(None),
+    account: Account = Depends(requires(READERS)),
+) -> Response:
+    """An entity with the statements the caller may see, and their provenance."""
+    engine: Engine = request.app.state.screener.engine
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        entity = get_entity(conn, entity_id)
+        shown = redact(entity, viewer) if entity is not None else None
+        event = AuditEvent(
+            actor=account.name,
+            action=Action.VIEW,
+            origin=origin_of(request),
+            purpose=x_nitka_purpose or "",
+            subject={"id": entity_id},
+            entities=[shown.id] if shown is not None else [],
+            result_size=len(shown.statements) if shown is not None else 0,
+            outcome=Outcome.DONE if shown is not None else Outcome.REFUSED,
+        )
+        append(conn, event)
+    if shown is None:
+        raise HTTPException(
+            status_code=404, detail={"field": "entity_id", "error": f"no entity {entity_id!r}"}
+        )
+    return json_response(shown.as_dict())
+
+
+@router.get("/search", response_class=Response)
+async def search_entities(
+    request: Request,
+    q: str = Query(..., min_length=1, max_length=500, description="A name or identifier."),
+    limit: int = Query(20, ge=1, le=100),
+    x_nitka_purpose: str | None = Header(None),
+    account: Account = Depends(requires(READERS)),
+) -> Response:
+    """Names across scripts, among the entities the caller may see."""
+    engine: Engine = request.app.state.screener.engine
+    results: list[dict[str, Any]] = []
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        found = search(conn, q, limit=limit * _FETCH_FACTOR)
+        entities = get_entities(conn, [r.id for r in found])
+        for result in found:
+            entity = entities.get(result.id)
+            shown = redact(entity, viewer) if entity is not None else None
+            if shown is None or result.name not in shown.names():
+                continue
+            results.append(
+                {
+                    "id": result.id,
+                    "schema": shown.schema,
+                    "caption": shown.caption(),
+                    "score": result.score,
+                    "matched_name": result.name,
+                    "protected": shown.protected,
+                }
+            )
+            if len(results) == limit:
+                break
+        event = AuditEvent(
+            actor=account.name,
+            action=Action.SEARCH,
+            origin=origin_of(request),
+            purpose=x_nitka_purpose or "",
+            subject={"query": q, "limit": limit},
+            entities=[r["id"] for r in results],
+            result_size=len(results),
+        )
+        append(conn, event)
+    return json_response(results)

@@ -1,0 +1,94 @@
+"""A running ``nitka serve`` for the web tests, with users that hold tokens."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+
+from nitka.access.accounts import add_account, create_token, find_account
+from tests.helpers import WATCH_LISTS as LISTS
+
+PURPOSE = {"X-Nitka-Purpose": "border check, Chop crossing"}
+
+
+@dataclass
+class Service:
+    """A running ``nitka serve`` and the headers of three of its users."""
+
+    url: str
+    pid: int
+    officer: dict[str, str]
+    """An investigator's token and a purpose: may check."""
+    keeper: dict[str, str]
+    """An NCB liaison officer's: may also withdraw and reinstate list entries."""
+    auditor: dict[str, str]
+    """An auditor's: may not check (a hit is police data)."""
+
+
+def users_with_tokens(engine: Engine) -> dict[str, dict[str, str]]:
+    headers = {}
+    with engine.begin() as conn:
+        for name, role in (
+            ("officer.k", "investigator"),
+            ("ncb.duty", "liaison"),
+            ("audit.a", "auditor"),
+        ):
+            if find_account(conn, name) is None:
+                add_account(conn, name, role)
+            token = create_token(conn, name, label="tests")
+            headers[name] = {"Authorization": f"Bearer {token}", **PURPOSE}
+    return headers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(
+    listed: Engine,
+    database_url: str,
+    tmp_path: Path,
+    *options: str,
+    lists: tuple[str, ...] = tuple(LISTS),
+) -> Iterator[Service]:
+    """``nitka serve`` on the watch lists, with users that have tokens."""
+    users = users_with_tokens(listed)
+    port = free_port()
+    command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port), *options]
+    for name in lists:
+        command += ["--list", name]
+    env = {
+        **os.environ,
+        "NITKA_DATABASE_URL": database_url,
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(command, env=env, stderr=errors)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                health = httpx.get(f"{base}/healthz", headers=users["officer.k"])
+                if health.status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            raise AssertionError(log.read_text(encoding="utf-8", errors="replace"))
+        yield Service(base, process.pid, users["officer.k"], users["ncb.duty"], users["audit.a"])
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
