@@ -157,15 +157,24 @@ def sign_in(
     return Account(row.name, Role(row.role), row.unit_id)
 
 
-def create_token(conn: Connection, name: str, *, label: str = "", days: int | None = None) -> str:
-    """A new API token for the account, returned once; only its hash is kept."""
+def create_token(
+    conn: Connection,
+    name: str,
+    *,
+    label: str = "",
+    days: int | None = None,
+    hours: int | None = None,
+) -> str:
+    """A new API token for the account, returned once; only its hash is kept.
+    A web session is a token too, with a lifetime in hours."""
     _require(conn, name)
-    token_id = secrets.token_hex(8)
+    new_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
-    expires = (datetime.now(UTC) + timedelta(days=days)).isoformat() if days else None
+    lifetime = timedelta(days=days or 0, hours=hours or 0)
+    expires = (datetime.now(UTC) + lifetime).isoformat() if lifetime else None
     conn.execute(
         insert(api_token).values(
-            id=token_id,
+            id=new_id,
             secret_hash=_digest(secret),
             account=name,
             label=label,
@@ -173,7 +182,7 @@ def create_token(conn: Connection, name: str, *, label: str = "", days: int | No
             expires_at=expires,
         )
     )
-    return f"{TOKEN_PREFIX}_{token_id}_{secret}"
+    return f"{TOKEN_PREFIX}_{new_id}_{secret}"
 
 
 def revoke_token(conn: Connection, token_id: str) -> bool:
@@ -257,3 +266,9 @@ def _digest(secret: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def token_id(token: str) -> str:
+    """The public part of a token (what ``nitka token revoke`` takes)."""
+    parts = token.split("_")
+    return parts[1] if len(parts) >= 3 else ""

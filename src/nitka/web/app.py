@@ -15,6 +15,7 @@ from nitka.web.auth import requires
 from nitka.web.entities_api import router as entities_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
+from nitka.web.session import router as session_router
 
 
 def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None = None) -> FastAPI:
@@ -26,9 +27,11 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         version="0.1",
     )
     app.state.screener = Screener(engine, lists)
+    app.state.settings = settings
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
     app.include_router(screen_router)
     app.include_router(entities_router)
+    app.include_router(session_router)
 
     @app.get("/healthz")
     def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:

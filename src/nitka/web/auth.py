@@ -12,6 +12,7 @@ that time.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -24,6 +25,8 @@ from nitka.access.audit import Action, AuditEvent, Outcome, append
 
 TOKEN_CACHE_SECONDS = 5.0
 SCHEMES = ("bearer", "apikey")
+SESSION_COOKIE = "nitka_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 CHECKERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVISOR})
 """Roles that may check against the watch lists: the auditor and the administrator
@@ -57,7 +60,9 @@ def requires(roles: frozenset[Role]) -> Callable[[Request], Coroutine[Any, Any, 
 def _authenticate(request: Request) -> Account:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
-    if scheme.lower() not in SCHEMES or not token:
+    if not scheme and SESSION_COOKIE in request.cookies:
+        token = _session_token(request)
+    elif scheme.lower() not in SCHEMES or not token:
         _refuse(request, "-", "no token", Action.SIGN_IN)
         raise _unauthorised("an API token is required: Authorization: Bearer <token>")
     key = hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -73,6 +78,28 @@ def _authenticate(request: Request) -> Account:
         raise _unauthorised("the token is not valid, or has expired or been revoked")
     _cache[key] = (account, time.monotonic() + TOKEN_CACHE_SECONDS)
     return account
+
+
+def forget(token: str) -> None:
+    """Drop a token from this process's cache (a sign-out takes effect here at once)."""
+    _cache.pop(hashlib.sha256(token.encode("utf-8")).hexdigest(), None)
+
+
+def _session_token(request: Request) -> str:
+    """The session cookie's token; a request that changes anything must also carry
+    the session's CSRF token (``nitka.web.session``)."""
+    from nitka.web.session import csrf_token
+
+    token = request.cookies[SESSION_COOKIE]
+    if request.method not in SAFE_METHODS:
+        given = request.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(given, csrf_token(request.app.state.settings, token)):
+            _refuse(request, "-", "missing or wrong CSRF token", Action.SIGN_IN)
+            raise HTTPException(
+                status_code=403,
+                detail={"field": "x-csrf-token", "error": "a missing or wrong CSRF token"},
+            )
+    return token
 
 
 def _refuse(request: Request, actor: str, why: str, action: Action) -> None:

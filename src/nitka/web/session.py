@@ -1,0 +1,128 @@
+"""Signing in with a password for the browser: ``POST /session`` and ``DELETE /session``.
+
+A session is a short-lived token (``SESSION_HOURS``) kept in a cookie that
+scripts cannot read (HttpOnly), that is sent only to this site
+(SameSite=Strict) and, in production, only over HTTPS (Secure). A request
+authenticated by the cookie that changes anything (any method but GET and
+HEAD) must also carry the session's CSRF token in ``X-CSRF-Token``: a page
+of another site can make the browser send the cookie, but cannot read the
+token. Sign-in attempts are limited per client address; every attempt is an
+audit record (``nitka.access.accounts.sign_in``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections import deque
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+
+from nitka.access.accounts import (
+    Account,
+    Role,
+    SignInError,
+    create_token,
+    revoke_token,
+    sign_in,
+    token_id,
+)
+from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.settings import Settings
+from nitka.web.auth import SESSION_COOKIE, forget, origin_of, requires
+
+SESSION_HOURS = 8
+"""A working day: then the officer signs in again."""
+SIGN_INS_PER_MINUTE = 10
+"""Per client address and server process: enough for typing mistakes, not for guessing."""
+
+router = APIRouter()
+_attempts: dict[str, deque[float]] = {}
+
+
+class SignIn(BaseModel):
+    name: str = Field(..., max_length=255)
+    password: str = Field(..., max_length=1024)
+    code: str | None = Field(
+        None, max_length=16, description="The TOTP code, if the account has one."
+    )
+
+
+def csrf_token(settings: Settings, session_token: str) -> str:
+    """The CSRF token of a session: derived from it with the secret key."""
+    key = settings.secret_key.encode("utf-8")
+    return hmac.new(key, token_id(session_token).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+@router.post("/session")
+async def open_session(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
+    """Sign in with name, password (and code): sets the session cookie."""
+    engine: Engine = request.app.state.screener.engine
+    settings: Settings = request.app.state.settings
+    origin = origin_of(request)
+    if _too_many(origin):
+        with engine.begin() as conn:
+            event = AuditEvent(
+                actor=body.name or "-",
+                action=Action.SIGN_IN,
+                origin=origin,
+                subject={"how": "too many attempts"},
+                outcome=Outcome.REFUSED,
+            )
+            append(conn, event)
+        raise HTTPException(
+            status_code=429,
+            detail={"field": "name", "error": "too many sign-in attempts: wait a minute"},
+        )
+    with engine.begin() as conn:
+        try:
+            account = sign_in(conn, body.name, body.password, origin=origin, code=body.code)
+        except SignInError as error:
+            refused = str(error)
+        else:
+            refused = ""
+            token = create_token(conn, account.name, label="web session", hours=SESSION_HOURS)
+    if refused:
+        raise HTTPException(status_code=401, detail={"field": "password", "error": refused})
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_HOURS * 3600,
+        path="/",
+        httponly=True,
+        secure=settings.mode == "production",
+        samesite="strict",
+    )
+    return {
+        "account": account.name,
+        "role": account.role.value,
+        "csrf_token": csrf_token(settings, token),
+    }
+
+
+@router.delete("/session")
+async def close_session(
+    request: Request, response: Response, account: Account = Depends(requires(frozenset(Role)))
+) -> dict[str, Any]:
+    """Sign out: the session's token is revoked and the cookie cleared."""
+    engine: Engine = request.app.state.screener.engine
+    token = request.cookies.get(SESSION_COOKIE, "")
+    with engine.begin() as conn:
+        revoked = bool(token) and revoke_token(conn, token_id(token))
+    forget(token)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"account": account.name, "signed_out": revoked}
+
+
+def _too_many(origin: str) -> bool:
+    now = time.monotonic()
+    recent = _attempts.setdefault(origin, deque())
+    while recent and now - recent[0] > 60:
+        recent.popleft()
+    recent.append(now)
+    return len(recent) > SIGN_INS_PER_MINUTE
