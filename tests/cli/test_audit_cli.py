@@ -75,3 +75,26 @@ def test_audit_verify_names_a_record_changed_in_the_database(
     assert "broken at record 2" in broken.stderr and "changed" in broken.stderr
     report = orjson.loads(invoke("audit", "verify", "--json").stdout)
     assert report["broken_at"] == 2 and not report["intact"]
+
+
+def test_h2_data_is_exported_only_with_a_recorded_permission(
+    database_url: str, tmp_path: Path
+) -> None:
+    invoke = _cli(database_url)
+    invoke("init")
+    assert (
+        invoke("ingest", "ftm", str(DATA / "zala_entities.ftm.jsonl"), "--handling", "H2").exit_code
+        == 0
+    )
+    out = tmp_path / "out.jsonl"
+    refused = invoke("--as", "liaison.b", "export", str(out))
+    assert refused.exit_code == 1 and "H2" in refused.stderr and "--permission" in refused.stderr
+    assert not out.exists()
+    done = invoke("--as", "liaison.b", "export", str(out), "--permission", "EPL-2026-0412")
+    assert done.exit_code == 0 and len(out.read_bytes().splitlines()) == 91
+    records = orjson.loads(invoke("audit", "by-user", "liaison.b", "--json").stdout)
+    assert [(r["action"], r["outcome"]) for r in records] == [
+        ("export", "refused"),
+        ("export", "done"),
+    ]
+    assert records[1]["subject"]["permission"] == "EPL-2026-0412"

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from nitka.access.audit import Action
+from nitka.access.audit import Action, Outcome
 from nitka.cli.context import (
     audited,
     emit_json,
@@ -20,10 +20,11 @@ from nitka.cli.context import (
     settings,
     stdout,
 )
+from nitka.model.handling import HandlingCode
 from nitka.model.statement import PoliceStatement
 from nitka.store.export import export as export_store
 from nitka.store.migrate import upgrade
-from nitka.store.reader import count_by_schema, count_statements, get_entity
+from nitka.store.reader import count_by_schema, count_handled, count_statements, get_entity
 from nitka.store.resolver import ResolverError, judgements_for, merge, undo
 
 
@@ -113,10 +114,26 @@ def export(
     statements: bool = typer.Option(
         False, "--statements", help="Write statements with all their fields, not entities."
     ),
+    permission: str | None = typer.Option(
+        None,
+        "--permission",
+        help="The provider's permission (its reference) to pass on H2 data; recorded.",
+    ),
 ) -> None:
     """Export the store as FtM JSON lines (entities, or statements with --statements)."""
     engine = open_store(ctx)
     what = "statements" if statements else "entities"
+    with engine.begin() as conn:
+        restricted = count_handled(conn, HandlingCode.H2)
+        if restricted and not (permission or "").strip():
+            subject = {"path": path, "refused": f"{restricted} statements under H2, no permission"}
+            audited(ctx, conn, Action.EXPORT, subject=subject, outcome=Outcome.REFUSED)
+    if restricted and not (permission or "").strip():
+        fail(
+            f"the store holds {restricted:,} statements under H2, which may not be passed on "
+            "without the provider's permission: give its reference with --permission "
+            "(it is recorded in the audit trail)"
+        )
     with engine.begin() as conn:
         if path == "-":
             count = export_store(conn, sys.stdout.buffer, statements=statements)
@@ -126,6 +143,8 @@ def export(
                 count = export_store(conn, fh, statements=statements)
         # The whole store: no entity list (who-saw finds the export by its scope).
         subject = {"path": path, "what": what, "scope": "the whole store"}
+        if permission:
+            subject["permission"] = permission
         audited(ctx, conn, Action.EXPORT, subject=subject, result_size=count)
     if path == "-":
         return

@@ -186,5 +186,13 @@ def count_by_schema(conn: Connection) -> dict[str, int]:
     return {key: value for key, value in rows}  # noqa: C416 (Row, not tuple)
 
 
+def count_handled(conn: Connection, code: HandlingCode) -> int:
+    """How many statements carry this handling code."""
+    found = conn.execute(
+        select(func.count()).select_from(statement).where(statement.c.handling == code.value)
+    )
+    return int(found.scalar_one())
+
+
 def count_statements(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(statement)).scalar_one()
