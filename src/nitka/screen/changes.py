@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from followthemoney import model
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -82,24 +82,17 @@ class ChangeFeed:
 
     def read(self, conn: Connection) -> list[str]:
         """The entity ids changed since the last read, and move past them."""
-        changed: dict[str, None] = {}
-        rows = conn.execute(
-            select(list_refresh.c.id, list_refresh.c.entity_id)
-            .where(list_refresh.c.id > self.refreshes_seen)
-            .order_by(list_refresh.c.id)
-        ).all()
-        for row_id, entity_id in rows:
-            changed[entity_id] = None
-            self.refreshes_seen = row_id
-        rows = conn.execute(
-            select(list_withdrawal.c.id, list_withdrawal.c.entity_id)
-            .where(list_withdrawal.c.id > self.withdrawals_seen)
-            .order_by(list_withdrawal.c.id)
-        ).all()
-        for row_id, entity_id in rows:
-            changed[entity_id] = None
-            self.withdrawals_seen = row_id
-        return list(changed)
+        refreshed, self.refreshes_seen = _since(conn, list_refresh, self.refreshes_seen)
+        withdrawn, self.withdrawals_seen = _since(conn, list_withdrawal, self.withdrawals_seen)
+        return list(dict.fromkeys(refreshed + withdrawn))
+
+
+def _since(conn: Connection, table: Table, seen: int) -> tuple[list[str], int]:
+    """Entity ids of the table's rows after ``seen``, and the last row id read."""
+    rows = conn.execute(
+        select(table.c.id, table.c.entity_id).where(table.c.id > seen).order_by(table.c.id)
+    ).all()
+    return [entity_id for _, entity_id in rows], (rows[-1][0] if rows else seen)
 
 
 def _last_id(conn: Connection, column: ColumnElement[int]) -> int:

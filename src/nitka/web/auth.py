@@ -20,8 +20,9 @@ from typing import Any
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine
 
-from nitka.access.accounts import Account, Role, account_for_token
+from nitka.access.accounts import Account, Role, account_for_token, token_id
 from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.settings import Settings
 
 TOKEN_CACHE_SECONDS = 5.0
 SCHEMES = ("bearer", "apikey")
@@ -85,11 +86,15 @@ def forget(token: str) -> None:
     _cache.pop(hashlib.sha256(token.encode("utf-8")).hexdigest(), None)
 
 
+def csrf_token(settings: Settings, session_token: str) -> str:
+    """The CSRF token of a session: derived from it with the secret key."""
+    key = settings.secret_key.encode("utf-8")
+    return hmac.new(key, token_id(session_token).encode("ascii"), hashlib.sha256).hexdigest()
+
+
 def _session_token(request: Request) -> str:
     """The session cookie's token; a request that changes anything must also carry
     the session's CSRF token (``nitka.web.session``)."""
-    from nitka.web.session import csrf_token
-
     token = request.cookies[SESSION_COOKIE]
     if request.method not in SAFE_METHODS:
         given = request.headers.get("x-csrf-token", "")

@@ -12,8 +12,6 @@ audit record (``nitka.access.accounts.sign_in``).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from collections import deque
 from typing import Any
@@ -34,7 +32,7 @@ from nitka.access.accounts import (
 )
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.settings import Settings
-from nitka.web.auth import SESSION_COOKIE, forget, origin_of, requires
+from nitka.web.auth import SESSION_COOKIE, csrf_token, forget, origin_of, requires
 
 SESSION_HOURS = 8
 """A working day: then the officer signs in again."""
@@ -51,12 +49,6 @@ class SignIn(BaseModel):
     code: str | None = Field(
         None, max_length=16, description="The TOTP code, if the account has one."
     )
-
-
-def csrf_token(settings: Settings, session_token: str) -> str:
-    """The CSRF token of a session: derived from it with the secret key."""
-    key = settings.secret_key.encode("utf-8")
-    return hmac.new(key, token_id(session_token).encode("ascii"), hashlib.sha256).hexdigest()
 
 
 @router.post("/session")
