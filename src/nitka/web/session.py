@@ -52,8 +52,12 @@ class SignIn(BaseModel):
 
 
 @router.post("/session")
-async def open_session(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
-    """Sign in with name, password (and code): sets the session cookie."""
+def open_session(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
+    """Sign in with name, password (and code): sets the session cookie.
+
+    A plain function, so FastAPI runs it in its thread pool: an argon2 check
+    takes tens of milliseconds, which the checks on the event loop need not wait.
+    """
     engine: Engine = request.app.state.screener.engine
     settings: Settings = request.app.state.settings
     origin = origin_of(request)
