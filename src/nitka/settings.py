@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nitka.model.handling import DataSubjectCategory
@@ -24,6 +24,18 @@ class SettingsError(ValueError):
     def __init__(self, message: str, *, setting: str) -> None:
         super().__init__(message)
         self.setting = setting
+
+
+class OidcProvider(BaseModel):
+    """An agency's OpenID Connect identity provider."""
+
+    issuer: str = Field(description="The provider's issuer URL, exactly as its ID tokens name it.")
+    client_id: str
+    client_secret: str = Field(repr=False)
+    scope: str = "openid profile"
+    label: str = Field(
+        default="", description="What the sign-in page calls it (the agency's name)."
+    )
 
 
 class Settings(BaseSettings):
@@ -59,6 +71,25 @@ class Settings(BaseSettings):
         description=(
             "The key that signs session cookies and CSRF tokens: at least 32 random "
             "characters in production (`openssl rand -base64 48`)."
+        ),
+    )
+
+    oidc_providers: dict[str, OidcProvider] = Field(
+        default_factory=dict,
+        description=(
+            "Agencies' OpenID Connect providers, as JSON: "
+            '`{"npu": {"issuer": "https://id.npu.gov.ua", "client_id": "nitka", '
+            '"client_secret": "...", "label": "National Police"}}`. '
+            "Users sign in at `/session/oidc/<name>`; `nitka user link` binds their "
+            "identity to an account."
+        ),
+    )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The address users reach Nitka at (`https://nitka.example.gov`), for the "
+            "addresses identity providers send users back to; by default the address "
+            "of the request."
         ),
     )
 

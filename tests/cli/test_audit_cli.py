@@ -43,7 +43,9 @@ def test_commands_leave_audit_records_that_an_auditor_can_query(
     assert [(r["actor"], r["action"]) for r in saw] == [
         ("analyst.o", "search"),
         ("analyst.o", "view"),
+        ("analyst.o", "export"),  # names no entities, but held them all
     ]
+    assert saw[2]["subject"]["scope"] == "the whole store"
     assert saw[0]["purpose"] == "case 2026/17" and saw[0]["origin"].startswith("cli@")
     assert saw[0]["subject"]["query"] == "Oleksandr Zakharov"
 

@@ -61,21 +61,25 @@ def serving(
     tmp_path: Path,
     *options: str,
     lists: tuple[str, ...] = tuple(LISTS),
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Service]:
-    """``nitka serve`` on the watch lists, with users that have tokens."""
+    """``nitka serve`` on the watch lists, with users that have tokens; ``env`` adds
+    settings (``NITKA_...``) for the server."""
     users = users_with_tokens(listed)
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port), *options]
     for name in lists:
         command += ["--list", name]
-    env = {
+    environment = {
         **os.environ,
         "NITKA_DATABASE_URL": database_url,
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        **(env or {}),
     }
     log = tmp_path / "serve.log"
     with log.open("wb") as errors:
-        process = subprocess.Popen(command, env=env, stderr=errors)
+        process = subprocess.Popen(command, env=environment, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

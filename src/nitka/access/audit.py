@@ -218,13 +218,39 @@ def verify(conn: Connection) -> Verification:
     return found
 
 
+WHOLE_STORE = "the whole store"
+"""The scope of an operator's export: it names no entities, and held them all."""
+
+
 def who_saw(conn: Connection, entity_id: str) -> list[AuditRecord]:
-    """Every record about this entity, oldest first: a data-protection officer's question."""
+    """Every record about this entity, oldest first: a data-protection officer's question.
+
+    Exports of the whole store are among them: they do not list their entities,
+    and may have held this one.
+    """
     ids = select(audit_entity.c.audit_id).where(audit_entity.c.entity_id == entity_id)
-    rows = conn.execute(select(audit_log).where(audit_log.c.id.in_(ids)).order_by(audit_log.c.id))
+    whole = (audit_log.c.action == Action.EXPORT.value) & audit_log.c.subject.contains(WHOLE_STORE)
+    rows = conn.execute(
+        select(audit_log).where(audit_log.c.id.in_(ids) | whole).order_by(audit_log.c.id)
+    )
     records = [_record(dict(row)) for row in rows.mappings()]
-    # The index finds them; each record's own (hashed) entity list confirms.
-    return [record for record in records if entity_id in record.entities]
+    # The index finds them; each record's own (hashed) entity list or scope confirms.
+    return [
+        record
+        for record in records
+        if entity_id in record.entities
+        or (record.outcome == Outcome.DONE.value and _whole_store(record))
+    ]
+
+
+def _whole_store(record: AuditRecord) -> bool:
+    if record.action != Action.EXPORT.value:
+        return False
+    try:
+        subject = orjson.loads(record.subject)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(subject, dict) and subject.get("scope") == WHOLE_STORE
 
 
 def by_actor(conn: Connection, actor: str) -> list[AuditRecord]:

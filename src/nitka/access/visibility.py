@@ -6,6 +6,8 @@ data in):
 - the auditor and the administrator see no police data at all;
 - a statement of a case is seen only by the case's members; a statement of
   no case (a watch list, an open register) by every other role;
+- a dataset shared with some units only (``nitka.access.shares``) is seen
+  only by accounts of those units;
 - statements about victims, witnesses and informants are seen only by
   investigators and supervisors among those who may see the case; the others
   who may see the case see the entity as a protected placeholder, with no
@@ -18,15 +20,18 @@ come) goes through ``redact``, so that a new path cannot forget the rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
-from followthemoney import model
+from followthemoney import EntityProxy, model
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account, Role
 from nitka.access.cases import cases_of
+from nitka.access.shares import lists_hidden_from
+from nitka.model.handling import HandlingCode
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
 from nitka.store.reader import StoredEntity
 
@@ -35,6 +40,7 @@ READERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVI
 PROTECTED_READERS = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})
 """Roles that may see who the victims, witnesses and informants of their cases are."""
 PLACEHOLDER = "Protected person"
+_STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
 
 
 @dataclass(frozen=True)
@@ -42,16 +48,27 @@ class Viewer:
     name: str
     role: Role
     cases: frozenset[str]
+    hidden_lists: frozenset[str] = frozenset()
+    """Datasets shared with other units only (``nitka.access.shares``)."""
 
     @classmethod
     def of(cls, conn: Connection, account: Account) -> Viewer:
-        return cls(account.name, account.role, frozenset(cases_of(conn, account.name)))
+        return cls(
+            account.name,
+            account.role,
+            frozenset(cases_of(conn, account.name)),
+            lists_hidden_from(conn, account.unit),
+        )
 
     def may_see_case(self, case: str | None) -> bool:
         return self.role in READERS and (case is None or case in self.cases)
 
+    def may_see_source(self, case: str | None, dataset: str) -> bool:
+        """Whether statements of this case and dataset are for this viewer at all."""
+        return self.may_see_case(case) and dataset not in self.hidden_lists
+
     def may_see(self, stmt: PoliceStatement) -> bool:
-        if not self.may_see_case(stmt.case):
+        if not self.may_see_source(stmt.case, stmt.dataset):
             return False
         return not stmt.category.is_protected or self.role in PROTECTED_READERS
 
@@ -69,31 +86,57 @@ class Redacted:
     def names(self) -> set[str]:
         return {s.value for s in self.statements if s.prop != ENTITY_PROP}
 
-    def caption(self) -> str:
-        """The caption of what may be seen; the placeholder if nothing of it may."""
+    def proxy(self) -> EntityProxy:
+        """The visible statements as an FtM entity."""
         schema = model.get(self.schema)
-        if schema is None or not self.statements:
-            return PLACEHOLDER
+        assert schema is not None, self.schema
         proxy = model.make_entity(schema)
+        proxy.id = self.id
         for stmt in self.statements:
             if stmt.prop in schema.properties:
                 proxy.unsafe_add(schema.properties[stmt.prop], stmt.value, cleaned=True)
-        caption: str = proxy.caption
+        return proxy
+
+    def caption(self) -> str:
+        """The caption of what may be seen; the placeholder if nothing of it may."""
+        if model.get(self.schema) is None or not self.statements:
+            return PLACEHOLDER
+        caption: str = self.proxy().caption
         return caption
+
+    def handling(self) -> HandlingCode:
+        """The strictest handling code among the visible statements."""
+        codes = [s.handling for s in self.statements]
+        return max(codes, key=_STRICTNESS.__getitem__, default=HandlingCode.H0)
+
+    def restrictions(self) -> list[str]:
+        """The restrictions stated with H3 data: shown wherever the data is."""
+        return sorted({s.handling_note for s in self.statements if s.handling_note})
 
     def as_dict(self) -> dict[str, Any]:
         properties: dict[str, list[str]] = {}
         for stmt in self.statements:
             if stmt.prop != ENTITY_PROP:
                 properties.setdefault(stmt.prop, []).append(stmt.value)
+        handling = self.handling()
         return {
             "id": self.id,
             "schema": self.schema,
             "caption": self.caption(),
             "protected": self.protected,
+            "handling": handling.value,
+            "caveats": [f"{handling.value}: {handling.meaning}"]
+            + [f"restriction: {note}" for note in self.restrictions()],
             "properties": properties,
             "statements": [s.to_dict() for s in self.statements],
         }
+
+    def ftm_dict(self) -> dict[str, Any]:
+        """FtM's entity form, as ``nitka.store.export`` writes it, of what may be seen."""
+        data: dict[str, Any] = self.proxy().to_dict()
+        data["caption"] = self.caption()
+        data["datasets"] = sorted({s.dataset for s in self.statements})
+        return data
 
 
 def redact(entity: StoredEntity, viewer: Viewer) -> Redacted | None:
@@ -102,7 +145,9 @@ def redact(entity: StoredEntity, viewer: Viewer) -> Redacted | None:
     withheld = [
         s
         for s in entity.statements
-        if not viewer.may_see(s) and s.category.is_protected and viewer.may_see_case(s.case)
+        if not viewer.may_see(s)
+        and s.category.is_protected
+        and viewer.may_see_source(s.case, s.dataset)
     ]
     if not shown and not withheld:
         return None
@@ -112,3 +157,26 @@ def redact(entity: StoredEntity, viewer: Viewer) -> Redacted | None:
 def redact_all(entities: Sequence[StoredEntity], viewer: Viewer) -> list[Redacted]:
     found = (redact(entity, viewer) for entity in entities)
     return [item for item in found if item is not None]
+
+
+class Sight(Enum):
+    """How much of a screening hit a viewer may see."""
+
+    FULL = "full"
+    PLACEHOLDER = "placeholder"
+    """That there is a hit, on which of their lists, and its caveats; not who it is."""
+    NONE = "none"
+
+
+def sight_of(viewer: Viewer, sources: Collection[tuple[str | None, str]], protected: bool) -> Sight:
+    """How much of a list entry made of statements from these (case, dataset) sources
+    the viewer may see: the same rules as ``redact``, for the screening index, which
+    keeps entries, not statements."""
+    if viewer.role not in READERS:
+        return Sight.NONE
+    visible = sum(1 for case, dataset in sources if viewer.may_see_source(case, dataset))
+    if sources and not visible:
+        return Sight.NONE
+    if visible < len(sources) or (protected and viewer.role not in PROTECTED_READERS):
+        return Sight.PLACEHOLDER
+    return Sight.FULL

@@ -1,4 +1,4 @@
-"""``nitka user``, ``nitka token`` and ``nitka case``: accounts, API tokens, cases."""
+"""``nitka user``, ``token``, ``case`` and ``list``: accounts, API tokens, cases, list shares."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from nitka.access.accounts import (
 )
 from nitka.access.audit import Action
 from nitka.access.cases import CaseError, add_case, add_member
+from nitka.access.identities import link_identity
+from nitka.access.shares import ShareError, share_list, units_of_list, unshare_list
 from nitka.cli.context import ACTOR, audited, fail, open_store, stdout
 
 user_app = typer.Typer(help="Accounts: add users, set passwords and second factors.")
 token_app = typer.Typer(help="API tokens for systems and scripts.")
 case_app = typer.Typer(help="Cases and their members (who may see a case's statements).")
+list_app = typer.Typer(help="Watch lists shared with some units only.")
 ROLES = ", ".join(role.value for role in Role)
 
 
@@ -29,6 +32,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
     app.add_typer(case_app, name="case")
+    app.add_typer(list_app, name="list")
 
 
 def _read_secret(prompt: str) -> str:
@@ -160,3 +164,60 @@ def case_member_command(
     except (CaseError, AccountError) as error:
         fail(f"{error.field}: {error}")
     stdout.print(f"{user} is {'now' if added else 'already'} a member of {case}", highlight=False)
+
+
+@user_app.command("link")
+def user_link(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The account."),
+    provider: str = typer.Argument(..., help="The identity provider (its name in the settings)."),
+    subject: str = typer.Argument(..., help="The user's subject (``sub``) at the provider."),
+) -> None:
+    """Let an account sign in through an agency's identity provider (OpenID Connect)."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            link_identity(conn, name, provider, subject)
+            change = {"user link": name, "provider": provider, "subject": subject}
+            audited(ctx, conn, Action.CHANGE, subject=change)
+    except AccountError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"{name} signs in as {subject} at {provider}", highlight=False)
+
+
+@list_app.command("share")
+def list_share_command(
+    ctx: typer.Context,
+    dataset: str = typer.Argument(..., help="The watch list (dataset)."),
+    unit: str = typer.Argument(..., help="The unit to share it with."),
+) -> None:
+    """Share a list with a unit: from then on only the units it is shared with see it."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            added = share_list(conn, dataset, unit, by=ctx.find_root().meta[ACTOR])
+            if added:
+                audited(ctx, conn, Action.CHANGE, subject={"list share": dataset, "unit": unit})
+            units = units_of_list(conn, dataset)
+    except ShareError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"{dataset} is seen by: {', '.join(units)}", highlight=False)
+
+
+@list_app.command("unshare")
+def list_unshare_command(
+    ctx: typer.Context,
+    dataset: str = typer.Argument(..., help="The watch list (dataset)."),
+    unit: str = typer.Argument(..., help="The unit to stop sharing it with."),
+) -> None:
+    """Stop sharing a list with a unit."""
+    engine = open_store(ctx)
+    with engine.begin() as conn:
+        removed = unshare_list(conn, dataset, unit)
+        if removed:
+            audited(ctx, conn, Action.CHANGE, subject={"list unshare": dataset, "unit": unit})
+        units = units_of_list(conn, dataset)
+    if not removed:
+        fail(f"unit: {dataset} was not shared with {unit}")
+    seen_by = ", ".join(units) if units else "every unit (it is shared with no unit now)"
+    stdout.print(f"{dataset} is seen by: {seen_by}", highlight=False)

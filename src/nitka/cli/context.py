@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from sqlalchemy import Connection, Engine
 
+from nitka.access.accounts import find_account
 from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.visibility import READERS, Viewer
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.migrate import is_current
@@ -92,3 +94,31 @@ def audited(
         outcome=outcome,
     )
     append(conn, event)
+
+
+def reader(ctx: typer.Context, conn: Connection, action: Action, subject: Any) -> Viewer | None:
+    """Whose rights a reading command (search, show, export) applies.
+
+    When ``--as`` names an account, the command sees what that account may see
+    (``nitka.access.visibility``), as on the API. Otherwise it is an operator's
+    command with the store's own credentials, which can read every row anyway:
+    allowed in development, refused in production, where every reading
+    command must name the account it works for. Refusals are audit records;
+    the caller commits before failing.
+    """
+    name = ctx.find_root().meta.get(ACTOR) or login_name()
+    account = find_account(conn, name)
+    if account is None:
+        if settings(ctx).mode != "production":
+            return None
+        why = "production: name the account with --as (or NITKA_USER)"
+    elif account.role in READERS:
+        return Viewer.of(conn, account)
+    else:
+        why = f"a {account.role.value} reads no case data"
+    audited(ctx, conn, action, subject={**subject, "refused": why}, outcome=Outcome.REFUSED)
+    raise ReadRefusedError(why)
+
+
+class ReadRefusedError(Exception):
+    """A reading command the named account may not run; its message says why."""

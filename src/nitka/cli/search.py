@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 import typer
 from rich.markup import escape
+from sqlalchemy.engine import Connection
 
 from nitka.access.audit import Action
-from nitka.cli.context import audited, emit_json, open_store, stdout
+from nitka.access.reading import visible_search
+from nitka.access.visibility import Viewer
+from nitka.cli.context import ReadRefusedError, audited, emit_json, fail, open_store, reader, stdout
 from nitka.search.query import SearchFilters, search
 from nitka.store.reader import get_entities
 
@@ -29,15 +33,57 @@ def search_command(
     country: list[str] = typer.Option([], "--country", help="Only this country code."),
     case: list[str] = typer.Option([], "--case", help="Only this case (repeatable)."),
 ) -> None:
-    """Search names across scripts: Oleksandr finds Олександр and Александр."""
+    """Search names across scripts: Oleksandr finds Олександр and Александр.
+
+    With --as naming an account, finds only what that account may see.
+    """
     engine = open_store(ctx)
     filters = SearchFilters(schema=schema, dataset=dataset, country=country, case=case)
+    subject = {"query": query, "filters": asdict(filters), "limit": limit}
+    refused = ""
     with engine.begin() as conn:
-        results = search(conn, query, filters, limit=limit)
-        entities = get_entities(conn, [r.id for r in results])
-        subject = {"query": query, "filters": asdict(filters), "limit": limit}
-        found = [r.id for r in results]
-        audited(ctx, conn, Action.SEARCH, subject=subject, entities=found, result_size=len(found))
+        try:
+            viewer = reader(ctx, conn, Action.SEARCH, subject)
+        except ReadRefusedError as error:
+            refused = str(error)
+        else:
+            rows = _rows(conn, viewer, query, filters, limit)
+            found = [row["id"] for row in rows]
+            audited(
+                ctx, conn, Action.SEARCH, subject=subject, entities=found, result_size=len(found)
+            )
+    if refused:
+        fail(refused)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        stdout.print("no results")
+        return
+    for row in rows:
+        print_result(row["score"], row["caption"], row["schema"], row["id"], [row["matched_name"]])
+
+
+def _rows(
+    conn: Connection, viewer: Viewer | None, query: str, filters: SearchFilters, limit: int
+) -> list[dict[str, Any]]:
+    """The results as JSON-ready rows, as the viewer may see them (all for an operator)."""
+    if viewer is not None:
+        return [
+            {
+                "id": found.entity.id,
+                "schema": found.entity.schema,
+                "caption": found.entity.caption(),
+                "score": found.result.score,
+                "matched_name": found.result.name,
+                "matched": found.result.matched,
+                "datasets": sorted({s.dataset for s in found.entity.statements}),
+                "protected": found.entity.protected,
+            }
+            for found in visible_search(conn, viewer, query, filters, limit=limit)
+        ]
+    results = search(conn, query, filters, limit=limit)
+    entities = get_entities(conn, [r.id for r in results])
     rows = []
     for result in results:
         entity = entities.get(result.id)
@@ -50,18 +96,10 @@ def search_command(
                 "matched_name": result.name,
                 "matched": result.matched,
                 "datasets": entity.datasets if entity else [],
+                "protected": False,
             }
         )
-    if as_json:
-        emit_json(rows)
-        return
-    if not rows:
-        stdout.print("no results")
-        return
-    for result in results:
-        entity = entities.get(result.id)
-        caption = entity.caption if entity else result.name
-        print_result(result.score, caption, result.schema, result.id, [result.name])
+    return rows
 
 
 def print_result(score: float, caption: str, schema: str, entity_id: str, names: list[str]) -> None:

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.engine import Connection
 
-from nitka.access.audit import Action, Outcome
+from nitka.access.audit import WHOLE_STORE, Action, Outcome
+from nitka.access.reading import export_visible, iter_visible
+from nitka.access.visibility import Redacted, Viewer, redact
 from nitka.cli.context import (
+    ReadRefusedError,
     audited,
     emit_json,
     fail,
     login_name,
     new_engine,
     open_store,
+    reader,
     settings,
     stdout,
 )
@@ -54,32 +61,37 @@ def show(
     entity_id: str = typer.Argument(..., metavar="ID", help="An entity id (or a merged one)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show an entity with every statement behind it and its provenance."""
+    """Show an entity with every statement behind it and its provenance.
+
+    With --as naming an account, shows what that account may see.
+    """
     engine = open_store(ctx)
+    subject = {"id": entity_id}
+    refused = ""
     with engine.begin() as conn:
-        entity = get_entity(conn, entity_id)
-        shown = [entity.id, *entity.members] if entity is not None else []
-        audited(ctx, conn, Action.VIEW, subject={"id": entity_id}, entities=shown,
-                result_size=len(entity.statements) if entity is not None else 0)  # fmt: skip
-    if entity is None:
+        try:
+            viewer = reader(ctx, conn, Action.VIEW, subject)
+        except ReadRefusedError as error:
+            refused = str(error)
+        else:
+            shown = _shown(conn, viewer, entity_id)
+            audited(ctx, conn, Action.VIEW, subject=subject,
+                    entities=[shown.id, *shown.members] if shown else [],
+                    result_size=len(shown.statements) if shown else 0,
+                    outcome=Outcome.DONE if shown else Outcome.REFUSED)  # fmt: skip
+    if refused:
+        fail(refused)
+    if shown is None:
         fail(f"no entity with id {entity_id!r}")
-    proxy = entity.proxy()
     if as_json:
-        emit_json(
-            {
-                "id": entity.id,
-                "schema": entity.schema.name,
-                "caption": proxy.caption,
-                "members": entity.members,
-                "properties": proxy.properties,
-                "statements": [s.to_dict() for s in entity.statements],
-            }
-        )
+        emit_json(shown.data)
         return
-    stdout.print(f"[bold]{escape(proxy.caption)}[/] ({entity.schema.name}, {entity.id})")
-    if len(entity.members) > 1:
-        stdout.print(f"merged from: {', '.join(entity.members)}", highlight=False)
-    for stmt in sorted(entity.statements, key=lambda s: (s.prop, s.value, s.dataset)):
+    stdout.print(f"[bold]{escape(shown.caption)}[/] ({shown.schema}, {shown.id})")
+    if len(shown.members) > 1:
+        stdout.print(f"merged from: {', '.join(shown.members)}", highlight=False)
+    for caveat in shown.data["caveats"]:
+        stdout.print(f"[yellow]{escape(caveat)}[/]", highlight=False)
+    for stmt in sorted(shown.statements, key=lambda s: (s.prop, s.value, s.dataset)):
         if stmt.prop == "id":
             continue
         kind = (
@@ -89,6 +101,32 @@ def show(
         )
         stdout.print(f"[bold]{stmt.prop}[/]: {escape(stmt.value)}{kind}", highlight=False)
         stdout.print(f"    [dim]{escape(_provenance_line(stmt))}[/]", highlight=False)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    id: str
+    schema: str
+    caption: str
+    members: list[str]
+    statements: list[PoliceStatement]
+    data: dict[str, Any]
+    """The JSON form, as ``GET /entities/{id}`` gives it (plus members)."""
+
+
+def _shown(conn: Connection, viewer: Viewer | None, entity_id: str) -> _Shown | None:
+    """The entity as the viewer may see it, or all of it for an operator."""
+    entity = get_entity(conn, entity_id)
+    if entity is None:
+        return None
+    redacted = redact(entity, viewer) if viewer is not None else None
+    if viewer is not None and redacted is None:
+        return None
+    if redacted is None:
+        redacted = Redacted(entity.id, entity.schema.name, entity.statements, protected=False)
+    members = entity.members if viewer is None else [entity.id]
+    data = {**redacted.as_dict(), "members": members}
+    return _Shown(redacted.id, redacted.schema, data["caption"], members, redacted.statements, data)
 
 
 def _provenance_line(stmt: PoliceStatement) -> str:
@@ -120,35 +158,68 @@ def export(
         help="The provider's permission (its reference) to pass on H2 data; recorded.",
     ),
 ) -> None:
-    """Export the store as FtM JSON lines (entities, or statements with --statements)."""
+    """Export the store as FtM JSON lines (entities, or statements with --statements).
+
+    With --as naming an account, exports only what that account may see.
+    """
     engine = open_store(ctx)
     what = "statements" if statements else "entities"
+    subject: dict[str, Any] = {"path": path, "what": what}
+    permitted = bool((permission or "").strip())
+    if permitted:
+        subject["permission"] = permission
+    refused = ""
     with engine.begin() as conn:
-        restricted = count_handled(conn, HandlingCode.H2)
-        if restricted and not (permission or "").strip():
-            subject = {"path": path, "refused": f"{restricted} statements under H2, no permission"}
-            audited(ctx, conn, Action.EXPORT, subject=subject, outcome=Outcome.REFUSED)
-    if restricted and not (permission or "").strip():
-        fail(
-            f"the store holds {restricted:,} statements under H2, which may not be passed on "
-            "without the provider's permission: give its reference with --permission "
-            "(it is recorded in the audit trail)"
-        )
+        try:
+            viewer = reader(ctx, conn, Action.EXPORT, subject)
+        except ReadRefusedError as error:
+            refused = str(error)
+        else:
+            restricted = _restricted(conn, viewer)
+            if restricted and not permitted:
+                refused = (
+                    f"the export would hold {restricted:,} statements under H2, which may not "
+                    "be passed on without the provider's permission: give its reference with "
+                    "--permission (it is recorded in the audit trail)"
+                )
+                why = {**subject, "refused": f"{restricted} statements under H2, no permission"}
+                audited(ctx, conn, Action.EXPORT, subject=why, outcome=Outcome.REFUSED)
+    if refused:
+        fail(refused)
     with engine.begin() as conn:
         if path == "-":
-            count = export_store(conn, sys.stdout.buffer, statements=statements)
+            count, ids = _export(conn, viewer, sys.stdout.buffer, statements)
             sys.stdout.flush()
         else:
             with Path(path).open("wb") as fh:
-                count = export_store(conn, fh, statements=statements)
-        # The whole store: no entity list (who-saw finds the export by its scope).
-        subject = {"path": path, "what": what, "scope": "the whole store"}
-        if permission:
-            subject["permission"] = permission
-        audited(ctx, conn, Action.EXPORT, subject=subject, result_size=count)
+                count, ids = _export(conn, viewer, fh, statements)
+        # An operator's export is the whole store: no entity list, who-saw finds
+        # it by its scope. A user's export names the entities it holds.
+        subject["scope"] = WHOLE_STORE if viewer is None else "what the user may see"
+        audited(ctx, conn, Action.EXPORT, subject=subject, entities=ids, result_size=count)
     if path == "-":
         return
     typer.echo(f"wrote {count} {what} to {path}", err=True)
+
+
+def _restricted(conn: Connection, viewer: Viewer | None) -> int:
+    """How many H2 statements the export would hold."""
+    if viewer is None:
+        return count_handled(conn, HandlingCode.H2)
+    return sum(
+        1
+        for shown in iter_visible(conn, viewer)
+        for stmt in shown.statements
+        if stmt.handling is HandlingCode.H2
+    )
+
+
+def _export(
+    conn: Connection, viewer: Viewer | None, fh: IO[bytes], statements: bool
+) -> tuple[int, list[str]]:
+    if viewer is None:
+        return export_store(conn, fh, statements=statements), []
+    return export_visible(conn, viewer, fh, statements=statements)
 
 
 def stats(

@@ -18,12 +18,13 @@ from followthemoney import EntityProxy, model
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from nitka.model.handling import HandlingCode
+from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import ENTITY_PROP
 from nitka.store.reader import schema_of
 from nitka.store.tables import statement
 
 _STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
+_PROTECTED = frozenset(c.value for c in DataSubjectCategory if c.is_protected)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class ListEntry:
     handling_notes: tuple[str, ...]
     """Stated restrictions (H3) that travel with the data."""
     proxy: EntityProxy
+    sources: frozenset[tuple[str | None, str]] = frozenset()
+    """The (case, dataset) pairs of the entry's statements: who may see the hit."""
+    protected: bool = False
+    """Some statements are about a victim, witness or informant."""
 
     @property
     def caveats(self) -> list[str]:
@@ -60,6 +65,8 @@ _ENTRY_COLUMNS = select(
     statement.c.origin,
     statement.c.handling,
     statement.c.handling_note,
+    statement.c.case_id,
+    statement.c.category,
 )
 _HANDLING = {code.value: code for code in HandlingCode}
 _CHUNK = 500
@@ -87,7 +94,7 @@ def _entry(entity_id: str, rows: list[Sequence[Any]]) -> ListEntry:
     properties = schema.properties
     handling = HandlingCode.H0
     notes: set[str] = set()
-    for _, _, _, prop, value, _, _, code, note in rows:
+    for _, _, _, prop, value, _, _, code, note, _, _ in rows:
         if prop != ENTITY_PROP and prop in properties:
             proxy.unsafe_add(properties[prop], value, cleaned=True)
         level = _HANDLING[code]
@@ -104,4 +111,16 @@ def _entry(entity_id: str, rows: list[Sequence[Any]]) -> ListEntry:
         handling=handling,
         handling_notes=tuple(sorted(notes)),
         proxy=proxy,
+        sources=_interned(frozenset((row[9], row[5]) for row in rows)),
+        protected=any(row[10] in _PROTECTED for row in rows),
     )
+
+
+_SOURCES: dict[frozenset[tuple[str | None, str]], frozenset[tuple[str | None, str]]] = {}
+
+
+def _interned(
+    sources: frozenset[tuple[str | None, str]],
+) -> frozenset[tuple[str | None, str]]:
+    """One shared set per combination: millions of entries have a handful of them."""
+    return _SOURCES.setdefault(sources, sources)

@@ -291,3 +291,33 @@ case_member = Table(
     Column("added_at", String(32), nullable=False),
     Column("added_by", String(ID), nullable=False),
 )
+
+account_identity = Table(
+    "account_identity",
+    metadata,
+    Column("provider", String(ID), primary_key=True),
+    Column("subject", String(ID), primary_key=True),
+    Column("account", String(ID), ForeignKey("account.name"), nullable=False),
+    Column("linked_at", String(32), nullable=False),
+)
+"""An identity at an agency's OpenID Connect provider, bound to one local account."""
+
+list_share = Table(
+    "list_share",
+    metadata,
+    Column("dataset", String(ID), primary_key=True),
+    Column("unit_id", String(ID), ForeignKey("unit.id"), primary_key=True),
+    Column("shared_at", String(32), nullable=False),
+    Column("shared_by", String(ID), nullable=False),
+)
+"""A watch list (dataset) shared with a unit; a dataset with no rows is seen by every unit."""
+
+sign_in_attempt = Table(
+    "sign_in_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("address", String(ID), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_sign_in_attempt_address_at", "address", "at"),
+)
+"""Sign-in attempts per client address, counted across all server processes."""

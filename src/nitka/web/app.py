@@ -13,6 +13,7 @@ from nitka.screen.service import Screener
 from nitka.settings import Settings
 from nitka.web.auth import requires
 from nitka.web.entities_api import router as entities_router
+from nitka.web.oidc import router as oidc_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
 from nitka.web.session import router as session_router
@@ -32,6 +33,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     app.include_router(screen_router)
     app.include_router(entities_router)
     app.include_router(session_router)
+    app.include_router(oidc_router)
 
     @app.get("/healthz")
     def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from nitka.access.accounts import Account, Role, account_for_token, token_id
 from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.visibility import Viewer
 from nitka.settings import Settings
 
 TOKEN_CACHE_SECONDS = 5.0
@@ -36,6 +37,7 @@ LIST_KEEPERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
 """Roles that may withdraw, reinstate and refresh list entries."""
 
 _cache: dict[str, tuple[Account, float]] = {}
+_viewers: dict[str, tuple[Viewer, float]] = {}
 
 
 def origin_of(request: Request) -> str:
@@ -79,6 +81,20 @@ def _authenticate(request: Request) -> Account:
         raise _unauthorised("the token is not valid, or has expired or been revoked")
     _cache[key] = (account, time.monotonic() + TOKEN_CACHE_SECONDS)
     return account
+
+
+def viewer_of(request: Request, account: Account) -> Viewer:
+    """What the account may see, remembered like its token: the screening routes
+    ask for every check, and a case membership or list share changed takes
+    effect within ``TOKEN_CACHE_SECONDS``."""
+    cached = _viewers.get(account.name)
+    if cached is not None and cached[1] > time.monotonic() and cached[0].role == account.role:
+        return cached[0]
+    engine: Engine = request.app.state.screener.engine
+    with engine.connect() as conn:
+        viewer = Viewer.of(conn, account)
+    _viewers[account.name] = (viewer, time.monotonic() + TOKEN_CACHE_SECONDS)
+    return viewer
 
 
 def forget(token: str) -> None:

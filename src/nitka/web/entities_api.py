@@ -18,15 +18,12 @@ from sqlalchemy import Engine
 
 from nitka.access.accounts import Account
 from nitka.access.audit import Action, AuditEvent, Outcome, append
-from nitka.access.visibility import READERS, Viewer, redact
-from nitka.search.query import search
-from nitka.store.reader import get_entities, get_entity
+from nitka.access.reading import visible_entity, visible_search
+from nitka.access.visibility import READERS, Viewer
 from nitka.web.auth import origin_of, requires
 from nitka.web.screen_api import json_response
 
 router = APIRouter()
-_FETCH_FACTOR = 3
-"""Search fetches this many times the results asked for, since some may be hidden."""
 
 
 @router.get("/entities/{entity_id}", response_class=Response)
@@ -39,9 +36,7 @@ async def show_entity(
     """An entity with the statements the caller may see, and their provenance."""
     engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        entity = get_entity(conn, entity_id)
-        shown = redact(entity, viewer) if entity is not None else None
+        shown = visible_entity(conn, Viewer.of(conn, account), entity_id)
         event = AuditEvent(
             actor=account.name,
             action=Action.VIEW,
@@ -72,26 +67,17 @@ async def search_entities(
     engine: Engine = request.app.state.screener.engine
     results: list[dict[str, Any]] = []
     with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        found = search(conn, q, limit=limit * _FETCH_FACTOR)
-        entities = get_entities(conn, [r.id for r in found])
-        for result in found:
-            entity = entities.get(result.id)
-            shown = redact(entity, viewer) if entity is not None else None
-            if shown is None or result.name not in shown.names():
-                continue
+        for found in visible_search(conn, Viewer.of(conn, account), q, limit=limit):
             results.append(
                 {
-                    "id": result.id,
-                    "schema": shown.schema,
-                    "caption": shown.caption(),
-                    "score": result.score,
-                    "matched_name": result.name,
-                    "protected": shown.protected,
+                    "id": found.entity.id,
+                    "schema": found.entity.schema,
+                    "caption": found.entity.caption(),
+                    "score": found.result.score,
+                    "matched_name": found.result.name,
+                    "protected": found.entity.protected,
                 }
             )
-            if len(results) == limit:
-                break
         event = AuditEvent(
             actor=account.name,
             action=Action.SEARCH,

@@ -22,11 +22,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from nitka.access.accounts import Account
+from nitka.access.visibility import PLACEHOLDER, Sight, Viewer, sight_of
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
 from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
-from nitka.web.auth import CHECKERS, LIST_KEEPERS, requires
+from nitka.web.auth import CHECKERS, LIST_KEEPERS, requires, viewer_of
 
 router = APIRouter()
 
@@ -62,8 +63,32 @@ def _context(request: Request, user: str | None, purpose: str | None, channel: s
         ) from None
 
 
-def _hit_json(hit: Hit) -> dict[str, Any]:
+def _hit_json(hit: Hit, viewer: Viewer) -> dict[str, Any] | None:
+    """A hit as the viewer may see it (``nitka.access.visibility``); None if not at all.
+
+    A placeholder says that there is a hit, on which of the viewer's lists and
+    with which caveats, so that the officer holds the person and calls the
+    list's owner, without showing whom it is about.
+    """
     entry = hit.entry
+    sight = sight_of(viewer, entry.sources, entry.protected)
+    if sight is Sight.NONE:
+        return None
+    if sight is Sight.PLACEHOLDER:
+        lists = {dataset for case, dataset in entry.sources if viewer.may_see_source(case, dataset)}
+        return {
+            "id": entry.id,
+            "schema": entry.schema,
+            "caption": PLACEHOLDER,
+            "score": hit.score,
+            "explanation": [],
+            "lists": sorted(lists),
+            "records": [],
+            "handling": entry.handling.value,
+            "caveats": entry.caveats,
+            "properties": {},
+            "protected": True,
+        }
     return {
         "id": entry.id,
         "schema": entry.schema,
@@ -75,10 +100,11 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
         "handling": entry.handling.value,
         "caveats": entry.caveats,
         "properties": entry.proxy.properties,
+        "protected": False,
     }
 
 
-def _answer_json(answer: Answer) -> dict[str, Any]:
+def _answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
     if answer.error is not None:
         return {
             "status": 400,
@@ -86,11 +112,13 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
             "error": {"field": answer.error.field, "message": answer.error.message},
         }
     assert answer.result is not None
+    hits = [_hit_json(hit, viewer) for hit in answer.result.hits]
+    shown = [hit for hit in hits if hit is not None]
     return {
         "status": 200,
         "log_id": answer.log_id,
-        "hit": answer.result.is_hit,
-        "hits": [_hit_json(hit) for hit in answer.result.hits],
+        "hit": bool(shown),
+        "hits": shown,
     }
 
 
@@ -105,6 +133,7 @@ async def screen(
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
     context = _context(request, account.name, body.purpose or x_nitka_purpose, "api")
+    viewer = viewer_of(request, account)
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
@@ -118,9 +147,9 @@ async def screen(
     if not batch:
         answer = answers[0]
         if answer.error is not None:
-            raise HTTPException(status_code=422, detail=_answer_json(answer)["error"])
-        return json_response(_answer_json(answer))
-    return json_response({"responses": [_answer_json(answer) for answer in answers]})
+            raise HTTPException(status_code=422, detail=_answer_json(answer, viewer)["error"])
+        return json_response(_answer_json(answer, viewer))
+    return json_response({"responses": [_answer_json(answer, viewer) for answer in answers]})
 
 
 class EntityExample(BaseModel):
@@ -155,6 +184,7 @@ async def match(
     if dataset != "default" and dataset not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
     context = _context(request, account.name, x_nitka_purpose, "api:match")
+    viewer = viewer_of(request, account)
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:
@@ -166,10 +196,12 @@ async def match(
         hits = [] if answer.result is None else answer.result.hits
         if dataset != "default":
             hits = [hit for hit in hits if dataset in hit.entry.lists]
+        shown = [_hit_json(hit, viewer) for hit in hits]
+        results = [_yente_result(hit, threshold) for hit in shown if hit is not None]
         responses[name] = {
             "status": 200 if answer.error is None else 400,
-            "results": [_yente_result(hit, threshold) for hit in hits],
-            "total": {"value": len(hits), "relation": "eq"},
+            "results": results,
+            "total": {"value": len(results), "relation": "eq"},
             "query": answer.query,
         }
         if answer.error is not None:
@@ -185,23 +217,23 @@ async def match(
     )
 
 
-def _yente_result(hit: Hit, threshold: float) -> dict[str, Any]:
-    entry = hit.entry
+def _yente_result(hit: dict[str, Any], threshold: float) -> dict[str, Any]:
+    """A hit, as shown to the viewer, in yente's shape."""
     return {
-        "id": entry.id,
-        "caption": entry.caption,
-        "schema": entry.schema,
-        "properties": entry.proxy.properties,
-        "datasets": list(entry.lists),
+        "id": hit["id"],
+        "caption": hit["caption"],
+        "schema": hit["schema"],
+        "properties": hit["properties"],
+        "datasets": hit["lists"],
         "referents": [],
         "target": True,
         "first_seen": None,
         "last_seen": None,
         "last_change": None,
-        "score": hit.score,
-        "features": {"name": hit.score},
-        "match": hit.score >= threshold,
-        "explanation": hit.explanation,
+        "score": hit["score"],
+        "features": {"name": hit["score"]},
+        "match": hit["score"] >= threshold,
+        "explanation": hit["explanation"],
     }
 
 

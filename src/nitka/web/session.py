@@ -12,14 +12,12 @@ audit record (``nitka.access.accounts.sign_in``).
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import (
     Account,
@@ -31,16 +29,16 @@ from nitka.access.accounts import (
     token_id,
 )
 from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.throttle import attempts_in_window
 from nitka.settings import Settings
 from nitka.web.auth import SESSION_COOKIE, csrf_token, forget, origin_of, requires
 
 SESSION_HOURS = 8
 """A working day: then the officer signs in again."""
 SIGN_INS_PER_MINUTE = 10
-"""Per client address and server process: enough for typing mistakes, not for guessing."""
+"""Per client address, over all server processes: enough for typing mistakes, not for guessing."""
 
 router = APIRouter()
-_attempts: dict[str, deque[float]] = {}
 
 
 class SignIn(BaseModel):
@@ -61,20 +59,8 @@ def open_session(body: SignIn, request: Request, response: Response) -> dict[str
     engine: Engine = request.app.state.screener.engine
     settings: Settings = request.app.state.settings
     origin = origin_of(request)
-    if _too_many(origin):
-        with engine.begin() as conn:
-            event = AuditEvent(
-                actor=body.name or "-",
-                action=Action.SIGN_IN,
-                origin=origin,
-                subject={"how": "too many attempts"},
-                outcome=Outcome.REFUSED,
-            )
-            append(conn, event)
-        raise HTTPException(
-            status_code=429,
-            detail={"field": "name", "error": "too many sign-in attempts: wait a minute"},
-        )
+    if too_many_attempts(request, body.name):
+        raise too_many_error()
     with engine.begin() as conn:
         try:
             account = sign_in(conn, body.name, body.password, origin=origin, code=body.code)
@@ -82,9 +68,17 @@ def open_session(body: SignIn, request: Request, response: Response) -> dict[str
             refused = str(error)
         else:
             refused = ""
-            token = create_token(conn, account.name, label="web session", hours=SESSION_HOURS)
+            opened = start_session(conn, account, response, settings)
     if refused:
         raise HTTPException(status_code=401, detail={"field": "password", "error": refused})
+    return opened
+
+
+def start_session(
+    conn: Connection, account: Account, response: Response, settings: Settings
+) -> dict[str, Any]:
+    """Make the session's token and set its cookie; however the user signed in."""
+    token = create_token(conn, account.name, label="web session", hours=SESSION_HOURS)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -101,6 +95,31 @@ def open_session(body: SignIn, request: Request, response: Response) -> dict[str
     }
 
 
+def too_many_attempts(request: Request, name: str) -> bool:
+    """Count this sign-in attempt; if the address made too many, record the refusal."""
+    engine: Engine = request.app.state.screener.engine
+    origin = origin_of(request)
+    with engine.begin() as conn:
+        if attempts_in_window(conn, origin) <= SIGN_INS_PER_MINUTE:
+            return False
+        event = AuditEvent(
+            actor=name or "-",
+            action=Action.SIGN_IN,
+            origin=origin,
+            subject={"how": "too many attempts"},
+            outcome=Outcome.REFUSED,
+        )
+        append(conn, event)
+    return True
+
+
+def too_many_error() -> HTTPException:
+    return HTTPException(
+        status_code=429,
+        detail={"field": "name", "error": "too many sign-in attempts: wait a minute"},
+    )
+
+
 @router.delete("/session")
 async def close_session(
     request: Request, response: Response, account: Account = Depends(requires(frozenset(Role)))
@@ -113,12 +132,3 @@ async def close_session(
     forget(token)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"account": account.name, "signed_out": revoked}
-
-
-def _too_many(origin: str) -> bool:
-    now = time.monotonic()
-    recent = _attempts.setdefault(origin, deque())
-    while recent and now - recent[0] > 60:
-        recent.popleft()
-    recent.append(now)
-    return len(recent) > SIGN_INS_PER_MINUTE
