@@ -3,13 +3,14 @@ from pathlib import Path
 
 import orjson
 import pytest
+import yaml
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from nitka.demo import DATA
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.errors import IngestError, RecordError
-from nitka.ingest.mapping import MappingConverter
+from nitka.ingest.mapping import MappingConverter, load_queries
 from nitka.ingest.runner import OnError, ingest
 from nitka.model.statement import Provenance
 from nitka.store.reader import count_by_schema, get_entity
@@ -138,3 +139,30 @@ def test_a_mapping_column_missing_from_the_file_is_named(tmp_path: Path) -> None
     with pytest.raises(RecordError) as caught:
         list(converter.convert(record))
     assert caught.value.field in {"name", "programKey", "recordId"}
+
+
+def test_a_mapping_cannot_make_ingest_read_another_file(engine: Engine, tmp_path: Path) -> None:
+    """Path traversal through a mapping's ``csv_url``: only the file given is read."""
+    secret = tmp_path / "secret.csv"
+    secret.write_text("Name,Birth date\nHidden Person,1970-01-01\n", encoding="utf-8")
+    mapping = tmp_path / "traversal.yml"
+    data_set = yaml.safe_load((DATA / "eu_sanctions_persons.yml").read_text(encoding="utf-8"))
+    for query in data_set["eu_sanctions"]["queries"]:
+        query["csv_url"] = f"file://{tmp_path}/../{tmp_path.name}/secret.csv"
+    mapping.write_text(yaml.safe_dump(data_set), encoding="utf-8")
+    assert {q.source.urls == {f"file://{tmp_path}/../{tmp_path.name}/secret.csv"}
+            for q in load_queries(str(mapping), "eu")} == {True}  # fmt: skip
+    data = tmp_path / "given.csv"
+    with CSV_FILE.open(encoding="utf-8") as fh:
+        data.write_text("".join(fh.readline() for _ in range(4)), encoding="utf-8")
+    report = ingest(
+        engine,
+        _converter(data, str(mapping)),
+        Provenance(dataset="eu"),
+        on_error=OnError.REJECT,
+        reject_path=str(tmp_path / "rejects.jsonl"),
+    )
+    assert report.records == 3
+    with engine.connect() as conn:
+        values = conn.execute(select(statement.c.value)).scalars().all()
+    assert values and "Hidden Person" not in values

@@ -81,3 +81,22 @@ def test_unknown_entity_ids_are_not_found_whatever_they_hold(service: Service) -
     for entity_id in ("../../etc/passwd", "%2e%2e%2fnitka.db", "' OR 1=1 --", "x" * 300):
         answer = httpx.get(f"{service.url}/entities/{entity_id}", headers=service.officer)
         assert answer.status_code == 404, (entity_id, answer.status_code)
+
+
+def test_no_route_takes_a_file_path_and_list_names_are_not_paths(service: Service) -> None:
+    """Path traversal: the API reads and writes no file a request names."""
+    schema = httpx.get(f"{service.url}/openapi.json").json()
+    names = {
+        parameter["name"].lower()
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    }
+    assert not names & {"path", "file", "filename", "dir", "directory", "url"}
+    for listed in ("../../etc/passwd", "..%2F..%2Fnitka.db", "/etc/passwd"):
+        answer = httpx.post(
+            f"{service.url}/lists/{listed}/withdraw",
+            json={"entity_id": "x", "reason": "probe"},
+            headers=service.keeper,
+        )
+        assert answer.status_code == 404, (listed, answer.status_code)

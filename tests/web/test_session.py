@@ -71,3 +71,21 @@ def test_sign_in_attempts_are_limited(service: Service, listed: Engine) -> None:
         reasons = [r.as_dict()["subject"]["how"] for r in by_actor(conn, "officer.p")]
     assert reasons.count("too many attempts") == 2
     assert "wrong password" in reasons
+
+
+def test_the_sign_in_limit_holds_across_worker_processes(
+    listed: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Counted in the store: two workers do not give an attacker twice the attempts."""
+    with listed.begin() as conn:
+        add_account(conn, "officer.w", "investigator", password=PASSWORD)
+    with serving(listed, database_url, tmp_path, "--workers", "2") as running:
+        workers = {httpx.get(f"{running.url}/healthz", headers=running.officer).json()["worker"]
+                   for _ in range(20)}  # fmt: skip
+        answers = [
+            httpx.post(f"{running.url}/session", json={"name": "officer.w", "password": "guess"})
+            for _ in range(2 * SIGN_INS_PER_MINUTE)
+        ]
+    assert len(workers) == 2, "both workers answered"
+    codes = [a.status_code for a in answers]
+    assert codes[SIGN_INS_PER_MINUTE:] == [429] * SIGN_INS_PER_MINUTE, codes

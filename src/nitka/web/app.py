@@ -13,6 +13,7 @@ from nitka.screen.service import Screener
 from nitka.settings import Settings
 from nitka.web.auth import requires
 from nitka.web.entities_api import router as entities_router
+from nitka.web.errors import ERROR_RESPONSES
 from nitka.web.oidc import router as oidc_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
@@ -30,12 +31,10 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     app.state.screener = Screener(engine, lists)
     app.state.settings = settings
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
-    app.include_router(screen_router)
-    app.include_router(entities_router)
-    app.include_router(session_router)
-    app.include_router(oidc_router)
+    for router in (screen_router, entities_router, session_router, oidc_router):
+        app.include_router(router, responses=ERROR_RESPONSES)
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses=ERROR_RESPONSES)
     def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:
         screener = app.state.screener
         return {
