@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.markup import escape
+from sqlalchemy.engine import Connection
 
-from nitka.access.audit import AuditRecord, by_actor, verify, who_saw
-from nitka.cli.context import emit_json, fail, open_store, stdout
+from nitka.access.accounts import Role
+from nitka.access.audit import Action, AuditRecord, by_actor, verify, who_saw
+from nitka.cli.context import (
+    ReadRefusedError,
+    acting_account,
+    audited,
+    emit_json,
+    fail,
+    open_store,
+    stdout,
+)
+
+AUDITORS = frozenset({Role.AUDITOR})
 
 audit_app = typer.Typer(
     help="The audit trail: verify its hash chain, who saw an entity, what a user did.",
@@ -24,7 +38,10 @@ def verify_command(
 ) -> None:
     """Walk the hash chain; name the first record that was changed, removed or slipped in."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        # Checked but not recorded: a verification reads no personal data, and
+        # must not add to a chain that may be broken.
+        _ask(ctx, conn, {"audit": "verify"}, record=False)
         found = verify(conn)
     if as_json:
         emit_json(
@@ -55,7 +72,8 @@ def who_saw_command(
 ) -> None:
     """Every search, view, check, export and change that touched this entity."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        _ask(ctx, conn, {"audit": "who-saw", "entity": entity_id})
         records = who_saw(conn, entity_id)
     _show(records, as_json, f"no audit record names {entity_id}")
 
@@ -68,9 +86,24 @@ def by_user_command(
 ) -> None:
     """Everything one user (or system) did, oldest first."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        _ask(ctx, conn, {"audit": "by-user", "user": user})
         records = by_actor(conn, user)
     _show(records, as_json, f"no audit record of {user}")
+
+
+def _ask(
+    ctx: typer.Context, conn: Connection, question: dict[str, Any], *, record: bool = True
+) -> None:
+    """Only an auditor (or, in development, an operator naming no account) reads the
+    trail; the question is recorded before it is answered."""
+    try:
+        acting_account(ctx, conn, AUDITORS, Action.VIEW, question)
+    except ReadRefusedError as refused:
+        conn.commit()
+        fail(str(refused))
+    if record:
+        audited(ctx, conn, Action.VIEW, subject=question)
 
 
 def _show(records: list[AuditRecord], as_json: bool, empty: str) -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Connection, Engine
 
-from nitka.access.accounts import find_account
+from nitka.access.accounts import Account, Role, find_account
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.visibility import READERS, Viewer
 from nitka.settings import Settings
@@ -106,16 +106,32 @@ def reader(ctx: typer.Context, conn: Connection, action: Action, subject: Any) -
     command must name the account it works for. Refusals are audit records;
     the caller commits before failing.
     """
+    account = acting_account(ctx, conn, READERS, action, subject)
+    return Viewer.of(conn, account) if account is not None else None
+
+
+def acting_account(
+    ctx: typer.Context,
+    conn: Connection,
+    roles: frozenset[Role],
+    action: Action,
+    subject: dict[str, Any],
+) -> Account | None:
+    """The account ``--as`` names, if its role is one of ``roles``; None for an
+    operator who names no account (development mode only). Raises
+    ReadRefusedError, after recording the refusal, otherwise."""
     name = ctx.find_root().meta.get(ACTOR) or login_name()
     account = find_account(conn, name)
     if account is None:
         if settings(ctx).mode != "production":
             return None
         why = "production: name the account with --as (or NITKA_USER)"
-    elif account.role in READERS:
-        return Viewer.of(conn, account)
+    elif account.role in roles:
+        return account
     else:
-        why = f"a {account.role.value} reads no case data"
+        why = f"a {account.role.value} may not do this"
+        if account.role in (Role.AUDITOR, Role.ADMINISTRATOR) and roles == READERS:
+            why = f"a {account.role.value} reads no case data"
     audited(ctx, conn, action, subject={**subject, "refused": why}, outcome=Outcome.REFUSED)
     raise ReadRefusedError(why)
 

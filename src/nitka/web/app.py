@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from nitka.access.accounts import Account, Role
 from nitka.screen.service import Screener
 from nitka.settings import Settings
+from nitka.web.audit_api import router as audit_router
 from nitka.web.auth import requires
 from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES
@@ -31,7 +32,8 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     app.state.screener = Screener(engine, lists)
     app.state.settings = settings
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
-    for router in (screen_router, entities_router, session_router, oidc_router):
+    routers = (screen_router, entities_router, session_router, oidc_router, audit_router)
+    for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", responses=ERROR_RESPONSES)

@@ -1,0 +1,97 @@
+"""``/audit/...``: the auditor's questions over the API.
+
+Only the auditor's role may ask them (the administrator manages accounts,
+and no one who reads case data reads the log of who read it). Each question
+about a person or a user is itself an audit record: who watches the watchers
+is on record too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import Connection, Engine
+
+from nitka.access.accounts import Account, Role
+from nitka.access.audit import (
+    Action,
+    AuditEvent,
+    AuditRecord,
+    append,
+    by_actor,
+    verify,
+    who_saw,
+)
+from nitka.web.auth import origin_of, requires
+
+router = APIRouter(prefix="/audit")
+AUDITORS = frozenset({Role.AUDITOR})
+
+
+@router.get("/verify")
+def verify_trail(request: Request, _: Account = Depends(requires(AUDITORS))) -> dict[str, Any]:
+    """Walk the hash chain; names the first record changed, removed or slipped in."""
+    # Not recorded: a verification reads no personal data, and must not add
+    # to a chain that may be broken.
+    with _engine(request).connect() as conn:
+        found = verify(conn)
+    return {
+        "intact": found.intact,
+        "records": found.records,
+        "head_hash": found.head_hash,
+        "broken_at": found.broken_at,
+        "problems": found.problems,
+    }
+
+
+@router.get("/who-saw/{entity_id}")
+def entity_history(
+    entity_id: str,
+    request: Request,
+    after: int = Query(0, ge=0, description="Only records with a higher id (to page on)."),
+    limit: int = Query(1000, ge=1, le=10_000),
+    account: Account = Depends(requires(AUDITORS)),
+) -> list[dict[str, Any]]:
+    """Every search, view, check, export and change that named the entity, oldest first."""
+    with _engine(request).begin() as conn:
+        records = _page(who_saw(conn, entity_id), after, limit)
+        _record(conn, request, account, {"audit": "who-saw", "entity": entity_id}, len(records))
+    return [record.as_dict() for record in records]
+
+
+@router.get("/by-user/{name}")
+def user_history(
+    name: str,
+    request: Request,
+    after: int = Query(0, ge=0, description="Only records with a higher id (to page on)."),
+    limit: int = Query(1000, ge=1, le=10_000),
+    account: Account = Depends(requires(AUDITORS)),
+) -> list[dict[str, Any]]:
+    """Everything one user or system did, oldest first."""
+    with _engine(request).begin() as conn:
+        records = _page(by_actor(conn, name), after, limit)
+        _record(conn, request, account, {"audit": "by-user", "user": name}, len(records))
+    return [record.as_dict() for record in records]
+
+
+def _page(records: list[AuditRecord], after: int, limit: int) -> list[AuditRecord]:
+    return [record for record in records if record.id > after][:limit]
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.screener.engine
+    return engine
+
+
+def _record(
+    conn: Connection, request: Request, account: Account, subject: dict[str, Any], size: int
+) -> None:
+    event = AuditEvent(
+        actor=account.name,
+        action=Action.VIEW,
+        origin=origin_of(request),
+        subject=subject,
+        result_size=size,
+    )
+    append(conn, event)
