@@ -1,9 +1,13 @@
-"""Lists shared with units: who sees a shared list, and what unsharing does."""
+"""Agencies, units, and lists shared with units: who sees a shared list, and what
+unsharing does; the sign-in attempt counter."""
 
 import pytest
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from nitka.access.accounts import add_account
+from nitka.access.audit import by_actor
+from nitka.access.organisations import agency_of_unit, find_agency
 from nitka.access.shares import (
     ShareError,
     lists_hidden_from,
@@ -12,6 +16,7 @@ from nitka.access.shares import (
     unshare_list,
 )
 from nitka.access.throttle import WINDOW_SECONDS, attempts_in_window
+from nitka.cli.main import app
 
 
 def test_a_shared_list_is_hidden_from_other_units_until_unshared(engine: Engine) -> None:
@@ -51,3 +56,31 @@ def test_attempts_are_counted_per_address_within_the_window(engine: Engine) -> N
         assert attempts_in_window(conn, "api@10.0.0.2", now=now + 3) == 1
         # A minute later the old attempts no longer count.
         assert attempts_in_window(conn, "api@10.0.0.1", now=now + 2 + WINDOW_SECONDS + 1) == 1
+
+
+def test_agencies_and_units_through_the_cli(database_url: str, engine: Engine) -> None:
+    def invoke(*args: str) -> tuple[int, str]:
+        env = {"NITKA_DATABASE_URL": database_url, "NITKA_USER": "admin.a"}
+        result = CliRunner().invoke(app, list(args), env=env)
+        return result.exit_code, result.output
+
+    assert invoke("agency", "add", "npu", "--name", "National Police", "--country", "UA")[0] == 0
+    assert invoke("agency", "add", "bg-nccthb", "--name", "NCCTHB", "--country", "Bulgaria")[0] == 0
+    code, output = invoke("agency", "add", "npu", "--name", "again")
+    assert code != 0 and "id:" in output and "exists already" in output
+    code, output = invoke("agency", "add", "x", "--country", "Atlantis")
+    assert code != 0 and "country:" in output
+    # A unit named by `user add --unit` is placed in its agency afterwards.
+    assert invoke("user", "add", "o.k", "--role", "analyst", "--unit", "npu-thb")[0] == 0
+    assert invoke("unit", "add", "npu-thb", "--agency", "npu", "--name", "THB department")[0] == 0
+    code, output = invoke("unit", "add", "npu-thb", "--agency", "bg-nccthb")
+    assert code != 0 and "belongs to 'npu' already" in output
+    code, output = invoke("unit", "add", "u-2", "--agency", "nowhere")
+    assert code != 0 and "agency:" in output
+    with engine.connect() as conn:
+        found = find_agency(conn, "bg-nccthb")
+        placed = agency_of_unit(conn, "npu-thb")
+        changes = [r.as_dict()["subject"] for r in by_actor(conn, "admin.a")]
+    assert found is not None and found.country == "bg"
+    assert placed is not None and placed.id == "npu"
+    assert {"agency add": "npu", "name": "National Police", "country": "ua"} in changes

@@ -1,4 +1,4 @@
-"""``nitka user``, ``token``, ``case`` and ``list``: accounts, API tokens, cases, list shares."""
+"""Accounts, API tokens, cases, list shares, agencies and units: ``nitka user`` and the rest."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from nitka.access.accounts import (
 from nitka.access.audit import Action
 from nitka.access.cases import CaseError, add_case, add_member
 from nitka.access.identities import link_identity
+from nitka.access.organisations import OrganisationError, add_agency, add_unit
 from nitka.access.shares import ShareError, share_list, units_of_list, unshare_list
 from nitka.cli.context import ACTOR, audited, fail, open_store, stdout
 
@@ -25,6 +26,8 @@ user_app = typer.Typer(help="Accounts: add users, set passwords and second facto
 token_app = typer.Typer(help="API tokens for systems and scripts.")
 case_app = typer.Typer(help="Cases and their members (who may see a case's statements).")
 list_app = typer.Typer(help="Watch lists shared with some units only.")
+agency_app = typer.Typer(help="Agencies: the police bodies Nitka's users work for.")
+unit_app = typer.Typer(help="Units of agencies: what accounts belong to and lists are shared with.")
 ROLES = ", ".join(role.value for role in Role)
 
 
@@ -33,6 +36,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(token_app, name="token")
     app.add_typer(case_app, name="case")
     app.add_typer(list_app, name="list")
+    app.add_typer(agency_app, name="agency")
+    app.add_typer(unit_app, name="unit")
 
 
 def _read_secret(prompt: str) -> str:
@@ -221,3 +226,43 @@ def list_unshare_command(
         fail(f"unit: {dataset} was not shared with {unit}")
     seen_by = ", ".join(units) if units else "every unit (it is shared with no unit now)"
     stdout.print(f"{dataset} is seen by: {seen_by}", highlight=False)
+
+
+@agency_app.command("add")
+def agency_add(
+    ctx: typer.Context,
+    agency_id: str = typer.Argument(..., metavar="ID", help="A short id (one word)."),
+    name: str = typer.Option("", "--name", help="The agency's full name."),
+    country: str | None = typer.Option(None, "--country", help="ISO 3166 code: UA, BG, ..."),
+) -> None:
+    """Record an agency (your own, or a partner you exchange information with)."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            made = add_agency(conn, agency_id, name, country)
+            change = {"agency add": made.id, "name": made.name, "country": made.country}
+            audited(ctx, conn, Action.CHANGE, subject=change)
+    except OrganisationError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"added agency {made.id} ({made.name})", highlight=False)
+
+
+@unit_app.command("add")
+def unit_add(
+    ctx: typer.Context,
+    unit_id: str = typer.Argument(..., metavar="ID", help="A short id (one word)."),
+    agency: str = typer.Option(..., "--agency", help="The agency the unit belongs to."),
+    name: str = typer.Option("", "--name", help="The unit's full name."),
+) -> None:
+    """Record a unit of an agency (or place a unit named by `user add --unit` in one)."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            added = add_unit(conn, unit_id, agency, name)
+            if added:
+                change = {"unit add": unit_id, "agency": agency, "name": name}
+                audited(ctx, conn, Action.CHANGE, subject=change)
+    except OrganisationError as error:
+        fail(f"{error.field}: {error}")
+    state = "now" if added else "already"
+    stdout.print(f"{unit_id} is {state} a unit of {agency}", highlight=False)
