@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from nitka.access.accounts import add_account
-from nitka.access.audit import by_actor
+from nitka.access.audit import by_actor, iter_records
 from nitka.web.session import SIGN_INS_PER_MINUTE
 from tests.web.serving import PURPOSE, Service, serving
 
@@ -25,7 +25,7 @@ def service(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[Servi
 
 
 def test_a_session_cookie_with_its_csrf_token_works_until_sign_out(
-    service: Service, listed: Engine
+    service: Service, listed: Engine, tmp_path: Path
 ) -> None:
     with httpx.Client(base_url=service.url) as browser:
         wrong = browser.post("/session", json={"name": "officer.p", "password": "not it at all"})
@@ -56,6 +56,13 @@ def test_a_session_cookie_with_its_csrf_token_works_until_sign_out(
         outcomes = [(r.action, r.outcome) for r in by_actor(conn, "officer.p")]
     assert outcomes[:2] == [("sign-in", "refused"), ("sign-in", "done")]
     assert ("check", "done") in outcomes
+    # No secret in the server's log or the audit trail: not the password, the
+    # wrong one, the session token, or its CSRF token.
+    with listed.connect() as conn:
+        trail = " ".join(str(r.as_dict()) for r in iter_records(conn))
+    logged = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
+    for secret in (PASSWORD, "not it at all", token, token.split("_")[-1], csrf):
+        assert secret not in trail and secret not in logged
 
 
 def test_sign_in_attempts_are_limited(service: Service, listed: Engine) -> None:
