@@ -72,6 +72,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def second_database_url(request: pytest.FixtureRequest, database_url: str) -> Iterator[str]:
+    """Another migrated, empty store on the same backend: a second agency's Nitka."""
+    if database_url.startswith("sqlite"):
+        url = database_url.replace("nitka.db", "second.db")
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    admin_url: str = request.getfixturevalue("postgres_admin_url")
+    with scratch_database(admin_url, TEMPLATE) as url:
+        yield url
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine

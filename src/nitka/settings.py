@@ -93,6 +93,29 @@ class Settings(BaseSettings):
         ),
     )
 
+    agency_id: str | None = Field(
+        default=None,
+        description=(
+            "This instance's agency (its id from `nitka agency add`): the sender of what it "
+            "sends and the receiver partners address. Without it, the exchange is off."
+        ),
+    )
+    keys_dir: str = Field(
+        default="nitka-keys",
+        description=(
+            "The folder of this instance's private keys for the exchange (Ed25519 to sign, "
+            "X25519 to be encrypted to), made by `nitka exchange keys`; readable by the "
+            "owner only."
+        ),
+    )
+    exchange_case: str = Field(
+        default="exchange",
+        description=(
+            "The case incoming messages and their data belong to when they answer none of "
+            "ours: its members (the liaison officers) see them first."
+        ),
+    )
+
     review_days: dict[str, int] = Field(
         default_factory=dict,
         description=(

@@ -25,7 +25,7 @@ def add_case(conn: Connection, case_id: str, *, by: str, title: str = "") -> Non
     case_id = case_id.strip()
     if not case_id:
         raise CaseError("a case needs a name", field="name")
-    if _exists(conn, case_id):
+    if case_exists(conn, case_id):
         raise CaseError(f"a case {case_id!r} exists already", field="name")
     conn.execute(
         insert(case_file).values(id=case_id, title=title, created_at=_now(), created_by=by)
@@ -34,7 +34,7 @@ def add_case(conn: Connection, case_id: str, *, by: str, title: str = "") -> Non
 
 def add_member(conn: Connection, case_id: str, name: str, *, by: str) -> bool:
     """Make the account a member of the case; False if it was one already."""
-    if not _exists(conn, case_id):
+    if not case_exists(conn, case_id):
         raise CaseError(f"no case {case_id!r}", field="case")
     if find_account(conn, name) is None:
         raise AccountError(f"no account {name!r}", field="user")
@@ -64,7 +64,7 @@ def cases_of(conn: Connection, name: str) -> list[str]:
     return list(rows.scalars())
 
 
-def _exists(conn: Connection, case_id: str) -> bool:
+def case_exists(conn: Connection, case_id: str) -> bool:
     return conn.execute(select(case_file.c.id).where(case_file.c.id == case_id)).first() is not None
 
 

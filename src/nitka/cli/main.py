@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from nitka.cli import access, audit, demo, generate, ingest, match, retention, screen, search, store
+from nitka.cli import (
+    access,
+    audit,
+    demo,
+    exchange,
+    generate,
+    ingest,
+    match,
+    retention,
+    screen,
+    search,
+    store,
+)
 from nitka.cli.context import ACTOR, PURPOSE, login_name
 from nitka.settings import Settings
 
@@ -55,6 +67,7 @@ demo.register(app)
 audit.register(app)
 access.register(app)
 retention.register(app)
+exchange.register(app)
 
 if __name__ == "__main__":
     app()

@@ -72,7 +72,7 @@ def screen_command(
 
 def serve_command(
     ctx: typer.Context,
-    lists: list[str] = typer.Option(..., "--list", help=LISTS_HELP),
+    lists: list[str] = typer.Option([], "--list", help=LISTS_HELP + " None: no screening."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     workers: int = typer.Option(
@@ -82,7 +82,8 @@ def serve_command(
         help="Processes that answer (one per core); they share the lists.",
     ),
 ) -> None:
-    """Serve the API (POST /screen, POST /match/{dataset}, OpenAPI at /docs)."""
+    """Serve the API: screening, entities, sign-in, the audit trail and the exchange
+    (OpenAPI at /docs)."""
     from nitka.web.app import create_app
     from nitka.web.workers import serve
 

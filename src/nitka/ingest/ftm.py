@@ -64,45 +64,7 @@ class FtMConverter(Converter):
         return proxy
 
     def _statement(self, record: dict[str, Any]) -> PoliceStatement:
-        schema = model.get(str(record.get("schema")))
-        if schema is None:
-            raise RecordError(f"unknown schema {record.get('schema')!r}", field="schema")
-        prop = str(record["prop"])
-        value = record.get("value")
-        if not isinstance(value, str) or not value:
-            raise RecordError("a statement needs a value", field="value")
-        if len(value) > MAX_VALUE_LENGTH:
-            raise RecordError(
-                f"value is {len(value):,} characters long, more than the "
-                f"{MAX_VALUE_LENGTH:,} allowed",
-                field="value",
-            )
-        if prop != ENTITY_PROP and prop not in schema.properties:
-            raise RecordError(f"{schema.name} has no property {prop!r}", field="prop")
-        entity_id = record.get("entity_id")
-        if not isinstance(entity_id, str) or not entity_id:
-            raise RecordError("a statement needs an entity_id", field="entity_id")
-        return PoliceStatement(
-            entity_id=entity_id,
-            schema=schema.name,
-            prop=prop,
-            value=value,
-            dataset=str(record.get("dataset") or self.dataset),
-            canonical_id=record.get("canonical_id") or entity_id,
-            lang=record.get("lang"),
-            original_value=record.get("original_value"),
-            origin=record.get("origin"),
-            first_seen=record.get("first_seen"),
-            last_seen=record.get("last_seen"),
-            reliability=_enum(Reliability, record, "reliability", Reliability.F),
-            credibility=_enum(Credibility, record, "credibility", Credibility.CANNOT_BE_JUDGED),
-            category=_enum(DataSubjectCategory, record, "category", DataSubjectCategory.OTHER),
-            handling=_enum(HandlingCode, record, "handling", HandlingCode.H0),
-            handling_note=record.get("handling_note"),
-            case=record.get("case"),
-            assessment=bool(record.get("assessment", False)),
-            author=record.get("author"),
-        )
+        return parse_statement(record, self.dataset)
 
 
 _E = TypeVar("_E", Reliability, Credibility, DataSubjectCategory, HandlingCode)
@@ -117,3 +79,46 @@ def _enum(kind: type[_E], record: dict[str, Any], field: str, default: _E) -> _E
     except ValueError:
         allowed = ", ".join(member.value for member in kind)
         raise RecordError(f"{raw!r} is not one of {allowed}", field=field) from None
+
+
+def parse_statement(record: dict[str, Any], dataset: str) -> PoliceStatement:
+    """A statement line (``nitka export --statements``) checked; a bad one raises
+    RecordError naming the field."""
+    schema = model.get(str(record.get("schema")))
+    if schema is None:
+        raise RecordError(f"unknown schema {record.get('schema')!r}", field="schema")
+    prop = str(record.get("prop") or "")
+    value = record.get("value")
+    if not isinstance(value, str) or not value:
+        raise RecordError("a statement needs a value", field="value")
+    if len(value) > MAX_VALUE_LENGTH:
+        raise RecordError(
+            f"value is {len(value):,} characters long, more than the {MAX_VALUE_LENGTH:,} allowed",
+            field="value",
+        )
+    if prop != ENTITY_PROP and prop not in schema.properties:
+        raise RecordError(f"{schema.name} has no property {prop!r}", field="prop")
+    entity_id = record.get("entity_id")
+    if not isinstance(entity_id, str) or not entity_id:
+        raise RecordError("a statement needs an entity_id", field="entity_id")
+    return PoliceStatement(
+        entity_id=entity_id,
+        schema=schema.name,
+        prop=prop,
+        value=value,
+        dataset=str(record.get("dataset") or dataset),
+        canonical_id=record.get("canonical_id") or entity_id,
+        lang=record.get("lang"),
+        original_value=record.get("original_value"),
+        origin=record.get("origin"),
+        first_seen=record.get("first_seen"),
+        last_seen=record.get("last_seen"),
+        reliability=_enum(Reliability, record, "reliability", Reliability.F),
+        credibility=_enum(Credibility, record, "credibility", Credibility.CANNOT_BE_JUDGED),
+        category=_enum(DataSubjectCategory, record, "category", DataSubjectCategory.OTHER),
+        handling=_enum(HandlingCode, record, "handling", HandlingCode.H0),
+        handling_note=record.get("handling_note"),
+        case=record.get("case"),
+        assessment=bool(record.get("assessment", False)),
+        author=record.get("author"),
+    )

@@ -58,8 +58,7 @@ class Screener:
         poll_seconds: float = POLL_SECONDS,
         audited: bool = True,
     ) -> None:
-        if not lists:
-            raise ValueError("name at least one watch list (a dataset in the store)")
+        # No lists is allowed: a server for the exchange alone checks against nothing.
         self.engine = engine
         self.lists = tuple(lists)
         self._lock = threading.Lock()

@@ -321,3 +321,74 @@ sign_in_attempt = Table(
     Index("ix_sign_in_attempt_address_at", "address", "at"),
 )
 """Sign-in attempts per client address, counted across all server processes."""
+
+partner = Table(
+    "partner",
+    metadata,
+    Column("agency_id", String(ID), ForeignKey("agency.id"), primary_key=True),
+    Column("address", Text, nullable=False),
+    Column("signing_key", String(64), nullable=False),
+    Column("encryption_key", String(64), nullable=True),
+    Column("added_at", String(32), nullable=False),
+    Column("added_by", String(ID), nullable=False),
+)
+"""A partner agency: where its Nitka answers and its public keys (Ed25519, X25519; hex)."""
+
+message = Table(
+    "message",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("direction", String(8), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("sender", String(ID), nullable=False),
+    Column("receiver", String(ID), nullable=False),
+    Column("reference", String(ID), nullable=False),
+    Column("their_reference", String(ID), nullable=True),
+    Column("in_reply_to", String(64), nullable=True, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("priority", String(16), nullable=False),
+    Column("deadline", String(32), nullable=True),
+    Column("case_id", String(ID), nullable=True),
+    Column("author", String(ID), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("sent_at", String(32), nullable=True),
+    Column("received_at", String(32), nullable=True),
+    Column("answered_at", String(32), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("envelope", Text, nullable=True),
+)
+"""A message sent (``out``) or received (``in``); ``body`` holds its fields as JSON,
+``envelope`` the signed form as it crossed the wire."""
+
+message_event = Table(
+    "message_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), ForeignKey("message.id"), nullable=False, index=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(ID), nullable=False),
+    Column("step", String(32), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+)
+"""A step of a message's workflow: drafted, approved, sent, delivered, answered..."""
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("message_id", String(64), ForeignKey("message.id"), primary_key=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt", Float, nullable=False, index=True),
+    Column("claimed_until", Float, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", String(32), nullable=True),
+)
+"""An outgoing message until the receiver acknowledges it: retried with back-off."""
+
+disclosure = Table(
+    "disclosure",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("entity_id", String(ID), primary_key=True, index=True),
+    Column("agency_id", String(ID), nullable=False),
+)
+"""An entity sent to an agency in a message: corrections follow it there."""

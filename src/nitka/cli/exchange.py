@@ -1,0 +1,367 @@
+"""``nitka exchange``, ``nitka partner`` and ``nitka message``: the exchange at the
+command line (the same steps as the API's ``/exchange`` routes)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
+from rich.markup import escape
+from sqlalchemy.engine import Connection
+
+from nitka.access.accounts import Account, find_account
+from nitka.access.audit import Action
+from nitka.access.organisations import OrganisationError, add_agency, find_agency
+from nitka.access.visibility import Viewer
+from nitka.cli.context import (
+    ACTOR,
+    audited,
+    emit_json,
+    fail,
+    login_name,
+    open_store,
+    settings,
+    stdout,
+)
+from nitka.errors import FieldError
+from nitka.exchange.delivery import deliver_due, pending
+from nitka.exchange.keys import ExchangeKeyError, InstanceKeys, load_or_create
+from nitka.exchange.kinds import Kind, Priority, Status
+from nitka.exchange.messages import (
+    Message,
+    events_of,
+    list_messages,
+    overdue,
+    require_message,
+)
+from nitka.exchange.partners import PartnerError, add_partner, all_partners
+from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
+
+exchange_app = typer.Typer(
+    help="This instance's exchange keys and its outbox.", no_args_is_help=True
+)
+partner_app = typer.Typer(help="Partner agencies: their addresses and keys.", no_args_is_help=True)
+message_app = typer.Typer(
+    help="Messages to and from partners: draft, approve, send, answer, list.",
+    no_args_is_help=True,
+)
+KINDS = ", ".join(kind.value for kind in Kind)
+PRIORITIES = ", ".join(priority.value for priority in Priority)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(exchange_app, name="exchange")
+    app.add_typer(partner_app, name="partner")
+    app.add_typer(message_app, name="message")
+
+
+def _agency(ctx: typer.Context) -> str:
+    agency = settings(ctx).agency_id
+    if not agency:
+        fail("the exchange is off: set NITKA_AGENCY_ID to this instance's agency")
+    return agency
+
+
+def _keys(ctx: typer.Context) -> InstanceKeys:
+    try:
+        return load_or_create(Path(settings(ctx).keys_dir))
+    except (ExchangeKeyError, OSError, ValueError) as error:
+        fail(f"keys_dir: {error}")
+
+
+def _account(ctx: typer.Context, conn: Connection) -> Account:
+    name = ctx.find_root().meta.get(ACTOR) or login_name()
+    account = find_account(conn, name)
+    if account is None:
+        fail(f"messages are written by accounts: {name!r} is none (use --as)")
+    return account
+
+
+@exchange_app.command("keys")
+def keys_command(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """Make this instance's key pairs (once) and print what partners register."""
+    agency = _agency(ctx)
+    keys = _keys(ctx)
+    shown = {
+        "agency": agency,
+        "signing_key": keys.signing_public,
+        "encryption_key": keys.encryption_public,
+    }
+    if as_json:
+        emit_json(shown)
+        return
+    for name, value in shown.items():
+        stdout.print(f"{name}: {value}", highlight=False)
+
+
+@exchange_app.command("deliver")
+def deliver_command(
+    ctx: typer.Context,
+    wait: float = typer.Option(
+        0.0,
+        "--wait",
+        min=0.0,
+        help="Keep trying for up to this many seconds until all is delivered.",
+    ),
+) -> None:
+    """Deliver the outbox now (``nitka serve`` does this in the background)."""
+    engine = open_store(ctx)
+    deadline = time.monotonic() + wait
+    delivered = failed = 0
+    with httpx.Client() as client:
+        while True:
+            done = deliver_due(engine, client)
+            delivered += done.delivered
+            failed += done.failed
+            left = pending(engine)
+            if not left or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
+    stdout.print(f"delivered {delivered}, failed tries {failed}, waiting {left}", highlight=False)
+    if left and wait:
+        raise typer.Exit(1)
+
+
+@partner_app.command("add")
+def partner_add(
+    ctx: typer.Context,
+    agency: str = typer.Argument(..., help="The partner agency's id."),
+    address: str = typer.Option(..., "--address", help="Where its Nitka answers (https://...)."),
+    signing_key: str = typer.Option(..., "--signing-key", help="Its Ed25519 public key (hex)."),
+    encryption_key: str | None = typer.Option(
+        None, "--encryption-key", help="Its X25519 public key (hex): messages are sealed to it."
+    ),
+    name: str = typer.Option("", "--name", help="The agency's name, if it is not recorded yet."),
+    country: str | None = typer.Option(None, "--country", help="Its country (ISO 3166)."),
+) -> None:
+    """Register a partner agency by its address and public keys."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            if find_agency(conn, agency) is None and name:
+                add_agency(conn, agency, name, country)
+            made = add_partner(
+                conn, agency, address, signing_key, encryption_key, by=ctx.find_root().meta[ACTOR]
+            )
+            change = {"partner add": made.agency_id, "address": made.address}
+            audited(ctx, conn, Action.CHANGE, subject=change)
+    except (PartnerError, OrganisationError, ExchangeKeyError) as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"{made.agency_id} is a partner at {made.address}", highlight=False)
+
+
+@partner_app.command("list")
+def partner_list(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """The partners, their addresses and keys."""
+    engine = open_store(ctx)
+    with engine.connect() as conn:
+        partners = all_partners(conn)
+    rows = [vars(p) for p in partners]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        stdout.print(f"{row['agency_id']}  {row['address']}  {row['signing_key']}", highlight=False)
+
+
+@message_app.command("draft")
+def message_draft(
+    ctx: typer.Context,
+    to: str = typer.Option(..., "--to", help="The partner agency."),
+    kind: Kind = typer.Option(Kind.REQUEST_INFORMATION, "--kind", help=f"One of: {KINDS}."),
+    subject: str = typer.Option(..., "--subject", help="A one-line subject."),
+    text: str = typer.Option("", "--text", help="The message (facts; assessments are statements)."),
+    priority: Priority = typer.Option(Priority.NORMAL, "--priority", help=f"One of: {PRIORITIES}."),
+    entity: list[str] = typer.Option([], "--entity", help="An entity to send (repeatable)."),
+    case: str | None = typer.Option(None, "--case", help="The case the message belongs to."),
+    legal_basis: str = typer.Option("", "--legal-basis", help="The legal basis of the exchange."),
+    reply_to: str | None = typer.Option(None, "--reply-to", help="The message this answers."),
+    permission: str | None = typer.Option(
+        None, "--permission", help="The provider's permission to pass on H2 data it gave us."
+    ),
+    attach: list[Path] = typer.Option([], "--attach", help="A file to attach (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Draft a message; a supervisor other than you approves it before it is sent."""
+    us = _agency(ctx)
+    engine = open_store(ctx)
+    request = Draft(
+        kind=kind,
+        receiver=to,
+        subject=subject,
+        text=text,
+        priority=priority,
+        entity_ids=entity,
+        case=case,
+        legal_basis=legal_basis,
+        in_reply_to=reply_to,
+        permission=permission,
+        attachments=[(path.name, path.read_bytes()) for path in attach],
+    )
+    try:
+        with engine.begin() as conn:
+            author = _account(ctx, conn)
+            made = draft(conn, author, Viewer.of(conn, author), us, request)
+    except FieldError as error:
+        fail(f"{error.field}: {error}")
+    _print(made, as_json)
+
+
+@message_app.command("answer")
+def message_answer(
+    ctx: typer.Context,
+    message_id: str = typer.Argument(..., help="The message to answer."),
+    subject: str = typer.Option("", "--subject", help="By default: Re: the request's subject."),
+    text: str = typer.Option("", "--text", help="The answer."),
+    entity: list[str] = typer.Option([], "--entity", help="An entity to send (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Draft the answer to a message received (approved and sent like any other)."""
+    us = _agency(ctx)
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            author = _account(ctx, conn)
+            original = require_message(conn, message_id)
+            request = Draft(
+                kind=Kind.ANSWER,
+                receiver=original.sender,
+                subject=subject or f"Re: {original.body.get('subject', '')}",
+                text=text,
+                entity_ids=entity,
+                case=original.case_id,
+                in_reply_to=original.id,
+            )
+            made = draft(conn, author, Viewer.of(conn, author), us, request)
+    except FieldError as error:
+        fail(f"{error.field}: {error}")
+    _print(made, as_json)
+
+
+@message_app.command("approve")
+def message_approve(
+    ctx: typer.Context,
+    message_id: str = typer.Argument(...),
+    note: str = typer.Option("", "--note"),
+) -> None:
+    """Approve a draft (a supervisor who is not its author)."""
+    _step(ctx, message_id, lambda conn, who: approve(conn, who, message_id, note), "approved")
+
+
+@message_app.command("send")
+def message_send(ctx: typer.Context, message_id: str = typer.Argument(...)) -> None:
+    """Sign an approved message and put it in the outbox."""
+    keys = _keys(ctx)
+    _step(ctx, message_id, lambda conn, who: send(conn, who, message_id, keys), "sent")
+
+
+@message_app.command("take-up")
+def message_take_up(ctx: typer.Context, message_id: str = typer.Argument(...)) -> None:
+    """Mark a received message as being worked on."""
+    _step(ctx, message_id, lambda conn, who: take_up(conn, who, message_id), "in progress")
+
+
+@message_app.command("close")
+def message_close(
+    ctx: typer.Context,
+    message_id: str = typer.Argument(...),
+    note: str = typer.Option("", "--note"),
+) -> None:
+    """Close a message (nothing more is expected of it)."""
+    _step(ctx, message_id, lambda conn, who: close(conn, who, message_id, note), "closed")
+
+
+@message_app.command("list")
+def message_list(
+    ctx: typer.Context,
+    direction: str | None = typer.Option(None, "--direction", help="in or out."),
+    status: Status | None = typer.Option(None, "--status"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Messages sent and received, oldest first."""
+    engine = open_store(ctx)
+    with engine.connect() as conn:
+        found = list_messages(conn, direction=direction, status=status)
+    _print_list(found, as_json)
+
+
+@message_app.command("overdue")
+def message_overdue(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """Requests past their deadline without an answer: ours and the partners'."""
+    engine = open_store(ctx)
+    with engine.connect() as conn:
+        found = overdue(conn)
+    _print_list(found, as_json)
+
+
+@message_app.command("show")
+def message_show(
+    ctx: typer.Context,
+    message_id: str = typer.Argument(...),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """A message, its body and every step it went through."""
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            item = require_message(conn, message_id)
+            steps = events_of(conn, message_id)
+            entities = sorted({s["entity_id"] for s in item.body.get("statements", [])})
+            audited(ctx, conn, Action.VIEW, subject={"message": message_id}, entities=entities)
+    except FieldError as error:
+        fail(f"{error.field}: {error}")
+    data: dict[str, Any] = {**item.summary(), "body": item.body, "events": steps}
+    if as_json:
+        emit_json(data)
+        return
+    _print(item, False)
+    stdout.print(escape(str(item.body.get("text", ""))), highlight=False)
+    for step in steps:
+        stdout.print(
+            f"  {step['at'][:19]}  {step['step']}  {escape(step['actor'])}", highlight=False
+        )
+
+
+def _step(ctx: typer.Context, message_id: str, action: Any, done: str) -> None:
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            action(conn, _account(ctx, conn))
+    except FieldError as error:
+        fail(f"{error.field}: {error}")
+    stdout.print(f"{message_id} {done}", highlight=False)
+
+
+def _print(item: Message, as_json: bool) -> None:
+    if as_json:
+        emit_json(item.summary())
+        return
+    stdout.print(
+        f"{item.id}  {item.kind.value}  {item.sender} -> {item.receiver}  {item.status.value}"
+        f"  {escape(str(item.body.get('subject', '')))}",
+        highlight=False,
+    )
+
+
+def _print_list(found: list[Message], as_json: bool) -> None:
+    now = datetime.now(UTC)
+    if as_json:
+        emit_json([m.summary(now) for m in found])
+        return
+    if not found:
+        stdout.print("no messages")
+    for item in found:
+        late = "  OVERDUE" if item.is_overdue(now) else ""
+        _print(item, False)
+        if item.deadline:
+            stdout.print(f"    due {item.deadline[:16]}{late}", highlight=False)

@@ -1,0 +1,1 @@
+"""Exchange of operational information between agencies, each running its own Nitka."""

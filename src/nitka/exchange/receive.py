@@ -1,0 +1,194 @@
+"""Taking in a message from a partner: exactly once, checked, into the store.
+
+The envelope must come from a registered partner, carry that partner's
+signature and be addressed to us; a message id seen before is acknowledged
+again and changes nothing (a retry, a replay or a duplicate). The data it
+brings enters the store with the sending agency as its source
+(``partner:<agency>``), the message as its origin, the sender's grading,
+categories and handling codes, in the case of the request it answers (or
+the exchange case). A correction or retraction changes only what that
+partner itself sent. Nothing is half-taken: one transaction, or a refusal
+that names the field.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import and_, delete, select
+from sqlalchemy.engine import Connection
+
+from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.cases import add_case, case_exists
+from nitka.exchange.envelope import EnvelopeError, Opened, header, receipt, unwrap
+from nitka.exchange.keys import InstanceKeys
+from nitka.exchange.kinds import Kind, Priority, Status
+from nitka.exchange.messages import (
+    IN,
+    OUT,
+    Message,
+    add_event,
+    insert_message,
+    load_message,
+    now_iso,
+    update_message,
+)
+from nitka.exchange.partners import find_partner
+from nitka.exchange.workflow import PARTNER_PREFIX
+from nitka.ingest.errors import RecordError
+from nitka.ingest.ftm import parse_statement
+from nitka.model.statement import PoliceStatement
+from nitka.search.index import reindex
+from nitka.store.tables import statement
+from nitka.store.writer import load_canonical_map, write_statements
+
+
+@dataclass(frozen=True)
+class Accepted:
+    receipt: dict[str, Any]
+    duplicate: bool
+    message_id: str
+
+
+def accept(
+    conn: Connection, wire: Any, keys: InstanceKeys, us: str, exchange_case: str
+) -> Accepted:
+    """Check and store one envelope; the caller commits (or rolls back on an error)."""
+    message_id, sender, _ = header(wire)
+    partner = find_partner(conn, sender)
+    if partner is None:
+        raise EnvelopeError(f"{sender!r} is not a partner of ours", field="sender")
+    opened = unwrap(wire, partner.signing_key, keys, us)
+    received_at = now_iso()
+    if load_message(conn, message_id) is not None:
+        return Accepted(receipt(keys, message_id, us, received_at, True), True, message_id)
+    item = _message(conn, opened, received_at, exchange_case)
+    if not case_exists(conn, item.case_id or exchange_case):
+        add_case(conn, item.case_id or exchange_case, by="exchange", title="Incoming messages")
+    statements = _statements(opened, item)
+    _check_attachments(opened.body)
+    if item.kind.changes_earlier:
+        _apply_change(conn, opened, sender)
+    insert_message(conn, item, wire)
+    if statements:
+        canonical = load_canonical_map(conn)
+        reindex(conn, write_statements(conn, statements, canonical))
+    if item.in_reply_to:
+        original = load_message(conn, item.in_reply_to)
+        if original is not None and original.direction == OUT and original.receiver == sender:
+            update_message(conn, original.id, status=Status.ANSWERED, answered_at=received_at)
+            add_event(conn, original.id, f"{PARTNER_PREFIX}{sender}", "answered", item.id)
+    add_event(conn, item.id, f"{PARTNER_PREFIX}{sender}", "received")
+    entities = sorted({s.entity_id for s in statements})
+    event = AuditEvent(
+        actor=f"{PARTNER_PREFIX}{sender}",
+        action=Action.CHANGE,
+        origin="exchange",
+        subject={"message received": item.id, "kind": item.kind.value, "from": sender},
+        entities=entities,
+        result_size=len(statements),
+    )
+    append(conn, event)
+    return Accepted(receipt(keys, message_id, us, received_at, False), False, message_id)
+
+
+def _message(conn: Connection, opened: Opened, received_at: str, exchange_case: str) -> Message:
+    body = opened.body
+    kind = _enum(Kind, body, "kind")
+    priority = _enum(Priority, body, "priority")
+    reply_to = body.get("in_reply_to")
+    case = exchange_case
+    if isinstance(reply_to, str):
+        original = load_message(conn, reply_to)
+        if original is not None and original.direction == OUT and original.case_id:
+            case = original.case_id
+    reference = body.get("reference")
+    if not isinstance(reference, str) or not reference:
+        raise EnvelopeError("the message has no reference", field="reference")
+    return Message(
+        id=opened.id,
+        direction=IN,
+        kind=kind,
+        sender=opened.sender,
+        receiver=opened.receiver,
+        reference=reference,
+        status=Status.RECEIVED,
+        priority=priority,
+        created_at=opened.sent_at,
+        body=body,
+        their_reference=body.get("their_reference"),
+        in_reply_to=reply_to if isinstance(reply_to, str) else None,
+        deadline=body.get("deadline") if isinstance(body.get("deadline"), str) else None,
+        case_id=case,
+        received_at=received_at,
+    )
+
+
+def _statements(opened: Opened, item: Message) -> list[PoliceStatement]:
+    raw = opened.body.get("statements") or []
+    if not isinstance(raw, list):
+        raise EnvelopeError("statements must be a list", field="statements")
+    dataset = f"{PARTNER_PREFIX}{opened.sender}"
+    found = []
+    for number, record in enumerate(raw):
+        if not isinstance(record, dict):
+            raise EnvelopeError("a statement is an object", field=f"statements[{number}]")
+        try:
+            parsed = parse_statement({**record, "dataset": dataset}, dataset)
+        except RecordError as error:
+            raise EnvelopeError(str(error), field=f"statements[{number}].{error.field}") from None
+        found.append(
+            replace(
+                parsed,
+                canonical_id=parsed.entity_id,
+                origin=f"message:{opened.id}",
+                case=item.case_id,
+                id="",  # made again: the case and origin are ours now
+            )
+        )
+    return found
+
+
+def _check_attachments(body: dict[str, Any]) -> None:
+    """Each attachment must be what its hash says."""
+    attachments = body.get("attachments") or []
+    if not isinstance(attachments, list):
+        raise EnvelopeError("attachments must be a list", field="attachments")
+    for number, attachment in enumerate(attachments):
+        where = f"attachments[{number}]"
+        try:
+            content = base64.b64decode(str(attachment["content"]), validate=True)
+            expected = str(attachment["sha256"])
+        except (KeyError, TypeError, ValueError):
+            raise EnvelopeError("an attachment is malformed", field=where) from None
+        if hashlib.sha256(content).hexdigest() != expected:
+            raise EnvelopeError("the attachment's content does not match its hash", field=where)
+
+
+def _apply_change(conn: Connection, opened: Opened, sender: str) -> None:
+    """Remove what a correction replaces or a retraction withdraws: only what this
+    partner sent, in the messages named."""
+    targets = opened.body.get("targets")
+    if not isinstance(targets, dict) or not isinstance(targets.get("messages"), list):
+        raise EnvelopeError("a correction names the messages it changes", field="targets")
+    origins = [f"message:{m}" for m in targets["messages"] if isinstance(m, str)]
+    entities = [e for e in targets.get("entities") or [] if isinstance(e, str)]
+    condition = and_(
+        statement.c.dataset == f"{PARTNER_PREFIX}{sender}", statement.c.origin.in_(origins)
+    )
+    if entities:
+        condition = and_(condition, statement.c.entity_id.in_(entities))
+    touched = set(conn.execute(select(statement.c.canonical_id).where(condition)).scalars())
+    conn.execute(delete(statement).where(condition))
+    reindex(conn, touched)
+
+
+def _enum(kind: type[Kind] | type[Priority], body: dict[str, Any], field: str) -> Any:
+    try:
+        return kind(str(body.get(field)))
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise EnvelopeError(f"{body.get(field)!r} is not one of {allowed}", field=field) from None

@@ -1,0 +1,297 @@
+"""A message's way: drafted, approved by a second person, sent, answered, closed.
+
+Four eyes: a supervisor who is not the author approves a message before it
+can be sent. What a message carries is what its author may see
+(``nitka.access.visibility``); data a partner gave under H2 goes to no third
+agency without that partner's permission, whose reference is recorded. Each
+step is a message event and an audit record; sending is a disclosure,
+recorded with every entity that left.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+
+from nitka.access.accounts import Account, Role
+from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.reading import visible_entity
+from nitka.access.visibility import Viewer
+from nitka.exchange.envelope import wrap
+from nitka.exchange.keys import InstanceKeys
+from nitka.exchange.kinds import Kind, Priority, Status, default_deadline
+from nitka.exchange.messages import (
+    OUT,
+    Message,
+    MessageError,
+    add_event,
+    insert_message,
+    now_iso,
+    require_message,
+    update_message,
+)
+from nitka.exchange.partners import find_partner
+from nitka.model.grading import Grading
+from nitka.model.handling import HandlingCode
+from nitka.model.statement import PoliceStatement
+from nitka.store.tables import disclosure, outbox
+
+APPROVERS = frozenset({Role.SUPERVISOR})
+SENDERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
+PARTNER_PREFIX = "partner:"
+_STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
+
+
+@dataclass
+class Draft:
+    """What the author writes; the rest is taken from the store and the settings."""
+
+    kind: Kind
+    receiver: str
+    subject: str
+    text: str = ""
+    priority: Priority = Priority.NORMAL
+    entity_ids: list[str] = field(default_factory=list)
+    case: str | None = None
+    legal_basis: str = ""
+    in_reply_to: str | None = None
+    deadline: str | None = None
+    reference: str | None = None
+    handling: HandlingCode | None = None
+    handling_note: str | None = None
+    evaluation: str | None = None
+    """Europol's 4x4 evaluation (``B2``); by default the weakest of the statements."""
+    permission: str | None = None
+    """The provider's permission (reference) to pass on H2 data it gave us."""
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def draft(conn: Connection, author: Account, viewer: Viewer, us: str, request: Draft) -> Message:
+    """Make a draft; refuses data the author may not see or may not pass on."""
+    if find_partner(conn, request.receiver) is None:
+        raise MessageError(f"{request.receiver!r} is not a partner", field="receiver")
+    if not request.subject.strip():
+        raise MessageError("a message needs a subject", field="subject")
+    statements = _statements(conn, viewer, request)
+    now = datetime.now(UTC)
+    deadline = request.deadline or _iso(default_deadline(request.kind, request.priority, now))
+    message_id = uuid.uuid4().hex
+    handling = _strictest([s.handling for s in statements] + _given(request.handling))
+    notes = sorted({s.handling_note for s in statements if s.handling_note})
+    if request.handling_note:
+        notes.append(request.handling_note)
+    body: dict[str, Any] = {
+        "kind": request.kind.value,
+        "subject": request.subject,
+        "text": request.text,
+        "priority": request.priority.value,
+        "deadline": deadline,
+        "legal_basis": request.legal_basis,
+        "case": request.case,
+        "handling": handling.value,
+        "handling_notes": notes,
+        "evaluation": request.evaluation or _evaluation(statements),
+        "categories": sorted({s.category.value for s in statements}),
+        "statements": [_outgoing(s) for s in statements],
+        "attachments": [_attachment(name, data) for name, data in request.attachments],
+        "permission": request.permission,
+    }
+    their_reference = None
+    if request.in_reply_to:
+        original = require_message(conn, request.in_reply_to)
+        their_reference = original.reference
+        body["in_reply_to"] = original.id
+        body["their_reference"] = original.reference
+    item = Message(
+        id=message_id,
+        direction=OUT,
+        kind=request.kind,
+        sender=us,
+        receiver=request.receiver,
+        reference=request.reference or f"{us}-{now:%Y%m%d}-{message_id[:8]}",
+        status=Status.DRAFT,
+        priority=request.priority,
+        created_at=now.isoformat(),
+        body=body,
+        their_reference=their_reference,
+        in_reply_to=request.in_reply_to,
+        deadline=deadline,
+        case_id=request.case,
+        author=author.name,
+    )
+    body["reference"] = item.reference
+    insert_message(conn, item)
+    add_event(conn, item.id, author.name, "drafted")
+    _audit(conn, author.name, Action.CHANGE, {"message draft": item.id, "to": item.receiver})
+    return item
+
+
+def approve(conn: Connection, approver: Account, message_id: str, note: str = "") -> Message:
+    """The second pair of eyes: a supervisor who did not write it."""
+    item = require_message(conn, message_id)
+    if item.direction != OUT or item.status is not Status.DRAFT:
+        raise MessageError(f"only a draft can be approved, not a {item.status}", field="status")
+    if approver.role not in APPROVERS:
+        raise MessageError(f"a {approver.role.value} may not approve", field="approver")
+    if approver.name == item.author:
+        raise MessageError("the author may not approve their own message", field="approver")
+    update_message(conn, message_id, status=Status.APPROVED)
+    add_event(conn, message_id, approver.name, "approved", note)
+    _audit(conn, approver.name, Action.CHANGE, {"message approve": message_id})
+    item.status = Status.APPROVED
+    return item
+
+
+def send(conn: Connection, sender: Account, message_id: str, keys: InstanceKeys) -> Message:
+    """Sign (and seal) an approved message and put it in the outbox."""
+    item = require_message(conn, message_id)
+    if item.direction != OUT or item.status is not Status.APPROVED:
+        raise MessageError(f"only an approved message is sent, not a {item.status}", field="status")
+    if sender.role not in SENDERS and sender.name != item.author:
+        raise MessageError(f"a {sender.role.value} may not send", field="sender")
+    partner = find_partner(conn, item.receiver)
+    if partner is None:
+        raise MessageError(f"{item.receiver!r} is no longer a partner", field="receiver")
+    sent_at = now_iso()
+    envelope = wrap(
+        keys,
+        message_id=item.id,
+        sender=item.sender,
+        receiver=item.receiver,
+        sent_at=sent_at,
+        body=item.body,
+        seal_to=partner.encryption_key,
+    )
+    update_message(conn, item.id, status=Status.SENT, sent_at=sent_at, envelope=envelope)
+    conn.execute(insert(outbox).values(message_id=item.id, attempts=0, next_attempt=time.time()))
+    entities = sorted({s["entity_id"] for s in item.body["statements"]})
+    if entities:
+        conn.execute(
+            insert(disclosure),
+            [{"message_id": item.id, "entity_id": e, "agency_id": item.receiver} for e in entities],
+        )
+    if item.in_reply_to:
+        update_message(conn, item.in_reply_to, status=Status.ANSWERED, answered_at=sent_at)
+        add_event(conn, item.in_reply_to, sender.name, "answered", item.id)
+    add_event(conn, item.id, sender.name, "sent")
+    subject = {
+        "message": item.id,
+        "to": item.receiver,
+        "kind": item.kind.value,
+        "handling": item.body["handling"],
+    }
+    if item.body.get("permission"):
+        subject["permission"] = item.body["permission"]
+    _audit(conn, sender.name, Action.DISCLOSURE, subject, entities, len(item.body["statements"]))
+    item.status = Status.SENT
+    return item
+
+
+def take_up(conn: Connection, actor: Account, message_id: str) -> None:
+    """An incoming message is being worked on."""
+    item = require_message(conn, message_id)
+    if item.status is not Status.RECEIVED:
+        raise MessageError(
+            f"only a received message is taken up, not a {item.status}", field="status"
+        )
+    update_message(conn, message_id, status=Status.IN_PROGRESS)
+    add_event(conn, message_id, actor.name, "in progress")
+    _audit(conn, actor.name, Action.CHANGE, {"message take up": message_id})
+
+
+def close(conn: Connection, actor: Account, message_id: str, note: str = "") -> None:
+    item = require_message(conn, message_id)
+    if item.status in (Status.DRAFT, Status.CLOSED):
+        raise MessageError(f"a {item.status} message cannot be closed", field="status")
+    update_message(conn, message_id, status=Status.CLOSED)
+    add_event(conn, message_id, actor.name, "closed", note)
+    _audit(conn, actor.name, Action.CHANGE, {"message close": message_id})
+
+
+def _statements(conn: Connection, viewer: Viewer, request: Draft) -> list[PoliceStatement]:
+    statements: list[PoliceStatement] = []
+    for entity_id in request.entity_ids:
+        shown = visible_entity(conn, viewer, entity_id)
+        if shown is None or not shown.statements:
+            raise MessageError(f"no entity {entity_id!r} you may see", field="entities")
+        for stmt in shown.statements:
+            if stmt.dataset == f"{PARTNER_PREFIX}{request.receiver}":
+                continue  # the receiver gave us these: it has them
+            _check_onward(stmt, request)
+            statements.append(stmt)
+    return statements
+
+
+def _check_onward(stmt: PoliceStatement, request: Draft) -> None:
+    """H2 data a partner gave goes back to that partner only, unless it permits more."""
+    if stmt.handling is not HandlingCode.H2 or not stmt.dataset.startswith(PARTNER_PREFIX):
+        return
+    provider = stmt.dataset[len(PARTNER_PREFIX) :]
+    if provider == request.receiver or (request.permission or "").strip():
+        return
+    raise MessageError(
+        f"{stmt.entity_id}: {provider} gave this under H2; it goes to {request.receiver} only "
+        f"with {provider}'s permission (give its reference)",
+        field="permission",
+    )
+
+
+def _outgoing(stmt: PoliceStatement) -> dict[str, Any]:
+    data = stmt.to_dict()
+    data.pop("case", None)  # our case ids mean nothing to the receiver
+    return data
+
+
+def _attachment(name: str, data: bytes) -> dict[str, Any]:
+    return {
+        "name": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "content": base64.b64encode(data).decode("ascii"),
+    }
+
+
+def _evaluation(statements: list[PoliceStatement]) -> str | None:
+    if not statements:
+        return None
+    weakest = max(statements, key=lambda s: (s.reliability.value, s.credibility.value))
+    return Grading(weakest.reliability, weakest.credibility).europol
+
+
+def _strictest(codes: list[HandlingCode]) -> HandlingCode:
+    return max(codes, key=_STRICTNESS.__getitem__, default=HandlingCode.H0)
+
+
+def _given(code: HandlingCode | None) -> list[HandlingCode]:
+    return [code] if code is not None else []
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _audit(
+    conn: Connection,
+    actor: str,
+    action: Action,
+    subject: dict[str, Any],
+    entities: list[str] | None = None,
+    size: int = 0,
+) -> None:
+    event = AuditEvent(
+        actor=actor,
+        action=action,
+        origin="exchange",
+        subject=subject,
+        entities=entities or [],
+        result_size=size,
+    )
+    append(conn, event)

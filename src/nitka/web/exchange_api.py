@@ -1,0 +1,300 @@
+"""``/exchange/...``: partners deliver to the inbox; officers draft, approve and send.
+
+``POST /exchange/inbox`` takes a partner's signed envelope (the signature,
+checked against the key registered for that partner, is its credential:
+no token) and answers with a signed receipt, once per message id however
+often it is delivered. ``GET /exchange/identity`` gives this instance's
+agency and public keys, for partners to register. The other routes are the
+operator's, with a token: messages listed, shown, drafted, approved, sent,
+answered, taken up and closed, and the overdue list.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, Engine
+
+from nitka.access.accounts import Account, Role
+from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.visibility import PROTECTED_READERS, READERS, Viewer
+from nitka.errors import FieldError
+from nitka.exchange.delivery import deliver_due
+from nitka.exchange.envelope import EnvelopeError, header
+from nitka.exchange.keys import InstanceKeys
+from nitka.exchange.kinds import Kind, Priority, Status
+from nitka.exchange.messages import (
+    Message,
+    events_of,
+    list_messages,
+    overdue,
+    require_message,
+)
+from nitka.exchange.receive import accept
+from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
+from nitka.model.handling import DataSubjectCategory
+from nitka.settings import Settings
+from nitka.web.auth import origin_of, requires
+
+router = APIRouter(prefix="/exchange")
+ALL_MESSAGES = frozenset({Role.LIAISON, Role.SUPERVISOR})
+"""Roles that see every message; the others see those of their cases."""
+DELIVERY_SECONDS = 0.2
+_log = logging.getLogger(__name__)
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.screener.engine
+    return engine
+
+
+def _exchange(request: Request) -> tuple[str, InstanceKeys]:
+    settings: Settings = request.app.state.settings
+    keys: InstanceKeys | None = getattr(request.app.state, "keys", None)
+    if not settings.agency_id or keys is None:
+        raise HTTPException(
+            status_code=404,
+            detail={"field": "agency_id", "error": "the exchange is off: NITKA_AGENCY_ID is unset"},
+        )
+    return settings.agency_id, keys
+
+
+@router.get("/identity")
+def identity(request: Request) -> dict[str, str]:
+    """This instance's agency and public keys: what a partner registers."""
+    us, keys = _exchange(request)
+    return {
+        "agency": us,
+        "signing_key": keys.signing_public,
+        "encryption_key": keys.encryption_public,
+    }
+
+
+@router.post("/inbox")
+def inbox(envelope: dict[str, Any], request: Request) -> dict[str, Any]:
+    """A partner's signed message; answered with our signed receipt."""
+    us, keys = _exchange(request)
+    settings: Settings = request.app.state.settings
+    engine = _engine(request)
+    try:
+        with engine.begin() as conn:
+            accepted = accept(conn, envelope, keys, us, settings.exchange_case)
+    except EnvelopeError as error:
+        _refuse(request, envelope, error)
+        status = 401 if error.field in ("signature", "sender") else 400
+        raise HTTPException(
+            status_code=status, detail={"field": error.field, "error": str(error)}
+        ) from None
+    return accepted.receipt
+
+
+class DraftBody(BaseModel):
+    kind: Kind
+    to: str = Field(..., max_length=255, description="The receiving partner agency.")
+    subject: str = Field(..., max_length=500)
+    text: str = Field("", max_length=100_000)
+    priority: Priority = Priority.NORMAL
+    entities: list[str] = Field(default_factory=list, max_length=1000)
+    case: str | None = Field(None, max_length=255)
+    legal_basis: str = Field("", max_length=2000)
+    reply_to: str | None = Field(None, max_length=64)
+    permission: str | None = Field(None, max_length=255)
+
+
+class StepBody(BaseModel):
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/messages")
+def create_draft(
+    body: DraftBody, request: Request, account: Account = Depends(requires(READERS))
+) -> dict[str, Any]:
+    """Draft a message; it goes nowhere before a supervisor approves it."""
+    us, _ = _exchange(request)
+    request_ = Draft(
+        kind=body.kind,
+        receiver=body.to,
+        subject=body.subject,
+        text=body.text,
+        priority=body.priority,
+        entity_ids=body.entities,
+        case=body.case,
+        legal_basis=body.legal_basis,
+        in_reply_to=body.reply_to,
+        permission=body.permission,
+    )
+    with _step(request) as conn:
+        made = draft(conn, account, Viewer.of(conn, account), us, request_)
+    return made.summary()
+
+
+@router.post("/messages/{message_id}/approve")
+def approve_message(
+    message_id: str,
+    body: StepBody,
+    request: Request,
+    account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
+) -> dict[str, Any]:
+    with _step(request) as conn:
+        return approve(conn, account, message_id, body.note).summary()
+
+
+@router.post("/messages/{message_id}/send")
+def send_message(
+    message_id: str, request: Request, account: Account = Depends(requires(READERS))
+) -> dict[str, Any]:
+    """Sign the approved message and queue it: delivered and retried in the background."""
+    _, keys = _exchange(request)
+    with _step(request) as conn:
+        sent = send(conn, account, message_id, keys)
+    _wake(request)
+    return sent.summary()
+
+
+@router.post("/messages/{message_id}/take-up")
+def take_up_message(
+    message_id: str, request: Request, account: Account = Depends(requires(READERS))
+) -> dict[str, Any]:
+    with _step(request) as conn:
+        _visible(conn, account, message_id)
+        take_up(conn, account, message_id)
+        return require_message(conn, message_id).summary()
+
+
+@router.post("/messages/{message_id}/close")
+def close_message(
+    message_id: str,
+    body: StepBody,
+    request: Request,
+    account: Account = Depends(requires(READERS)),
+) -> dict[str, Any]:
+    with _step(request) as conn:
+        _visible(conn, account, message_id)
+        close(conn, account, message_id, body.note)
+        return require_message(conn, message_id).summary()
+
+
+@router.get("/messages")
+def messages(
+    request: Request,
+    direction: str | None = Query(None, pattern="^(in|out)$"),
+    status: Status | None = None,
+    account: Account = Depends(requires(READERS)),
+) -> list[dict[str, Any]]:
+    with _engine(request).connect() as conn:
+        viewer = Viewer.of(conn, account)
+        found = list_messages(conn, direction=direction, status=status)
+    return [m.summary() for m in found if _may_see(viewer, m)]
+
+
+@router.get("/overdue")
+def overdue_messages(
+    request: Request, account: Account = Depends(requires(READERS))
+) -> list[dict[str, Any]]:
+    """Requests past their deadline without an answer, on both sides."""
+    with _engine(request).connect() as conn:
+        viewer = Viewer.of(conn, account)
+        found = overdue(conn)
+    return [m.summary() for m in found if _may_see(viewer, m)]
+
+
+@router.get("/messages/{message_id}")
+def show_message(
+    message_id: str, request: Request, account: Account = Depends(requires(READERS))
+) -> dict[str, Any]:
+    """A message with its body (the statements the caller may see) and its steps."""
+    with _engine(request).begin() as conn:
+        item, viewer = _visible(conn, account, message_id)
+        steps = events_of(conn, message_id)
+        body = dict(item.body)
+        body["statements"] = [s for s in body.get("statements", []) if _may_read(viewer, s)]
+        event = AuditEvent(
+            actor=account.name,
+            action=Action.VIEW,
+            origin=origin_of(request),
+            subject={"message": message_id},
+            entities=sorted({s["entity_id"] for s in body["statements"]}),
+            result_size=len(body["statements"]),
+        )
+        append(conn, event)
+    return {**item.summary(), "body": body, "events": steps}
+
+
+@contextmanager
+def _step(request: Request) -> Iterator[Any]:
+    """One transaction for a workflow step; a refused step is a 400 naming the field."""
+    try:
+        with _engine(request).begin() as conn:
+            yield conn
+    except FieldError as error:
+        raise HTTPException(
+            status_code=404 if error.field == "message" else 400,
+            detail={"field": error.field, "error": str(error)},
+        ) from None
+
+
+def _visible(conn: Connection, account: Account, message_id: str) -> tuple[Message, Viewer]:
+    item = require_message(conn, message_id)
+    viewer = Viewer.of(conn, account)
+    if not _may_see(viewer, item):
+        raise HTTPException(
+            status_code=404, detail={"field": "message", "error": f"no message {message_id!r}"}
+        )
+    return item, viewer
+
+
+def _may_see(viewer: Viewer, item: Message) -> bool:
+    return viewer.role in ALL_MESSAGES or (
+        item.case_id is not None and item.case_id in viewer.cases
+    )
+
+
+def _may_read(viewer: Viewer, stmt: dict[str, Any]) -> bool:
+    try:
+        category = DataSubjectCategory(stmt.get("category", "other"))
+    except ValueError:
+        return False
+    return not category.is_protected or viewer.role in PROTECTED_READERS
+
+
+def _refuse(request: Request, envelope: Any, error: EnvelopeError) -> None:
+    try:
+        _, sender, _ = header(envelope)
+        actor = f"partner:{sender}"
+    except EnvelopeError:
+        actor = "-"
+    event = AuditEvent(
+        actor=actor,
+        action=Action.CHANGE,
+        origin=origin_of(request),
+        subject={"inbox": "refused", "field": error.field, "error": str(error)[:500]},
+        outcome=Outcome.REFUSED,
+    )
+    with _engine(request).begin() as conn:
+        append(conn, event)
+
+
+def _wake(request: Request) -> None:
+    wake: threading.Event | None = getattr(request.app.state, "deliver_now", None)
+    if wake is not None:
+        wake.set()
+
+
+def delivery_loop(engine: Engine, stop: threading.Event, wake: threading.Event) -> None:
+    """Deliver the outbox until ``stop``: a round whenever woken, or every DELIVERY_SECONDS."""
+    with httpx.Client() as client:
+        while not stop.is_set():
+            wake.wait(DELIVERY_SECONDS)
+            wake.clear()
+            try:
+                while deliver_due(engine, client).tried and not stop.is_set():
+                    pass
+            except Exception:
+                stop.wait(1.0)
