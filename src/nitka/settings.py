@@ -116,6 +116,21 @@ class Settings(BaseSettings):
         ),
     )
 
+    review_countries: list[str] = Field(
+        default_factory=list,
+        description=(
+            'Countries (ISO 3166 codes, as JSON: `["xx", "yy"]`) whose requests are '
+            "flagged for a legal review before anyone acts on them."
+        ),
+    )
+    review_persons: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Names (as JSON) of politicians, journalists, activists or opposition figures: "
+            "a request about one of them is flagged for a legal review."
+        ),
+    )
+
     review_days: dict[str, int] = Field(
         default_factory=dict,
         description=(

@@ -19,6 +19,7 @@ from nitka.exchange.envelope import check_receipt, wrap
 from nitka.exchange.keys import InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind
 from nitka.exchange.workflow import Draft, approve, draft, send
+from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.tables import message, outbox, statement
 from tests.exchange.agencies import KYIV, SOFIA, Agency, make_agency, make_partners, wait_for
@@ -127,6 +128,7 @@ def test_bad_deliveries_are_refused_and_a_message_is_taken_in_once(
 def _queue(kyiv: Agency, count: int) -> list[str]:
     """Draft, approve and send ``count`` messages in Kyiv's store, in one transaction."""
     keys = load_or_create(kyiv.keys_dir)
+    settings = Settings(agency_id=KYIV, keys_dir=str(kyiv.keys_dir))
     ids = []
     with kyiv.engine.begin() as conn:
         officer = find_account(conn, "ua.officer")
@@ -135,8 +137,8 @@ def _queue(kyiv: Agency, count: int) -> list[str]:
         viewer = Viewer.of(conn, officer)
         for number in range(count):
             request = Draft(Kind.SPONTANEOUS, SOFIA, f"Sighting {number}", case="2026-THB-017")
-            made = draft(conn, officer, viewer, KYIV, request)
-            approve(conn, chief, made.id)
+            made = draft(conn, officer, viewer, settings, request)
+            approve(conn, chief, made.id, settings)
             send(conn, officer, made.id, keys)
             ids.append(made.id)
     return ids

@@ -39,6 +39,7 @@ from nitka.exchange.messages import (
     require_message,
 )
 from nitka.exchange.partners import PartnerError, add_partner, all_partners
+from nitka.exchange.review import decide
 from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
 
 exchange_app = typer.Typer(
@@ -191,7 +192,7 @@ def message_draft(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Draft a message; a supervisor other than you approves it before it is sent."""
-    us = _agency(ctx)
+    _agency(ctx)
     engine = open_store(ctx)
     request = Draft(
         kind=kind,
@@ -209,7 +210,7 @@ def message_draft(
     try:
         with engine.begin() as conn:
             author = _account(ctx, conn)
-            made = draft(conn, author, Viewer.of(conn, author), us, request)
+            made = draft(conn, author, Viewer.of(conn, author), settings(ctx), request)
     except FieldError as error:
         fail(f"{error.field}: {error}")
     _print(made, as_json)
@@ -225,7 +226,7 @@ def message_answer(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Draft the answer to a message received (approved and sent like any other)."""
-    us = _agency(ctx)
+    _agency(ctx)
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
@@ -240,7 +241,7 @@ def message_answer(
                 case=original.case_id,
                 in_reply_to=original.id,
             )
-            made = draft(conn, author, Viewer.of(conn, author), us, request)
+            made = draft(conn, author, Viewer.of(conn, author), settings(ctx), request)
     except FieldError as error:
         fail(f"{error.field}: {error}")
     _print(made, as_json)
@@ -253,7 +254,27 @@ def message_approve(
     note: str = typer.Option("", "--note"),
 ) -> None:
     """Approve a draft (a supervisor who is not its author)."""
-    _step(ctx, message_id, lambda conn, who: approve(conn, who, message_id, note), "approved")
+    chosen = settings(ctx)
+    _step(
+        ctx, message_id, lambda conn, who: approve(conn, who, message_id, chosen, note), "approved"
+    )
+
+
+@message_app.command("decide")
+def message_decide(
+    ctx: typer.Context,
+    message_id: str = typer.Argument(...),
+    clear: bool = typer.Option(
+        ..., "--clear/--refuse", help="Clear the flagged message, or refuse it (closes it)."
+    ),
+    reasoning: str = typer.Option(..., "--reasoning", help="The legal reasoning (recorded)."),
+) -> None:
+    """Record the legal decision on a message the Article 3 checks flagged."""
+
+    def decision(conn: Connection, who: Account) -> None:
+        decide(conn, who, message_id, cleared=clear, reasoning=reasoning)
+
+    _step(ctx, message_id, decision, "cleared" if clear else "refused")
 
 
 @message_app.command("send")

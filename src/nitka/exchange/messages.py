@@ -121,6 +121,8 @@ def envelope_of(conn: Connection, message_id: str) -> dict[str, Any] | None:
 def update_message(conn: Connection, message_id: str, **values: Any) -> None:
     if "status" in values:
         values["status"] = Status(values["status"]).value
+    if isinstance(values.get("body"), dict):
+        values["body"] = orjson.dumps(values["body"]).decode("utf-8")
     if "envelope" in values:
         values["envelope"] = orjson.dumps(values["envelope"]).decode("utf-8")
     conn.execute(update(message).where(message.c.id == message_id).values(**values))

@@ -37,11 +37,13 @@ from nitka.exchange.messages import (
     update_message,
 )
 from nitka.exchange.partners import find_partner
+from nitka.exchange.review import run_review
 from nitka.exchange.workflow import PARTNER_PREFIX
 from nitka.ingest.errors import RecordError
 from nitka.ingest.ftm import parse_statement
 from nitka.model.statement import PoliceStatement
 from nitka.search.index import reindex
+from nitka.settings import Settings
 from nitka.store.tables import statement
 from nitka.store.writer import load_canonical_map, write_statements
 
@@ -53,10 +55,10 @@ class Accepted:
     message_id: str
 
 
-def accept(
-    conn: Connection, wire: Any, keys: InstanceKeys, us: str, exchange_case: str
-) -> Accepted:
-    """Check and store one envelope; the caller commits (or rolls back on an error)."""
+def accept(conn: Connection, wire: Any, keys: InstanceKeys, settings: Settings) -> Accepted:
+    """Check and store one envelope, and run the Article 3 checks on it; the caller
+    commits (or rolls back on an error)."""
+    us, exchange_case = settings.agency_id or "", settings.exchange_case
     message_id, sender, _ = header(wire)
     partner = find_partner(conn, sender)
     if partner is None:
@@ -73,6 +75,7 @@ def accept(
     if item.kind.changes_earlier:
         _apply_change(conn, opened, sender)
     insert_message(conn, item, wire)
+    run_review(conn, item, settings)
     if statements:
         canonical = load_canonical_map(conn)
         reindex(conn, write_statements(conn, statements, canonical))

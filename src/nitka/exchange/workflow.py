@@ -39,9 +39,11 @@ from nitka.exchange.messages import (
     update_message,
 )
 from nitka.exchange.partners import find_partner
+from nitka.exchange.review import outgoing_body, require_cleared, run_review
 from nitka.model.grading import Grading
 from nitka.model.handling import HandlingCode
 from nitka.model.statement import PoliceStatement
+from nitka.settings import Settings
 from nitka.store.tables import disclosure, outbox
 
 APPROVERS = frozenset({Role.SUPERVISOR})
@@ -74,8 +76,14 @@ class Draft:
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
 
 
-def draft(conn: Connection, author: Account, viewer: Viewer, us: str, request: Draft) -> Message:
-    """Make a draft; refuses data the author may not see or may not pass on."""
+def draft(
+    conn: Connection, author: Account, viewer: Viewer, settings: Settings, request: Draft
+) -> Message:
+    """Make a draft; refuses data the author may not see or may not pass on. Its
+    Article 3 flags are found at once, for the author to see."""
+    us = settings.agency_id
+    if not us:
+        raise MessageError("the exchange is off: NITKA_AGENCY_ID is unset", field="agency_id")
     if find_partner(conn, request.receiver) is None:
         raise MessageError(f"{request.receiver!r} is not a partner", field="receiver")
     if not request.subject.strip():
@@ -107,6 +115,7 @@ def draft(conn: Connection, author: Account, viewer: Viewer, us: str, request: D
     their_reference = None
     if request.in_reply_to:
         original = require_message(conn, request.in_reply_to)
+        require_cleared(original, "answered")
         their_reference = original.reference
         body["in_reply_to"] = original.id
         body["their_reference"] = original.reference
@@ -129,13 +138,17 @@ def draft(conn: Connection, author: Account, viewer: Viewer, us: str, request: D
     )
     body["reference"] = item.reference
     insert_message(conn, item)
+    run_review(conn, item, settings)
     add_event(conn, item.id, author.name, "drafted")
     _audit(conn, author.name, Action.CHANGE, {"message draft": item.id, "to": item.receiver})
     return item
 
 
-def approve(conn: Connection, approver: Account, message_id: str, note: str = "") -> Message:
-    """The second pair of eyes: a supervisor who did not write it."""
+def approve(
+    conn: Connection, approver: Account, message_id: str, settings: Settings, note: str = ""
+) -> Message:
+    """The second pair of eyes: a supervisor who did not write it, after the Article 3
+    checks run again (and, if they flag it, a legal decision that clears it)."""
     item = require_message(conn, message_id)
     if item.direction != OUT or item.status is not Status.DRAFT:
         raise MessageError(f"only a draft can be approved, not a {item.status}", field="status")
@@ -143,6 +156,8 @@ def approve(conn: Connection, approver: Account, message_id: str, note: str = ""
         raise MessageError(f"a {approver.role.value} may not approve", field="approver")
     if approver.name == item.author:
         raise MessageError("the author may not approve their own message", field="approver")
+    run_review(conn, item, settings)
+    require_cleared(item, "approved")
     update_message(conn, message_id, status=Status.APPROVED)
     add_event(conn, message_id, approver.name, "approved", note)
     _audit(conn, approver.name, Action.CHANGE, {"message approve": message_id})
@@ -167,7 +182,7 @@ def send(conn: Connection, sender: Account, message_id: str, keys: InstanceKeys)
         sender=item.sender,
         receiver=item.receiver,
         sent_at=sent_at,
-        body=item.body,
+        body=outgoing_body(item.body),
         seal_to=partner.encryption_key,
     )
     update_message(conn, item.id, status=Status.SENT, sent_at=sent_at, envelope=envelope)
@@ -202,6 +217,7 @@ def take_up(conn: Connection, actor: Account, message_id: str) -> None:
         raise MessageError(
             f"only a received message is taken up, not a {item.status}", field="status"
         )
+    require_cleared(item, "taken up")
     update_message(conn, message_id, status=Status.IN_PROGRESS)
     add_event(conn, message_id, actor.name, "in progress")
     _audit(conn, actor.name, Action.CHANGE, {"message take up": message_id})

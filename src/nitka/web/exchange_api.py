@@ -38,6 +38,7 @@ from nitka.exchange.messages import (
     require_message,
 )
 from nitka.exchange.receive import accept
+from nitka.exchange.review import decide
 from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
 from nitka.model.handling import DataSubjectCategory
 from nitka.settings import Settings
@@ -80,12 +81,12 @@ def identity(request: Request) -> dict[str, str]:
 @router.post("/inbox")
 def inbox(envelope: dict[str, Any], request: Request) -> dict[str, Any]:
     """A partner's signed message; answered with our signed receipt."""
-    us, keys = _exchange(request)
+    _us, keys = _exchange(request)
     settings: Settings = request.app.state.settings
     engine = _engine(request)
     try:
         with engine.begin() as conn:
-            accepted = accept(conn, envelope, keys, us, settings.exchange_case)
+            accepted = accept(conn, envelope, keys, settings)
     except EnvelopeError as error:
         _refuse(request, envelope, error)
         status = 401 if error.field in ("signature", "sender") else 400
@@ -117,7 +118,8 @@ def create_draft(
     body: DraftBody, request: Request, account: Account = Depends(requires(READERS))
 ) -> dict[str, Any]:
     """Draft a message; it goes nowhere before a supervisor approves it."""
-    us, _ = _exchange(request)
+    _exchange(request)
+    settings: Settings = request.app.state.settings
     request_ = Draft(
         kind=body.kind,
         receiver=body.to,
@@ -131,7 +133,7 @@ def create_draft(
         permission=body.permission,
     )
     with _step(request) as conn:
-        made = draft(conn, account, Viewer.of(conn, account), us, request_)
+        made = draft(conn, account, Viewer.of(conn, account), settings, request_)
     return made.summary()
 
 
@@ -142,8 +144,28 @@ def approve_message(
     request: Request,
     account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
 ) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
     with _step(request) as conn:
-        return approve(conn, account, message_id, body.note).summary()
+        return approve(conn, account, message_id, settings, body.note).summary()
+
+
+class DecisionBody(BaseModel):
+    cleared: bool
+    reasoning: str = Field(..., min_length=1, max_length=10_000)
+
+
+@router.post("/messages/{message_id}/decision")
+def record_decision(
+    message_id: str,
+    body: DecisionBody,
+    request: Request,
+    account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
+) -> dict[str, Any]:
+    """The legal decision on a message the Article 3 checks flagged."""
+    with _step(request) as conn:
+        _visible(conn, account, message_id)
+        decided = decide(conn, account, message_id, cleared=body.cleared, reasoning=body.reasoning)
+        return decided.summary()
 
 
 @router.post("/messages/{message_id}/send")

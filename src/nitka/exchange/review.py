@@ -1,0 +1,134 @@
+"""The legal review of flagged messages: flags kept with the message, and the decision.
+
+Flags (``nitka.exchange.article3``) are found when an outgoing message is
+drafted and again when it is approved, and when an incoming one arrives.
+They are kept with the message under ``_review`` (keys starting with ``_``
+are ours and never sent). A flagged message is approved, taken up or
+answered only after a supervisor has recorded a legal decision that clears
+it; a decision that does not clear it closes the message.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from nitka.access.accounts import Account, Role
+from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.organisations import find_agency
+from nitka.exchange.article3 import Flag, check_message
+from nitka.exchange.kinds import Status
+from nitka.exchange.messages import (
+    IN,
+    Message,
+    MessageError,
+    add_event,
+    require_message,
+    update_message,
+)
+from nitka.settings import Settings
+from nitka.store.tables import statement
+
+REVIEW_KEY = "_review"
+DECIDERS = frozenset({Role.SUPERVISOR})
+
+
+def run_review(conn: Connection, item: Message, settings: Settings) -> list[Flag]:
+    """Find the message's flags and keep them with it (a decision made earlier stays)."""
+    requester = item.sender if item.direction == IN else (settings.agency_id or item.sender)
+    agency = find_agency(conn, requester)
+    flags = check_message(
+        item.kind,
+        item.body,
+        requesting_country=agency.country if agency else None,
+        review_countries=settings.review_countries,
+        review_names=settings.review_persons,
+        known_topics=_topics(conn, item.body),
+    )
+    review = dict(item.body.get(REVIEW_KEY) or {})
+    review["flags"] = [flag.as_dict() for flag in flags]
+    review["checked_at"] = datetime.now(UTC).isoformat()
+    item.body[REVIEW_KEY] = review
+    update_message(conn, item.id, body=orjson.dumps(item.body).decode("utf-8"))
+    return flags
+
+
+def require_cleared(item: Message, step: str) -> None:
+    """Refuse a step on a flagged message without a decision that clears it."""
+    review = item.body.get(REVIEW_KEY) or {}
+    flags = review.get("flags") or []
+    if not flags:
+        return
+    decision = review.get("decision")
+    if decision is None:
+        reasons = "; ".join(f"{f['rule']}: {f['reason']}" for f in flags)[:1500]
+        raise MessageError(
+            f"flagged for legal review, so it cannot be {step} before a legal decision "
+            f"(nitka message decide): {reasons}",
+            field="review",
+        )
+    if not decision.get("cleared"):
+        raise MessageError("the legal decision did not clear this message", field="review")
+
+
+def decide(
+    conn: Connection, decider: Account, message_id: str, *, cleared: bool, reasoning: str
+) -> Message:
+    """Record the legal decision on a flagged message."""
+    item = require_message(conn, message_id)
+    if decider.role not in DECIDERS:
+        raise MessageError(
+            f"a {decider.role.value} may not record legal decisions", field="decider"
+        )
+    if not reasoning.strip():
+        raise MessageError("a legal decision gives its reasoning", field="reasoning")
+    if item.author == decider.name:
+        raise MessageError("the author may not decide on their own message", field="decider")
+    review = dict(item.body.get(REVIEW_KEY) or {})
+    review["decision"] = {
+        "by": decider.name,
+        "at": datetime.now(UTC).isoformat(),
+        "cleared": cleared,
+        "reasoning": reasoning,
+    }
+    item.body[REVIEW_KEY] = review
+    values: dict[str, Any] = {"body": orjson.dumps(item.body).decode("utf-8")}
+    if not cleared:
+        values["status"] = Status.CLOSED
+        item.status = Status.CLOSED
+    update_message(conn, message_id, **values)
+    step = "legal decision: cleared" if cleared else "legal decision: refused"
+    add_event(conn, message_id, decider.name, step, reasoning)
+    event = AuditEvent(
+        actor=decider.name,
+        action=Action.CHANGE,
+        origin="exchange",
+        subject={"message decision": message_id, "cleared": cleared, "reasoning": reasoning},
+    )
+    append(conn, event)
+    return item
+
+
+def outgoing_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as it is sent: without our own keys (``_review``)."""
+    return {key: value for key, value in body.items() if not key.startswith("_")}
+
+
+def _topics(conn: Connection, body: dict[str, Any]) -> dict[str, list[str]]:
+    """FtM topics our store holds on the message's subjects (PEP data, where loaded)."""
+    ids = sorted({str(s.get("entity_id")) for s in body.get("statements") or []})
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(statement.c.entity_id, statement.c.value).where(
+            statement.c.entity_id.in_(ids[:500]), statement.c.prop == "topics"
+        )
+    )
+    found: dict[str, list[str]] = {}
+    for entity_id, value in rows:
+        found.setdefault(entity_id, []).append(value)
+    return found
