@@ -29,7 +29,8 @@ def test_the_api_gives_no_server_error_to_generated_requests(
         token = create_token(conn, "fuzz.sup")
     runner = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
     assert runner is not None, "schemathesis is installed with the dev dependencies"
-    with serving(listed, database_url, tmp_path) as service:
+    exchange = {"NITKA_AGENCY_ID": "ua-ncb", "NITKA_KEYS_DIR": str(tmp_path / "keys")}
+    with serving(listed, database_url, tmp_path, env=exchange) as service:
         command = [runner, "run", f"{service.url}/openapi.json"]
         command += ["--checks", "not_a_server_error", "--max-examples", "40", "--seed", SEED]
         command += ["--header", f"Authorization: Bearer {token}"]

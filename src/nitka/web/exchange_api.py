@@ -34,6 +34,7 @@ from nitka.exchange.messages import (
     Message,
     events_of,
     list_messages,
+    load_message,
     overdue,
     require_message,
 )
@@ -263,9 +264,9 @@ def _step(request: Request) -> Iterator[Any]:
 
 
 def _visible(conn: Connection, account: Account, message_id: str) -> tuple[Message, Viewer]:
-    item = require_message(conn, message_id)
+    item = load_message(conn, message_id)
     viewer = Viewer.of(conn, account)
-    if not _may_see(viewer, item):
+    if item is None or not _may_see(viewer, item):
         raise HTTPException(
             status_code=404, detail={"field": "message", "error": f"no message {message_id!r}"}
         )
