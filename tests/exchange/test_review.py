@@ -1,6 +1,7 @@
 """Flagged messages wait for a legal decision: outgoing before approval, incoming
 before anyone acts on them; the decision is on record."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,14 @@ from nitka.access.organisations import add_agency
 from nitka.access.visibility import Viewer
 from nitka.exchange.envelope import wrap
 from nitka.exchange.keys import load_or_create
-from nitka.exchange.kinds import Kind, Status
-from nitka.exchange.messages import MessageError, events_of, require_message
+from nitka.exchange.kinds import Kind, Priority, Status
+from nitka.exchange.messages import (
+    MessageError,
+    due_within,
+    events_of,
+    overdue,
+    require_message,
+)
 from nitka.exchange.partners import add_partner
 from nitka.exchange.receive import accept
 from nitka.exchange.review import decide
@@ -98,3 +105,44 @@ def test_an_incoming_request_from_a_country_under_review_waits_for_a_decision(
             draft(conn, who["officer"], Viewer.of(conn, who["officer"]), settings, answer)
         decide(conn, who["chief"], "x-m-1", cleared=False, reasoning="Art. 3: political")
         assert require_message(conn, "x-m-1").status is Status.CLOSED
+
+
+def test_deadlines_follow_directive_2023_977_and_reminders_and_overdue_lists_find_them(
+    engine: Engine, world: tuple[Settings, dict[str, Account]]
+) -> None:
+    settings, who = world
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, who["officer"])
+        made = {
+            priority: draft(
+                conn,
+                who["officer"],
+                viewer,
+                settings,
+                Draft(
+                    Kind.REQUEST_INFORMATION,
+                    THEM,
+                    f"{priority} request",
+                    text="Who is it?",
+                    priority=priority,
+                ),
+            )
+            for priority in (Priority.URGENT_DIRECT, Priority.URGENT, Priority.NORMAL)
+        }
+        for item in made.values():
+            approve(conn, who["chief"], item.id, settings)
+            send(conn, who["officer"], item.id, load_or_create(Path(settings.keys_dir)))
+        info = draft(conn, who["officer"], viewer, settings, Draft(Kind.SPONTANEOUS, THEM, "FYI"))
+    hours = {
+        p: (datetime.fromisoformat(m.deadline or "") - datetime.fromisoformat(m.created_at))
+        / timedelta(hours=1)
+        for p, m in made.items()
+    }
+    assert hours == {Priority.URGENT_DIRECT: 8, Priority.URGENT: 72, Priority.NORMAL: 168}
+    assert info.deadline is None
+    now = datetime.now(UTC)
+    with engine.connect() as conn:
+        soon = [m.id for m in due_within(conn, 9)]
+        later = [m.id for m in overdue(conn, now + timedelta(days=4))]
+    assert soon == [made[Priority.URGENT_DIRECT].id]
+    assert sorted(later) == sorted([made[Priority.URGENT_DIRECT].id, made[Priority.URGENT].id])

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from nitka.access.audit import by_actor, verify
 from nitka.access.organisations import add_agency
+from nitka.access.retention import erase
 from nitka.exchange.partners import add_partner
 from nitka.model.grading import Credibility, Grading, Reliability
 from nitka.model.handling import DataSubjectCategory, HandlingCode
@@ -189,3 +190,65 @@ def test_h2_data_a_partner_gave_goes_to_no_third_agency(
             "ua.officer", "/exchange/messages", {**payload, "permission": "BG-4471"}
         )
         assert allowed.status_code == 200, allowed.text
+
+
+def test_corrections_and_retractions_reach_the_receiver_and_are_applied(
+    agencies: tuple[Agency, Agency], tmp_path: Path
+) -> None:
+    kyiv, sofia = agencies
+    wrong = Provenance("npu-thb", case="2026-THB-017", category=DataSubjectCategory.SUSPECT)
+    store_entities(
+        kyiv.engine,
+        [make_entity("Person", "p-c", name="Petro Kit", birthDate="1980-01-01")],
+        wrong,
+    )
+    store_entities(kyiv.engine, [make_entity("Person", "p-r", name="Ivan Hnat")], wrong)
+
+    def sofia_values(entity_id: str) -> set[tuple[str, str]]:
+        with sofia.engine.connect() as conn:
+            found = get_entity(conn, entity_id)
+        return {(s.prop, s.value) for s in found.statements} if found else set()
+
+    with kyiv.running(tmp_path), sofia.running(tmp_path):
+        first = send_through(
+            kyiv,
+            {
+                "kind": "spontaneous",
+                "to": SOFIA,
+                "subject": "Two recruiters",
+                "entities": ["p-c", "p-r"],
+                "case": "2026-THB-017",
+            },
+        )
+        wait_for(lambda: ("birthDate", "1980-01-01") in sofia_values("p-c"))
+        assert ("name", "Ivan Hnat") in sofia_values("p-r")
+
+        # Kyiv learns the birth date was wrong: it fixes its store, then corrects.
+        with kyiv.engine.begin() as conn:
+            erase(conn, "p-c")
+        store_entities(
+            kyiv.engine,
+            [make_entity("Person", "p-c", name="Petro Kit", birthDate="1981-01-01")],
+            wrong,
+        )
+        for kind, entity in (("correction", "p-c"), ("retraction", "p-r")):
+            drafted = kyiv.post(
+                "ua.officer",
+                "/exchange/changes",
+                {"kind": kind, "entities": [entity], "reason": "wrong identification"},
+            )
+            assert drafted.status_code == 200, drafted.text
+            [change] = drafted.json()
+            assert change["receiver"] == SOFIA
+            assert kyiv.post(
+                "ua.supervisor", f"/exchange/messages/{change['id']}/approve"
+            ).is_success
+            assert kyiv.post("ua.officer", f"/exchange/messages/{change['id']}/send").is_success
+        wait_for(lambda: not sofia_values("p-r"))
+        corrected = wait_for(
+            lambda: (v := sofia_values("p-c")) and ("birthDate", "1981-01-01") in v and v
+        )
+        assert ("birthDate", "1980-01-01") not in corrected
+        stats = kyiv.get("ua.supervisor", "/exchange/statistics").json()
+    assert stats["contacts_per_country"] == {"bg": {"sent": 3, "received": 0}}
+    assert first

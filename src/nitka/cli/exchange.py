@@ -33,6 +33,7 @@ from nitka.exchange.keys import ExchangeKeyError, InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind, Priority, Status
 from nitka.exchange.messages import (
     Message,
+    due_within,
     events_of,
     list_messages,
     overdue,
@@ -40,7 +41,8 @@ from nitka.exchange.messages import (
 )
 from nitka.exchange.partners import PartnerError, add_partner, all_partners
 from nitka.exchange.review import decide
-from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
+from nitka.exchange.statistics import exchange_statistics
+from nitka.exchange.workflow import Draft, approve, change_sent, close, draft, send, take_up
 
 exchange_app = typer.Typer(
     help="This instance's exchange keys and its outbox.", no_args_is_help=True
@@ -386,3 +388,69 @@ def _print_list(found: list[Message], as_json: bool) -> None:
         _print(item, False)
         if item.deadline:
             stdout.print(f"    due {item.deadline[:16]}{late}", highlight=False)
+
+
+@message_app.command("due")
+def message_due(
+    ctx: typer.Context,
+    hours: float = typer.Option(24.0, "--hours", min=0.0, help="Due within this many hours."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Reminders: open requests whose deadline falls within the next hours."""
+    engine = open_store(ctx)
+    with engine.connect() as conn:
+        found = due_within(conn, hours)
+    _print_list(found, as_json)
+
+
+@message_app.command("stats")
+def message_stats(
+    ctx: typer.Context,
+    since: str | None = typer.Option(None, "--since", help="Only messages since (ISO date)."),
+) -> None:
+    """Statistics for reports: contacts per country, requests, answers in time (JSON)."""
+    engine = open_store(ctx)
+    with engine.connect() as conn:
+        emit_json(exchange_statistics(conn, since))
+
+
+@message_app.command("retract")
+def message_retract(
+    ctx: typer.Context,
+    entity: list[str] = typer.Argument(..., help="The entities to withdraw."),
+    reason: str = typer.Option(..., "--reason", help="Why they are withdrawn (sent along)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Draft a retraction to every agency these entities were sent to."""
+    _change(ctx, Kind.RETRACTION, entity, reason, as_json)
+
+
+@message_app.command("correct")
+def message_correct(
+    ctx: typer.Context,
+    entity: list[str] = typer.Argument(..., help="The entities to correct."),
+    reason: str = typer.Option(..., "--reason", help="What was wrong (sent along)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Draft a correction (what the store holds now) to every agency these were sent to."""
+    _change(ctx, Kind.CORRECTION, entity, reason, as_json)
+
+
+def _change(
+    ctx: typer.Context, kind: Kind, entities: list[str], reason: str, as_json: bool
+) -> None:
+    _agency(ctx)
+    engine = open_store(ctx)
+    try:
+        with engine.begin() as conn:
+            author = _account(ctx, conn)
+            made = change_sent(
+                conn, author, Viewer.of(conn, author), settings(ctx), kind, entities, reason
+            )
+    except FieldError as error:
+        fail(f"{error.field}: {error}")
+    if as_json:
+        emit_json([item.summary() for item in made])
+        return
+    for item in made:
+        _print(item, False)

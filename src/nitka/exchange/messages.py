@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -167,6 +167,21 @@ def overdue(conn: Connection, now: datetime | None = None) -> list[Message]:
     )
     found = [_message(dict(row)) for row in conn.execute(query).mappings()]
     return sorted((m for m in found if m.is_overdue(now)), key=lambda m: m.deadline or "")
+
+
+def due_within(conn: Connection, hours: float, now: datetime | None = None) -> list[Message]:
+    """Requests still open whose deadline falls within ``hours``: the reminders."""
+    now = now or datetime.now(UTC)
+    horizon = now + timedelta(hours=hours)
+    query = select(message).where(
+        message.c.deadline.is_not(None),
+        message.c.status.in_([s.value for s in OPEN_STATUSES]),
+    )
+    found = [_message(dict(row)) for row in conn.execute(query).mappings()]
+    return sorted(
+        (m for m in found if now <= datetime.fromisoformat(m.deadline or "") <= horizon),
+        key=lambda m: m.deadline or "",
+    )
 
 
 def now_iso() -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account, Role
@@ -311,3 +311,49 @@ def _audit(
         result_size=size,
     )
     append(conn, event)
+
+
+def change_sent(
+    conn: Connection,
+    author: Account,
+    viewer: Viewer,
+    settings: Settings,
+    kind: Kind,
+    entity_ids: list[str],
+    reason: str,
+) -> list[Message]:
+    """Draft a correction or a retraction of these entities for every agency they were
+    sent to; each goes through approval like any message.
+
+    A correction withdraws what the earlier messages said about the entities and
+    sends what the store holds now; a retraction only withdraws. Each receiver
+    applies it to what it received from us, and nothing else.
+    """
+    if kind not in (Kind.CORRECTION, Kind.RETRACTION):
+        raise MessageError("a change is a correction or a retraction", field="kind")
+    if not reason.strip():
+        raise MessageError("say why the data is corrected or withdrawn", field="text")
+    rows = conn.execute(
+        select(disclosure.c.agency_id, disclosure.c.message_id, disclosure.c.entity_id).where(
+            disclosure.c.entity_id.in_(entity_ids)
+        )
+    ).all()
+    if not rows:
+        raise MessageError("none of these entities was sent to anyone", field="entities")
+    by_agency: dict[str, set[str]] = {}
+    for agency_id, message_id, _ in rows:
+        by_agency.setdefault(agency_id, set()).add(message_id)
+    made = []
+    for agency_id, message_ids in sorted(by_agency.items()):
+        request = Draft(
+            kind=kind,
+            receiver=agency_id,
+            subject=f"{kind.value.capitalize()} of data sent earlier",
+            text=reason,
+            entity_ids=entity_ids if kind is Kind.CORRECTION else [],
+        )
+        item = draft(conn, author, viewer, settings, request)
+        item.body["targets"] = {"messages": sorted(message_ids), "entities": sorted(entity_ids)}
+        update_message(conn, item.id, body=item.body)
+        made.append(item)
+    return made

@@ -32,6 +32,7 @@ from nitka.exchange.keys import InstanceKeys
 from nitka.exchange.kinds import Kind, Priority, Status
 from nitka.exchange.messages import (
     Message,
+    due_within,
     events_of,
     list_messages,
     load_message,
@@ -40,7 +41,16 @@ from nitka.exchange.messages import (
 )
 from nitka.exchange.receive import accept
 from nitka.exchange.review import decide
-from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
+from nitka.exchange.statistics import exchange_statistics
+from nitka.exchange.workflow import (
+    Draft,
+    approve,
+    change_sent,
+    close,
+    draft,
+    send,
+    take_up,
+)
 from nitka.model.handling import DataSubjectCategory
 from nitka.settings import Settings
 from nitka.web.auth import origin_of, requires
@@ -226,6 +236,50 @@ def overdue_messages(
         viewer = Viewer.of(conn, account)
         found = overdue(conn)
     return [m.summary() for m in found if _may_see(viewer, m)]
+
+
+@router.get("/due")
+def due_messages(
+    request: Request,
+    hours: float = Query(24.0, ge=0.0, le=24 * 365),
+    account: Account = Depends(requires(READERS)),
+) -> list[dict[str, Any]]:
+    """Reminders: open requests whose deadline falls within the next ``hours``."""
+    with _engine(request).connect() as conn:
+        viewer = Viewer.of(conn, account)
+        found = due_within(conn, hours)
+    return [m.summary() for m in found if _may_see(viewer, m)]
+
+
+@router.get("/statistics")
+def statistics(
+    request: Request,
+    since: str | None = Query(None, max_length=32),
+    _: Account = Depends(requires(frozenset({Role.LIAISON, Role.SUPERVISOR}))),
+) -> dict[str, Any]:
+    """Contacts per partner country, requests sent and received, answers within the
+    deadline, average time to answer."""
+    with _engine(request).connect() as conn:
+        return exchange_statistics(conn, since)
+
+
+class ChangeBody(BaseModel):
+    kind: Kind = Field(..., description="correction or retraction")
+    entities: list[str] = Field(..., min_length=1, max_length=1000)
+    reason: str = Field(..., min_length=1, max_length=10_000)
+
+
+@router.post("/changes")
+def change_sent_data(
+    body: ChangeBody, request: Request, account: Account = Depends(requires(READERS))
+) -> list[dict[str, Any]]:
+    """Draft a correction or retraction to every agency the entities were sent to."""
+    _exchange(request)
+    settings: Settings = request.app.state.settings
+    with _step(request) as conn:
+        viewer = Viewer.of(conn, account)
+        made = change_sent(conn, account, viewer, settings, body.kind, body.entities, body.reason)
+        return [item.summary() for item in made]
 
 
 @router.get("/messages/{message_id}")
