@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Connection
 
-from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.cases import add_case, case_exists
 from nitka.exchange.envelope import EnvelopeError, Opened, header, receipt, unwrap
 from nitka.exchange.keys import InstanceKeys
@@ -37,7 +37,7 @@ from nitka.exchange.messages import (
     update_message,
 )
 from nitka.exchange.partners import find_partner
-from nitka.exchange.review import run_review
+from nitka.exchange.review import review_body
 from nitka.exchange.workflow import PARTNER_PREFIX
 from nitka.ingest.errors import RecordError
 from nitka.ingest.ftm import parse_statement
@@ -55,9 +55,18 @@ class Accepted:
     message_id: str
 
 
-def accept(conn: Connection, wire: Any, keys: InstanceKeys, settings: Settings) -> Accepted:
+def accept(
+    conn: Connection,
+    wire: Any,
+    keys: InstanceKeys,
+    settings: Settings,
+    pending: list[PoliceStatement] | None = None,
+) -> Accepted:
     """Check and store one envelope, and run the Article 3 checks on it; the caller
-    commits (or rolls back on an error)."""
+    commits (or rolls back on an error).
+
+    With ``pending``, the message's statements are added to it for the caller to
+    write with the rest of a batch (``flush``), not written here."""
     us, exchange_case = settings.agency_id or "", settings.exchange_case
     message_id, sender, _ = header(wire)
     partner = find_partner(conn, sender)
@@ -67,18 +76,24 @@ def accept(conn: Connection, wire: Any, keys: InstanceKeys, settings: Settings) 
     received_at = now_iso()
     if load_message(conn, message_id) is not None:
         return Accepted(receipt(keys, message_id, us, received_at, True), True, message_id)
+    # Every check before the first write: a refused envelope leaves nothing behind,
+    # also inside a batch that goes on with the next one.
     item = _message(conn, opened, received_at, exchange_case)
-    if not case_exists(conn, item.case_id or exchange_case):
-        add_case(conn, item.case_id or exchange_case, by="exchange", title="Incoming messages")
     statements = _statements(opened, item)
     _check_attachments(opened.body)
-    if item.kind.changes_earlier:
-        _apply_change(conn, opened, sender)
+    targets = _targets(opened) if item.kind.changes_earlier else None
+    if not case_exists(conn, item.case_id or exchange_case):
+        add_case(conn, item.case_id or exchange_case, by="exchange", title="Incoming messages")
+    if targets is not None:
+        if pending:
+            flush(conn, pending)  # what it corrects may be in this very batch
+        _apply_change(conn, sender, *targets)
+    review_body(conn, item, settings)
     insert_message(conn, item, wire)
-    run_review(conn, item, settings)
-    if statements:
-        canonical = load_canonical_map(conn)
-        reindex(conn, write_statements(conn, statements, canonical))
+    if pending is not None:
+        pending.extend(statements)
+    elif statements:
+        flush(conn, list(statements))
     if item.in_reply_to:
         original = load_message(conn, item.in_reply_to)
         if original is not None and original.direction == OUT and original.receiver == sender:
@@ -171,14 +186,19 @@ def _check_attachments(body: dict[str, Any]) -> None:
             raise EnvelopeError("the attachment's content does not match its hash", field=where)
 
 
-def _apply_change(conn: Connection, opened: Opened, sender: str) -> None:
-    """Remove what a correction replaces or a retraction withdraws: only what this
-    partner sent, in the messages named."""
+def _targets(opened: Opened) -> tuple[list[str], list[str]]:
+    """The messages (as statement origins) and entities a correction or retraction names."""
     targets = opened.body.get("targets")
     if not isinstance(targets, dict) or not isinstance(targets.get("messages"), list):
         raise EnvelopeError("a correction names the messages it changes", field="targets")
     origins = [f"message:{m}" for m in targets["messages"] if isinstance(m, str)]
     entities = [e for e in targets.get("entities") or [] if isinstance(e, str)]
+    return origins, entities
+
+
+def _apply_change(conn: Connection, sender: str, origins: list[str], entities: list[str]) -> None:
+    """Remove what a correction replaces or a retraction withdraws: only what this
+    partner sent, in the messages named."""
     condition = and_(
         statement.c.dataset == f"{PARTNER_PREFIX}{sender}", statement.c.origin.in_(origins)
     )
@@ -187,6 +207,57 @@ def _apply_change(conn: Connection, opened: Opened, sender: str) -> None:
     touched = set(conn.execute(select(statement.c.canonical_id).where(condition)).scalars())
     conn.execute(delete(statement).where(condition))
     reindex(conn, touched)
+
+
+def accept_batch(
+    conn: Connection, wires: list[Any], keys: InstanceKeys, settings: Settings, origin: str
+) -> list[dict[str, Any]]:
+    """Take in a batch of envelopes in one transaction: a receipt for each one taken
+    in (or seen before), a refusal naming the field for each one refused (and in the
+    audit trail). The caller commits."""
+    answers: list[dict[str, Any]] = []
+    pending: list[PoliceStatement] = []
+    for wire in wires:
+        try:
+            accepted = accept(conn, wire, keys, settings, pending)
+        except EnvelopeError as error:
+            record_refusal(conn, wire, error, origin)
+            answers.append(
+                {"id": _id_of(wire), "refused": {"field": error.field, "error": str(error)}}
+            )
+        else:
+            answers.append({"id": accepted.message_id, "receipt": accepted.receipt})
+    flush(conn, pending)
+    return answers
+
+
+def flush(conn: Connection, statements: list[PoliceStatement]) -> None:
+    """Write the statements received, and index their entities; empties the list."""
+    if statements:
+        canonical = load_canonical_map(conn)
+        reindex(conn, write_statements(conn, statements, canonical))
+        statements.clear()
+
+
+def record_refusal(conn: Connection, wire: Any, error: EnvelopeError, origin: str) -> None:
+    try:
+        _, sender, _ = header(wire)
+        actor = f"{PARTNER_PREFIX}{sender}"
+    except EnvelopeError:
+        actor = "-"
+    event = AuditEvent(
+        actor=actor,
+        action=Action.CHANGE,
+        origin=origin,
+        subject={"inbox": "refused", "field": error.field, "error": str(error)[:500]},
+        outcome=Outcome.REFUSED,
+    )
+    append(conn, event)
+
+
+def _id_of(wire: Any) -> str | None:
+    value = wire.get("id") if isinstance(wire, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _enum(kind: type[Kind] | type[Priority], body: dict[str, Any], field: str) -> Any:

@@ -39,6 +39,13 @@ DECIDERS = frozenset({Role.SUPERVISOR})
 
 def run_review(conn: Connection, item: Message, settings: Settings) -> list[Flag]:
     """Find the message's flags and keep them with it (a decision made earlier stays)."""
+    flags = review_body(conn, item, settings)
+    update_message(conn, item.id, body=orjson.dumps(item.body).decode("utf-8"))
+    return flags
+
+
+def review_body(conn: Connection, item: Message, settings: Settings) -> list[Flag]:
+    """Find the message's flags and put them in its body (not yet stored)."""
     requester = item.sender if item.direction == IN else (settings.agency_id or item.sender)
     agency = find_agency(conn, requester)
     flags = check_message(
@@ -53,7 +60,6 @@ def run_review(conn: Connection, item: Message, settings: Settings) -> list[Flag
     review["flags"] = [flag.as_dict() for flag in flags]
     review["checked_at"] = datetime.now(UTC).isoformat()
     item.body[REVIEW_KEY] = review
-    update_message(conn, item.id, body=orjson.dumps(item.body).decode("utf-8"))
     return flags
 
 

@@ -23,11 +23,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import Account, Role
-from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.audit import Action, AuditEvent, append
 from nitka.access.visibility import PROTECTED_READERS, READERS, Viewer
 from nitka.errors import FieldError
-from nitka.exchange.delivery import deliver_due
-from nitka.exchange.envelope import EnvelopeError, header
+from nitka.exchange.delivery import MAX_BATCH, deliver_due
+from nitka.exchange.envelope import EnvelopeError
 from nitka.exchange.keys import InstanceKeys
 from nitka.exchange.kinds import Kind, Priority, Status
 from nitka.exchange.messages import (
@@ -39,7 +39,7 @@ from nitka.exchange.messages import (
     overdue,
     require_message,
 )
-from nitka.exchange.receive import accept
+from nitka.exchange.receive import accept, accept_batch, record_refusal
 from nitka.exchange.review import decide
 from nitka.exchange.statistics import exchange_statistics
 from nitka.exchange.workflow import (
@@ -105,6 +105,21 @@ def inbox(envelope: dict[str, Any], request: Request) -> dict[str, Any]:
             status_code=status, detail={"field": error.field, "error": str(error)}
         ) from None
     return accepted.receipt
+
+
+class Batch(BaseModel):
+    envelopes: list[dict[str, Any]] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+@router.post("/inbox/batch")
+def inbox_batch(batch: Batch, request: Request) -> dict[str, Any]:
+    """Several signed messages in one delivery (one transaction here): a receipt or a
+    refusal for each, in order. The outbox delivers this way."""
+    _, keys = _exchange(request)
+    settings: Settings = request.app.state.settings
+    with _engine(request).begin() as conn:
+        results = accept_batch(conn, batch.envelopes, keys, settings, origin_of(request))
+    return {"results": results}
 
 
 class DraftBody(BaseModel):
@@ -342,20 +357,8 @@ def _may_read(viewer: Viewer, stmt: dict[str, Any]) -> bool:
 
 
 def _refuse(request: Request, envelope: Any, error: EnvelopeError) -> None:
-    try:
-        _, sender, _ = header(envelope)
-        actor = f"partner:{sender}"
-    except EnvelopeError:
-        actor = "-"
-    event = AuditEvent(
-        actor=actor,
-        action=Action.CHANGE,
-        origin=origin_of(request),
-        subject={"inbox": "refused", "field": error.field, "error": str(error)[:500]},
-        outcome=Outcome.REFUSED,
-    )
     with _engine(request).begin() as conn:
-        append(conn, event)
+        record_refusal(conn, envelope, error, origin_of(request))
 
 
 def _wake(request: Request) -> None:
