@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench.match_quality",
     "bench.screening_quality",
     "bench.screening_speed",
+    "bench.exchange_bench",
 )
 
 

@@ -18,6 +18,7 @@ from nitka.access.visibility import Viewer
 from nitka.exchange.envelope import check_receipt, wrap
 from nitka.exchange.keys import InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind
+from nitka.exchange.receive import accept_batch
 from nitka.exchange.workflow import Draft, approve, draft, send
 from nitka.settings import Settings
 from nitka.store.db import make_engine
@@ -186,3 +187,34 @@ def _last_error(agency: Agency, message_id: str) -> str | None:
             select(outbox.c.last_error).where(outbox.c.message_id == message_id)
         ).scalar()
     return str(found) if found else None
+
+
+def test_deliveries_out_of_order_end_as_if_in_order(agencies: tuple[Agency, Agency]) -> None:
+    """A correction that overtakes what it corrects, and an answer before its request's
+    receipt: the end state is the one of the right order."""
+    kyiv, sofia = agencies
+    kyiv_keys, sofia_keys = load_or_create(kyiv.keys_dir), load_or_create(sofia.keys_dir)
+    settings = Settings(agency_id=SOFIA, keys_dir=str(sofia.keys_dir))
+
+    def phone(entity_id: str, value: str) -> dict[str, str]:
+        return {"entity_id": entity_id, "schema": "Person", "prop": "phone", "value": value}
+
+    original = _body(
+        "UA-10", statements=[phone("p-1", "+380501111111"), phone("p-2", "+380502222222")]
+    )
+    correction = _body(
+        "UA-11",
+        kind="correction",
+        statements=[phone("p-1", "+380503333333")],
+        targets={"messages": ["m-10"], "entities": ["p-1"]},
+    )
+    wires = [_envelope(kyiv_keys, "m-11", correction), _envelope(kyiv_keys, "m-10", original)]
+    with sofia.engine.begin() as conn:
+        results = accept_batch(conn, wires, sofia_keys, settings, "test")
+    assert [r["id"] for r in results if "receipt" in r] == ["m-11", "m-10"]
+    with sofia.engine.connect() as conn:
+        rows = conn.execute(
+            select(statement.c.entity_id, statement.c.value).where(statement.c.prop == "phone")
+        )
+        phones = {(entity_id, value) for entity_id, value in rows}
+    assert phones == {("p-1", "+380503333333"), ("p-2", "+380502222222")}

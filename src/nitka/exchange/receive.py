@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Connection
 
@@ -44,7 +45,7 @@ from nitka.ingest.ftm import parse_statement
 from nitka.model.statement import PoliceStatement
 from nitka.search.index import reindex
 from nitka.settings import Settings
-from nitka.store.tables import statement
+from nitka.store.tables import message, statement
 from nitka.store.writer import load_canonical_map, write_statements
 
 
@@ -88,6 +89,7 @@ def accept(
         if pending:
             flush(conn, pending)  # what it corrects may be in this very batch
         _apply_change(conn, sender, *targets)
+    statements = _not_changed_since(conn, item, statements)
     review_body(conn, item, settings)
     insert_message(conn, item, wire)
     if pending is not None:
@@ -184,6 +186,28 @@ def _check_attachments(body: dict[str, Any]) -> None:
             raise EnvelopeError("an attachment is malformed", field=where) from None
         if hashlib.sha256(content).hexdigest() != expected:
             raise EnvelopeError("the attachment's content does not match its hash", field=where)
+
+
+def _not_changed_since(
+    conn: Connection, item: Message, statements: list[PoliceStatement]
+) -> list[PoliceStatement]:
+    """A message that arrives after its own correction or retraction (deliveries out
+    of order): leave out what that change withdrew, as if it had come first."""
+    changes = conn.execute(
+        select(message.c.body).where(
+            message.c.direction == IN,
+            message.c.sender == item.sender,
+            message.c.kind.in_([Kind.CORRECTION.value, Kind.RETRACTION.value]),
+            message.c.body.contains(item.id),
+        )
+    ).scalars()
+    for raw in changes:
+        targets = orjson.loads(raw).get("targets") or {}
+        if item.id not in (targets.get("messages") or []):
+            continue
+        withdrawn = set(targets.get("entities") or [])
+        statements = [s for s in statements if withdrawn and s.entity_id not in withdrawn]
+    return statements
 
 
 def _targets(opened: Opened) -> tuple[list[str], list[str]]:

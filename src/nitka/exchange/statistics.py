@@ -18,7 +18,7 @@ from nitka.store.tables import agency
 
 def exchange_statistics(conn: Connection, since: str | None = None) -> dict[str, Any]:
     """Figures over every message (or those created since an ISO date)."""
-    countries = dict(conn.execute(select(agency.c.id, agency.c.country)).tuples().all())
+    countries = {row.id: row.country for row in conn.execute(select(agency.c.id, agency.c.country))}
     messages = [m for m in list_messages(conn) if since is None or m.created_at >= since]
     per_country: dict[str, dict[str, int]] = defaultdict(lambda: {"sent": 0, "received": 0})
     requests = {OUT: 0, IN: 0}
