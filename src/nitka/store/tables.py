@@ -339,7 +339,7 @@ message = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("direction", String(8), nullable=False),
-    Column("kind", String(32), nullable=False),
+    Column("kind", String(32), nullable=False, index=True),
     Column("sender", String(ID), nullable=False),
     Column("receiver", String(ID), nullable=False),
     Column("reference", String(ID), nullable=False),

@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_message"),
     )
     op.create_index("ix_message_status", "message", ["status"])
+    op.create_index("ix_message_kind", "message", ["kind"])
     op.create_index("ix_message_in_reply_to", "message", ["in_reply_to"])
     op.create_table(
         "message_event",
@@ -104,6 +105,7 @@ def downgrade() -> None:
         ("ix_message_event_message_id", "message_event"),
         ("ix_message_in_reply_to", "message"),
         ("ix_message_status", "message"),
+        ("ix_message_kind", "message"),
     ):
         op.drop_index(index, table_name=table)
     for table in ("disclosure", "outbox", "message_event", "message", "partner"):
