@@ -5,6 +5,7 @@ the provenance and handling codes on each receiving side."""
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from sqlalchemy import Engine
 
@@ -146,6 +147,7 @@ def test_a_request_and_its_answer_cross_between_two_agencies(
         person = get_entity(conn, PERSON)
         assert verify(conn).intact
         disclosed = [r for r in by_actor(conn, "ua.officer") if r.action == "disclosure"]
+        deliveries = [orjson.loads(r.subject)["delivered"] for r in by_actor(conn, "exchange")]
         received_record = [r for r in by_actor(conn, f"partner:{SOFIA}") if r.outcome == "done"]
     assert person is not None
     addresses = [s for s in person.statements if s.prop == "address"]
@@ -157,6 +159,7 @@ def test_a_request_and_its_answer_cross_between_two_agencies(
     names = [s for s in person.statements if s.prop == "name"]
     assert {s.dataset for s in names} == {"npu-thb"}
     assert disclosed[0].entities == [PERSON] and received_record[0].entities == [PERSON]
+    assert [request_id] in deliveries, "the delivery is on record too"
     with sofia.engine.connect() as conn:
         assert verify(conn).intact
         sofia_request = [r for r in by_actor(conn, f"partner:{KYIV}") if r.outcome == "done"]

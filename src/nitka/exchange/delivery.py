@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, select, update
 
+from nitka.access.audit import Action, AuditEvent, append
 from nitka.exchange.envelope import EnvelopeError, check_receipt
 from nitka.exchange.kinds import Status
 from nitka.exchange.messages import add_event, envelope_of, now_iso
@@ -196,3 +197,12 @@ def _record(engine: Engine, receipts: dict[str, Any], errors: dict[str, str]) ->
             )
         for message_id in delivered:
             add_event(conn, message_id, "exchange", "delivered", delivered_at)
+        if delivered:
+            event = AuditEvent(
+                actor="exchange",
+                action=Action.DISCLOSURE,
+                origin="outbox",
+                subject={"delivered": sorted(delivered)},
+                result_size=len(delivered),
+            )
+            append(conn, event)
