@@ -131,6 +131,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    pep_datasets: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Datasets of politically exposed persons, journalists and activists (as JSON: "
+            '`["peps"]`): a request about someone whose name matches one of theirs '
+            "(across scripts) is flagged for a legal review."
+        ),
+    )
+
     review_days: dict[str, int] = Field(
         default_factory=dict,
         description=(

@@ -25,7 +25,9 @@ from nitka.exchange.partners import add_partner
 from nitka.exchange.receive import accept
 from nitka.exchange.review import decide
 from nitka.exchange.workflow import Draft, approve, draft, send, take_up
+from nitka.model.statement import Provenance
 from nitka.settings import Settings
+from tests.helpers import make_entity, store_entities
 
 US, THEM = "ua-ncb", "xx-police"
 
@@ -146,3 +148,26 @@ def test_deadlines_follow_directive_2023_977_and_reminders_and_overdue_lists_fin
         later = [m.id for m in overdue(conn, now + timedelta(days=4))]
     assert soon == [made[Priority.URGENT_DIRECT].id]
     assert sorted(later) == sorted([made[Priority.URGENT_DIRECT].id, made[Priority.URGENT].id])
+
+
+def test_a_subject_matching_a_stored_journalist_across_scripts_is_flagged(
+    engine: Engine, world: tuple[Settings, dict[str, Account]]
+) -> None:
+    settings, who = world
+    store_entities(
+        engine,
+        [make_entity("Person", "pep-1", name="Олександр Петренко", topics="role.journo")],
+        Provenance("peps"),
+    )
+    store_entities(engine, [make_entity("Person", "case-1", name="Oleksandr Petrenko")],
+                   Provenance("npu"))  # fmt: skip
+    request = Draft(Kind.REQUEST_LOCATE, THEM, "Locate", entity_ids=["case-1"])
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, who["officer"])
+        unconfigured = draft(conn, who["officer"], viewer, settings, request)
+        configured = settings.model_copy(update={"pep_datasets": ["peps"]})
+        flagged = draft(conn, who["officer"], viewer, configured, request)
+    assert unconfigured.body["_review"]["flags"] == []
+    [flag] = flagged.body["_review"]["flags"]
+    assert flag["rule"] == "protected-person"
+    assert "Олександр Петренко" in flag["reason"] and "journalist" in flag["reason"]

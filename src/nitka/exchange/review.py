@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from nitka.access.accounts import Account, Role
 from nitka.access.audit import Action, AuditEvent, append
 from nitka.access.organisations import find_agency
-from nitka.exchange.article3 import Flag, check_message
+from nitka.exchange.article3 import PROTECTED_TOPICS, Flag, check_message, subjects_of
 from nitka.exchange.kinds import Status
 from nitka.exchange.messages import (
     IN,
@@ -30,7 +30,10 @@ from nitka.exchange.messages import (
     require_message,
     update_message,
 )
+from nitka.match.names import compare_names
+from nitka.search.query import SearchFilters, search
 from nitka.settings import Settings
+from nitka.store.reader import get_entities
 from nitka.store.tables import statement
 
 REVIEW_KEY = "_review"
@@ -56,6 +59,8 @@ def review_body(conn: Connection, item: Message, settings: Settings) -> list[Fla
         review_names=settings.review_persons,
         known_topics=_topics(conn, item.body),
     )
+    if settings.pep_datasets:
+        flags += _name_matches(conn, item.body, settings.pep_datasets)
     review = dict(item.body.get(REVIEW_KEY) or {})
     review["flags"] = [flag.as_dict() for flag in flags]
     review["checked_at"] = datetime.now(UTC).isoformat()
@@ -138,3 +143,39 @@ def _topics(conn: Connection, body: dict[str, Any]) -> dict[str, list[str]]:
     for entity_id, value in rows:
         found.setdefault(entity_id, []).append(value)
     return found
+
+
+NAME_MATCH = 0.9
+"""How close a subject's name must be to a stored politician's, journalist's or
+activist's (``nitka.match``) to flag it: a review, not a hit, so only close ones."""
+
+
+def _name_matches(conn: Connection, body: dict[str, Any], datasets: list[str]) -> list[Flag]:
+    """Subjects whose name matches, across scripts, a politician, journalist or activist
+    of the PEP datasets loaded (``NITKA_PEP_DATASETS``)."""
+    flags = []
+    for subject in subjects_of(body.get("statements") or []):
+        for name in subject.names[:3]:
+            only = SearchFilters(schema=["Person"], dataset=datasets)
+            found = search(conn, name, only, limit=5)
+            others = [r.id for r in found if r.id != subject.entity_id]
+            if not others:
+                continue
+            entities = get_entities(conn, others)
+            for result in found:
+                entity = entities.get(result.id)
+                if entity is None:
+                    continue
+                topics = {s.value for s in entity.statements if s.prop == "topics"}
+                roles = sorted({PROTECTED_TOPICS[t] for t in topics if t in PROTECTED_TOPICS})
+                if not roles or compare_names(name, result.name).score < NAME_MATCH:
+                    continue
+                flags.append(
+                    Flag(
+                        "protected-person",
+                        f"{name} matches {entity.caption} ({' and '.join(roles)}; "
+                        f"{', '.join(entity.datasets)})",
+                    )
+                )
+                break
+    return flags
