@@ -101,6 +101,8 @@ def test_bad_deliveries_are_refused_and_a_message_is_taken_in_once(
         wingspan = _body("UA-5", statements=[unknown])
         wrong_hash = {"name": "a.txt", "content": "aGVsbG8=", "sha256": "0" * 64}
         mismatch = _body("UA-6", attachments=[wrong_hash])
+        undated = _body("UA-7", deadline="by Friday")
+        long_id = _body("UA-8", statements=[{**unknown, "prop": "name", "entity_id": "x" * 300}])
         tampered = {**good, "body": good["body"][:-8] + ("A" * 8)}
         forger = InstanceKeys(load_or_create(tmp_path / "forger").signing, kyiv_keys.encryption)
         refusals = {
@@ -114,6 +116,8 @@ def test_bad_deliveries_are_refused_and_a_message_is_taken_in_once(
             "stranger": (_envelope(forger, "m-4", _body("X-4"), sender="xx-police"), 401, "sender"),
             "bad statement": (_envelope(kyiv_keys, "m-5", wingspan), 400, "statements[0].prop"),
             "bad attachment": (_envelope(kyiv_keys, "m-6", mismatch), 400, "attachments[0]"),
+            "bad deadline": (_envelope(kyiv_keys, "m-7", undated), 400, "deadline"),
+            "long id": (_envelope(kyiv_keys, "m-8", long_id), 400, "statements[0].entity_id"),
         }
         for name, (envelope, status, field) in refusals.items():
             answer = httpx.post(inbox, json=envelope)

@@ -52,12 +52,22 @@ def test_statement_lines_keep_their_own_police_fields(tmp_path: Path) -> None:
         ({"prop": "shoeSize"}, "prop"),
         ({"schema": "Spaceship"}, "schema"),
         ({"value": ""}, "value"),
+        ({"entity_id": "p" * 256}, "entity_id"),
+        ({"lang": "ukrainian-cyrillic-x"}, "lang"),
+        ({"first_seen": "2026-11-23T10:00:00 in the morning, Kyiv time"}, "first_seen"),
+        ({"case": 17}, "case"),
     ],
 )
 def test_bad_statement_lines_name_the_field(
-    tmp_path: Path, patch: dict[str, str], field: str
+    tmp_path: Path, patch: dict[str, object], field: str
 ) -> None:
-    line = {"entity_id": "p1", "prop": "name", "schema": "Person", "value": "X", "dataset": "d"}
+    line: dict[str, object] = {
+        "entity_id": "p1",
+        "prop": "name",
+        "schema": "Person",
+        "value": "X",
+        "dataset": "d",
+    }
     line.update(patch)
     with pytest.raises(RecordError) as caught:
         list(FtMConverter(str(tmp_path / "x"), "d").convert(line))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -126,8 +127,11 @@ def _message(conn: Connection, opened: Opened, received_at: str, exchange_case: 
         if original is not None and original.direction == OUT and original.case_id:
             case = original.case_id
     reference = body.get("reference")
-    if not isinstance(reference, str) or not reference:
-        raise EnvelopeError("the message has no reference", field="reference")
+    if not isinstance(reference, str) or not reference or len(reference) > 255:
+        raise EnvelopeError("the message's reference is missing or too long", field="reference")
+    _optional_text(body, "their_reference", 255)
+    _optional_text(body, "in_reply_to", 64)
+    deadline = _deadline(body)
     return Message(
         id=opened.id,
         direction=IN,
@@ -141,10 +145,33 @@ def _message(conn: Connection, opened: Opened, received_at: str, exchange_case: 
         body=body,
         their_reference=body.get("their_reference"),
         in_reply_to=reply_to if isinstance(reply_to, str) else None,
-        deadline=body.get("deadline") if isinstance(body.get("deadline"), str) else None,
+        deadline=deadline,
         case_id=case,
         received_at=received_at,
     )
+
+
+def _optional_text(body: dict[str, Any], field: str, longest: int) -> None:
+    value = body.get(field)
+    if value is not None and (not isinstance(value, str) or len(value) > longest):
+        raise EnvelopeError(f"{field} must be text of at most {longest} characters", field=field)
+
+
+def _deadline(body: dict[str, Any]) -> str | None:
+    """The deadline as an ISO 8601 time with its offset, or None."""
+    value = body.get("deadline")
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or len(str(value)) > 32:
+        raise EnvelopeError(
+            f"the deadline {str(value)[:40]!r} is not an ISO 8601 time with an offset",
+            field="deadline",
+        )
+    return moment.isoformat()
 
 
 def _statements(opened: Opened, item: Message) -> list[PoliceStatement]:

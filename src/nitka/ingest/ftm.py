@@ -101,6 +101,7 @@ def parse_statement(record: dict[str, Any], dataset: str) -> PoliceStatement:
     entity_id = record.get("entity_id")
     if not isinstance(entity_id, str) or not entity_id:
         raise RecordError("a statement needs an entity_id", field="entity_id")
+    _check_lengths(record)
     return PoliceStatement(
         entity_id=entity_id,
         schema=schema.name,
@@ -122,3 +123,29 @@ def parse_statement(record: dict[str, Any], dataset: str) -> PoliceStatement:
         assessment=bool(record.get("assessment", False)),
         author=record.get("author"),
     )
+
+
+_FIELD_LENGTHS = {
+    "entity_id": 255,
+    "canonical_id": 255,
+    "dataset": 255,
+    "lang": 16,
+    "first_seen": 32,
+    "last_seen": 32,
+    "case": 255,
+    "author": 255,
+}
+"""The store's column sizes: a longer value is the record's error, not the database's."""
+
+
+def _check_lengths(record: dict[str, Any]) -> None:
+    for field, longest in _FIELD_LENGTHS.items():
+        value = record.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise RecordError(f"{field} must be text, not {type(value).__name__}", field=field)
+        if len(value) > longest:
+            raise RecordError(
+                f"{field} is {len(value):,} characters long, more than {longest}", field=field
+            )
