@@ -224,6 +224,9 @@ def test_corrections_and_retractions_reach_the_receiver_and_are_applied(
             },
         )
         wait_for(lambda: ("birthDate", "1980-01-01") in sofia_values("p-c"))
+        with sofia.engine.connect() as conn:
+            origins = {s.origin for s in get_entity(conn, "p-c").statements}  # type: ignore[union-attr]
+        assert origins == {f"message:{first}"}
         assert ("name", "Ivan Hnat") in sofia_values("p-r")
 
         # Kyiv learns the birth date was wrong: it fixes its store, then corrects.
@@ -254,4 +257,3 @@ def test_corrections_and_retractions_reach_the_receiver_and_are_applied(
         assert ("birthDate", "1980-01-01") not in corrected
         stats = kyiv.get("ua.supervisor", "/exchange/statistics").json()
     assert stats["contacts_per_country"] == {"bg": {"sent": 3, "received": 0}}
-    assert first
