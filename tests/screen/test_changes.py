@@ -1,16 +1,24 @@
 """List changes made by other processes reach every screener through the store."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.interpol import InterpolConverter
 from nitka.ingest.runner import ingest
 from nitka.model.statement import Provenance
 from nitka.screen.audit import CheckContext
-from nitka.screen.changes import ChangeFeed, is_watched, request_refresh
+from nitka.screen.changes import (
+    KEEP_DAYS,
+    RELOAD_AFTER_SECONDS,
+    ChangeFeed,
+    is_watched,
+    prune_refreshes,
+    request_refresh,
+)
 from nitka.screen.service import Screener
 from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.store.tables import list_refresh
@@ -122,3 +130,23 @@ def test_a_new_feed_starts_after_the_changes_already_made(listed: Engine) -> Non
         request_refresh(conn, ["c"])
     with listed.connect() as conn:
         assert feed.read(conn) == ["c"]
+
+
+def test_old_refresh_requests_are_pruned_and_a_long_idle_screener_reloads(
+    listed: Engine, tmp_path: Path
+) -> None:
+    screener = Screener(listed, WATCH_LISTS, poll_seconds=3600)
+    long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=KEEP_DAYS + 1)
+    with listed.begin() as conn:
+        conn.execute(insert(list_refresh).values(entity_id="old", created_at=long_ago))
+        request_refresh(conn, ["new"])
+        kept = list(conn.execute(select(list_refresh.c.entity_id)).scalars())
+    assert kept == ["new"], "a request older than a week is removed as new ones come"
+    # A notice ingested while the screener was idle for a week, its refresh
+    # request pruned since: the screener loads its lists again and finds it.
+    _ingest_notice(listed, tmp_path, WATCH_LISTS[0])
+    with listed.begin() as conn:
+        assert prune_refreshes(conn, datetime.now(UTC).replace(tzinfo=None) + timedelta(1)) > 0
+    screener._caught_up -= RELOAD_AFTER_SECONDS + 1  # a week without a check
+    assert screener.catch_up(every=0) == len(screener.index) > 0
+    assert _hit_ids(screener) == ["interpol-red-2026-99999"]

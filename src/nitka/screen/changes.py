@@ -18,16 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from followthemoney import model
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from nitka.store.tables import list_refresh, list_withdrawal, watch_list
 
 POLL_SECONDS = 1.0
+KEEP_DAYS = 7
+"""Refresh requests older than this are removed as new ones are filed."""
+RELOAD_AFTER_SECONDS = 6 * 24 * 3600.0
+"""A process that has not read the feed for this long may have missed requests
+removed since: it loads its lists again instead (``Screener.catch_up``)."""
 """How often a screening process looks for changes: a withdrawn notice stops
 hitting everywhere within about this long."""
 
@@ -65,7 +70,15 @@ def request_refresh(conn: Connection, entity_ids: Iterable[str]) -> int:
     rows = [{"entity_id": entity_id, "created_at": now} for entity_id in dict.fromkeys(entity_ids)]
     if rows:
         conn.execute(insert(list_refresh), rows)
+        prune_refreshes(conn, now - timedelta(days=KEEP_DAYS))
     return len(rows)
+
+
+def prune_refreshes(conn: Connection, before: datetime) -> int:
+    """Remove refresh requests filed before ``before`` (naive UTC); every process
+    that could still need them reloads its lists instead."""
+    done = conn.execute(delete(list_refresh).where(list_refresh.c.created_at < before))
+    return int(done.rowcount or 0)
 
 
 @dataclass

@@ -18,7 +18,13 @@ from sqlalchemy import Engine
 
 from nitka.access.audit import Action, AuditEvent, append
 from nitka.screen.audit import CheckContext, log_check
-from nitka.screen.changes import POLL_SECONDS, ChangeFeed, request_refresh, watch
+from nitka.screen.changes import (
+    POLL_SECONDS,
+    RELOAD_AFTER_SECONDS,
+    ChangeFeed,
+    request_refresh,
+    watch,
+)
 from nitka.screen.checks import (
     DEFAULT_THRESHOLD,
     CheckResult,
@@ -94,12 +100,23 @@ class Screener:
         now = time.monotonic()
         if now - self._caught_up < every:
             return 0
+        idle = now - self._caught_up
         self._caught_up = now
+        if idle > RELOAD_AFTER_SECONDS:
+            return self.reload()
         with self._lock, self.engine.connect() as conn:
             changed = self._changes.read(conn)
             if changed:
                 refresh(conn, self.index, changed, self.lists)
         return len(changed)
+
+    def reload(self) -> int:
+        """Load the lists again (after so long without reading the change feed that
+        requests it needed may have been removed); returns the entries loaded."""
+        with self._lock, self.engine.connect() as conn:
+            self._changes = ChangeFeed.now(conn)
+            self.index = load_index(conn, self.lists)
+        return len(self.index)
 
     def screen(
         self,
