@@ -43,6 +43,7 @@ from nitka.access.audit import iter_records
 from nitka.access.organisations import add_agency
 from nitka.access.visibility import Viewer
 from nitka.demo import DATA
+from nitka.exchange.delivery import pending
 from nitka.exchange.keys import InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind
 from nitka.exchange.partners import add_partner
@@ -188,12 +189,7 @@ def received(sofia: Instance) -> int:
 
 
 def undelivered(kyiv: Instance) -> int:
-    with kyiv.engine.connect() as conn:
-        return int(
-            conn.execute(
-                select(func.count()).select_from(outbox).where(outbox.c.delivered_at.is_(None))
-            ).scalar_one()
-        )
+    return pending(kyiv.engine)
 
 
 def run(messages: int, kills: int, steady: int, folder: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from nitka.access.accounts import find_account
 from nitka.access.audit import iter_records
 from nitka.access.visibility import Viewer
+from nitka.exchange.delivery import pending
 from nitka.exchange.envelope import check_receipt, wrap
 from nitka.exchange.keys import InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind
@@ -155,9 +156,7 @@ def _received(sofia: Agency) -> list[str]:
 
 
 def _undelivered(kyiv: Agency) -> int:
-    with kyiv.engine.connect() as conn:
-        rows = conn.execute(select(outbox.c.message_id).where(outbox.c.delivered_at.is_(None)))
-        return len(rows.all())
+    return pending(kyiv.engine)
 
 
 def test_a_receiver_down_killed_and_restarted_loses_and_doubles_nothing(

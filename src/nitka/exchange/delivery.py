@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from nitka.access.audit import Action, AuditEvent, append
 from nitka.exchange.envelope import EnvelopeError, check_receipt
@@ -71,9 +71,12 @@ def deliver_due(engine: Engine, client: httpx.Client, *, now: float | None = Non
 
 
 def pending(engine: Engine) -> int:
+    """Messages in the outbox not yet acknowledged."""
     with engine.connect() as conn:
-        rows = conn.execute(select(outbox.c.message_id).where(outbox.c.delivered_at.is_(None)))
-        return len(rows.all())
+        count = conn.execute(
+            select(func.count()).select_from(outbox).where(outbox.c.delivered_at.is_(None))
+        ).scalar_one()
+    return int(count)
 
 
 def _claim_due(engine: Engine, now: float) -> list[str]:
