@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NITKA_DATABASE_URL ?= sqlite:///nitka.db
 
-.PHONY: setup run test lint typecheck pytest bench clean
+.PHONY: setup frontend run test lint typecheck pytest bench clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Nitka needs Python 3.11 or newer"'
@@ -17,7 +17,15 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+# The workstation's scripts and styles: npm packages pinned in package-lock.json,
+# bundled by esbuild into src/nitka/web/static/dist (not committed).
+FRONTEND_BUILT := src/nitka/web/static/dist/.built
+$(FRONTEND_BUILT): frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+frontend: $(FRONTEND_BUILT)
+
+setup: $(VENV)/.installed $(FRONTEND_BUILT)
 
 run: setup
 	$(BIN)/nitka init
@@ -38,5 +46,10 @@ test: lint typecheck pytest
 bench: setup
 	$(BIN)/python -m bench.run
 
+# Extract the UI's strings and update each language's catalogue (then translate the new ones).
+messages: setup
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --output-file build/messages.pot --project Nitka src/nitka
+	$(BIN)/pybabel update --input-file build/messages.pot --output-dir src/nitka/web/locale --no-fuzzy-matching
+
 clean:
-	rm -rf $(VENV) nitka.db nitka.db-wal nitka.db-shm *.rejects.jsonl
+	rm -rf $(VENV) nitka.db nitka.db-wal nitka.db-shm *.rejects.jsonl frontend/node_modules src/nitka/web/static/dist

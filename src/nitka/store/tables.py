@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -57,6 +58,12 @@ statement = Table(
     Column("assessment", Boolean, nullable=False),
     Column("author", String(ID), nullable=True),
     Index("ix_statement_canonical_id", "canonical_id"),
+    Index(
+        "ix_statement_link_value",
+        "value",
+        sqlite_where=text("prop_type IN ('entity', 'phone')"),
+        postgresql_where=text("prop_type IN ('entity', 'phone')"),
+    ),
 )
 
 resolved_entity = Table(
@@ -392,3 +399,16 @@ disclosure = Table(
     Column("agency_id", String(ID), nullable=False),
 )
 """An entity sent to an agency in a message: corrections follow it there."""
+
+chart = Table(
+    "chart",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(ID), ForeignKey("case_file.id"), nullable=False),
+    Column("name", String(ID), nullable=False),
+    Column("elements", Text, nullable=False),
+    Column("saved_by", String(ID), nullable=False),
+    Column("saved_at", String(32), nullable=False),
+    UniqueConstraint("case_id", "name", name="uq_chart_case_id_name"),
+)
+"""A link chart saved in a case: its elements and positions as JSON."""

@@ -25,6 +25,7 @@ from nitka.web.oidc import router as oidc_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
 from nitka.web.session import router as session_router
+from nitka.web.ui.routes import add_workstation
 
 
 def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None = None) -> FastAPI:
@@ -51,6 +52,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
+    add_workstation(app)
 
     @app.get("/healthz", responses=ERROR_RESPONSES)
     def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:

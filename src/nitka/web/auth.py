@@ -48,7 +48,7 @@ def requires(roles: frozenset[Role]) -> Callable[[Request], Coroutine[Any, Any, 
     """A dependency: the caller's account, if its role is one of ``roles``."""
 
     async def dependency(request: Request) -> Account:
-        account = _authenticate(request)
+        account = authenticate(request)
         if account.role not in roles:
             _refuse(request, account.name, "role " + account.role.value, Action.CHECK)
             raise HTTPException(
@@ -60,7 +60,7 @@ def requires(roles: frozenset[Role]) -> Callable[[Request], Coroutine[Any, Any, 
     return dependency
 
 
-def _authenticate(request: Request) -> Account:
+def authenticate(request: Request) -> Account:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if not scheme and SESSION_COOKIE in request.cookies:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import Account, Role
 from nitka.access.audit import Action, AuditEvent, append
-from nitka.access.visibility import PROTECTED_READERS, READERS, Viewer
+from nitka.access.visibility import READERS, Viewer
 from nitka.errors import FieldError
 from nitka.exchange.delivery import MAX_BATCH, deliver_due
 from nitka.exchange.envelope import EnvelopeError
@@ -41,6 +41,7 @@ from nitka.exchange.messages import (
 )
 from nitka.exchange.receive import accept, accept_batch, record_refusal
 from nitka.exchange.review import decide
+from nitka.exchange.sight import may_read_statement, may_see_message
 from nitka.exchange.statistics import exchange_statistics
 from nitka.exchange.workflow import (
     Draft,
@@ -51,13 +52,10 @@ from nitka.exchange.workflow import (
     send,
     take_up,
 )
-from nitka.model.handling import DataSubjectCategory
 from nitka.settings import Settings
 from nitka.web.auth import origin_of, requires
 
 router = APIRouter(prefix="/exchange")
-ALL_MESSAGES = frozenset({Role.LIAISON, Role.SUPERVISOR})
-"""Roles that see every message; the others see those of their cases."""
 DELIVERY_SECONDS = 0.2
 _log = logging.getLogger(__name__)
 
@@ -239,7 +237,7 @@ def messages(
     with _engine(request).connect() as conn:
         viewer = Viewer.of(conn, account)
         found = list_messages(conn, direction=direction, status=status)
-    return [m.summary() for m in found if _may_see(viewer, m)]
+    return [m.summary() for m in found if may_see_message(viewer, m)]
 
 
 @router.get("/overdue")
@@ -250,7 +248,7 @@ def overdue_messages(
     with _engine(request).connect() as conn:
         viewer = Viewer.of(conn, account)
         found = overdue(conn)
-    return [m.summary() for m in found if _may_see(viewer, m)]
+    return [m.summary() for m in found if may_see_message(viewer, m)]
 
 
 @router.get("/due")
@@ -263,7 +261,7 @@ def due_messages(
     with _engine(request).connect() as conn:
         viewer = Viewer.of(conn, account)
         found = due_within(conn, hours)
-    return [m.summary() for m in found if _may_see(viewer, m)]
+    return [m.summary() for m in found if may_see_message(viewer, m)]
 
 
 @router.get("/statistics")
@@ -306,7 +304,9 @@ def show_message(
         item, viewer = _visible(conn, account, message_id)
         steps = events_of(conn, message_id)
         body = dict(item.body)
-        body["statements"] = [s for s in body.get("statements", []) if _may_read(viewer, s)]
+        body["statements"] = [
+            s for s in body.get("statements", []) if may_read_statement(viewer, s)
+        ]
         event = AuditEvent(
             actor=account.name,
             action=Action.VIEW,
@@ -335,25 +335,11 @@ def _step(request: Request) -> Iterator[Any]:
 def _visible(conn: Connection, account: Account, message_id: str) -> tuple[Message, Viewer]:
     item = load_message(conn, message_id)
     viewer = Viewer.of(conn, account)
-    if item is None or not _may_see(viewer, item):
+    if item is None or not may_see_message(viewer, item):
         raise HTTPException(
             status_code=404, detail={"field": "message", "error": f"no message {message_id!r}"}
         )
     return item, viewer
-
-
-def _may_see(viewer: Viewer, item: Message) -> bool:
-    return viewer.role in ALL_MESSAGES or (
-        item.case_id is not None and item.case_id in viewer.cases
-    )
-
-
-def _may_read(viewer: Viewer, stmt: dict[str, Any]) -> bool:
-    try:
-        category = DataSubjectCategory(stmt.get("category", "other"))
-    except ValueError:
-        return False
-    return not category.is_protected or viewer.role in PROTECTED_READERS
 
 
 def _refuse(request: Request, envelope: Any, error: EnvelopeError) -> None:

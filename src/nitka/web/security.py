@@ -5,7 +5,10 @@ A pure ASGI middleware (no per-request task hand-over, unlike Starlette's
 answers carry police data, so nothing may be cached or framed, and a
 browser must not guess content types. The OpenAPI pages (``/docs``,
 ``/redoc``) load FastAPI's documentation scripts, so they get no content
-security policy of their own; every other answer forbids everything.
+security policy of their own; the workstation's pages (``/ui/``) may load
+this server's own scripts, styles and images and nothing else; every other
+answer forbids everything. Static files (the bundled scripts and styles, no
+police data) may be cached for an hour.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import orjson
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """A batch of 1,000 checks is well under a megabyte; anything far larger is refused (413)."""
 DOCUMENTATION = ("/docs", "/redoc")
+WORKSTATION = "/ui/"
+STATIC = "/static/"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -33,6 +38,18 @@ _HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _LOCKED_DOWN = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_WORKSTATION_POLICY = (
+    b"content-security-policy",
+    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data: blob:; "
+    b"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    b"frame-ancestors 'none'",
+)
+"""The workstation's pages load only this server's scripts, styles and images:
+nothing from outside, no inline script (a closed police network has no CDN).
+Inline styles are allowed: Cytoscape and vis-timeline write style elements as
+they draw, and a style cannot run code."""
+_STATIC_CACHE = (b"cache-control", b"private, max-age=3600")
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
@@ -49,9 +66,16 @@ class SecurityMiddleware:
         if refusal is not None:
             await _refuse(send, *refusal, self.headers)
             return
-        extra = list(self.headers)
-        if not str(scope.get("path", "")).startswith(DOCUMENTATION):
-            extra.append(_LOCKED_DOWN)
+        path = str(scope.get("path", ""))
+        if path.startswith(STATIC):
+            extra = [h for h in self.headers if h[0] != b"cache-control"]
+            extra += [_STATIC_CACHE, _LOCKED_DOWN]
+        elif path.startswith(WORKSTATION) or path == "/":
+            extra = [*self.headers, _WORKSTATION_POLICY]
+        elif path.startswith(DOCUMENTATION):
+            extra = list(self.headers)
+        else:
+            extra = [*self.headers, _LOCKED_DOWN]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

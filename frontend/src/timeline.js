@@ -1,0 +1,65 @@
+// The timeline: vis-timeline with the calls, payments, trips, events and
+// messages of the entities on the chart; its window is the chart's time filter.
+import { DataSet, Timeline } from "vis-timeline/standalone";
+import { getJSON } from "./selection.js";
+
+export function startTimeline(container, selection, text) {
+  const items = new DataSet();
+  const timeline = new Timeline(container, items, {
+    height: "100%",
+    stack: true,
+    maxHeight: 400,
+    zoomMin: 60 * 1000,
+    selectable: true,
+    multiselect: true,
+    showCurrentTime: false,
+    tooltip: { followMouse: true },
+  });
+  let byEntity = new Map();
+
+  async function show(ids) {
+    items.clear();
+    byEntity = new Map();
+    if (!ids.length) return [];
+    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
+    const found = await getJSON(`/ui/api/timeline?${query}`);
+    const rows = found.items.map((item) => ({
+      id: item.id,
+      content: item.label,
+      title: item.title,
+      start: item.start,
+      end: item.end || undefined,
+      type: item.end ? "range" : "point",
+      className: `item-${item.schema.toLowerCase()}`,
+      entities: item.entities,
+    }));
+    items.add(rows);
+    for (const row of rows) {
+      for (const entity of row.entities) {
+        if (!byEntity.has(entity)) byEntity.set(entity, []);
+        byEntity.get(entity).push(row.id);
+      }
+    }
+    if (rows.length) timeline.fit({ animation: false });
+    container.dataset.items = String(rows.length);
+    container.dataset.entities = [...byEntity.keys()].join(" ");
+    return rows;
+  }
+
+  timeline.on("select", ({ items: chosen }) => {
+    const ids = chosen.flatMap((id) => items.get(id)?.entities || []);
+    selection.select(ids, "timeline");
+  });
+  selection.addEventListener("charted", (event) => show(event.detail.ids));
+  selection.addEventListener("select", (event) => {
+    if (event.detail.from === "timeline") return;
+    const chosen = event.detail.ids.flatMap((id) => byEntity.get(id) || []);
+    timeline.setSelection(chosen);
+    container.dataset.selected = chosen.join(" ");
+  });
+  selection.addEventListener("window", (event) => {
+    const { start, end } = event.detail;
+    if (start && end) timeline.setWindow(start, end, { animation: false });
+  });
+  return { timeline, show };
+}

@@ -1,0 +1,230 @@
+"""The entity page: every value with the statements behind it (source, grading,
+category, handling code, dates), its links in tables, and merge and undo with
+a reason.
+
+All of it is what the viewer may see (``nitka.access.visibility``); a page
+for an entity the viewer may not see at all is a 404, as on the API. Opening
+the page, merging and undoing are audit records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from followthemoney import model
+from markupsafe import escape
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from nitka.access.accounts import Account
+from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.reading import visible_entity
+from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
+from nitka.analysis.graph import PHONE, Graph, expand
+from nitka.model.statement import ENTITY_PROP, PoliceStatement
+from nitka.store.resolver import ResolverError, judgements_for, merge, undo
+from nitka.web.auth import origin_of
+from nitka.web.ui.guard import page_user
+from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+LINK_GROUPS = (
+    ("Call", "Calls"),
+    ("Payment", "Payments"),
+    ("Family", "Family"),
+    ("Associate", "Associates"),
+    ("Trip", "Trips"),
+)
+
+
+@router.get("/ui/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(
+    entity_id: str, request: Request, account: Account = Depends(page_user(READERS))
+) -> Response:
+    engine: Engine = request.app.state.screener.engine
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        shown = visible_entity(conn, viewer, entity_id)
+        graph = expand(conn, viewer, [shown.id]) if shown is not None else Graph()
+        judgements = judgements_for(conn, shown.id) if shown is not None else []
+        append(
+            conn,
+            AuditEvent(
+                actor=account.name,
+                action=Action.VIEW,
+                origin=origin_of(request),
+                purpose="workstation",
+                subject={"id": entity_id},
+                entities=[shown.id, *graph.entity_ids()] if shown is not None else [],
+                result_size=len(shown.statements) if shown is not None else 0,
+                outcome=Outcome.DONE if shown is not None else Outcome.REFUSED,
+            ),
+        )
+    if shown is None:
+        message = _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
+        return render(
+            request, "not_found.html", {"message": message}, account=account, status_code=404
+        )
+    context = {
+        "entity": shown,
+        "caption": shown.caption() if shown.statements else PLACEHOLDER,
+        "properties": properties_of(shown),
+        "caveats": [shown.handling().value, *shown.restrictions()],
+        "links": links_of(shown.id, graph),
+        "judgements": judgements,
+    }
+    return render(request, "entity.html", context, account=account)
+
+
+def properties_of(entity: Redacted) -> list[dict[str, Any]]:
+    """Each property (in the schema's order) with its values, and under each value
+    the statements that say it."""
+    schema = model.get(entity.schema)
+    grouped: dict[str, dict[str, list[PoliceStatement]]] = {}
+    for stmt in entity.statements:
+        if stmt.prop != ENTITY_PROP:
+            grouped.setdefault(stmt.prop, {}).setdefault(stmt.value, []).append(stmt)
+    order = list(schema.properties) if schema is not None else []
+    rows: list[dict[str, Any]] = []
+    for prop in sorted(grouped, key=lambda p: (order.index(p) if p in order else len(order), p)):
+        found = schema.properties.get(prop) if schema is not None else None
+        rows.append(
+            {
+                "name": prop,
+                "label": found.label if found is not None else prop,
+                "type": found.type.name if found is not None else "string",
+                "values": [
+                    {"value": value, "statements": [_statement(s) for s in stmts]}
+                    for value, stmts in grouped[prop].items()
+                ],
+            }
+        )
+    return rows
+
+
+def _statement(stmt: PoliceStatement) -> dict[str, Any]:
+    return {
+        "dataset": stmt.dataset,
+        "origin": stmt.origin or "",
+        "grading": f"{stmt.reliability.value}{stmt.credibility.value}",
+        "category": stmt.category.value,
+        "handling": stmt.handling.value,
+        "handling_note": stmt.handling_note or "",
+        "case": stmt.case or "",
+        "first_seen": (stmt.first_seen or "")[:19],
+        "last_seen": (stmt.last_seen or "")[:19],
+        "assessment": stmt.assessment,
+        "author": stmt.author or "",
+        "lang": stmt.lang or "",
+    }
+
+
+def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
+    """The entity's links in tables: calls, payments, family, associates, trips, and
+    every other reference."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for edge in graph.edges.values():
+        if entity_id not in (edge.source, edge.target):
+            continue
+        other_id = edge.target if edge.source == entity_id else edge.source
+        other = graph.nodes.get(other_id)
+        if other is None:
+            continue
+        key = edge.schema if edge.schema in dict(LINK_GROUPS) else "reference"
+        groups.setdefault(key, []).append(
+            {
+                "direction": "out" if edge.source == entity_id else "in",
+                "other_id": other_id,
+                "other": other.label,
+                "other_schema": other.schema,
+                "other_is_entity": not other_id.startswith(PHONE),
+                "label": edge.label,
+                "count": edge.count,
+                "first": edge.first[:19],
+                "last": edge.last[:19],
+                "amount": edge.as_dict()["amount"],
+                "currency": ", ".join(sorted(edge.currencies)),
+                "source": graph.nodes[edge.source].label if edge.source in graph.nodes else "",
+                "target": graph.nodes[edge.target].label if edge.target in graph.nodes else "",
+            }
+        )
+    titles = {**dict(LINK_GROUPS), "reference": "Other links"}
+    return [
+        {"key": key, "title": _(titles[key]), "rows": groups[key]}
+        for key in [*dict(LINK_GROUPS), "reference"]
+        if key in groups
+    ]
+
+
+@router.post("/ui/entities/{entity_id}/merge", response_class=HTMLResponse)
+def merge_entities(
+    entity_id: str,
+    request: Request,
+    other: str = Form(..., min_length=1, max_length=255),
+    reason: str = Form(..., min_length=1, max_length=2000),
+    account: Account = Depends(page_user(READERS)),
+) -> Response:
+    """Merge another entity into this one; both must be visible to the user."""
+    engine: Engine = request.app.state.screener.engine
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        left, right = visible_entity(conn, viewer, entity_id), visible_entity(conn, viewer, other)
+        if left is None or right is None:
+            return _refused(_("There is no entity %(id)s, or you may not see it.") % {"id": other})
+        try:
+            merged = merge(conn, left.id, right.id, account.name, reason)
+        except ResolverError as error:
+            return _refused(str(error))
+        _changed(
+            conn,
+            request,
+            account,
+            {"merge": [left.id, right.id], "reason": reason, "into": merged},
+            [left.id, right.id, merged],
+        )
+    return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{merged}"})
+
+
+@router.post("/ui/judgements/{judgement_id}/undo", response_class=HTMLResponse)
+def undo_merge(
+    judgement_id: int,
+    request: Request,
+    entity: str = Form(..., max_length=255),
+    reason: str = Form(..., min_length=1, max_length=2000),
+    account: Account = Depends(page_user(READERS)),
+) -> Response:
+    engine: Engine = request.app.state.screener.engine
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        if visible_entity(conn, viewer, entity) is None:
+            return _refused(_("There is no entity %(id)s, or you may not see it.") % {"id": entity})
+        try:
+            separated = undo(conn, judgement_id, account.name, reason)
+        except ResolverError as error:
+            return _refused(str(error))
+        _changed(conn, request, account, {"unmerge": judgement_id, "reason": reason}, separated)
+    target = entity if entity in separated else separated[0]
+    return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{target}"})
+
+
+def _changed(
+    conn: Connection, request: Request, account: Account, change: dict[str, Any], ids: list[str]
+) -> None:
+    event = AuditEvent(
+        actor=account.name,
+        action=Action.CHANGE,
+        origin=origin_of(request),
+        purpose="workstation",
+        subject=change,
+        entities=ids,
+    )
+    append(conn, event)
+
+
+def _refused(message: str) -> Response:
+    """A refusal shown in the form's message area (htmx swaps 4xx answers in)."""
+    return HTMLResponse(f'<p class="error" role="alert">{escape(message)}</p>', status_code=400)

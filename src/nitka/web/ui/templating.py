@@ -1,0 +1,67 @@
+"""Rendering pages: one Jinja2 environment, autoescaped, with gettext and the
+context every page needs (who is signed in, the CSRF token, the language)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from nitka.access.accounts import Account
+from nitka.web.ui import i18n, labels
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.globals["languages"] = i18n.LANGUAGES
+    env.globals["role_label"] = lambda code: labels.label(labels.ROLES, code)
+    env.globals["category_label"] = lambda code: labels.label(labels.CATEGORIES, code)
+    env.globals["handling_label"] = lambda code: labels.label(labels.HANDLING, code)
+    env.globals["status_label"] = lambda code: labels.label(labels.STATUSES, code)
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def asset_version() -> str:
+    """Changes when the bundle is rebuilt, so browsers fetch the new one."""
+    built = STATIC / "dist" / "app.js"
+    return str(int(built.stat().st_mtime)) if built.is_file() else "0"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    account: Account | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    values: dict[str, Any] = {
+        "request": request,
+        "account": account,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "language": i18n.current(),
+        "asset_version": asset_version(),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    page = ENVIRONMENT.get_template(template).render(values)
+    return HTMLResponse(page, status_code=status_code)

@@ -1,0 +1,241 @@
+"""The analysis workspace (link chart, map, timeline) and the JSON it reads.
+
+Every answer is built from what the signed-in user may see, and is an audit
+record naming the entities it showed: a chart expansion discloses entities
+as much as an entity page does.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from nitka.access.accounts import Account
+from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.visibility import READERS, Viewer
+from nitka.analysis.chart_files import induced, to_anx, to_graphml
+from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
+from nitka.analysis.graph import PHONE, expand
+from nitka.analysis.paths import shortest_path
+from nitka.analysis.places import GAZETTEER, places_of
+from nitka.analysis.timeline import timeline_of
+from nitka.search.romanize import romanize_uk
+from nitka.web.auth import origin_of
+from nitka.web.ui.guard import page_user
+from nitka.web.ui.home_page import my_cases
+from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.templating import render
+
+router = APIRouter(include_in_schema=False)
+IDS = Query(..., min_length=1, max_length=500, alias="id")
+READER = Depends(page_user(READERS))
+
+
+@router.get("/ui/chart", response_class=HTMLResponse)
+def workspace(
+    request: Request,
+    id: list[str] = Query([], max_length=50),
+    chart: int | None = None,
+    account: Account = READER,
+) -> Response:
+    engine: Engine = request.app.state.screener.engine
+    with engine.connect() as conn:
+        cases = my_cases(conn, account.name)
+        saved = [c.summary() for case in cases for c in charts_of_case(conn, case["id"])]
+    context = {
+        "start": " ".join(id),
+        "chart_id": chart or "",
+        "cases": cases,
+        "saved": saved,
+        "texts": {
+            "shown": _("{nodes} nodes, {edges} links on the chart."),
+            "truncated": _("Not every neighbour is shown: there are too many."),
+            "loading": _("Loading…"),
+            "searching": _("Looking for a path…"),
+            "noPath": _("No path between them that you may see."),
+            "pathFound": _("A path of {links} links."),
+            "pickTwo": _("Select two nodes (shift-click) to find the path between them."),
+            "saved": _("Saved as “{name}”."),
+            "saveNeeds": _("Choose a case and a name to save the chart."),
+        },
+    }
+    return render(request, "workspace.html", context, account=account)
+
+
+@router.get("/ui/api/graph/expand")
+def graph_expand(request: Request, ids: list[str] = IDS, account: Account = READER) -> Response:
+    with _reading(request, account, {"expand": ids}) as (conn, viewer, shown):
+        graph = expand(conn, viewer, ids)
+        shown.extend(graph.entity_ids())
+    return _json(graph.as_dict())
+
+
+@router.get("/ui/api/graph/path")
+def graph_path(
+    request: Request,
+    start: str = Query(..., alias="from", max_length=300),
+    goal: str = Query(..., alias="to", max_length=300),
+    account: Account = READER,
+) -> Response:
+    with _reading(request, account, {"path": [start, goal]}) as (conn, viewer, shown):
+        found = shortest_path(conn, viewer, start, goal)
+        if found is not None:
+            shown.extend(found.entity_ids())
+    return _json(found.as_dict() if found is not None else {"nodes": [], "edges": []})
+
+
+@router.get("/ui/api/timeline")
+def timeline(request: Request, ids: list[str] = IDS, account: Account = READER) -> Response:
+    with _reading(request, account, {"timeline": ids}) as (conn, viewer, shown):
+        items = timeline_of(conn, viewer, ids)
+        shown.extend(i.id for i in items if not i.id.startswith("message:"))
+    return _json({"items": [item.as_dict() for item in items]})
+
+
+@router.get("/ui/api/places")
+def places(request: Request, ids: list[str] = IDS, account: Account = READER) -> Response:
+    entity_ids = [i for i in ids if not i.startswith(PHONE)]
+    with _reading(request, account, {"places": ids}) as (conn, viewer, shown):
+        points, routes = places_of(conn, viewer, entity_ids)
+        shown.extend({p.entity for p in points} | {r["entity"] for r in routes})
+    return _json({"places": [p.as_dict() for p in points], "routes": routes})
+
+
+class ChartBody(BaseModel):
+    case: str = Field("", max_length=255)
+    name: str = Field("", max_length=255)
+    ids: list[str] = Field(..., max_length=5000)
+    positions: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+
+@router.post("/ui/api/charts")
+def save(body: ChartBody, request: Request, account: Account = READER) -> Response:
+    engine: Engine = request.app.state.screener.engine
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        if body.case not in viewer.cases:
+            raise HTTPException(
+                403, {"field": "case", "error": _("You are not a member of this case.")}
+            )
+        try:
+            chart_id = save_chart(
+                conn, body.case, body.name, body.ids, body.positions, by=account.name
+            )
+        except ChartError as error:
+            raise HTTPException(400, {"field": error.field, "error": str(error)}) from None
+        _record(
+            conn,
+            request,
+            account,
+            Action.CHANGE,
+            {"chart saved": chart_id, "case": body.case},
+            body.ids,
+        )
+    return _json({"id": chart_id, "case": body.case, "name": body.name})
+
+
+@router.get("/ui/api/charts/{chart_id}")
+def open_chart(chart_id: int, request: Request, account: Account = READER) -> Response:
+    with _reading(request, account, {"chart": chart_id}) as (conn, viewer, shown):
+        saved = load_chart(conn, chart_id)
+        if saved is None or saved.case_id not in viewer.cases:
+            raise HTTPException(404, {"field": "chart", "error": _("No such chart in your cases.")})
+        graph = induced(conn, viewer, saved.ids)
+        shown.extend(graph.entity_ids())
+    return _json({**saved.summary(), "graph": graph.as_dict(), "positions": saved.positions})
+
+
+@router.post("/ui/api/charts/export")
+def export_chart(
+    body: ChartBody,
+    request: Request,
+    format: str = Query(..., pattern="^(graphml|anx)$"),
+    account: Account = READER,
+) -> Response:
+    """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one."""
+    engine: Engine = request.app.state.screener.engine
+    with engine.begin() as conn:
+        viewer = Viewer.of(conn, account)
+        graph = induced(conn, viewer, body.ids)
+        _record(conn, request, account, Action.EXPORT, {"chart export": format}, graph.entity_ids())
+    if format == "graphml":
+        return Response(to_graphml(graph), media_type="application/graphml+xml")
+    return Response(to_anx(graph, body.positions), media_type="application/xml")
+
+
+@router.get("/ui/basemap/hromadas.json")
+def hromadas(_: Account = READER) -> Response:
+    """The map's offline layer of place names: each hromada centre, in Ukrainian and Latin."""
+    return Response(_hromadas(), media_type="application/json")
+
+
+@cache
+def _hromadas() -> bytes:
+    with GAZETTEER.open(encoding="utf-8", newline="") as fh:
+        rows = [
+            [f"{r['place']} ({romanize_uk(r['place']).title()})", float(r["lat"]), float(r["lon"])]
+            for r in csv.DictReader(fh)
+        ]
+    return orjson.dumps(rows)
+
+
+class _Reading:
+    """A read transaction that ends with an audit record of the entities shown."""
+
+    def __init__(self, request: Request, account: Account, subject: dict[str, Any]) -> None:
+        self.request, self.account, self.subject = request, account, subject
+        self.engine: Engine = request.app.state.screener.engine
+
+    def __enter__(self) -> tuple[Connection, Viewer, list[str]]:
+        self.conn = self.engine.connect()
+        self.transaction = self.conn.begin()
+        self.shown: list[str] = []
+        return self.conn, Viewer.of(self.conn, self.account), self.shown
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                entities = sorted(set(self.shown))
+                _record(self.conn, self.request, self.account, Action.VIEW, self.subject, entities)
+                self.transaction.commit()
+            else:
+                self.transaction.rollback()
+        finally:
+            self.conn.close()
+
+
+_reading = _Reading
+
+
+def _record(
+    conn: Connection,
+    request: Request,
+    account: Account,
+    action: Action,
+    subject: dict[str, Any],
+    entities: list[str],
+) -> None:
+    append(
+        conn,
+        AuditEvent(
+            actor=account.name,
+            action=action,
+            origin=origin_of(request),
+            purpose="workstation",
+            subject=subject,
+            entities=[e for e in entities if not e.startswith(PHONE)],
+            result_size=len(entities),
+        ),
+    )
+
+
+def _json(data: Any) -> Response:
+    return Response(orjson.dumps(data), media_type="application/json")

@@ -1,0 +1,159 @@
+"""The map's places, the timeline's items, and chart files for Gephi and i2."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+import networkx as nx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+
+from nitka.access.accounts import Role
+from nitka.access.cases import add_case
+from nitka.analysis.chart_files import induced, to_anx, to_graphml
+from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
+from nitka.analysis.graph import PHONE
+from nitka.analysis.places import geocode, places_of
+from nitka.analysis.timeline import timeline_of
+from tests.analysis.ring import (
+    CARDS,
+    ORGANISER,
+    ORGANISER_ACCOUNT,
+    ORGANISER_PHONE,
+    RECRUITER,
+    RECRUITER_PHONE,
+    RELATIVE,
+    VICTIMS,
+    store_ring,
+    viewer,
+)
+
+INVESTIGATOR = viewer(Role.INVESTIGATOR, "c1")
+
+
+@pytest.fixture
+def ring(engine: Engine) -> Engine:
+    store_ring(engine)
+    return engine
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Odesa, Ukraine", "Одеса"),
+        ("Odessa", "Одеса"),
+        ("м. Одеса", "Одеса"),
+        ("Kyiv", "Київ"),
+        ("Kharkov, USSR", "Харків"),
+        ("Donetsk, USSR (now Ukraine)", "Донецьк"),
+        ("Simferopol, Crimea", "Сімферополь"),
+        ("Lviv", "Львів"),
+        ("Zaporizhzhia", "Запоріжжя"),
+    ],
+)
+def test_places_are_found_across_scripts(text: str, place: str) -> None:
+    found = geocode(text)
+    assert found is not None and found.name == place
+
+
+def test_a_place_abroad_is_not_guessed() -> None:
+    assert geocode("Berlin, Germany") is None
+    assert geocode("") is None
+
+
+@given(st.text(max_size=60))
+def test_geocoding_never_fails_on_any_text(text: str) -> None:
+    found = geocode(text)
+    assert found is None or (44 < found.lat < 53 and 22 < found.lon < 41)
+
+
+def test_people_are_placed_by_their_address_and_place_of_birth(ring: Engine) -> None:
+    with ring.connect() as conn:
+        points, routes = places_of(conn, INVESTIGATOR, [RECRUITER, *VICTIMS])
+        analyst_points, _ = places_of(conn, viewer(Role.ANALYST, "c1"), [RECRUITER, *VICTIMS])
+    by_entity = {p.entity: p for p in points}
+    assert by_entity[RECRUITER].how == "full"
+    assert "Одеса" in by_entity[RECRUITER].place
+    assert round(by_entity[RECRUITER].lat) == 46
+    for victim in VICTIMS:
+        assert by_entity[victim].how == "birthPlace"
+        assert "Харків" in by_entity[victim].place
+    assert routes == []
+    # An analyst may not see where the victims were born.
+    assert {p.entity for p in analyst_points} == {RECRUITER}
+
+
+def test_the_timeline_has_the_calls_of_a_number_and_the_payments_of_an_account(
+    ring: Engine,
+) -> None:
+    with ring.connect() as conn:
+        calls = timeline_of(conn, INVESTIGATOR, [PHONE + RECRUITER_PHONE])
+        payments = timeline_of(conn, INVESTIGATOR, [ORGANISER_ACCOUNT])
+        outsider = timeline_of(conn, viewer(Role.INVESTIGATOR, "c2"), [ORGANISER_ACCOUNT])
+    assert [i.schema for i in calls] == ["Call"] * 3
+    assert [i.start for i in calls] == sorted(i.start for i in calls)
+    assert all(i.entities == {PHONE + RECRUITER_PHONE} for i in calls)
+    assert calls[0].label == f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"
+    assert [(i.schema, i.start) for i in payments] == [
+        ("Payment", "2024-04-01"),
+        ("Payment", "2024-04-02"),
+    ]
+    assert "500" in payments[0].label
+    assert outsider == []
+
+
+def test_graphml_is_read_back_by_networkx(ring: Engine, tmp_path: pytest.TempPathFactory) -> None:
+    nodes = [RECRUITER, PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE, ORGANISER, RELATIVE]
+    with ring.connect() as conn:
+        graph = induced(conn, INVESTIGATOR, nodes)
+    assert RELATIVE not in graph.nodes  # another case's person is not exported
+    path = tmp_path / "chart.graphml"  # type: ignore[operator]
+    path.write_bytes(to_graphml(graph))
+    read = nx.read_graphml(path)
+    assert set(read.nodes) == set(nodes) - {RELATIVE}
+    assert read.nodes[RECRUITER]["label"] == "Олександр Петренко"
+    assert read.nodes[RECRUITER]["category"] == "suspect"
+    call = read.edges[PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE]
+    assert call["schema"] == "Call" and call["count"] == 3
+    assert read.number_of_edges() == 3
+
+
+def test_anx_has_one_chart_item_per_node_and_link(ring: Engine) -> None:
+    nodes = [*CARDS, ORGANISER_ACCOUNT, ORGANISER]
+    with ring.connect() as conn:
+        graph = induced(conn, INVESTIGATOR, nodes)
+    root = ET.fromstring(to_anx(graph, {ORGANISER: {"x": 10.0, "y": 20.0}}))
+    assert root.tag == "Chart"
+    items = root.findall("./ChartItemCollection/ChartItem")
+    entities = [i.find("./End/Entity") for i in items if i.find("./End/Entity") is not None]
+    links = [i.find("./Link") for i in items if i.find("./Link") is not None]
+    assert {e.get("EntityId") for e in entities if e is not None} == set(nodes)
+    assert len(links) == 3
+    ids = {e.get("EntityId") for e in entities if e is not None}
+    assert all(
+        link.get("End1Id") in ids and link.get("End2Id") in ids
+        for link in links
+        if link is not None
+    )
+    organiser = next(i for i in items if i.get("Label") == "Ihor Melnyk")
+    assert (organiser.get("XPosition"), organiser.get("YPosition")) == ("10", "20")
+    types = {t.get("Name"): t.get("IconFile") for t in root.iter("EntityType")}
+    assert types["Person"] == "Person" and types["BankAccount"] == "Bank Account"
+
+
+def test_a_chart_is_saved_in_a_case_and_replaced_by_name(ring: Engine) -> None:
+    with ring.begin() as conn:
+        add_case(conn, "c1", by="admin")
+        first = save_chart(conn, "c1", "ring", [RECRUITER], {RECRUITER: {"x": 1, "y": 2}}, by="a")
+        again = save_chart(conn, "c1", "ring", [RECRUITER, ORGANISER], {}, by="b")
+        with pytest.raises(ChartError) as refused:
+            save_chart(conn, "c1", " ", [RECRUITER], {}, by="a")
+    assert refused.value.field == "name"
+    assert first == again
+    with ring.connect() as conn:
+        saved = load_chart(conn, first)
+        listed = charts_of_case(conn, "c1")
+    assert saved is not None and saved.ids == [RECRUITER, ORGANISER] and saved.saved_by == "b"
+    assert [c.name for c in listed] == ["ring"]
