@@ -48,7 +48,7 @@ bench: setup
 
 # Extract the UI's strings and update each language's catalogue (then translate the new ones).
 messages: setup
-	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --output-file build/messages.pot --project Nitka src/nitka
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --output-file build/messages.pot --project Nitka --no-location --sort-output .
 	$(BIN)/pybabel update --input-file build/messages.pot --output-dir src/nitka/web/locale --no-fuzzy-matching
 
 clean:

@@ -261,6 +261,14 @@ def by_actor(conn: Connection, actor: str) -> list[AuditRecord]:
     return [_record(dict(row)) for row in rows.mappings()]
 
 
+def latest(conn: Connection, limit: int = 200, action: str | None = None) -> list[AuditRecord]:
+    """The most recent records, newest first (of one action, if given)."""
+    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    return [_record(dict(row)) for row in conn.execute(query).mappings()]
+
+
 def iter_records(conn: Connection) -> Iterator[AuditRecord]:
     for row in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings():
         yield _record(dict(row))

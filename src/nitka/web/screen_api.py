@@ -53,7 +53,9 @@ def _screener(request: Request) -> Screener:
     return screener
 
 
-def _context(request: Request, user: str | None, purpose: str | None, channel: str) -> CheckContext:
+def check_context(
+    request: Request, user: str | None, purpose: str | None, channel: str
+) -> CheckContext:
     origin = f"{channel}@{request.client.host}" if request.client else channel
     try:
         return CheckContext(user=user or "", purpose=purpose or "", channel=channel, origin=origin)
@@ -63,7 +65,7 @@ def _context(request: Request, user: str | None, purpose: str | None, channel: s
         ) from None
 
 
-def _hit_json(hit: Hit, viewer: Viewer) -> dict[str, Any] | None:
+def hit_json(hit: Hit, viewer: Viewer) -> dict[str, Any] | None:
     """A hit as the viewer may see it (``nitka.access.visibility``); None if not at all.
 
     A placeholder says that there is a hit, on which of the viewer's lists and
@@ -104,7 +106,7 @@ def _hit_json(hit: Hit, viewer: Viewer) -> dict[str, Any] | None:
     }
 
 
-def _answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
+def answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
     if answer.error is not None:
         return {
             "status": 400,
@@ -112,7 +114,7 @@ def _answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
             "error": {"field": answer.error.field, "message": answer.error.message},
         }
     assert answer.result is not None
-    hits = [_hit_json(hit, viewer) for hit in answer.result.hits]
+    hits = [hit_json(hit, viewer) for hit in answer.result.hits]
     shown = [hit for hit in hits if hit is not None]
     return {
         "status": 200,
@@ -132,7 +134,7 @@ async def screen(
     account: Account = Depends(requires(CHECKERS)),
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
-    context = _context(request, account.name, body.purpose or x_nitka_purpose, "api")
+    context = check_context(request, account.name, body.purpose or x_nitka_purpose, "api")
     viewer = viewer_of(request, account)
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
@@ -147,9 +149,9 @@ async def screen(
     if not batch:
         answer = answers[0]
         if answer.error is not None:
-            raise HTTPException(status_code=422, detail=_answer_json(answer, viewer)["error"])
-        return json_response(_answer_json(answer, viewer))
-    return json_response({"responses": [_answer_json(answer, viewer) for answer in answers]})
+            raise HTTPException(status_code=422, detail=answer_json(answer, viewer)["error"])
+        return json_response(answer_json(answer, viewer))
+    return json_response({"responses": [answer_json(answer, viewer) for answer in answers]})
 
 
 class EntityExample(BaseModel):
@@ -183,7 +185,7 @@ async def match(
     screener = _screener(request)
     if dataset != "default" and dataset not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
-    context = _context(request, account.name, x_nitka_purpose, "api:match")
+    context = check_context(request, account.name, x_nitka_purpose, "api:match")
     viewer = viewer_of(request, account)
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
@@ -196,7 +198,7 @@ async def match(
         hits = [] if answer.result is None else answer.result.hits
         if dataset != "default":
             hits = [hit for hit in hits if dataset in hit.entry.lists]
-        shown = [_hit_json(hit, viewer) for hit in hits]
+        shown = [hit_json(hit, viewer) for hit in hits]
         results = [_yente_result(hit, threshold) for hit in shown if hit is not None]
         responses[name] = {
             "status": 200 if answer.error is None else 400,

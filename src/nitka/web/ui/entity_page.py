@@ -28,16 +28,17 @@ from nitka.store.resolver import ResolverError, judgements_for, merge, undo
 from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.labels import N_
 from nitka.web.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 LINK_GROUPS = (
-    ("Call", "Calls"),
-    ("Payment", "Payments"),
-    ("Family", "Family"),
-    ("Associate", "Associates"),
-    ("Trip", "Trips"),
+    ("Call", N_("Calls")),
+    ("Payment", N_("Payments")),
+    ("Family", N_("Family")),
+    ("Associate", N_("Associates")),
+    ("Trip", N_("Trips")),
 )
 
 
@@ -152,7 +153,7 @@ def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
                 "target": graph.nodes[edge.target].label if edge.target in graph.nodes else "",
             }
         )
-    titles = {**dict(LINK_GROUPS), "reference": "Other links"}
+    titles = {**dict(LINK_GROUPS), "reference": N_("Other links")}
     return [
         {"key": key, "title": _(titles[key]), "rows": groups[key]}
         for key in [*dict(LINK_GROUPS), "reference"]

@@ -7,8 +7,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from nitka.web.ui import (
+    audit_page,
+    case_pages,
     entity_page,
+    exchange_pages,
     home_page,
+    screen_page,
     search_page,
     sign_in_pages,
     workspace_page,
@@ -22,6 +26,10 @@ ROUTERS = (
     search_page.router,
     entity_page.router,
     workspace_page.router,
+    screen_page.router,
+    exchange_pages.router,
+    case_pages.router,
+    audit_page.router,
 )
 
 

@@ -1,0 +1,91 @@
+"""The screening form: a person, a travel document or a vehicle, checked against
+the watch lists this server loaded, with every hit's explanation.
+
+The check goes through the same service as ``POST /screen``: logged with who,
+when, the stated purpose and the result before it is shown, and each hit
+shown only as far as the officer may see it (a protected placeholder, or
+nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from nitka.access.accounts import Account
+from nitka.screen.checks import DEFAULT_THRESHOLD
+from nitka.screen.service import Screener
+from nitka.web.auth import CHECKERS, viewer_of
+from nitka.web.screen_api import answer_json, check_context
+from nitka.web.ui.guard import page_user
+from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.templating import render
+
+router = APIRouter(include_in_schema=False)
+KINDS = ("Person", "Passport", "Vehicle")
+
+
+@router.get("/ui/screen", response_class=HTMLResponse)
+def screen_form(request: Request, account: Account = Depends(page_user(CHECKERS))) -> Response:
+    screener: Screener = request.app.state.screener
+    context: dict[str, Any] = {
+        "lists": list(screener.lists),
+        "kinds": KINDS,
+        "answer": None,
+        "asked": {},
+    }
+    return render(request, "screen.html", context, account=account)
+
+
+@router.post("/ui/screen", response_class=HTMLResponse)
+def screen_check(
+    request: Request,
+    kind: str = Form("Person", pattern="^(Person|Passport|Vehicle)$"),
+    purpose: str = Form("", max_length=500),
+    name: str = Form("", max_length=500),
+    birth_date: str = Form("", max_length=32),
+    nationality: str = Form("", max_length=64),
+    number: str = Form("", max_length=200),
+    country: str = Form("", max_length=64),
+    plate: str = Form("", max_length=64),
+    account: Account = Depends(page_user(CHECKERS)),
+) -> Response:
+    asked = {
+        "kind": kind,
+        "purpose": purpose,
+        "name": name,
+        "birth_date": birth_date,
+        "nationality": nationality,
+        "number": number,
+        "country": country,
+        "plate": plate,
+    }
+    if not purpose.strip():
+        error = {"field": "purpose", "message": _("State the purpose of the check: it is logged.")}
+        return _answer(request, account, asked, {"status": 400, "error": error}, 400)
+    query = {"schema": kind, "properties": _properties(kind, asked)}
+    screener: Screener = request.app.state.screener
+    context = check_context(request, account.name, purpose, "ui")
+    answer = screener.screen([query], context, threshold=DEFAULT_THRESHOLD, limit=10)[0]
+    shown = answer_json(answer, viewer_of(request, account))
+    return _answer(request, account, asked, shown, 400 if "error" in shown else 200)
+
+
+def _properties(kind: str, asked: dict[str, str]) -> dict[str, list[str]]:
+    wanted = {
+        "Person": {"name": "name", "birthDate": "birth_date", "nationality": "nationality"},
+        "Passport": {"number": "number", "country": "country"},
+        "Vehicle": {"registrationNumber": "plate", "country": "country"},
+    }[kind]
+    return {prop: [asked[field]] for prop, field in wanted.items() if asked[field].strip()}
+
+
+def _answer(
+    request: Request, account: Account, asked: dict[str, str], shown: dict[str, Any], status: int
+) -> Response:
+    screener: Screener = request.app.state.screener
+    context = {"lists": list(screener.lists), "kinds": KINDS, "answer": shown, "asked": asked}
+    template = "screen_answer.html" if request.headers.get("hx-request") else "screen.html"
+    return render(request, template, context, account=account, status_code=status)

@@ -1,0 +1,278 @@
+"""The workstation's pages over real HTTP: signing in, every page, roles,
+need-to-know in the HTML and the JSON the chart reads, CSRF, merge and undo,
+notes, charts saved and exported, the screening form and the auditor's view;
+on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import httpx
+import networkx as nx
+import pytest
+from sqlalchemy import Engine, select
+
+from nitka.access.audit import who_saw
+from nitka.store.tables import check_log
+from tests.analysis.ring import (
+    CARDS,
+    ORGANISER_ACCOUNT,
+    RECRUITER,
+    RECRUITER_PHONE,
+    VICTIM_NAMES,
+    VICTIMS,
+)
+from tests.web.serving import Service
+from tests.web.workstation import form_token, signed_in, workstation
+
+PAGES = (
+    "/ui/",
+    "/ui/search?q=Petrenko",
+    f"/ui/entities/{RECRUITER}",
+    f"/ui/chart?id={RECRUITER}",
+    "/ui/screen",
+    "/ui/exchange",
+    "/ui/cases",
+    "/ui/cases/c1",
+)
+
+
+@pytest.fixture
+def service(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Service]:
+    with workstation(engine, database_url, tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def investigator(service: Service) -> Iterator[httpx.Client]:
+    with signed_in(service.url, "investigator.in") as client:
+        yield client
+
+
+def test_a_page_without_a_session_leads_to_sign_in_and_back(service: Service) -> None:
+    with httpx.Client(base_url=service.url, follow_redirects=False) as anonymous:
+        answer = anonymous.get("/ui/search?q=Petrenko")
+        page = anonymous.get(answer.headers["location"])
+        api = anonymous.get(f"/ui/api/graph/expand?id={RECRUITER}")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/ui/sign-in?next=%2Fui%2Fsearch%3Fq%3DPetrenko"
+    assert 'name="next" value="/ui/search?q=Petrenko"' in page.text
+    assert api.status_code == 303
+
+
+def test_wrong_password_stale_form_and_foreign_redirect_are_refused(service: Service) -> None:
+    client = httpx.Client(base_url=service.url, follow_redirects=False)
+    token = form_token(client.get("/ui/sign-in").text)
+    wrong = client.post(
+        "/ui/sign-in", data={"name": "analyst.in", "password": "guess", "form_token": token}
+    )
+    assert wrong.status_code == 401
+    assert "not right" in wrong.text and "nitka_session" not in wrong.headers.get("set-cookie", "")
+    stale = httpx.post(
+        f"{service.url}/ui/sign-in",
+        data={"name": "analyst.in", "password": "correct horse battery staple", "form_token": "x"},
+    )
+    assert stale.status_code == 400
+    token = form_token(client.get("/ui/sign-in").text)
+    away = client.post(
+        "/ui/sign-in",
+        data={
+            "name": "analyst.in",
+            "password": "correct horse battery staple",
+            "form_token": token,
+            "next": "//evil.example/steal",
+        },
+    )
+    client.close()
+    assert away.status_code == 303 and away.headers["location"] == "/ui/"
+
+
+def test_every_page_renders_with_a_policy_that_loads_nothing_from_outside(
+    investigator: httpx.Client,
+) -> None:
+    for path in PAGES:
+        page = investigator.get(path)
+        assert page.status_code == 200, (path, page.text[:300])
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "http" not in policy
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "https://" not in re.sub(r'href="https://[^"]*"', "", page.text), path
+    assert "investigator.in" in investigator.get("/ui/").text
+
+
+def test_roles_see_only_their_pages(service: Service) -> None:
+    with (
+        signed_in(service.url, "auditor.a") as auditor,
+        signed_in(service.url, "analyst.in") as analyst,
+    ):
+        assert auditor.get("/ui/").headers["location"] == "/ui/audit"
+        refused = auditor.get("/ui/search?q=Petrenko")
+        assert refused.status_code == 403 and "may not see this page" in refused.text
+        assert auditor.get(f"/ui/api/graph/expand?id={RECRUITER}").status_code == 403
+        assert auditor.get("/ui/audit").status_code == 200
+        assert analyst.get("/ui/audit").status_code == 403
+
+
+@pytest.mark.parametrize("user", ["analyst.in", "investigator.out"])
+def test_no_victim_data_anywhere_for_those_who_may_not_see_it(service: Service, user: str) -> None:
+    with signed_in(service.url, user) as client:
+        answers = [
+            client.get("/ui/search", params={"q": VICTIM_NAMES[0]}),
+            client.get(f"/ui/entities/{VICTIMS[0]}"),
+            client.get("/ui/api/graph/expand", params={"id": [*CARDS, ORGANISER_ACCOUNT]}),
+            client.get("/ui/api/graph/expand", params={"id": VICTIMS[0]}),
+            client.get("/ui/api/timeline", params={"id": list(VICTIMS)}),
+            client.get("/ui/api/places", params={"id": list(VICTIMS)}),
+            client.get("/ui/cases/c1"),
+            client.get(f"/ui/api/graph/path?from={RECRUITER}&to={VICTIMS[0]}"),
+        ]
+    search = answers.pop(0)
+    assert search.status_code == 200 and not any(v in search.text for v in VICTIMS)
+    for answer in answers:
+        assert answer.status_code in (200, 404), answer.text[:300]
+        for name in VICTIM_NAMES:
+            assert name not in answer.text
+        assert "Kharkiv" not in answer.text
+    victim_page = answers[0]
+    if user == "analyst.in":
+        assert victim_page.status_code == 200 and "Protected person" in victim_page.text
+    else:
+        assert victim_page.status_code == 404
+
+
+def test_a_member_investigator_sees_the_victims_and_is_recorded(
+    service: Service, investigator: httpx.Client, engine: Engine
+) -> None:
+    page = investigator.get(f"/ui/entities/{VICTIMS[0]}")
+    assert VICTIM_NAMES[0] in page.text and "Kharkiv" in page.text
+    assert "npu" in page.text and "victim" in page.text  # the statement's source and category
+    graph = investigator.get("/ui/api/graph/expand", params={"id": CARDS[0]}).json()
+    assert VICTIMS[0] in {n["id"] for n in graph["nodes"]}
+    with engine.connect() as conn:
+        seen = who_saw(conn, VICTIMS[0])
+    assert [r.actor for r in seen].count("investigator.in") >= 2
+    assert {r.origin.split("@")[0] for r in seen} == {"api"}
+
+
+def test_changing_requests_need_the_csrf_token(
+    service: Service, investigator: httpx.Client
+) -> None:
+    bare = httpx.post(
+        f"{service.url}/ui/cases/c1/notes",
+        data={"text": "forged"},
+        cookies=investigator.cookies,
+    )
+    assert bare.status_code == 403
+    written = investigator.post(
+        "/ui/cases/c1/notes",
+        data={"text": "Recruiter and organiser share a flat in Odesa.", "about": RECRUITER},
+    )
+    assert written.status_code == 204 and written.headers["hx-redirect"] == "/ui/cases/c1"
+    case = investigator.get("/ui/cases/c1").text
+    assert "share a flat in Odesa" in case and "assessment by investigator.in" in case
+    assert "forged" not in case
+    outsider_note = investigator.post("/ui/cases/c2/notes", data={"text": "x"})
+    assert outsider_note.status_code == 400 and "not a member" in outsider_note.text
+
+
+def test_merge_and_undo_from_the_entity_page(investigator: httpx.Client, engine: Engine) -> None:
+    merged = investigator.post(
+        f"/ui/entities/{RECRUITER}/merge", data={"other": VICTIMS[1], "reason": "same passport"}
+    )
+    assert merged.status_code == 204
+    target = merged.headers["hx-redirect"]
+    page = investigator.get(target).text
+    assert "Олександр Петренко" in page and VICTIM_NAMES[1] in page and "same passport" in page
+    judgement = re.search(r"/ui/judgements/(\d+)/undo", page)
+    assert judgement
+    no_reason = investigator.post(judgement.group(0), data={"entity": target.rsplit("/", 1)[1]})
+    assert no_reason.status_code == 422
+    undone = investigator.post(
+        judgement.group(0), data={"entity": target.rsplit("/", 1)[1], "reason": "twins"}
+    )
+    assert undone.status_code == 204
+    again = investigator.get(f"/ui/entities/{RECRUITER}").text
+    assert VICTIM_NAMES[1] not in again
+    hidden = investigator.post(
+        f"/ui/entities/{RECRUITER}/merge", data={"other": "p-relative", "reason": "x"}
+    )
+    assert hidden.status_code == 400 and "may not see it" in hidden.text
+
+
+def test_a_chart_is_saved_reopened_and_exported(
+    service: Service, investigator: httpx.Client, engine: Engine
+) -> None:
+    phone = f"phone:{RECRUITER_PHONE}"
+    body = {
+        "case": "c1",
+        "name": "ring",
+        "ids": [RECRUITER, phone],
+        "positions": {RECRUITER: {"x": 5, "y": 7}},
+    }
+    saved = investigator.post("/ui/api/charts", json=body)
+    assert saved.status_code == 200, saved.text
+    chart_id = saved.json()["id"]
+    opened = investigator.get(f"/ui/api/charts/{chart_id}").json()
+    assert {n["id"] for n in opened["graph"]["nodes"]} == {RECRUITER, phone}
+    assert opened["positions"][RECRUITER] == {"x": 5.0, "y": 7.0}
+    assert f"/ui/chart?chart={chart_id}" in investigator.get("/ui/cases/c1").text
+    with signed_in(service.url, "investigator.out") as outsider:
+        assert outsider.get(f"/ui/api/charts/{chart_id}").status_code == 404
+        assert outsider.post("/ui/api/charts", json={**body, "name": "mine"}).status_code == 403
+    graphml = investigator.post("/ui/api/charts/export?format=graphml", json=body)
+    read = nx.parse_graphml(graphml.text)
+    assert set(read.nodes) == {RECRUITER, phone} and read.number_of_edges() == 1
+    anx = ET.fromstring(investigator.post("/ui/api/charts/export?format=anx", json=body).content)
+    assert anx.tag == "Chart" and len(anx.findall("./ChartItemCollection/ChartItem")) == 3
+    assert investigator.post("/ui/api/charts/export?format=exe", json=body).status_code == 422
+    with engine.connect() as conn:
+        exports = [r for r in who_saw(conn, RECRUITER) if r.action == "export"]
+    assert len(exports) == 2
+
+
+def test_the_screening_form_checks_logs_and_explains(
+    investigator: httpx.Client, engine: Engine
+) -> None:
+    headers = {"HX-Request": "true"}
+    no_purpose = investigator.post("/ui/screen", data={"name": "Sergei Aksenov"}, headers=headers)
+    assert no_purpose.status_code == 400 and "purpose" in no_purpose.text
+    hit = investigator.post(
+        "/ui/screen",
+        data={"kind": "Person", "name": "Сергій Аксьонов", "purpose": "border check, Chop"},
+        headers=headers,
+    )
+    assert hit.status_code == 200 and 'data-testid="screen-hit"' in hit.text
+    assert "AKSYONOV" in hit.text and "script" in hit.text  # the explanation
+    miss = investigator.post(
+        "/ui/screen",
+        data={"kind": "Vehicle", "plate": "AA1234BB", "purpose": "border check, Chop"},
+        headers=headers,
+    )
+    assert 'data-testid="screen-no-hit"' in miss.text
+    with engine.connect() as conn:
+        logged = conn.execute(
+            select(check_log.c.user, check_log.c.purpose, check_log.c.channel, check_log.c.hits)
+        ).all()
+    assert [tuple(row) for row in logged if row.channel == "ui"] == [
+        ("investigator.in", "border check, Chop", "ui", 1),
+        ("investigator.in", "border check, Chop", "ui", 0),
+    ]
+
+
+def test_the_auditor_sees_who_looked_and_that_the_chain_holds(
+    service: Service, investigator: httpx.Client
+) -> None:
+    investigator.get(f"/ui/entities/{VICTIMS[0]}")
+    with signed_in(service.url, "auditor.a") as auditor:
+        page = auditor.get("/ui/audit", params={"entity": VICTIMS[0], "check": "true"}).text
+    assert 'data-testid="verified"' in page and "is intact" in page
+    assert "investigator.in" in page and "workstation" in page
+
+
+def test_the_interface_speaks_ukrainian_on_request(investigator: httpx.Client) -> None:
+    page = investigator.get("/ui/search?q=Petrenko&lang=uk").text
+    assert '<html lang="uk">' in page
+    assert "Пошук" in page and "Search" not in re.sub(r"<[^>]+>", " ", page).split()
