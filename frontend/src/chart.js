@@ -66,7 +66,8 @@ const STYLE = [
   { selector: "edge[schema = 'Call']", style: { "line-style": "dashed", "line-color": "#2e86c1", "target-arrow-color": "#2e86c1" } },
   { selector: "edge[schema = 'Payment']", style: { "line-color": "#27ae60", "target-arrow-color": "#27ae60" } },
   { selector: "edge[schema = 'Family'], edge[schema = 'Associate']", style: { "line-color": "#8e44ad", "target-arrow-shape": "none" } },
-  { selector: ".path", style: { "line-color": "#f39c12", "target-arrow-color": "#f39c12", "border-color": "#f39c12", "border-width": 4, width: 5 } },
+  { selector: "node.path", style: { "border-color": "#f39c12", "border-width": 5 } },
+  { selector: "edge.path", style: { "line-color": "#f39c12", "target-arrow-color": "#f39c12", width: 5 } },
   { selector: ".outside", style: { display: "none" } },
   { selector: ".faded", style: { opacity: 0.25 } },
 ];
@@ -89,6 +90,7 @@ export function startChart(container, root, selection, text) {
   const cy = cytoscape({
     container,
     style: STYLE,
+    selectionType: "additive",
     minZoom: 0.05,
     maxZoom: 4,
     textureOnViewport: true,

@@ -9,7 +9,7 @@ import { getJSON } from "./selection.js";
 const UKRAINE = [48.5, 31.2];
 
 export function startMap(container, selection, text) {
-  const map = L.map(container, { preferCanvas: true, attributionControl: true, zoomControl: true }).setView(UKRAINE, 5);
+  const map = L.map(container, { preferCanvas: false, attributionControl: true, zoomControl: true }).setView(UKRAINE, 5);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Natural Earth · KSE / OCHA");
   L.geoJSON(feature(countries, countries.objects.countries), {
@@ -45,7 +45,7 @@ export function startMap(container, selection, text) {
         .bindTooltip(`${place.label} · ${place.place}`)
         .on("click", () => selection.select([place.entity], "map"))
         .addTo(places);
-      marker.getElement?.()?.setAttribute("data-entity", place.entity);
+      marker.getElement()?.setAttribute("data-entity", place.entity);
       if (!markers.has(place.entity)) markers.set(place.entity, []);
       markers.get(place.entity).push(marker);
     }

@@ -18,7 +18,7 @@ CARDS = ("acc-card-1", "acc-card-2")
 ORGANISER_ACCOUNT = "acc-organiser"
 RELATIVE = "p-relative"
 RECRUITER_PHONE, ORGANISER_PHONE = "+380501112233", "+380671234567"
-PASSPORT, ADDRESS = "doc-passport", "addr-odesa"
+PASSPORT, ADDRESS, TRIP = "doc-passport", "addr-odesa", "trip-lviv"
 VICTIM_NAMES = ("Maria Koval", "Olena Savchuk")
 CALL_DATES = ("2024-03-01T10:00:00", "2024-03-02T11:30:00", "2024-03-05T09:15:00")
 
@@ -39,6 +39,17 @@ def store_ring(engine: Engine) -> None:
             make_entity("Person", ORGANISER, name="Ihor Melnyk", phone=ORGANISER_PHONE),
             make_entity("Passport", PASSPORT, holder=RECRUITER, number="FE123456"),
             make_entity("Address", ADDRESS, full="вул. Дерибасівська 1, Одеса"),
+            make_entity("Address", "addr-lviv", full="Lviv, railway station"),
+            make_entity(
+                "Trip",
+                TRIP,
+                involved=RECRUITER,
+                startLocation=ADDRESS,
+                endLocation="addr-lviv",
+                startDate="2024-02-20",
+                endDate="2024-02-21",
+                name="Odesa to Lviv with two recruits",
+            ),
             make_entity(
                 "BankAccount", ORGANISER_ACCOUNT, accountNumber="UA213223130000026007233566001"
             ),

@@ -62,7 +62,7 @@ def workspace(
             "searching": _("Looking for a path…"),
             "noPath": _("No path between them that you may see."),
             "pathFound": _("A path of {links} links."),
-            "pickTwo": _("Select two nodes (shift-click) to find the path between them."),
+            "pickTwo": _("Click two nodes to select them, then ask for the path between them."),
             "saved": _("Saved as “{name}”."),
             "saveNeeds": _("Choose a case and a name to save the chart."),
         },

@@ -1,0 +1,202 @@
+"""The workstation in a real browser (Debian's Chromium through Playwright) against
+a real running server: sign in, cross-script search, an entity's provenance,
+the chart expanded and a path found, the same entity on the map and the
+timeline, a screening hit, and need-to-know on every page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import Engine
+
+from tests.analysis.ring import (
+    CARDS,
+    ORGANISER,
+    ORGANISER_ACCOUNT,
+    ORGANISER_PHONE,
+    RECRUITER,
+    RECRUITER_PHONE,
+    TRIP,
+    VICTIM_NAMES,
+    VICTIMS,
+)
+from tests.web.browser.conftest import PageErrors, new_page, screenshot
+from tests.web.serving import Service
+from tests.web.workstation import PASSWORD, workstation
+
+
+@pytest.fixture
+def service(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Service]:
+    with workstation(engine, database_url, tmp_path) as running:
+        yield running
+
+
+def sign_in(page: Page, base: str, name: str) -> None:
+    page.goto(f"{base}/ui/")
+    expect(page).to_have_url(re.compile(r"/ui/sign-in"))
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page.get_by_test_id("account")).to_contain_text(name)
+
+
+def chart(page: Page, script: str, argument: Any = None) -> Any:
+    """Run ``script`` (a function of the workspace) in the page."""
+    return page.evaluate(f"(argument) => ({script})(window.nitkaWorkspace, argument)", argument)
+
+
+def click_node(page: Page, node_id: str) -> None:
+    """Click a node where the chart drew it, as a user would."""
+    box = page.get_by_test_id("chart").bounding_box()
+    assert box is not None
+    x, y = chart(
+        page,
+        "(w, id) => { const p = w.chart.cy.$id(id).renderedPosition(); return [p.x, p.y]; }",
+        node_id,
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def node_ids(page: Page) -> set[str]:
+    return set(chart(page, "(w) => w.chart.cy.nodes().map((n) => n.id())"))
+
+
+def test_an_analysts_walk_through_search_entity_chart_map_and_timeline(
+    browser: Browser, service: Service, page_errors: PageErrors, tmp_path: Path
+) -> None:
+    page = new_page(browser, page_errors)
+    sign_in(page, service.url, "investigator.in")
+    screenshot(page, "start", tmp_path)
+
+    # A Latin query finds the Cyrillic name.
+    page.fill("input[name=q]", "Oleksandr Petrenko")
+    page.press("input[name=q]", "Enter")
+    result = page.get_by_role("link", name="Олександр Петренко")
+    expect(result).to_be_visible()
+    screenshot(page, "search", tmp_path)
+    result.click()
+
+    # Every value with its statement: source, grading, category.
+    expect(page.locator("h1")).to_have_text("Олександр Петренко")
+    statement = page.locator("tr[data-prop=name] [data-testid=statement]").first
+    expect(statement.locator(".source")).to_have_text("npu")
+    expect(statement.locator(".grading")).to_have_text(re.compile(r"^[A-F][1-6]$"))
+    expect(statement.locator(".category")).to_have_text("suspect")
+    expect(page.locator("table.links")).to_contain_text("FE123456")
+    screenshot(page, "entity", tmp_path)
+
+    # The chart, expanded from the recruiter's phone, then a path to the organiser.
+    page.get_by_role("link", name="Open in the chart").click()
+    page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
+    phone, other_phone = f"phone:{RECRUITER_PHONE}", f"phone:{ORGANISER_PHONE}"
+    assert {RECRUITER, phone, TRIP} <= node_ids(page)
+    assert other_phone not in node_ids(page)
+    click_node(page, phone)
+    page.get_by_role("button", name="Expand selected").click()
+    expect(page.locator("[data-status]")).to_contain_text("nodes")
+    page.wait_for_function(
+        "id => window.nitkaWorkspace.chart.cy.getElementById(id).nonempty()", arg=other_phone
+    )
+    page.fill("input[name=add]", ORGANISER)
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_function(
+        "id => window.nitkaWorkspace.chart.cy.getElementById(id).nonempty()", arg=ORGANISER
+    )
+    chart(page, "(w) => w.chart.cy.nodes().unselect()")
+    click_node(page, RECRUITER)
+    click_node(page, ORGANISER)
+    assert set(chart(page, "(w) => w.chart.cy.nodes(':selected').map((n) => n.id())")) == {
+        RECRUITER,
+        ORGANISER,
+    }
+    page.get_by_role("button", name="Shortest path").click()
+    expect(page.locator("[data-status]")).to_have_text("A path of 3 links.")
+    on_path = set(chart(page, "(w) => w.chart.cy.nodes('.path').map((n) => n.id())"))
+    assert on_path == {RECRUITER, phone, other_phone, ORGANISER}
+
+    # The recruiter on the map (his address in Odesa) and on the timeline (his trip).
+    page.wait_for_function(
+        "id => (document.querySelector('[data-map]').dataset.entities || '').includes(id)",
+        arg=RECRUITER,
+    )
+    expect(page.locator(f'[data-map] path[data-entity="{RECRUITER}"]')).to_have_count(1)
+    page.wait_for_function(
+        "id => (document.querySelector('[data-timeline]').dataset.entities || '').includes(id)",
+        arg=RECRUITER,
+    )
+    expect(page.locator("[data-timeline] .vis-item", has_text="Odesa to Lviv")).to_have_count(1)
+    chart(page, "(w) => w.chart.cy.nodes().unselect()")
+    click_node(page, RECRUITER)
+    expect(page.locator("[data-map]")).to_have_attribute("data-selected", RECRUITER)
+    expect(page.locator("[data-timeline]")).to_have_attribute("data-selected", TRIP)
+    expect(page.locator("[data-timeline] .vis-item.vis-selected")).to_have_count(1)
+    screenshot(page, "chart", tmp_path)
+
+
+def test_a_screening_check_with_a_hit(
+    browser: Browser, service: Service, page_errors: PageErrors, tmp_path: Path
+) -> None:
+    page = new_page(browser, page_errors)
+    sign_in(page, service.url, "investigator.in")
+    page.get_by_role("link", name="Screening").click()
+    page.fill("input[name=name]", "Сергій Аксьонов")
+    page.fill("input[name=purpose]", "border check, Chop crossing")
+    page.get_by_role("button", name="Check").click()
+    hit = page.get_by_test_id("screen-hit")
+    expect(hit).to_contain_text("AKSYONOV")
+    expect(hit).to_contain_text("eu_sanctions_269_2014")
+    expect(hit.locator(".explanation")).to_contain_text("script")
+    screenshot(page, "screening", tmp_path)
+    # A check without its purpose is refused, the form kept.
+    page.fill("input[name=purpose]", "")
+    page.locator("input[name=purpose]").evaluate("el => el.removeAttribute('required')")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_test_id("screen-error")).to_contain_text("purpose")
+
+
+def test_no_protected_data_anywhere_for_a_user_without_membership(
+    browser: Browser, service: Service, page_errors: PageErrors
+) -> None:
+    page = new_page(browser, page_errors)
+    sign_in(page, service.url, "investigator.out")
+    page.goto(f"{service.url}/ui/search?q={VICTIM_NAMES[0]}")
+    expect(page.get_by_test_id("result").first).to_be_visible()  # others of that name
+    for victim in VICTIMS:
+        expect(page.locator(f'a[href="/ui/entities/{victim}"]')).to_have_count(0)
+    seen: list[str] = []
+    for path in (
+        f"/ui/entities/{VICTIMS[0]}",
+        f"/ui/entities/{RECRUITER}",
+        "/ui/cases/c1",
+        "/ui/exchange",
+    ):
+        page.goto(service.url + path)
+        seen.append(page.locator("main").inner_text())
+    page.goto(f"{service.url}/ui/chart?id={CARDS[0]}&id={ORGANISER_ACCOUNT}&id={VICTIMS[0]}")
+    page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
+    labels = chart(page, "(w) => w.chart.cy.nodes().map((n) => n.data('label'))")
+    seen.append(" ".join(labels))
+    seen.append(page.locator("main").inner_text())
+    text = "\n".join(seen)
+    for forbidden in (*VICTIM_NAMES, "Олександр Петренко", "Kharkiv", "Ihor Melnyk"):
+        assert forbidden not in text
+    assert labels == []
+
+
+def test_an_analyst_sees_victims_only_as_protected_placeholders(
+    browser: Browser, service: Service, page_errors: PageErrors
+) -> None:
+    page = new_page(browser, page_errors)
+    sign_in(page, service.url, "analyst.in")
+    page.goto(f"{service.url}/ui/entities/{VICTIMS[0]}")
+    expect(page.get_by_test_id("protected")).to_be_visible()
+    page.goto(f"{service.url}/ui/chart?id={CARDS[0]}")
+    page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
+    labels = chart(page, "(w) => w.chart.cy.nodes().map((n) => n.data('label'))")
+    assert labels and not any(name in " ".join(labels) for name in VICTIM_NAMES)
+    assert "Kharkiv" not in page.content()
