@@ -29,7 +29,7 @@ setup: $(VENV)/.installed $(FRONTEND_BUILT)
 
 run: setup
 	$(BIN)/nitka init
-	$(BIN)/nitka demo
+	$(BIN)/nitka demo --serve
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
+from nitka.access.accounts import add_account, find_account
+from nitka.access.cases import add_case, add_member, case_exists
 from nitka.cli.context import fail, new_engine, settings, stdout
 from nitka.cli.search import print_result
-from nitka.demo import DATA, SAMPLES, TOUR_QUERIES
+from nitka.demo import (
+    DATA,
+    DEMO_ACCOUNTS,
+    DEMO_CASE,
+    DEMO_CASE_TITLE,
+    DEMO_PASSWORD,
+    SAMPLES,
+    TOUR_QUERIES,
+    WATCH_LISTS,
+)
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.kinds import CONVERTERS
@@ -27,11 +39,25 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 
 
-def demo(ctx: typer.Context) -> None:
-    """Ingest the bundled samples into the store and show a short tour."""
-    url = settings(ctx).database_url
+def demo(
+    ctx: typer.Context,
+    serve: bool = typer.Option(
+        False, "--serve", help="Then start the workstation on the demo workspace."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (--serve)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on (--serve)."),
+) -> None:
+    """Ingest the bundled samples into the store, show a short tour, and (with
+    --serve) start the workstation with demo accounts."""
+    chosen = settings(ctx)
+    if serve and chosen.mode == "production":
+        fail("the demo accounts have a published password: no demo in production mode")
+    url = chosen.database_url
     engine = new_engine(ctx)
     upgrade(engine)
+    with engine.begin() as conn:
+        if not case_exists(conn, DEMO_CASE):
+            add_case(conn, DEMO_CASE, by="demo", title=DEMO_CASE_TITLE)
     stdout.print(f"[bold]Nitka demo[/] — store: {url}\n", highlight=False)
     for sample in SAMPLES:
         options = ConverterOptions(mapping=str(DATA / sample.mapping) if sample.mapping else None)
@@ -42,6 +68,7 @@ def demo(ctx: typer.Context) -> None:
                 converter,
                 Provenance(
                     dataset=sample.dataset,
+                    case=sample.case,
                     grading=Grading.parse(sample.grading),
                     category=converter.default_category,
                     seen=DEMO_SEEN,
@@ -77,6 +104,33 @@ def demo(ctx: typer.Context) -> None:
         "Next: `nitka show ID` for an entity's statements and provenance; "
         "`nitka --help` for every command."
     )
+    if serve:
+        _serve(ctx, engine, host, port)
+
+
+def _serve(ctx: typer.Context, engine: Engine, host: str, port: int) -> None:
+    """Demo accounts (members of the demo case), then the workstation."""
+    from nitka.web.app import create_app
+    from nitka.web.workers import serve
+
+    with engine.begin() as conn:
+        for name, role in DEMO_ACCOUNTS:
+            if find_account(conn, name) is None:
+                add_account(conn, name, role, password=DEMO_PASSWORD)
+            if role != "auditor":
+                add_member(conn, DEMO_CASE, name, by="demo")
+    address = f"http://{host}:{port}/ui/"
+    stdout.print(
+        f"\n[bold]Nitka workstation:[/] {address}\n"
+        f"Sign in as [bold]demo.investigator[/] with the password [bold]{DEMO_PASSWORD}[/] "
+        "(also demo.analyst, demo.supervisor, demo.auditor). Ctrl-C stops the server.",
+        highlight=False,
+    )
+    app = create_app(engine, list(WATCH_LISTS), settings(ctx))
+    try:
+        serve(app, host=host, port=port, workers=1)
+    except (OSError, RuntimeError) as error:
+        fail(f"cannot serve on {host}:{port}: {error}")
 
 
 def _matching_names(names: list[str], query: str) -> list[str]:
