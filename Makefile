@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NITKA_DATABASE_URL ?= sqlite:///nitka.db
 
-.PHONY: setup frontend run test lint typecheck pytest bench clean messages
+.PHONY: setup frontend run test lint typecheck pytest bench clean messages screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Nitka needs Python 3.11 or newer"'
@@ -45,6 +45,10 @@ test: lint typecheck pytest
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+# The README's screenshots, taken by the browser tests.
+screenshots: setup
+	NITKA_SCREENSHOTS=1 $(BIN)/pytest tests/web/browser -k sqlite -q
 
 # Extract the UI's strings and update each language's catalogue (then translate the new ones).
 messages: setup
