@@ -39,6 +39,7 @@ const STYLE = [
       "text-margin-y": 3,
       "text-wrap": "ellipsis",
       "text-max-width": 120,
+      "min-zoomed-font-size": 8,
       width: 26,
       height: 26,
       shape: (n) => SHAPES[n.data("schema")] || "ellipse",
@@ -59,6 +60,7 @@ const STYLE = [
       "curve-style": "bezier",
       label: "data(caption)",
       "font-size": 8,
+      "min-zoomed-font-size": 10,
       "text-rotation": "autorotate",
       color: "#555",
     },
@@ -95,7 +97,10 @@ export function startChart(container, root, selection, text) {
     maxZoom: 4,
     textureOnViewport: true,
     hideEdgesOnViewport: true,
+    pixelRatio: 1,
   });
+  const BIG = 500;
+  let straight = false;
   let grouping = "none";
 
   const say = (message) => {
@@ -115,6 +120,11 @@ export function startChart(container, root, selection, text) {
   function add(graph) {
     const fresh = toElements(graph).filter((el) => cy.getElementById(el.data.id).empty());
     cy.batch(() => cy.add(fresh));
+    if (!straight && cy.edges().length > BIG) {
+      // Straight edges draw several times faster than curves on a large chart.
+      straight = true;
+      cy.style().selector("edge").style("curve-style", "straight").update();
+    }
     applyWindow();
     regroup();
     selection.charted(entityIds());

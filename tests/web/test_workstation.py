@@ -276,3 +276,37 @@ def test_the_interface_speaks_ukrainian_on_request(investigator: httpx.Client) -
     page = investigator.get("/ui/search?q=Petrenko&lang=uk").text
     assert '<html lang="uk">' in page
     assert "Пошук" in page and "Search" not in re.sub(r"<[^>]+>", " ", page).split()
+
+
+def test_search_facets_count_and_filter(investigator: httpx.Client) -> None:
+    everything = investigator.get("/ui/search", params={"q": "Oleksandr Petrenko"}).text
+    assert re.search(r'name="dataset" value="npu"', everything)
+    assert re.search(r'name="dataset" value="eu_sanctions_269_2014"', everything)
+    only_case = investigator.get(
+        "/ui/search", params={"q": "Oleksandr Petrenko", "dataset": "npu"}
+    ).text
+    listed = re.findall(
+        r'<li class="result" data-testid="result">\s*<a href="/ui/entities/([^"]+)"', only_case
+    )
+    assert listed == [RECRUITER]
+    # The facets still count what the query alone found, so the others can be chosen.
+    assert 'value="eu_sanctions_269_2014"' in only_case
+    suspects = investigator.get(
+        "/ui/search", params={"q": "Oleksandr Petrenko", "category": "suspect", "case": "c1"}
+    ).text
+    assert re.findall(r'href="/ui/entities/([^"]+)"', suspects.split('class="results"')[1]) == [
+        RECRUITER
+    ]
+
+
+def test_the_start_page_shows_what_waits_for_the_user(
+    investigator: httpx.Client, engine: Engine
+) -> None:
+    investigator.post(
+        "/ui/screen",
+        data={"name": "Сергій Аксьонов", "purpose": "border check"},
+        headers={"HX-Request": "true"},
+    )
+    start = investigator.get("/ui/").text
+    assert "Recruitment ring, Odesa" in start
+    assert "Сергій Аксьонов" in start.split("My recent screening hits")[1]
