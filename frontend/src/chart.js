@@ -108,7 +108,7 @@ export function startChart(container, root, selection, text) {
   };
 
   function entityIds() {
-    return cy.nodes().filter((n) => !n.isParent()).map((n) => n.id());
+    return cy.nodes().filter((n) => !n.id().startsWith("group:")).map((n) => n.id());
   }
 
   function layout(fit = true) {
@@ -167,8 +167,8 @@ export function startChart(container, root, selection, text) {
 
   function regroup() {
     cy.batch(() => {
-      cy.nodes().filter((n) => !n.isParent()).forEach((n) => n.move({ parent: null }));
-      cy.nodes().filter((n) => n.isParent()).remove();
+      cy.nodes().filter((n) => n.parent().nonempty()).forEach((n) => n.move({ parent: null }));
+      cy.nodes().filter((n) => n.id().startsWith("group:")).remove();
       if (grouping === "none") return;
       const groups = new Map();
       if (grouping === "case") {
@@ -210,7 +210,7 @@ export function startChart(container, root, selection, text) {
 
   async function save(caseId, name) {
     const positions = {};
-    cy.nodes().filter((n) => !n.isParent()).forEach((n) => {
+    cy.nodes().filter((n) => !n.id().startsWith("group:")).forEach((n) => {
       positions[n.id()] = n.position();
     });
     const response = await postJSON("/ui/api/charts", { case: caseId, name, ids: entityIds(), positions });
@@ -221,11 +221,11 @@ export function startChart(container, root, selection, text) {
 
   cy.on("tap", "node", (event) => {
     const node = event.target;
-    if (node.isParent()) return;
+    if (node.id().startsWith("group:")) return;
     selection.select([node.id()], "chart");
   });
   cy.on("dbltap", "node", (event) => {
-    if (!event.target.isParent()) expand([event.target.id()]);
+    if (!event.target.id().startsWith("group:")) expand([event.target.id()]);
   });
   cy.on("tap", (event) => {
     if (event.target === cy) selection.select([], "chart");

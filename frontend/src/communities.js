@@ -2,7 +2,7 @@
 // of its neighbours carry, until nothing changes. Deterministic (nodes in id
 // order, ties to the smallest label), so the same chart groups the same way.
 export function communities(cy, rounds = 20) {
-  const nodes = cy.nodes().filter((n) => !n.isParent()).sort((a, b) => (a.id() < b.id() ? -1 : 1));
+  const nodes = cy.nodes().filter((n) => !n.id().startsWith("group:")).sort((a, b) => (a.id() < b.id() ? -1 : 1));
   const label = new Map(nodes.map((n) => [n.id(), n.id()]));
   for (let round = 0; round < rounds; round++) {
     let changed = false;

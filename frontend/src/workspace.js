@@ -11,7 +11,7 @@ export async function startWorkspace(root) {
   const timeline = startTimeline(root.querySelector("[data-timeline]"), selection, text);
   const chart = startChart(root.querySelector("[data-chart]"), root, selection, text);
   window.nitkaWorkspace = { selection, chart, map, timeline };
-  const start = (root.dataset.start || "").split(" ").filter(Boolean);
+  const start = JSON.parse(root.dataset.start || "[]");
   const saved = root.dataset.chart;
   if (saved) await chart.openSaved(saved);
   else if (start.length) await chart.expand(start);

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -200,3 +201,54 @@ def test_an_analyst_sees_victims_only_as_protected_placeholders(
     labels = chart(page, "(w) => w.chart.cy.nodes().map((n) => n.data('label'))")
     assert labels and not any(name in " ".join(labels) for name in VICTIM_NAMES)
     assert "Kharkiv" not in page.content()
+
+
+def test_the_chart_groups_filters_by_time_saves_and_exports(
+    browser: Browser, service: Service, page_errors: PageErrors, tmp_path: Path
+) -> None:
+    page = new_page(browser, page_errors)
+    sign_in(page, service.url, "investigator.in")
+    phone, other_phone = f"phone:{RECRUITER_PHONE}", f"phone:{ORGANISER_PHONE}"
+    query = urlencode([("id", RECRUITER), ("id", phone), ("id", ORGANISER)])
+    page.goto(f"{service.url}/ui/chart?{query}")
+    page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
+    assert other_phone in node_ids(page)
+
+    # Groups: by community; the recruiter's documents and places go with him.
+    page.locator("select[data-action=group]").select_option("community")
+    parents = chart(page, "(w) => w.chart.cy.nodes(':parent').map((n) => n.id())")
+    assert parents and all(p.startswith("group:community ") for p in parents)
+    parent_of = "(w, id) => w.chart.cy.$id(id).parent().id()"
+    assert chart(page, parent_of, RECRUITER) == chart(page, parent_of, "doc-passport")
+    assert chart(page, parent_of, RECRUITER) in parents
+    page.locator("select[data-action=group]").select_option("nothing")
+    assert chart(page, "(w) => w.chart.cy.nodes(':parent').length") == 0
+
+    # A time window before the calls hides them, and moves the timeline.
+    calls = "(w) => w.chart.cy.edges('[schema = \"Call\"]').filter((e) => e.visible()).length"
+    assert chart(page, calls) == 1
+    page.fill("input[name=window-start]", "2024-01-01")
+    page.fill("input[name=window-end]", "2024-02-28")
+    page.get_by_role("button", name="Filter by time").click()
+    assert chart(page, calls) == 0
+    page.fill("input[name=window-end]", "2024-03-31")
+    page.get_by_role("button", name="Filter by time").click()
+    assert chart(page, calls) == 1
+
+    # Exports are downloads: a PNG picture, GraphML for Gephi, ANX for i2.
+    for fmt, magic in (("png", b"\x89PNG"), ("graphml", b"<?xml"), ("anx", b"<?xml")):
+        with page.expect_download() as waiting:
+            page.locator("select[data-action=export]").select_option(fmt)
+        saved = tmp_path / f"chart.{fmt}"
+        waiting.value.save_as(saved)
+        assert saved.read_bytes().startswith(magic), fmt
+    assert b"<Chart" in (tmp_path / "chart.anx").read_bytes()
+
+    # Saved in the case, and opened again from the case's page.
+    page.fill("input[name=chart-name]", "calls of the recruiter")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("[data-status]")).to_have_text("Saved as “calls of the recruiter”.")
+    page.goto(f"{service.url}/ui/cases/c1")
+    page.get_by_role("link", name="calls of the recruiter").click()
+    page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
+    assert {RECRUITER, phone, ORGANISER, other_phone} <= node_ids(page)

@@ -51,7 +51,7 @@ def workspace(
         cases = my_cases(conn, account.name)
         saved = [c.summary() for case in cases for c in charts_of_case(conn, case["id"])]
     context = {
-        "start": " ".join(id),
+        "start": id,
         "chart_id": chart or "",
         "cases": cases,
         "saved": saved,
