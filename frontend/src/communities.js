@@ -8,7 +8,7 @@ export function communities(cy, rounds = 20) {
     let changed = false;
     nodes.forEach((node) => {
       const counts = new Map();
-      node.connectedEdges(":visible").forEach((edge) => {
+      node.connectedEdges().filter((e) => !e.hasClass("outside")).forEach((edge) => {
         const other = edge.source().id() === node.id() ? edge.target() : edge.source();
         const l = label.get(other.id());
         if (l !== undefined) counts.set(l, (counts.get(l) || 0) + 1);
