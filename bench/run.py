@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench.screening_quality",
     "bench.screening_speed",
     "bench.exchange_bench",
+    "bench.workstation_bench",
 )
 
 

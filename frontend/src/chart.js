@@ -121,9 +121,18 @@ export function startChart(container, root, selection, text) {
     const fresh = toElements(graph).filter((el) => cy.getElementById(el.data.id).empty());
     cy.batch(() => cy.add(fresh));
     if (!straight && cy.edges().length > BIG) {
-      // Straight edges draw several times faster than curves on a large chart.
+      // A large chart draws with less detail: straight edges (several times faster
+      // than curves), link captions only on hover or selection, node names only
+      // when zoomed in enough to read them.
       straight = true;
-      cy.style().selector("edge").style("curve-style", "straight").update();
+      cy.style()
+        .selector("edge")
+        .style({ "curve-style": "straight", label: "", "arrow-scale": 0.6 })
+        .selector("edge:selected, edge.hover")
+        .style({ label: "data(caption)" })
+        .selector("node")
+        .style({ "min-zoomed-font-size": 12 })
+        .update();
     }
     applyWindow();
     regroup();
@@ -224,6 +233,8 @@ export function startChart(container, root, selection, text) {
     if (node.id().startsWith("group:")) return;
     selection.select([node.id()], "chart");
   });
+  cy.on("mouseover", "edge", (event) => event.target.addClass("hover"));
+  cy.on("mouseout", "edge", (event) => event.target.removeClass("hover"));
   cy.on("dbltap", "node", (event) => {
     if (!event.target.id().startsWith("group:")) expand([event.target.id()]);
   });
