@@ -150,3 +150,22 @@ def test_a_callback_not_started_here_or_with_a_changed_state_is_refused(
 def test_an_unknown_provider_is_a_404(service: Service) -> None:
     assert httpx.get(f"{service.url}/session/oidc/elsewhere").status_code == 404
     assert httpx.get(f"{service.url}/session/oidc/elsewhere/callback").status_code == 404
+
+
+def test_signing_in_from_the_workstation_goes_back_to_its_page(service: Service) -> None:
+    with httpx.Client(base_url=service.url) as browser:
+        page = browser.get("/ui/sign-in", params={"next": "/ui/cases"}).text
+        assert 'href="/session/oidc/npu?next=/ui/cases"' in page
+        started = browser.get("/session/oidc/npu", params={"next": "/ui/cases"})
+        authorize = started.headers["location"]
+        back = httpx.post(authorize, data={"sub": SUBJECT})
+        onward = browser.get(back.headers["location"])
+        assert onward.status_code == 200
+        assert 'content="0;url=/ui/cases"' in onward.text
+        assert browser.cookies.get("nitka_session")
+        cases = browser.get("/ui/cases")
+        assert cases.status_code == 200 and "o.petrenko" in cases.text
+        # Only this site's pages: an address elsewhere becomes the start page.
+        elsewhere = browser.get("/session/oidc/npu", params={"next": "https://evil.example/"})
+        back = httpx.post(elsewhere.headers["location"], data={"sub": SUBJECT})
+        assert 'content="0;url=/ui/"' in browser.get(back.headers["location"]).text

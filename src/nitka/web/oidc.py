@@ -22,7 +22,8 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
 from sqlalchemy import Connection, Engine
 
 from nitka.access.audit import Action, AuditEvent, Outcome, append
@@ -31,6 +32,7 @@ from nitka.access.oidc import OidcError, Pending, begin, finish
 from nitka.settings import OidcProvider, Settings
 from nitka.web.auth import origin_of
 from nitka.web.session import start_session, too_many_attempts, too_many_error
+from nitka.web.ui.guard import safe_next
 
 router = APIRouter()
 PENDING_COOKIE = "nitka_oidc"
@@ -50,7 +52,13 @@ def providers(request: Request) -> list[dict[str, str]]:
 
 
 @router.get("/session/oidc/{provider}", response_class=RedirectResponse, status_code=302)
-def start(provider: str, request: Request) -> Response:
+def start(
+    provider: str,
+    request: Request,
+    next: str | None = Query(
+        None, max_length=2000, description="A workstation page to open after signing in."
+    ),
+) -> Response:
     """Send the browser to the provider's sign-in."""
     settings: Settings = request.app.state.settings
     configured = _provider(settings, provider)
@@ -63,7 +71,14 @@ def start(provider: str, request: Request) -> Response:
     response = RedirectResponse(url, status_code=302)
     response.set_cookie(
         PENDING_COOKIE,
-        _sign(settings, {**asdict(pending), "expires": time.time() + PENDING_SECONDS}),
+        _sign(
+            settings,
+            {
+                **asdict(pending),
+                "expires": time.time() + PENDING_SECONDS,
+                "next": safe_next(next) if next else None,
+            },
+        ),
         max_age=PENDING_SECONDS,
         path=COOKIE_PATH,
         httponly=True,
@@ -81,7 +96,7 @@ def callback(
     code: str = Query("", max_length=2048),
     state: str = Query("", max_length=512),
     error: str = Query("", max_length=256),
-) -> dict[str, Any]:
+) -> Any:
     """The provider sends the browser back here; opens the session."""
     settings: Settings = request.app.state.settings
     configured = _provider(settings, provider)
@@ -91,7 +106,7 @@ def callback(
     try:
         if error:
             raise OidcError(f"the provider refused the sign-in: {error}", field="error")
-        pending = _pending(settings, request.cookies.get(PENDING_COOKIE, ""), provider)
+        pending, target = _pending(settings, request.cookies.get(PENDING_COOKIE, ""), provider)
         claims = finish(configured, pending, code, state)
     except OidcError as failed:
         _record(request, f"{provider}:?", Outcome.REFUSED, f"oidc {provider}: {failed}")
@@ -104,7 +119,12 @@ def callback(
         account = account_for_identity(conn, provider, subject)
         if account is not None:
             _record(request, account.name, Outcome.DONE, f"oidc {provider}", conn=conn)
-            return start_session(conn, account, response, settings)
+            if target is None:
+                return start_session(conn, account, response, settings)
+            onward = _onward(target)
+            onward.delete_cookie(PENDING_COOKIE, path=COOKIE_PATH)
+            start_session(conn, account, onward, settings)
+            return onward
     _record(request, f"{provider}:{subject}", Outcome.REFUSED, f"oidc {provider}: not bound")
     raise HTTPException(
         status_code=403,
@@ -134,18 +154,33 @@ def _sign(settings: Settings, data: dict[str, Any]) -> str:
     return f"{payload}.{_mac(settings, payload)}"
 
 
-def _pending(settings: Settings, cookie: str, provider: str) -> Pending:
-    """The sign-in started here, from its signed cookie; refuses a forged or old one."""
+def _onward(target: str) -> HTMLResponse:
+    """A page that goes on to the workstation. Not a redirect: the browser came here
+    from the provider's site, and would not send the new session's SameSite=Strict
+    cookie along a redirect chain that began there; a navigation this page starts
+    is the site's own."""
+    where = escape(target)
+    page = (
+        f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={where}">'
+        f'<title>Nitka</title><p><a href="{where}">Nitka</a></p>'
+    )
+    return HTMLResponse(page)
+
+
+def _pending(settings: Settings, cookie: str, provider: str) -> tuple[Pending, str | None]:
+    """The sign-in started here, from its signed cookie, and the page to open after it;
+    refuses a forged or old one."""
     payload, _, mac = cookie.rpartition(".")
     if not payload or not hmac.compare_digest(mac, _mac(settings, payload)):
         raise OidcError("no sign-in was started here, or it was tampered with", field="state")
     data = orjson.loads(base64.urlsafe_b64decode(payload))
     if data.pop("expires", 0) < time.time():
         raise OidcError("the sign-in took too long: start again", field="state")
+    target = data.pop("next", None)
     pending = Pending(**data)
     if pending.provider != provider:
         raise OidcError("the sign-in was started with another provider", field="provider")
-    return pending
+    return pending, target
 
 
 def _mac(settings: Settings, payload: str) -> str:
