@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import escape
 from sqlalchemy import Engine, select
 
 from nitka.access.accounts import Account, Role
@@ -26,7 +25,7 @@ from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.templating import render
+from nitka.web.ui.templating import refusal, render
 
 router = APIRouter(include_in_schema=False)
 CASE_ENTITIES = 500
@@ -124,8 +123,5 @@ def write_note(
                 ),
             )
     except NoteError as error:
-        return HTMLResponse(
-            f'<p class="error" role="alert">{escape(error.field)}: {escape(str(error))}</p>',
-            status_code=400,
-        )
+        return refusal(f"{error.field}: {error}")
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/cases/{case_id}"})

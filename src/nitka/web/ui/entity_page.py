@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
-from markupsafe import escape
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
@@ -29,7 +28,7 @@ from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
-from nitka.web.ui.templating import render
+from nitka.web.ui.templating import refusal, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -175,11 +174,11 @@ def merge_entities(
         viewer = Viewer.of(conn, account)
         left, right = visible_entity(conn, viewer, entity_id), visible_entity(conn, viewer, other)
         if left is None or right is None:
-            return _refused(_("There is no entity %(id)s, or you may not see it.") % {"id": other})
+            return refusal(_("There is no entity %(id)s, or you may not see it.") % {"id": other})
         try:
             merged = merge(conn, left.id, right.id, account.name, reason)
         except ResolverError as error:
-            return _refused(str(error))
+            return refusal(str(error))
         _changed(
             conn,
             request,
@@ -202,11 +201,11 @@ def undo_merge(
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         if visible_entity(conn, viewer, entity) is None:
-            return _refused(_("There is no entity %(id)s, or you may not see it.") % {"id": entity})
+            return refusal(_("There is no entity %(id)s, or you may not see it.") % {"id": entity})
         try:
             separated = undo(conn, judgement_id, account.name, reason)
         except ResolverError as error:
-            return _refused(str(error))
+            return refusal(str(error))
         _changed(conn, request, account, {"unmerge": judgement_id, "reason": reason}, separated)
     target = entity if entity in separated else separated[0]
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{target}"})
@@ -224,8 +223,3 @@ def _changed(
         entities=ids,
     )
     append(conn, event)
-
-
-def _refused(message: str) -> Response:
-    """A refusal shown in the form's message area (htmx swaps 4xx answers in)."""
-    return HTMLResponse(f'<p class="error" role="alert">{escape(message)}</p>', status_code=400)

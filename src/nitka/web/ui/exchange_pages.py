@@ -18,7 +18,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import escape
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
@@ -38,7 +37,7 @@ from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.templating import render
+from nitka.web.ui.templating import refusal, render
 
 router = APIRouter(include_in_schema=False)
 READER = Depends(page_user(READERS))
@@ -140,7 +139,7 @@ def draft_message(
             in_reply_to=reply_to or None,
         )
     except ValueError as error:
-        return _refused(str(error))
+        return refusal(str(error))
     return _step(
         request, lambda conn: draft(conn, account, Viewer.of(conn, account), settings, request_).id
     )
@@ -174,7 +173,7 @@ def decide_message(
 def send_message(message_id: str, request: Request, account: Account = READER) -> Response:
     keys: InstanceKeys | None = getattr(request.app.state, "keys", None)
     if keys is None:
-        return _refused(_("The exchange is off: this server has no agency id."))
+        return refusal(_("The exchange is off: this server has no agency id."))
     response = _step(request, lambda conn: send(conn, account, message_id, keys).id)
     wake: threading.Event | None = getattr(request.app.state, "deliver_now", None)
     if wake is not None:
@@ -218,9 +217,5 @@ def _step(request: Request, step: Callable[[Connection], str]) -> Response:
         with engine.begin() as conn:
             message_id = step(conn)
     except FieldError as error:
-        return _refused(f"{error.field}: {error}")
+        return refusal(f"{error.field}: {error}")
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/exchange/{message_id}"})
-
-
-def _refused(message: str) -> Response:
-    return HTMLResponse(f'<p class="error" role="alert">{escape(message)}</p>', status_code=400)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
 from nitka.access.accounts import Account
 from nitka.web.ui import i18n, labels
@@ -65,3 +66,11 @@ def render(
     }
     page = ENVIRONMENT.get_template(template).render(values)
     return HTMLResponse(page, status_code=status_code)
+
+
+def refusal(message: str, status_code: int = 400) -> HTMLResponse:
+    """A refused form or step: the reason, shown where the form's answer goes
+    (htmx swaps 4xx answers in; see ``frontend/src/app.js``)."""
+    return HTMLResponse(
+        f'<p class="error" role="alert">{escape(message)}</p>', status_code=status_code
+    )

@@ -8,6 +8,8 @@ as much as an entity page does.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -187,32 +189,17 @@ def _hromadas() -> bytes:
     return orjson.dumps(rows)
 
 
-class _Reading:
-    """A read transaction that ends with an audit record of the entities shown."""
-
-    def __init__(self, request: Request, account: Account, subject: dict[str, Any]) -> None:
-        self.request, self.account, self.subject = request, account, subject
-        self.engine: Engine = request.app.state.screener.engine
-
-    def __enter__(self) -> tuple[Connection, Viewer, list[str]]:
-        self.conn = self.engine.connect()
-        self.transaction = self.conn.begin()
-        self.shown: list[str] = []
-        return self.conn, Viewer.of(self.conn, self.account), self.shown
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        try:
-            if kind is None:
-                entities = sorted(set(self.shown))
-                _record(self.conn, self.request, self.account, Action.VIEW, self.subject, entities)
-                self.transaction.commit()
-            else:
-                self.transaction.rollback()
-        finally:
-            self.conn.close()
-
-
-_reading = _Reading
+@contextmanager
+def _reading(
+    request: Request, account: Account, subject: dict[str, Any]
+) -> Iterator[tuple[Connection, Viewer, list[str]]]:
+    """A read transaction that ends with an audit record of the entities shown
+    (the caller adds them to the list it is given)."""
+    engine: Engine = request.app.state.screener.engine
+    shown: list[str] = []
+    with engine.begin() as conn:
+        yield conn, Viewer.of(conn, account), shown
+        _record(conn, request, account, Action.VIEW, subject, sorted(set(shown)))
 
 
 def _record(
