@@ -71,6 +71,8 @@ def test_a_message_goes_from_one_workstation_to_the_others_inbox(
         expect(officer.get_by_role("button", name="Approve")).to_have_count(0)
         supervisor = new_page(browser, page_errors)
         sign_in(supervisor, kyiv.url, "ua.supervisor")
+        waiting = supervisor.locator("section[aria-labelledby=waiting]")
+        expect(waiting).to_contain_text("Recruiter seen in Varna?")  # on the start page
         supervisor.goto(message_url)
         supervisor.get_by_role("button", name="Approve").click()
         expect(supervisor.get_by_test_id("message-status")).to_have_text("approved")
@@ -83,6 +85,13 @@ def test_a_message_goes_from_one_workstation_to_the_others_inbox(
         # Sofia's liaison officer finds it in the inbox, with the person it is about.
         liaison = new_page(browser, page_errors)
         sign_in(liaison, sofia.url, "bg.officer")
+        waiting = liaison.locator("section[aria-labelledby=waiting]")
+        for _ in range(60):
+            if "Recruiter seen in Varna?" in waiting.inner_text():
+                break
+            liaison.wait_for_timeout(500)
+            liaison.reload()
+        expect(waiting).to_contain_text("Recruiter seen in Varna?")
         liaison.goto(f"{sofia.url}/ui/exchange")
         inbox = liaison.get_by_test_id("inbox")
         expect(inbox).to_contain_text("Recruiter seen in Varna?", timeout=30_000)

@@ -120,6 +120,8 @@ def test_an_analysts_walk_through_search_entity_chart_map_and_timeline(
     on_path = set(chart(page, "(w) => w.chart.cy.nodes('.path').map((n) => n.id())"))
     assert on_path == {RECRUITER, phone, other_phone, ORGANISER}
 
+    # The basemap comes from the server: country borders, and hromadas when zoomed in.
+    assert page.locator("[data-map] .leaflet-overlay-pane path").count() > 100
     # The recruiter on the map (his address in Odesa) and on the timeline (his trip).
     page.wait_for_function(
         "id => (document.querySelector('[data-map]').dataset.entities || '').includes(id)",
