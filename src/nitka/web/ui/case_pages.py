@@ -14,18 +14,18 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine, select
 
 from nitka.access.accounts import Account, Role
-from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.audit import Action
 from nitka.access.cases import members
 from nitka.access.visibility import READERS, Viewer
 from nitka.analysis.charts import charts_of_case
 from nitka.analysis.graph import visible_entities
 from nitka.analysis.notes import NoteError, add_note, notes_of
 from nitka.store.tables import case_file, statement
-from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.templating import refusal, render
+from nitka.web.ui.recording import record
+from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
 CASE_ENTITIES = 500
@@ -55,8 +55,7 @@ def case_page(case_id: str, request: Request, account: Account = READER) -> Resp
         title = conn.execute(select(case_file.c.title).where(case_file.c.id == case_id)).scalar()
         if title is None or case_id not in viewer.cases:
             message = _("There is no case %(id)s, or you are not a member.") % {"id": case_id}
-            missing = {"message": message}
-            return render(request, "not_found.html", missing, account=account, status_code=404)
+            return not_found(request, account, message)
         ids = conn.execute(
             select(statement.c.canonical_id)
             .where(statement.c.case_id == case_id, statement.c.schema != "Note")
@@ -66,18 +65,7 @@ def case_page(case_id: str, request: Request, account: Account = READER) -> Resp
         entities = visible_entities(conn, viewer, list(ids))
         notes = notes_of(conn, viewer, case_id)
         charts = [c.summary() for c in charts_of_case(conn, case_id)]
-        append(
-            conn,
-            AuditEvent(
-                actor=account.name,
-                action=Action.VIEW,
-                origin=origin_of(request),
-                purpose="workstation",
-                subject={"case": case_id},
-                entities=sorted(entities),
-                result_size=len(entities),
-            ),
-        )
+        record(conn, request, account, Action.VIEW, {"case": case_id}, sorted(entities))
         team = members(conn, case_id)
     rows: list[dict[str, Any]] = sorted(
         (
@@ -111,17 +99,8 @@ def write_note(
                 raise NoteError(_("You are not a member of this case."), field="case")
             about_ids = about.replace(",", " ").split()
             note_id = add_note(conn, case_id, account.name, text, about_ids)
-            append(
-                conn,
-                AuditEvent(
-                    actor=account.name,
-                    action=Action.CHANGE,
-                    origin=origin_of(request),
-                    purpose="workstation",
-                    subject={"note": note_id, "case": case_id},
-                    entities=[note_id, *about_ids],
-                ),
-            )
+            subject = {"note": note_id, "case": case_id}
+            record(conn, request, account, Action.CHANGE, subject, [note_id, *about_ids])
     except NoteError as error:
         return refusal(f"{error.field}: {error}")
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/cases/{case_id}"})

@@ -15,20 +15,19 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
 from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account
-from nitka.access.audit import Action, AuditEvent, Outcome, append
+from nitka.access.audit import Action, Outcome
 from nitka.access.reading import visible_entity
 from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
 from nitka.analysis.graph import PHONE, Graph, expand
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
 from nitka.store.resolver import ResolverError, judgements_for, merge, undo
-from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
-from nitka.web.ui.templating import refusal, render
+from nitka.web.ui.recording import record
+from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,24 +50,16 @@ def entity_page(
         shown = visible_entity(conn, viewer, entity_id)
         graph = expand(conn, viewer, [shown.id]) if shown is not None else Graph()
         judgements = judgements_for(conn, shown.id) if shown is not None else []
-        append(
-            conn,
-            AuditEvent(
-                actor=account.name,
-                action=Action.VIEW,
-                origin=origin_of(request),
-                purpose="workstation",
-                subject={"id": entity_id},
-                entities=[shown.id, *graph.entity_ids()] if shown is not None else [],
-                result_size=len(shown.statements) if shown is not None else 0,
-                outcome=Outcome.DONE if shown is not None else Outcome.REFUSED,
-            ),
+        seen = [shown.id, *graph.entity_ids()] if shown is not None else []
+        size = len(shown.statements) if shown is not None else 0
+        outcome = Outcome.DONE if shown is not None else Outcome.REFUSED
+        subject = {"id": entity_id}
+        record(
+            conn, request, account, Action.VIEW, subject, seen, result_size=size, outcome=outcome
         )
     if shown is None:
         message = _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
-        return render(
-            request, "not_found.html", {"message": message}, account=account, status_code=404
-        )
+        return not_found(request, account, message)
     context = {
         "entity": shown,
         "caption": shown.caption() if shown.statements else PLACEHOLDER,
@@ -179,13 +170,8 @@ def merge_entities(
             merged = merge(conn, left.id, right.id, account.name, reason)
         except ResolverError as error:
             return refusal(str(error))
-        _changed(
-            conn,
-            request,
-            account,
-            {"merge": [left.id, right.id], "reason": reason, "into": merged},
-            [left.id, right.id, merged],
-        )
+        change = {"merge": [left.id, right.id], "reason": reason, "into": merged}
+        record(conn, request, account, Action.CHANGE, change, [left.id, right.id, merged])
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{merged}"})
 
 
@@ -206,20 +192,13 @@ def undo_merge(
             separated = undo(conn, judgement_id, account.name, reason)
         except ResolverError as error:
             return refusal(str(error))
-        _changed(conn, request, account, {"unmerge": judgement_id, "reason": reason}, separated)
+        record(
+            conn,
+            request,
+            account,
+            Action.CHANGE,
+            {"unmerge": judgement_id, "reason": reason},
+            separated,
+        )
     target = entity if entity in separated else separated[0]
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{target}"})
-
-
-def _changed(
-    conn: Connection, request: Request, account: Account, change: dict[str, Any], ids: list[str]
-) -> None:
-    event = AuditEvent(
-        actor=account.name,
-        action=Action.CHANGE,
-        origin=origin_of(request),
-        purpose="workstation",
-        subject=change,
-        entities=ids,
-    )
-    append(conn, event)

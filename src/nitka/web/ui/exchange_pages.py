@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account, Role
-from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.audit import Action
 from nitka.access.visibility import READERS, Viewer
 from nitka.errors import FieldError
 from nitka.exchange.keys import InstanceKeys
@@ -33,11 +33,11 @@ from nitka.exchange.review import REVIEW_KEY, decide
 from nitka.exchange.sight import may_read_statement, may_see_message
 from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
 from nitka.settings import Settings
-from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.templating import refusal, render
+from nitka.web.ui.recording import record
+from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
 READER = Depends(page_user(READERS))
@@ -79,22 +79,12 @@ def message_page(message_id: str, request: Request, account: Account = READER) -
         item = load_message(conn, message_id)
         if item is None or not may_see_message(viewer, item):
             message = _("There is no message %(id)s, or you may not see it.") % {"id": message_id}
-            missing = {"message": message}
-            return render(request, "not_found.html", missing, account=account, status_code=404)
+            return not_found(request, account, message)
         statements = [s for s in item.body.get("statements", []) if may_read_statement(viewer, s)]
         steps = events_of(conn, message_id)
-        append(
-            conn,
-            AuditEvent(
-                actor=account.name,
-                action=Action.VIEW,
-                origin=origin_of(request),
-                purpose="workstation",
-                subject={"message": message_id},
-                entities=sorted({s["entity_id"] for s in statements}),
-                result_size=len(statements),
-            ),
-        )
+        seen = sorted({s["entity_id"] for s in statements})
+        subject = {"message": message_id}
+        record(conn, request, account, Action.VIEW, subject, seen, result_size=len(statements))
     review = item.body.get(REVIEW_KEY) or {}
     context: dict[str, Any] = {
         "m": item.summary(),

@@ -21,13 +21,13 @@ from followthemoney import model
 from sqlalchemy import Engine
 
 from nitka.access.accounts import Account
-from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.audit import Action
 from nitka.access.reading import Found, visible_search
 from nitka.access.visibility import READERS, Redacted, Viewer
 from nitka.search.query import SearchFilters
-from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.recording import record
 from nitka.web.ui.templating import render
 
 FACET_SAMPLE = 100
@@ -54,6 +54,9 @@ class Chosen:
     def keeps(self, entity: Redacted) -> bool:
         wanted = self.values.get("category")
         return not wanted or bool(set(wanted) & facet_values(entity)["category"])
+
+    def in_use(self) -> dict[str, list[str]]:
+        return {facet: values for facet, values in self.values.items() if values}
 
     def any(self) -> bool:
         return any(self.values.values())
@@ -95,21 +98,8 @@ def search_page(
             else:
                 listed = sample
             results = [f for f in listed if chosen.keeps(f.entity)][:RESULTS]
-            append(
-                conn,
-                AuditEvent(
-                    actor=account.name,
-                    action=Action.SEARCH,
-                    origin=origin_of(request),
-                    purpose="workstation",
-                    subject={
-                        "query": query,
-                        "facets": {k: v for k, v in chosen.values.items() if v},
-                    },
-                    entities=[f.entity.id for f in results],
-                    result_size=len(results),
-                ),
-            )
+            subject = {"query": query, "facets": chosen.in_use()}
+            record(conn, request, account, Action.SEARCH, subject, [f.entity.id for f in results])
     context: dict[str, Any] = {
         "q": query,
         "results": [_row(found) for found in results],

@@ -74,3 +74,9 @@ def refusal(message: str, status_code: int = 400) -> HTMLResponse:
     return HTMLResponse(
         f'<p class="error" role="alert">{escape(message)}</p>', status_code=status_code
     )
+
+
+def not_found(request: Request, account: Account, message: str) -> HTMLResponse:
+    """The 404 page: what was asked for does not exist, or the user may not see it
+    (the two are not told apart)."""
+    return render(request, "not_found.html", {"message": message}, account=account, status_code=404)

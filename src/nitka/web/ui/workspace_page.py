@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account
-from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.audit import Action
 from nitka.access.visibility import READERS, Viewer
 from nitka.analysis.chart_files import induced, to_anx, to_graphml
 from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
@@ -30,10 +30,10 @@ from nitka.analysis.paths import shortest_path
 from nitka.analysis.places import GAZETTEER, places_of
 from nitka.analysis.timeline import timeline_of
 from nitka.search.romanize import romanize_uk
-from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.recording import record
 from nitka.web.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -133,14 +133,8 @@ def save(body: ChartBody, request: Request, account: Account = READER) -> Respon
             )
         except ChartError as error:
             raise HTTPException(400, {"field": error.field, "error": str(error)}) from None
-        _record(
-            conn,
-            request,
-            account,
-            Action.CHANGE,
-            {"chart saved": chart_id, "case": body.case},
-            body.ids,
-        )
+        subject = {"chart saved": chart_id, "case": body.case}
+        record(conn, request, account, Action.CHANGE, subject, body.ids)
     return _json({"id": chart_id, "case": body.case, "name": body.name})
 
 
@@ -167,7 +161,8 @@ def export_chart(
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         graph = induced(conn, viewer, body.ids)
-        _record(conn, request, account, Action.EXPORT, {"chart export": format}, graph.entity_ids())
+        subject = {"chart export": format}
+        record(conn, request, account, Action.EXPORT, subject, graph.entity_ids())
     if format == "graphml":
         return Response(to_graphml(graph), media_type="application/graphml+xml")
     return Response(to_anx(graph, body.positions), media_type="application/xml")
@@ -199,29 +194,7 @@ def _reading(
     shown: list[str] = []
     with engine.begin() as conn:
         yield conn, Viewer.of(conn, account), shown
-        _record(conn, request, account, Action.VIEW, subject, sorted(set(shown)))
-
-
-def _record(
-    conn: Connection,
-    request: Request,
-    account: Account,
-    action: Action,
-    subject: dict[str, Any],
-    entities: list[str],
-) -> None:
-    append(
-        conn,
-        AuditEvent(
-            actor=account.name,
-            action=action,
-            origin=origin_of(request),
-            purpose="workstation",
-            subject=subject,
-            entities=[e for e in entities if not e.startswith(PHONE)],
-            result_size=len(entities),
-        ),
-    )
+        record(conn, request, account, Action.VIEW, subject, sorted(set(shown)))
 
 
 def _json(data: Any) -> Response:
