@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from nitka.access.accounts import Role
 from nitka.access.cases import add_case
@@ -17,6 +18,10 @@ from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_c
 from nitka.analysis.graph import PHONE
 from nitka.analysis.places import geocode, places_of
 from nitka.analysis.timeline import timeline_of
+from nitka.ingest.cdr import CdrConverter
+from nitka.ingest.runner import ingest
+from nitka.model.statement import Provenance
+from nitka.store.tables import statement
 from tests.analysis.ring import (
     CARDS,
     ORGANISER,
@@ -157,3 +162,29 @@ def test_a_chart_is_saved_in_a_case_and_replaced_by_name(ring: Engine) -> None:
         listed = charts_of_case(conn, "c1")
     assert saved is not None and saved.ids == [RECRUITER, ORGANISER] and saved.saved_by == "b"
     assert [c.name for c in listed] == ["ring"]
+
+
+def test_a_call_is_placed_at_its_cell_tower(engine: Engine, tmp_path: Path) -> None:
+    calls = tmp_path / "operator.csv"
+    calls.write_text(
+        "caller,receiver,start,duration,cell_id,cell_lat,cell_lon\n"
+        "+380501112233,+380671234567,2024-03-01T10:00:00,60,T-17,46.4825,30.7233\n"
+        "+380501112233,+380671234567,2024-03-02T10:00:00,30,T-99,,\n",
+        encoding="utf-8",
+    )
+    ingest(engine, CdrConverter(str(calls), "operator"), Provenance("operator", case="c1"))
+    with engine.connect() as conn:
+        call_ids = (
+            conn.execute(
+                select(statement.c.canonical_id).where(statement.c.schema == "Call").distinct()
+            )
+            .scalars()
+            .all()
+        )
+        points, _ = places_of(conn, INVESTIGATOR, call_ids)
+        outsider, _ = places_of(conn, viewer(Role.INVESTIGATOR, "c2"), call_ids)
+    assert len(call_ids) == 2
+    assert [(p.how, p.place, p.lat, p.lon) for p in points] == [
+        ("tower", "Cell tower T-17", 46.4825, 30.7233)
+    ]
+    assert outsider == []

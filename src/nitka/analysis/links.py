@@ -18,7 +18,6 @@ from sqlalchemy.engine import Connection
 
 from nitka.store.tables import resolved_entity, statement
 
-LINK_TYPES = ("entity", "phone")
 _LINKED = text("statement.prop_type IN ('entity', 'phone')")
 """The partial index's condition, as the migration wrote it."""
 CHUNK = 500

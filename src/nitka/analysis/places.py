@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nitka.access.visibility import Redacted, Viewer
 from nitka.analysis.graph import visible_entities
-from nitka.ingest.cdr import TOWER_NAME, TOWER_PREFIX
+from nitka.ingest.cdr import TOWER_NAME, TOWER_PREFIX, tower_id
 from nitka.search.names import name_tokens, skeleton
-from nitka.store.tables import statement
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "ukraine_places.csv"
 PLACE_PROPS = ("birthPlace", "city")
@@ -226,35 +224,26 @@ def _route(entity: Redacted, label: str, addresses: dict[str, Redacted]) -> dict
 
 
 def _towers(conn: Connection, viewer: Viewer, entities: Iterable[Redacted]) -> list[Located]:
-    """Calls placed at their cell tower's Address, where it has coordinates."""
-    wanted: dict[tuple[str, str], list[Redacted]] = {}
+    """Calls placed at their cell tower's Address, where it has coordinates; the
+    tower's id follows from the call's dataset and tower number (``tower_id``)."""
+    wanted: dict[str, tuple[str, list[Redacted]]] = {}
     for entity in entities:
+        if entity.schema != "Call":
+            continue
         for stmt in entity.statements:
-            if (
-                entity.schema == "Call"
-                and stmt.prop == "description"
-                and stmt.value.startswith(TOWER_PREFIX)
-            ):
-                tower = TOWER_NAME.format(stmt.value.removeprefix(TOWER_PREFIX))
-                wanted.setdefault((stmt.dataset, tower), []).append(entity)
-    if not wanted:
-        return []
-    rows = conn.execute(
-        select(statement.c.dataset, statement.c.value, statement.c.canonical_id).where(
-            statement.c.schema == "Address",
-            statement.c.prop == "name",
-            statement.c.value.in_(sorted({tower for _, tower in wanted})),
-        )
-    ).all()
-    towers = {(r.dataset, r.value): r.canonical_id for r in rows if (r.dataset, r.value) in wanted}
-    shown = visible_entities(conn, viewer, towers.values())
+            if stmt.prop == "description" and stmt.value.startswith(TOWER_PREFIX):
+                number = stmt.value.removeprefix(TOWER_PREFIX)
+                name = TOWER_NAME.format(number)
+                tower = wanted.setdefault(tower_id(stmt.dataset, number), (name, []))
+                tower[1].append(entity)
+    shown = visible_entities(conn, viewer, wanted) if wanted else {}
     located: list[Located] = []
-    for key, calls in wanted.items():
-        address = shown.get(towers.get(key, ""))
-        points = _points(address, key[1]) if address is not None else []
+    for tower_entity, (name, calls) in wanted.items():
+        address = shown.get(tower_entity)
+        points = _points(address, name) if address is not None else []
         if points and points[0].how == "coordinates":
             located.extend(
-                Located(call.id, call.caption(), key[1], points[0].lat, points[0].lon, "tower")
+                Located(call.id, call.caption(), name, points[0].lat, points[0].lon, "tower")
                 for call in calls
             )
     return located

@@ -69,5 +69,11 @@ class Converter(ABC):
 
     def make_id(self, *parts: object) -> str:
         """A deterministic entity id from the dataset and the record's own key."""
-        key = "\x1f".join(str(p) for p in (self.dataset, *parts))
-        return f"{self.kind}-{hashlib.sha1(key.encode('utf-8')).hexdigest()}"
+        return entity_id(self.kind, self.dataset, *parts)
+
+
+def entity_id(kind: str, dataset: str, *parts: object) -> str:
+    """The id a converter of this kind gives an entity of this dataset with this key
+    (``Converter.make_id``): readers can find a converted entity without a search."""
+    key = "\x1f".join(str(p) for p in (dataset, *parts))
+    return f"{kind}-{hashlib.sha1(key.encode('utf-8')).hexdigest()}"

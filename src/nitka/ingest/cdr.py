@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 from followthemoney import EntityProxy, model
 
-from nitka.ingest.base import Converted
+from nitka.ingest.base import Converted, entity_id
 from nitka.ingest.errors import RecordError
 from nitka.ingest.layouts import CsvLayoutConverter
 from nitka.ingest.values import normalise_date, set_value
@@ -130,12 +130,17 @@ class CdrConverter(CsvLayoutConverter):
 
     def _tower(self, tower: str, column: str, record: dict[str, str]) -> EntityProxy:
         address = model.make_entity("Address")
-        address.id = self.make_id("tower", tower)
+        address.id = tower_id(self.dataset, tower)
         set_value(address, "name", TOWER_NAME.format(tower), column)
         set_value(address, "full", TOWER_NAME.format(tower), column)
         set_value(address, "latitude", _coordinate(record, "cell_lat", 90), "cell_lat")
         set_value(address, "longitude", _coordinate(record, "cell_lon", 180), "cell_lon")
         return address
+
+
+def tower_id(dataset: str, tower: str) -> str:
+    """The id of a cell tower's ``Address`` in a dataset of call records."""
+    return entity_id(CdrConverter.kind, dataset, "tower", tower)
 
 
 def _cell(record: dict[str, str], column: str) -> str:
