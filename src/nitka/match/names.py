@@ -143,6 +143,13 @@ class Part:
     text: str
     keys: frozenset[str]
     weight: float
+    key_lengths: tuple[int, int] = (0, 0)
+    """The lengths of its shortest and its longest key."""
+
+
+def _part(text: str, keys: frozenset[str], weight: float) -> Part:
+    lengths = [len(key) for key in keys]
+    return Part(text, keys, weight, (min(lengths), max(lengths)))
 
 
 @dataclass(frozen=True)
@@ -189,13 +196,28 @@ def name_parts(name: str) -> tuple[Part, ...]:
             # A Chinese, Japanese or Korean name part is a syllable or two:
             # shared by millions, it says less than its romanisation's length.
             weight = min(weight, _SYLLABLE_WEIGHT)
-        parts.append(Part(word, keys, max(weight, 1.0) if not light else weight))
+        parts.append(_part(word, keys, max(weight, 1.0) if not light else weight))
     return tuple(parts)
 
 
-@lru_cache(maxsize=200_000)
+_PAIR_CACHE = 200_000
+_compared: dict[tuple[str, str], tuple[PartMatch, float]] = {}
+"""How pairs of parts matched, by their texts (which decide their keys): a
+check compares the same query words with many entries' words."""
+
+
 def compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
     """How two name parts match, and what that is worth."""
+    pair = (left.text, right.text)
+    found = _compared.get(pair)
+    if found is None:
+        if len(_compared) >= _PAIR_CACHE:
+            _compared.clear()
+        found = _compared[pair] = _compare_parts(left, right)
+    return found
+
+
+def _compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
     if left.text == right.text:
         return PartMatch.EXACT, 1.0
     if left.keys & right.keys:
@@ -208,13 +230,7 @@ def compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
         ):
             return PartMatch.INITIAL, WORTH[PartMatch.INITIAL]
         return PartMatch.NONE, 0.0
-    best = 0.0
-    for a in left.keys:
-        for b in right.keys:
-            # At most three edits are ever allowed: keys further apart in
-            # length cannot be typos of each other (a cheap test first).
-            if abs(len(a) - len(b)) <= _MAX_EDITS:
-                best = max(best, _typo_score(a, b))
+    best = _best_typo(left.keys, right.keys)
     if 3 <= len(short.text) <= _SHORT_FORM and any(
         key.startswith(other) for key in long_.keys for other in short.keys
     ):
@@ -226,61 +242,97 @@ def compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
     return PartMatch.NONE, 0.0
 
 
-def _typo_score(a: str, b: str) -> float:
-    """Worth of two keys a few edits apart: 1 edit in 5 letters is 0.8, and so on.
+def _best_typo(lkeys: frozenset[str], rkeys: frozenset[str]) -> float:
+    """Worth of the closest two keys a few edits apart: 1 edit in 5 letters is
+    0.8, and so on; 0.0 when no two keys are that close.
 
-    Two swapped letters count as one edit (``Schloz`` / ``Scholz``).
+    Two swapped letters count as one edit (``Schloz`` / ``Scholz``). Names have
+    dozens of keys, so pairs that cannot beat the best found so far (keys
+    further apart in length than that) are not measured.
     """
-    longest = max(len(a), len(b))
-    if longest < 3:
-        return 0.0
-    allowed = 1 if longest < 6 else 2 if longest < 12 else _MAX_EDITS
-    distance = OSA.distance(a, b, score_cutoff=allowed)
-    if distance > allowed:
-        return 0.0
-    return 1.0 - distance / longest
+    best = 0.0
+    for a in lkeys:
+        la = len(a)
+        for b in rkeys:
+            lb = len(b)
+            longest, gap = (la, la - lb) if la >= lb else (lb, lb - la)
+            # At most three edits are ever allowed, and no fewer than the gap.
+            if gap > _MAX_EDITS or longest < 3 or 1.0 - gap / longest <= best:
+                continue
+            allowed = 1 if longest < 6 else 2 if longest < 12 else _MAX_EDITS
+            distance = OSA.distance(a, b, score_cutoff=allowed)
+            if distance <= allowed:
+                score = 1.0 - distance / longest
+                if score > best:
+                    best = score
+    return best
 
 
 Span = tuple[int, ...]
 """Positions of the parts a pair covers: one part, or two written together."""
-
-
-def _spans(parts: tuple[Part, ...]) -> list[tuple[Span, Part]]:
-    """Each two neighbouring parts written as one word (Pricewaterhouse Coopers)."""
-    spans: list[tuple[Span, Part]] = []
-    for i in range(len(parts) - 1):
-        a, b = parts[i], parts[i + 1]
-        if len(a.text) < 2 or len(b.text) < 2:
-            continue  # an initial is not half of a word
-        keys = word_keys(a.text + b.text)
-        if keys:
-            spans.append(((i, i + 1), Part(a.text + " " + b.text, keys, a.weight + b.weight)))
-    return spans
-
-
 Candidate = tuple[float, float, int, Span, Span, PartMatch]
+_JOIN_SLACK = 4
+"""How many letters a key of two words written together may differ in length
+from their two keys put end to end (folds at the seam, word-initial spellings)."""
 
 
-def _candidates(
-    lparts: tuple[Part, ...], rparts: tuple[Part, ...], *, joined: bool
-) -> list[Candidate]:
-    """Possible pairs, best first: by score, then weight, then closeness of position."""
-    lspans: list[tuple[Span, Part]] = [((i,), p) for i, p in enumerate(lparts)]
-    rspans: list[tuple[Span, Part]] = [((j,), p) for j, p in enumerate(rparts)]
-    if joined:
-        lspans += _spans(lparts)
-        rspans += _spans(rparts)
+def _candidates(lparts: tuple[Part, ...], rparts: tuple[Part, ...]) -> list[Candidate]:
+    """Possible pairs of single parts, best first: by score, then weight, then
+    closeness of position."""
     candidates: list[Candidate] = []
-    for lspan, lp in lspans:
-        for rspan, rp in rspans:
-            if joined and len(lspan) == len(rspan):
-                continue  # single pairs were had; two joined pairs are two single pairs
+    for i, lp in enumerate(lparts):
+        for j, rp in enumerate(rparts):
             how, score = compare_parts(lp, rp)
-            if joined and score < 1.0:
-                continue  # a joined word must be the same word, not a near one
             if score >= _PAIR_FLOOR:
-                position = -abs(lspan[0] - rspan[0])
-                candidates.append((score, lp.weight + rp.weight, position, lspan, rspan, how))
+                candidates.append((score, lp.weight + rp.weight, -abs(i - j), (i,), (j,), how))
+    candidates.sort(reverse=True)
+    return candidates
+
+
+def _joined_candidates(
+    lparts: tuple[Part, ...],
+    rparts: tuple[Part, ...],
+    used_left: set[int],
+    used_right: set[int],
+) -> list[Candidate]:
+    """Two parts left over on one side written as one word (Pricewaterhouse
+    Coopers) that is a part left over on the other, best first.
+
+    A joined word must be the same word as the other part (in any script),
+    not a near one. Its keys are only worked out when the other part has keys
+    of about the length of the two parts' keys together: most pairs of
+    neighbours are never written as one word, and romanising them costs.
+    """
+    candidates: list[Candidate] = []
+    for flipped, (joining, joining_used), (single, single_used) in (
+        (False, (lparts, used_left), (rparts, used_right)),
+        (True, (rparts, used_right), (lparts, used_left)),
+    ):
+        others = [(j, p, p.key_lengths) for j, p in enumerate(single) if j not in single_used]
+        for i in range(len(joining) - 1):
+            if i in joining_used or i + 1 in joining_used:
+                continue
+            a, b = joining[i], joining[i + 1]
+            if len(a.text) < 2 or len(b.text) < 2:
+                continue  # an initial is not half of a word
+            (a_short, a_long), (b_short, b_long) = a.key_lengths, b.key_lengths
+            low, high = a_short + b_short - _JOIN_SLACK, a_long + b_long + _JOIN_SLACK
+            together: Part | None = None
+            for j, p, (p_short, p_long) in others:
+                if p_long < low or p_short > high:
+                    continue
+                if together is None:
+                    keys = word_keys(a.text + b.text)
+                    if not keys:
+                        break
+                    together = _part(a.text + " " + b.text, keys, a.weight + b.weight)
+                how, score = compare_parts(together, p)
+                if score < 1.0:
+                    continue
+                weight = together.weight + p.weight
+                span, other = (i, i + 1), (j,)
+                lspan, rspan = (other, span) if flipped else (span, other)
+                candidates.append((score, weight, -abs(lspan[0] - rspan[0]), lspan, rspan, how))
     candidates.sort(reverse=True)
     return candidates
 
@@ -300,7 +352,12 @@ def compare_names(left: str, right: str) -> NameComparison:
     for joined in (False, True):
         if joined and (len(used_left) == len(lparts) or len(used_right) == len(rparts)):
             break  # one side is all paired: nothing is left to write together
-        for score, _, _, lspan, rspan, how in _candidates(lparts, rparts, joined=joined):
+        found = (
+            _joined_candidates(lparts, rparts, used_left, used_right)
+            if joined
+            else _candidates(lparts, rparts)
+        )
+        for score, _, _, lspan, rspan, how in found:
             if used_left.intersection(lspan) or used_right.intersection(rspan):
                 continue
             used_left.update(lspan)

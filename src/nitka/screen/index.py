@@ -15,6 +15,7 @@ query per check.
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from dataclasses import dataclass
@@ -167,24 +168,31 @@ class ScreeningIndex:
             found = {entry.id: entry for entry in self.stored.entries(identifiers)}
             for entry_id in found:
                 weights[entry_id] = weights.get(entry_id, 0.0) + 100.0
-        by_identifier = set(weights)
         births = _dates(query) if threshold > DATE_FILTER_MIN_THRESHOLD else []
         years = _near_years(births) if births else None
+        by_name: dict[int, float] = {}
         for name in names_of(query):
-            self._name_candidates(name, years, weights)
-        ranked: list[tuple[str, float]] = []
-        numbers = self._numbers
-        agreeable = _agreeable(births)
-        for entry_id, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
-            if len(ranked) == limit:
-                break
-            if (
-                births
-                and entry_id not in by_identifier
-                and self._date_conflict(births, agreeable, numbers[entry_id])
-            ):
-                continue
-            ranked.append((entry_id, weight))
+            self._name_candidates(name, years, by_name)
+        if births and by_name:
+            # Entries whose birth dates all conflict with the query's cannot
+            # make a hit: they are left out before anything else is done with them.
+            conflict = self._date_conflict
+            agreeable = _agreeable(births)
+            by_name = {
+                number: weight
+                for number, weight in by_name.items()
+                if not conflict(births, agreeable, number)
+            }
+        ids = self._ids
+        for number, weight in by_name.items():
+            entry_id = ids[number]
+            if entry_id is not None and weights.get(entry_id, 0.0) < weight:
+                weights[entry_id] = weight
+        if len(weights) > limit:
+            best = heapq.nsmallest(limit, ((-weight, id_) for id_, weight in weights.items()))
+        else:
+            best = sorted((-weight, id_) for id_, weight in weights.items())
+        ranked = [(entry_id, -negative) for negative, entry_id in best]
         if ranked:
             # Candidates far behind the best share only common words with the
             # query; scoring them costs time and never makes a hit.
@@ -196,9 +204,10 @@ class ScreeningIndex:
         ]
 
     def _name_candidates(
-        self, name: str, years: list[int] | None, weights: dict[str, float]
+        self, name: str, years: list[int] | None, weights: dict[int, float]
     ) -> None:
-        """Weigh the entries sharing words with the name; ``years`` None reads every year."""
+        """Weigh the entries (by number) sharing words with the name; ``years`` None
+        reads every year. An entry keeps the weight of the name it shares most with."""
         total = max(len(self.entries), 1)
         common = max(COMMON_MIN, int(total * COMMON_SHARE))
         postings: list[set[int]] = []
@@ -226,11 +235,9 @@ class ScreeningIndex:
             elif len(found) <= common:
                 for number in found:
                     seen[number] = seen.get(number, 0.0) + rarity
-        ids = self._ids
         for number, weight in seen.items():
-            entry_id = ids[number]
-            if entry_id is not None:
-                weights[entry_id] = max(weights.get(entry_id, 0.0), weight)
+            if weights.get(number, 0.0) < weight:
+                weights[number] = weight
 
     def _word_number(self, word: str) -> int:
         """The word's number, the word filed under its keys if it is new; counts one entry."""
