@@ -185,9 +185,9 @@ class ScreeningIndex:
             }
         ids = self._ids
         for number, weight in by_name.items():
-            entry_id = ids[number]
-            if entry_id is not None and weights.get(entry_id, 0.0) < weight:
-                weights[entry_id] = weight
+            held = ids[number]
+            if held is not None and weights.get(held, 0.0) < weight:
+                weights[held] = weight
         if len(weights) > limit:
             best = heapq.nsmallest(limit, ((-weight, id_) for id_, weight in weights.items()))
         else:
