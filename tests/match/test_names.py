@@ -112,6 +112,21 @@ def test_double_surnames_and_hyphens() -> None:
     assert compare_names("Pricewaterhouse Coopers", "PricewaterhouseCoopers").score == 1.0
 
 
+@pytest.mark.parametrize(
+    ("apart", "together"),
+    [
+        ("Ілліч Світич Ігор", "Illichsvitych Igor"),
+        ("Igor Illich Svitych", "Ігор Ілліччсвітич"),
+        ("Олександр Петренко", "Oleksandrpetrenko"),
+    ],
+)
+def test_two_words_written_as_one_match_across_scripts_from_either_side(
+    apart: str, together: str
+) -> None:
+    assert compare_names(apart, together).score == 1.0
+    assert compare_names(together, apart).score == 1.0
+
+
 def test_every_score_is_explained() -> None:
     result = compare_names("Petrenko O. M.", "Олександр Петренко")
     kinds = {pair.how for pair in result.pairs}

@@ -95,6 +95,7 @@ def test_a_notice_added_or_removed_takes_effect_without_a_rebuild(
         (_person(name=["   "]), "properties.name"),
         (_person(shoeSize=["44"]), "properties.shoeSize"),
         (_person(name=["Ivan Petrenko"], birthDate=["1984-13-45"]), "properties.birthDate"),
+        (_person(name=["Ivan Petrenko"], birthDate=["1985-02-29"]), "properties.birthDate"),
         (_person(birthDate=["1984"]), "properties.name"),
         (
             {"schema": "Vehicle", "properties": {"model": ["Skoda"]}},
@@ -108,6 +109,12 @@ def test_a_bad_query_names_its_field(query: object, field: str) -> None:
     with pytest.raises(QueryError) as caught:
         parse_query(query)
     assert caught.value.field == field
+
+
+def test_dates_are_taken_as_documents_and_officers_write_them() -> None:
+    for written, kept in (("1984-02-29", "1984-02-29"), ("29.02.1984", "1984-02-29")):
+        query = parse_query(_person(name=["Ivan Petrenko"], birthDate=[written]))
+        assert query.get("birthDate") == [kept]
 
 
 def test_a_stolen_passport_is_found_from_its_mrz(engine: Engine, tmp_path: Path) -> None:

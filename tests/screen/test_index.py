@@ -82,3 +82,26 @@ def test_removed_entries_leave_no_trace_and_their_slot_is_reused() -> None:
     assert _hits(index, name=["Petro Zalizniak"], birthDate=["1980-02-03"]) == ["c"]
     assert _hits(index, name=["Mykola Hrytsenko"], birthDate=["1975-06-07"]) == ["b"]
     assert len(index) == 2
+
+
+def test_an_updated_notice_is_compared_as_it_now_is() -> None:
+    """Entries are read for comparison once and kept; a replaced entry is read anew."""
+    first = make_entity("Person", "notice-1", name=["Taras Hnatiuk"], birthDate=["1979-08-14"])
+    index = _index(first)
+    assert _hits(index, name=["Тарас Гнатюк"], birthDate=["1979-08-14"]) == ["notice-1"]
+    corrected = make_entity(
+        "Person", "notice-1", name=["Taras Hnatiuk"], birthDate=["1979-08-14"], gender=["female"]
+    )
+    index.add(_entry(corrected))
+    query = parse_query(
+        {
+            "schema": "Person",
+            "properties": {
+                "name": ["Тарас Гнатюк"],
+                "birthDate": ["1979-08-14"],
+                "gender": ["male"],
+            },
+        }
+    )
+    (hit,) = check(index, query).hits
+    assert any(line.startswith("gender: male / female") for line in hit.explanation)

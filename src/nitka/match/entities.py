@@ -10,7 +10,7 @@ officer sees why a check hit: "names: script 1.00; birth date 1984-03-04 /
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy
@@ -77,7 +77,33 @@ def compare_entities(query: EntityProxy, candidate: EntityProxy) -> EntityCompar
         return _compare_vehicles(query, candidate)
     if query.schema.is_a("Identification"):
         return _compare_documents(query, candidate)
-    return _compare_parties(query, candidate)
+    return compare_parties(Party.of(query), Party.of(candidate))
+
+
+@dataclass(frozen=True)
+class Party:
+    """What a person or organisation is compared by, read from its entity once.
+
+    A check compares one query with several list entries, and an entry with
+    many checks: reading the properties once for each saves most of the
+    work that is not comparing names.
+    """
+
+    names: list[str]
+    births: list[str]
+    genders: frozenset[str]
+    countries: frozenset[str]
+    identifiers: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, entity: EntityProxy) -> Party:
+        return cls(
+            names=names_of(entity),
+            births=entity.get("birthDate", quiet=True),
+            genders=frozenset(entity.get("gender", quiet=True)),
+            countries=frozenset(_country_set(entity)),
+            identifiers=identifier_keys(entity, PERSON_IDENTIFIERS),
+        )
 
 
 def names_of(entity: EntityProxy) -> list[str]:
@@ -124,34 +150,34 @@ def _identifier_key(kind: str, value: str) -> str:
         return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
-def _compare_parties(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
+def compare_parties(query: Party, candidate: Party) -> EntityComparison:
     """Names first; agreement adds (up to 1.0), conflict subtracts after that.
 
     Adding and subtracting in two steps keeps a conflict visible: a perfect
     name with an exact date cannot absorb a wrong gender by having more than 1.0.
     """
     evidence: list[Evidence] = []
-    names = best_names(names_of(query), names_of(candidate))
+    names = best_names(query.names, candidate.names)
     base = names.score if names is not None else 0.0
     if names is not None:
         evidence.append(Evidence("name", f"{names.left} / {names.right}: {names.score:.2f}", 0.0))
     effects: list[float] = []
-    dates = best_date_match(
-        query.get("birthDate", quiet=True), candidate.get("birthDate", quiet=True)
-    )
+    dates = best_date_match(query.births, candidate.births)
     if dates is not None:
         effect = DATE_WEIGHT[dates.how]
         evidence.append(Evidence("birthDate", f"{dates.left} / {dates.right}: {dates.how}", effect))
         effects.append(effect)
-    genders = set(query.get("gender", quiet=True)), set(candidate.get("gender", quiet=True))
-    if all(genders) and not genders[0] & genders[1]:
-        detail = f"{_list(genders[0])} / {_list(genders[1])}"
+    if query.genders and candidate.genders and not query.genders & candidate.genders:
+        detail = f"{_list(query.genders)} / {_list(candidate.genders)}"
         evidence.append(Evidence("gender", detail, GENDER_CONFLICT))
         effects.append(GENDER_CONFLICT)
-    effects.append(_countries(query, candidate, evidence, COUNTRY_AGREES, COUNTRY_CONFLICT))
+    effects.append(
+        _country_effect(
+            query.countries, candidate.countries, evidence, COUNTRY_AGREES, COUNTRY_CONFLICT
+        )
+    )
     score = min(1.0, base + sum(e for e in effects if e > 0)) + sum(e for e in effects if e < 0)
-    ours = identifier_keys(query, PERSON_IDENTIFIERS)
-    theirs = identifier_keys(candidate, PERSON_IDENTIFIERS)
+    ours, theirs = query.identifiers, candidate.identifiers
     for kind in sorted(ours.keys() & theirs.keys()):
         shared = ours[kind] & theirs[kind]
         if shared:
@@ -251,8 +277,12 @@ def _countries(
     agrees: float,
     conflict: float,
 ) -> float:
-    ours = _country_set(query)
-    theirs = _country_set(candidate)
+    return _country_effect(_country_set(query), _country_set(candidate), evidence, agrees, conflict)
+
+
+def _country_effect(
+    ours: Set[str], theirs: Set[str], evidence: list[Evidence], agrees: float, conflict: float
+) -> float:
     if not ours or not theirs:
         return 0.0
     if ours & theirs:

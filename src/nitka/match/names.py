@@ -185,19 +185,28 @@ class NameComparison:
 def name_parts(name: str) -> tuple[Part, ...]:
     """The parts of a name with their keys and weights; legal forms in one spelling."""
     text = replace_org_types_compare(name) if " " in name.strip() else name
-    parts = []
-    for word in words(text):
-        keys = word_keys(word)
-        if not keys:
-            continue
-        light = word in PARTICLES or word in LEGAL_FORMS
-        weight = _LIGHT if light else min(float(len(min(keys, key=len))), _MAX_WEIGHT)
-        if _SYLLABIC.search(word):
-            # A Chinese, Japanese or Korean name part is a syllable or two:
-            # shared by millions, it says less than its romanisation's length.
-            weight = min(weight, _SYLLABLE_WEIGHT)
-        parts.append(_part(word, keys, max(weight, 1.0) if not light else weight))
-    return tuple(parts)
+    parts = (word_part(word) for word in words(text))
+    return tuple(part for part in parts if part is not None)
+
+
+@lru_cache(maxsize=200_000)
+def word_part(word: str) -> Part | None:
+    """A normalised word as a name part, None if it has no keys (a lone symbol).
+
+    A part's keys and weight depend on the word alone, so names that share a
+    word share its part: a list of a million names has some tens of
+    thousands of words.
+    """
+    keys = word_keys(word)
+    if not keys:
+        return None
+    light = word in PARTICLES or word in LEGAL_FORMS
+    weight = _LIGHT if light else min(float(len(min(keys, key=len))), _MAX_WEIGHT)
+    if _SYLLABIC.search(word):
+        # A Chinese, Japanese or Korean name part is a syllable or two:
+        # shared by millions, it says less than its romanisation's length.
+        weight = min(weight, _SYLLABLE_WEIGHT)
+    return _part(word, keys, max(weight, 1.0) if not light else weight)
 
 
 _PAIR_CACHE = 200_000

@@ -7,6 +7,8 @@ Vehicle. A bad query gets a QueryError naming the field, never a guess.
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,11 +16,17 @@ from followthemoney import EntityProxy, model, registry
 
 from nitka.errors import FieldError
 from nitka.ingest.values import normalise_date
-from nitka.match.entities import compare_entities, names_of, vehicle_keys
+from nitka.match.entities import (
+    Party,
+    compare_entities,
+    compare_parties,
+    names_of,
+    vehicle_keys,
+)
 from nitka.match.ids import IdentifierError
 from nitka.match.ids.mrz import parse_mrz
 from nitka.screen.entries import ListEntry
-from nitka.screen.index import ScreeningIndex
+from nitka.screen.index import ScreeningIndex, is_looked_up
 
 SCREENABLE = (
     "Person",
@@ -128,6 +136,8 @@ def _clean(type_name: str, value: Any, path: str) -> str:
     if len(text) > MAX_VALUE_LENGTH:
         raise QueryError(f"value is longer than {MAX_VALUE_LENGTH} characters", field=path)
     if type_name == "date":
+        if _is_full_date(text):
+            return text  # as a document gives it: the common case, cleaned as is
         date = registry.date.clean(normalise_date(text) or "")
         if date is None:
             raise QueryError(f"{text!r} is not a date", field=path)
@@ -138,6 +148,20 @@ def _clean(type_name: str, value: Any, path: str) -> str:
             raise QueryError(f"{text!r} is not a known {type_name}", field=path)
         return cleaned
     return text
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_full_date(text: str) -> bool:
+    """Whether the text is a real calendar date written YYYY-MM-DD."""
+    if not _FULL_DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _require_identity(proxy: EntityProxy, where: str) -> None:
@@ -169,11 +193,15 @@ def check(
 ) -> CheckResult:
     """The entries of the index that match the query at or above the threshold, best first."""
     result = CheckResult(query.schema.name)
+    party = None if is_looked_up(query.schema) else Party.of(query)
     for candidate in index.candidates(query, threshold=threshold):
         entry = candidate.entry
         if not _comparable(query, entry):
             continue
-        comparison = compare_entities(query, entry.proxy)
+        if party is not None:
+            comparison = compare_parties(party, index.party(entry))
+        else:
+            comparison = compare_entities(query, entry.proxy)
         if comparison.score >= threshold:
             result.hits.append(Hit(entry, comparison.score, comparison.explain()))
     result.hits.sort(key=lambda hit: (-hit.score, hit.entry.id))

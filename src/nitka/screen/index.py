@@ -35,6 +35,7 @@ from nitka.match.dates import (
 )
 from nitka.match.entities import (
     PERSON_IDENTIFIERS,
+    Party,
     document_numbers,
     identifier_keys,
     names_of,
@@ -48,6 +49,8 @@ COMMON_SHARE = 0.02
 """A word carried by more than this share of entries (and at least
 ``COMMON_MIN`` of them) only ranks candidates found through rarer words."""
 COMMON_MIN = 1000
+PARTY_CACHE = 200_000
+"""Entries kept read for comparison (``ScreeningIndex.party``)."""
 CANDIDATE_SHARE = 0.5
 """Candidates with less than this share of the best candidate's weight are not scored."""
 DATE_FILTER_MIN_THRESHOLD = 1.0 + DATE_WEIGHT[DateMatch.CONFLICT]
@@ -95,6 +98,8 @@ class ScreeningIndex:
         self._postings: dict[int, dict[int, array[int]]] = {}
         """Per word and birth year, the entries."""
         self._identifiers: dict[str, set[str]] = {}
+        self._parties: dict[str, tuple[EntityProxy, Party]] = {}
+        """Entries as person checks compare them, read once (``party``)."""
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -103,6 +108,7 @@ class ScreeningIndex:
         """Add an entry, or replace the one with its id (an updated notice)."""
         if entry.id in self.entries:
             self.remove(entry.id)
+        self._parties.pop(entry.id, None)
         number = self._free.pop() if self._free else len(self._ids)
         births = _dates(entry.proxy)
         if number == len(self._ids):
@@ -132,6 +138,7 @@ class ScreeningIndex:
         if entry is None:
             return False
         number = self._numbers.pop(entry_id)
+        self._parties.pop(entry_id, None)
         years = _years(_dates(entry.proxy))
         for word in _entry_words(entry.proxy):
             word_number = self._words[word]
@@ -176,13 +183,23 @@ class ScreeningIndex:
         if births and by_name:
             # Entries whose birth dates all conflict with the query's cannot
             # make a hit: they are left out before anything else is done with them.
-            conflict = self._date_conflict
             agreeable = _agreeable(births)
-            by_name = {
-                number: weight
-                for number, weight in by_name.items()
-                if not conflict(births, agreeable, number)
-            }
+            packed = self._births
+            if agreeable is not None:
+                # The usual check, with a full date: one lookup an entry.
+                by_name = {
+                    number: weight
+                    for number, weight in by_name.items()
+                    if packed[number] in agreeable
+                    or packed[number] == 0
+                    or (packed[number] == SEVERAL and not self._date_conflict(births, None, number))
+                }
+            else:
+                by_name = {
+                    number: weight
+                    for number, weight in by_name.items()
+                    if not self._date_conflict(births, agreeable, number)
+                }
         ids = self._ids
         for number, weight in by_name.items():
             held = ids[number]
@@ -202,6 +219,21 @@ class ScreeningIndex:
             Candidate(found.get(entry_id) or self.entries[entry_id], weight)
             for entry_id, weight in ranked
         ]
+
+    def party(self, entry: ListEntry) -> Party:
+        """The entry as a person check compares it (``nitka.match.entities.Party``).
+
+        Kept for the entries checks meet, up to ``PARTY_CACHE`` of them: a
+        wanted person's entry is compared with every traveller of that name.
+        """
+        found = self._parties.get(entry.id)
+        if found is not None and found[0] is entry.proxy:
+            return found[1]
+        if len(self._parties) >= PARTY_CACHE:
+            self._parties.clear()
+        party = Party.of(entry.proxy)
+        self._parties[entry.id] = (entry.proxy, party)
+        return party
 
     def _name_candidates(
         self, name: str, years: list[int] | None, weights: dict[int, float]
