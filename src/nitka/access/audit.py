@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from nitka.errors import FieldError
@@ -118,14 +118,15 @@ def record_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body).hexdigest()
 
 
-_CLAIM_NEXT = (
+_CLAIM = (
     update(audit_head)
     .where(audit_head.c.id == 1)
-    .values(last_id=audit_head.c.last_id + 1)
+    .values(last_id=audit_head.c.last_id + bindparam("count", type_=Integer))
     .returning(audit_head.c.last_id, audit_head.c.last_hash)
 )
-"""Takes the head's lock (the write lock on SQLite) and the next id in one statement,
-and returns the hash of the record before it (not yet replaced)."""
+"""Takes the head's lock (the write lock on SQLite) and the next ids in one statement,
+and returns the last id claimed and the hash of the record before the first
+(not yet replaced)."""
 _SET_HASH = update(audit_head).where(audit_head.c.id == 1)
 _READ_HEAD = select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)
 _INSERT_RECORD = insert(audit_log)
@@ -134,26 +135,48 @@ _INSERT_ENTITIES = insert(audit_entity)
 
 def append(conn: Connection, event: AuditEvent) -> AuditRecord:
     """Append one record to the chain; the caller commits (with the event's own work)."""
-    record_id, last_hash = conn.execute(_CLAIM_NEXT).one()
-    entities = sorted(set(event.entities))
-    fields: dict[str, Any] = {
-        "id": record_id,
-        "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "origin": event.origin,
-        "action": Action(event.action).value,
-        "purpose": event.purpose,
-        "subject": orjson.dumps(event.subject, default=str).decode(),
-        "entities": orjson.dumps(entities).decode(),
-        "result_size": event.result_size,
-        "outcome": Outcome(event.outcome).value,
-    }
-    digest = record_hash(last_hash, fields)
-    conn.execute(_INSERT_RECORD, {**fields, "prev_hash": last_hash, "hash": digest})
-    if entities:
-        conn.execute(_INSERT_ENTITIES, [{"audit_id": record_id, "entity_id": e} for e in entities])
-    conn.execute(_SET_HASH, {"last_hash": digest})
-    return _record({**fields, "prev_hash": last_hash, "hash": digest})
+    return append_many(conn, [event])[0]
+
+
+def append_many(conn: Connection, events: Sequence[AuditEvent]) -> list[AuditRecord]:
+    """Append records to the chain in the order given; the caller commits.
+
+    The ids are claimed in one statement, so a server that logs many requests
+    in one transaction (``nitka.screen.recorder``) pays for the chain's lock
+    once, not once a record.
+    """
+    if not events:
+        return []
+    last_id, last_hash = conn.execute(_CLAIM, {"count": len(events)}).one()
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    rows: list[dict[str, Any]] = []
+    entity_rows: list[dict[str, Any]] = []
+    records: list[AuditRecord] = []
+    for record_id, event in enumerate(events, start=last_id - len(events) + 1):
+        entities = sorted(set(event.entities))
+        fields: dict[str, Any] = {
+            "id": record_id,
+            "at": at,
+            "actor": event.actor,
+            "origin": event.origin,
+            "action": Action(event.action).value,
+            "purpose": event.purpose,
+            "subject": orjson.dumps(event.subject, default=str).decode(),
+            "entities": orjson.dumps(entities).decode(),
+            "result_size": event.result_size,
+            "outcome": Outcome(event.outcome).value,
+        }
+        digest = record_hash(last_hash, fields)
+        row = {**fields, "prev_hash": last_hash, "hash": digest}
+        rows.append(row)
+        records.append(_record(row))
+        entity_rows += [{"audit_id": record_id, "entity_id": e} for e in entities]
+        last_hash = digest
+    conn.execute(_INSERT_RECORD, rows)
+    if entity_rows:
+        conn.execute(_INSERT_ENTITIES, entity_rows)
+    conn.execute(_SET_HASH, {"last_hash": last_hash})
+    return records
 
 
 @dataclass

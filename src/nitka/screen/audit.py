@@ -9,6 +9,7 @@ EIS tells the data owner). Both tables are append-only in the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,10 +40,20 @@ class CheckContext:
             raise AuditError("a check needs its stated purpose", field="purpose")
 
 
-__all__ = ["AuditError", "CheckContext", "log_check", "notices_for"]
+__all__ = ["AuditError", "Check", "CheckContext", "log_check", "log_checks", "notices_for"]
 
-_INSERT_CHECK = insert(check_log).returning(check_log.c.id)
+_INSERT_CHECKS = insert(check_log).returning(check_log.c.id, sort_by_parameter_order=True)
 """Built once: SQLAlchemy then reuses its compiled form for every check."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check to log: who asked what, and the answer or the error it got."""
+
+    context: CheckContext
+    query: Any
+    result: CheckResult | None = None
+    error: QueryError | None = None
 
 
 def log_check(
@@ -53,22 +64,17 @@ def log_check(
     error: QueryError | None = None,
 ) -> int:
     """Log one check (answered or refused); returns its log id. The caller commits."""
+    return log_checks(conn, [Check(context, query, result, error)])[0]
+
+
+def log_checks(conn: Connection, checks: Sequence[Check]) -> list[int]:
+    """Log checks in the order given, with the notices of their hits; returns their
+    log ids. The caller commits."""
+    if not checks:
+        return []
     now = datetime.now(UTC).replace(tzinfo=None)
-    hits = result.hits if result is not None else []
-    answer = [
-        {"entry": hit.entry.id, "lists": list(hit.entry.lists), "score": hit.score} for hit in hits
-    ]
-    row = {
-        "checked_at": now,
-        "user": context.user,
-        "purpose": context.purpose,
-        "channel": context.channel,
-        "query": orjson.dumps(query, default=str).decode(),
-        "result": orjson.dumps(answer).decode(),
-        "hits": len(hits),
-        "error": str(error) if error is not None else None,
-    }
-    check_id = conn.execute(_INSERT_CHECK, row).scalar_one()
+    rows = [_row(check, now) for check in checks]
+    ids = [int(i) for i in conn.execute(_INSERT_CHECKS, rows).scalars()]
     notices = [
         {
             "created_at": now,
@@ -78,12 +84,31 @@ def log_check(
             "records": orjson.dumps(list(hit.entry.records)).decode(),
             "score": hit.score,
         }
-        for hit in hits
+        for check_id, check in zip(ids, checks, strict=True)
+        if check.result is not None
+        for hit in check.result.hits
         for listed in hit.entry.lists
     ]
     if notices:
         conn.execute(insert(owner_notice), notices)
-    return int(check_id)
+    return ids
+
+
+def _row(check: Check, now: datetime) -> dict[str, Any]:
+    hits = check.result.hits if check.result is not None else []
+    answer = [
+        {"entry": hit.entry.id, "lists": list(hit.entry.lists), "score": hit.score} for hit in hits
+    ]
+    return {
+        "checked_at": now,
+        "user": check.context.user,
+        "purpose": check.context.purpose,
+        "channel": check.context.channel,
+        "query": orjson.dumps(check.query, default=str).decode(),
+        "result": orjson.dumps(answer).decode(),
+        "hits": len(hits),
+        "error": str(check.error) if check.error is not None else None,
+    }
 
 
 def notices_for(conn: Connection, listed: str) -> list[dict[str, Any]]:

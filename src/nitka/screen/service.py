@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from nitka.access.audit import Action, AuditEvent, append
-from nitka.screen.audit import CheckContext, log_check
+from nitka.screen.audit import CheckContext
 from nitka.screen.changes import (
     POLL_SECONDS,
     RELOAD_AFTER_SECONDS,
@@ -34,6 +33,7 @@ from nitka.screen.checks import (
 )
 from nitka.screen.index import ScreeningIndex
 from nitka.screen.lists import load_index, refresh
+from nitka.screen.recorder import Recorder, Request, record
 
 MAX_BATCH = 1000
 """Queries per request: a passenger list of a large aircraft, not a whole registry."""
@@ -72,6 +72,8 @@ class Screener:
         """Whether each request also goes into the audit trail (``nitka.access.audit``)
         beside the check log. Only a benchmark turns it off, to measure what it costs."""
         self.poll_seconds = poll_seconds
+        self.recorder = Recorder(engine)
+        """Writes the check log of ``screen_logged`` requests, many to a commit."""
         """How often ``screen`` takes in changes made by other processes."""
         with engine.begin() as conn:
             watch(conn, self.lists)
@@ -118,15 +120,15 @@ class Screener:
             self.index = load_index(conn, self.lists)
         return len(self.index)
 
-    def screen(
+    def answer(
         self,
         queries: Sequence[Any],
-        context: CheckContext,
         *,
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 10,
     ) -> list[Answer]:
-        """Answer and log each query; a bad query gets its error, the others their results."""
+        """Check each query, without logging: a bad query gets its error, the others
+        their results. Every caller logs the answers before giving them out."""
         if len(queries) > MAX_BATCH:
             raise BatchTooLargeError(len(queries))
         self.catch_up()
@@ -139,23 +141,31 @@ class Screener:
                 answers.append(Answer(data, error=error))
                 continue
             answers.append(Answer(data, check(self.index, proxy, threshold=threshold, limit=limit)))
-        with self.engine.begin() as conn:
-            for answer in answers:
-                answer.log_id = log_check(conn, context, answer.query, answer.result, answer.error)
-            if self.audited:
-                append(conn, _audit_event(context, answers))
         return answers
 
+    def screen(
+        self,
+        queries: Sequence[Any],
+        context: CheckContext,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+    ) -> list[Answer]:
+        """Answer and log each query (in a transaction of its own)."""
+        answers = self.answer(queries, threshold=threshold, limit=limit)
+        with self.engine.begin() as conn:
+            record(conn, [Request(context, answers, self.audited)])
+        return answers
 
-def _audit_event(context: CheckContext, answers: list[Answer]) -> AuditEvent:
-    """One audit record for a request: its checks in the check log, and the entries hit."""
-    hits = [hit.entry.id for a in answers if a.result is not None for hit in a.result.hits]
-    return AuditEvent(
-        actor=context.user,
-        action=Action.CHECK,
-        origin=context.origin or context.channel,
-        purpose=context.purpose,
-        subject={"check_log": [a.log_id for a in answers], "queries": len(answers)},
-        entities=hits,
-        result_size=len(hits),
-    )
+    async def screen_logged(
+        self,
+        queries: Sequence[Any],
+        context: CheckContext,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+    ) -> list[Answer]:
+        """Answer and log each query, the log written with other requests' (``Recorder``)."""
+        answers = self.answer(queries, threshold=threshold, limit=limit)
+        await self.recorder.write(Request(context, answers, self.audited))
+        return answers

@@ -139,7 +139,7 @@ async def screen(
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
-        answers = _screener(request).screen(
+        answers = await _screener(request).screen_logged(
             queries or [], context, threshold=threshold, limit=limit
         )
     except BatchTooLargeError as error:
@@ -190,7 +190,7 @@ async def match(
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:
-        answers = screener.screen(queries, context, threshold=cutoff, limit=limit)
+        answers = await screener.screen_logged(queries, context, threshold=cutoff, limit=limit)
     except BatchTooLargeError as error:
         raise HTTPException(status_code=413, detail=str(error)) from None
     responses: dict[str, Any] = {}

@@ -1,0 +1,155 @@
+"""Writing checks to the check log and the audit trail, many requests to a commit.
+
+No answer leaves before its check is logged (Directive 2016/680 Art. 25). A
+server that answered hundreds of checks a second, each in a transaction of
+its own, would spend most of its time committing (and, on SQLite, waiting
+for the one write lock). The ``Recorder`` therefore keeps one writer thread:
+a request's answers wait in its queue, the thread writes every request
+waiting in one transaction (a group commit), and each request is answered
+once that transaction has committed. Meanwhile the server's event loop
+checks the next requests. If a shared transaction fails, its requests are
+written again one by one, so one bad request cannot take others down with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import queue
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from nitka.access.audit import Action, AuditEvent, append_many
+from nitka.screen.audit import Check, CheckContext, log_checks
+
+if TYPE_CHECKING:
+    from nitka.screen.service import Answer
+
+MAX_GROUP = 500
+"""Requests written in one transaction at most."""
+
+
+@dataclass
+class Request:
+    """A request's checks as answered, to be logged under its context."""
+
+    context: CheckContext
+    answers: Sequence[Answer]
+    audited: bool = True
+    """Whether it also goes into the audit trail (only a benchmark turns it off)."""
+
+
+def record(conn: Connection, requests: Sequence[Request]) -> None:
+    """Log the requests' checks and append their audit records, in order; sets each
+    answer's ``log_id``. The caller commits."""
+    checks = [
+        Check(request.context, answer.query, answer.result, answer.error)
+        for request in requests
+        for answer in request.answers
+    ]
+    ids = iter(log_checks(conn, checks))
+    for request in requests:
+        for answer in request.answers:
+            answer.log_id = next(ids)
+    append_many(conn, [audit_event(r.context, r.answers) for r in requests if r.audited])
+
+
+def audit_event(context: CheckContext, answers: Sequence[Answer]) -> AuditEvent:
+    """One audit record for a request: its checks in the check log, and the entries hit."""
+    hits = [hit.entry.id for a in answers if a.result is not None for hit in a.result.hits]
+    return AuditEvent(
+        actor=context.user,
+        action=Action.CHECK,
+        origin=context.origin or context.channel,
+        purpose=context.purpose,
+        subject={"check_log": [a.log_id for a in answers], "queries": len(answers)},
+        entities=hits,
+        result_size=len(hits),
+    )
+
+
+@dataclass
+class _Waiting:
+    request: Request
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[None] = field(repr=False)
+
+
+class Recorder:
+    """Group commit of requests' check logs and audit records (see the module)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pid = -1
+        self._queue: queue.SimpleQueue[_Waiting] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+
+    async def write(self, request: Request) -> None:
+        """Return once the request is logged; raise what stopped its logging."""
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(request, loop, loop.create_future())
+        self._started().put(waiting)
+        await waiting.done
+
+    def _started(self) -> queue.SimpleQueue[_Waiting]:
+        """The queue of this process's writer thread, started on first use.
+
+        ``nitka serve --workers`` forks after loading the lists, and a thread
+        does not survive a fork: each process starts its own.
+        """
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._queue = queue.SimpleQueue()
+                thread = threading.Thread(
+                    target=self._run, args=(self._queue,), name="nitka-check-log", daemon=True
+                )
+                thread.start()
+            return self._queue
+
+    def _run(self, waiting: queue.SimpleQueue[_Waiting]) -> None:
+        while True:
+            group = [waiting.get()]
+            while len(group) < MAX_GROUP:
+                try:
+                    group.append(waiting.get_nowait())
+                except queue.Empty:
+                    break
+            self._write(group)
+
+    def _write(self, group: list[_Waiting]) -> None:
+        try:
+            with self.engine.begin() as conn:
+                record(conn, [w.request for w in group])
+        except Exception as error:
+            if len(group) == 1:
+                _finish(group[0], error)
+                return
+            # Written again one by one: only the request at fault fails.
+            for one in group:
+                for answer in one.request.answers:
+                    answer.log_id = None
+                self._write([one])
+            return
+        for one in group:
+            _finish(one, None)
+
+
+def _finish(waiting: _Waiting, error: BaseException | None) -> None:
+    def settle() -> None:
+        if waiting.done.cancelled():
+            return
+        if error is None:
+            waiting.done.set_result(None)
+        else:
+            waiting.done.set_exception(error)
+
+    # A closed loop has nobody waiting for the answer any more.
+    with contextlib.suppress(RuntimeError):
+        waiting.loop.call_soon_threadsafe(settle)
