@@ -15,13 +15,11 @@ from operator import itemgetter
 from typing import Any
 
 from followthemoney import EntityProxy, model
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import ENTITY_PROP
 from nitka.store.reader import schema_of
-from nitka.store.tables import statement
 
 _STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
 _PROTECTED = frozenset(c.value for c in DataSubjectCategory if c.is_protected)
@@ -55,33 +53,25 @@ class ListEntry:
         return lines
 
 
-_ENTRY_COLUMNS = select(
-    statement.c.canonical_id,
-    statement.c.id,
-    statement.c.schema,
-    statement.c.prop,
-    statement.c.value,
-    statement.c.dataset,
-    statement.c.origin,
-    statement.c.handling,
-    statement.c.handling_note,
-    statement.c.case_id,
-    statement.c.category,
+_ENTRY_COLUMNS = (
+    'SELECT canonical_id, id, "schema", prop, value, dataset, origin, handling, '
+    "handling_note, case_id, category FROM statement WHERE canonical_id IN ({})"
 )
+"""Only the columns an entry needs; sent to the driver as written (no SQL compiled
+per chunk), because a country's lists load millions of entries through it and a
+document hit loads its entry while the officer waits."""
 _HANDLING = {code.value: code for code in HandlingCode}
 _CHUNK = 500
 
 
 def load_entries(conn: Connection, canonical_ids: Sequence[str]) -> dict[str, ListEntry]:
-    """The entries of these entities, read from the store.
-
-    Reads only the columns an entry needs, not whole statements: loading the
-    lists of a country (millions of persons) is mostly this.
-    """
+    """The entries of these entities, read from the store."""
     grouped: dict[str, list[Sequence[Any]]] = {}
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     for start in range(0, len(canonical_ids), _CHUNK):
-        chunk = list(canonical_ids[start : start + _CHUNK])
-        for row in conn.execute(_ENTRY_COLUMNS.where(statement.c.canonical_id.in_(chunk))):
+        chunk = tuple(canonical_ids[start : start + _CHUNK])
+        sql = _ENTRY_COLUMNS.format(", ".join([mark] * len(chunk)))
+        for row in conn.exec_driver_sql(sql, chunk):
             grouped.setdefault(row[0], []).append(row)
     return {entity_id: _entry(entity_id, rows) for entity_id, rows in grouped.items()}
 
