@@ -21,6 +21,7 @@ from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
+from nitka.web.fast_screen import FastScreen
 from nitka.web.oidc import router as oidc_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
@@ -41,6 +42,9 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     app.state.settings = settings
     if settings.agency_id:
         app.state.keys = load_or_create(Path(settings.keys_dir))
+    app.state.screened_directly = 0
+    """Screening requests answered past the routing (``nitka.web.fast_screen``)."""
+    app.add_middleware(FastScreen)
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
     routers = (
         screen_router,
@@ -62,6 +66,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
             "lists": list(screener.lists),
             "entries": len(screener.index),
             "worker": os.getpid(),
+            "screened_directly": app.state.screened_directly,
         }
 
     return app

@@ -68,10 +68,10 @@ def authenticate(request: Request) -> Account:
     elif scheme.lower() not in SCHEMES or not token:
         _refuse(request, "-", "no token", Action.SIGN_IN)
         raise _unauthorised("an API token is required: Authorization: Bearer <token>")
+    known = _remembered(token)
+    if known is not None:
+        return known
     key = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    cached = _cache.get(key)
-    if cached is not None and cached[1] > time.monotonic():
-        return cached[0]
     engine: Engine = request.app.state.screener.engine
     with engine.connect() as conn:
         account = account_for_token(conn, token)
@@ -81,6 +81,24 @@ def authenticate(request: Request) -> Account:
         raise _unauthorised("the token is not valid, or has expired or been revoked")
     _cache[key] = (account, time.monotonic() + TOKEN_CACHE_SECONDS)
     return account
+
+
+def remembered_account(authorization: str) -> Account | None:
+    """The account of an ``Authorization`` header's token if this process took the
+    token within ``TOKEN_CACHE_SECONDS``; None otherwise (then ``authenticate``
+    decides, and records a refusal). Reads no database and writes no record."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() not in SCHEMES or not token:
+        return None
+    return _remembered(token)
+
+
+def _remembered(token: str) -> Account | None:
+    cached = _cache.get(hashlib.sha256(token.encode("utf-8")).hexdigest())
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    return None
 
 
 def viewer_of(request: Request, account: Account) -> Viewer:

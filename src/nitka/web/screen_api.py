@@ -146,12 +146,21 @@ async def screen(
         raise HTTPException(
             status_code=413, detail={"field": error.field, "error": str(error)}
         ) from None
+    status, reply = screen_reply(answers, viewer, batch=batch)
+    if status != 200:
+        raise HTTPException(status_code=status, detail=reply["detail"])
+    return json_response(reply)
+
+
+def screen_reply(answers: list[Answer], viewer: Viewer, *, batch: bool) -> tuple[int, Any]:
+    """The status and body of a ``/screen`` answer: a batch's answers each with
+    its own status; a single query's refusal as the request's 422."""
     if not batch:
         answer = answers[0]
         if answer.error is not None:
-            raise HTTPException(status_code=422, detail=answer_json(answer, viewer)["error"])
-        return json_response(answer_json(answer, viewer))
-    return json_response({"responses": [answer_json(answer, viewer) for answer in answers]})
+            return 422, {"detail": answer_json(answer, viewer)["error"]}
+        return 200, answer_json(answer, viewer)
+    return 200, {"responses": [answer_json(answer, viewer) for answer in answers]}
 
 
 class EntityExample(BaseModel):
