@@ -13,8 +13,6 @@ every refusal is still made, worded and audited in one place.
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -23,7 +21,15 @@ from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.service import MAX_BATCH, Screener
 from nitka.web.auth import CHECKERS, remembered_account, viewer_of
 from nitka.web.screen_api import ScreenRequest, screen_reply
-from nitka.web.security import MAX_BODY_BYTES, ASGIApp, Message, Receive, Scope, Send
+from nitka.web.security import (
+    MAX_BODY_BYTES,
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    send_json,
+)
 
 PATH = "/screen"
 
@@ -76,7 +82,7 @@ class FastScreen:
         viewer = viewer_of(starlette_request, account)
         answers = await screener.screen_logged(queries, context)
         status, reply = screen_reply(answers, viewer, batch=batch)
-        await _send_json(send, status, reply)
+        await send_json(send, status, reply)
         starlette_request.app.state.screened_directly += 1
         return True
 
@@ -110,18 +116,3 @@ def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": not complete}
 
     return replay
-
-
-async def _send_json(send: Send, status: int, data: Any) -> None:
-    body = orjson.dumps(data)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -13,7 +13,7 @@ police data) may be cached for an hour.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 import orjson
@@ -100,7 +100,15 @@ def _body_refusal(scope: Scope) -> tuple[int, str] | None:
 async def _refuse(
     send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]]
 ) -> None:
-    body = orjson.dumps({"detail": {"field": "body", "error": message}})
+    detail = {"detail": {"field": "body", "error": message}}
+    await send_json(send, status, detail, [*headers, _LOCKED_DOWN])
+
+
+async def send_json(
+    send: Send, status: int, data: Any, headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
+    """Answer with ``data`` as JSON (orjson), straight through ASGI."""
+    body = orjson.dumps(data)
     await send(
         {
             "type": "http.response.start",
@@ -109,7 +117,6 @@ async def _refuse(
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 *headers,
-                _LOCKED_DOWN,
             ],
         }
     )
