@@ -49,8 +49,8 @@ COMMON_SHARE = 0.02
 """A word carried by more than this share of entries (and at least
 ``COMMON_MIN`` of them) only ranks candidates found through rarer words."""
 COMMON_MIN = 1000
-PARTY_CACHE = 200_000
-"""Entries kept read for comparison (``ScreeningIndex.party``)."""
+PARTY_CACHE = 50_000
+"""Entries kept read for comparison (``ScreeningIndex.party``): some 50 MB at most."""
 CANDIDATE_SHARE = 0.5
 """Candidates with less than this share of the best candidate's weight are not scored."""
 DATE_FILTER_MIN_THRESHOLD = 1.0 + DATE_WEIGHT[DateMatch.CONFLICT]
