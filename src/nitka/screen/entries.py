@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import ENTITY_PROP
+from nitka.store.db import in_marks
 from nitka.store.reader import schema_of
 
 _STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
@@ -67,10 +68,9 @@ _CHUNK = 500
 def load_entries(conn: Connection, canonical_ids: Sequence[str]) -> dict[str, ListEntry]:
     """The entries of these entities, read from the store."""
     grouped: dict[str, list[Sequence[Any]]] = {}
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     for start in range(0, len(canonical_ids), _CHUNK):
         chunk = tuple(canonical_ids[start : start + _CHUNK])
-        sql = _ENTRY_COLUMNS.format(", ".join([mark] * len(chunk)))
+        sql = _ENTRY_COLUMNS.format(in_marks(conn, len(chunk)))
         for row in conn.exec_driver_sql(sql, chunk):
             grouped.setdefault(row[0], []).append(row)
     return {entity_id: _entry(entity_id, rows) for entity_id, rows in grouped.items()}

@@ -13,14 +13,14 @@ the next check, without a refresh.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from nitka.screen.entries import ListEntry, load_entries
-from nitka.screen.withdrawals import WithdrawalKind
+from nitka.screen.withdrawals import withdrawn
 from nitka.search.facets import Facet, facet_token
+from nitka.store.db import in_marks
 
 
 class StoredKeys:
@@ -43,8 +43,11 @@ class StoredKeys:
         # A document or vehicle check is a few of these lookups, hundreds a
         # second: they go to the driver as written, without SQLAlchemy
         # compiling an IN list for each.
-        dialect = conn.dialect.name
-        rows = conn.exec_driver_sql(_sql(_LOOKUP, dialect, len(keys)), tuple(keys))
+        rows = conn.exec_driver_sql(
+            f"SELECT canonical_id, facets FROM search_name "
+            f"WHERE lookup_key IN ({in_marks(conn, len(keys))})",
+            tuple(keys),
+        )
         on_lists: dict[str, set[str]] = {}
         for canonical_id, facets in rows:
             lists = {self._tokens[t] for t in facets.split() if t in self._tokens}
@@ -53,28 +56,7 @@ class StoredKeys:
         if not on_lists:
             return []
         ids = sorted(on_lists)
-        withdrawals = conn.exec_driver_sql(
-            _sql(_WITHDRAWN, dialect, len(self.lists), len(ids)),
-            (*self.lists, *ids, WithdrawalKind.WITHDRAW.value),
-        )
-        gone = {(entity_id, listed) for entity_id, listed in withdrawals}
+        gone = withdrawn(conn, self.lists, ids)
         standing = [i for i in ids if any((i, name) not in gone for name in on_lists[i])]
         entries = load_entries(conn, standing)
         return [entries[i] for i in standing if i in entries]
-
-
-_LOOKUP = "SELECT canonical_id, facets FROM search_name WHERE lookup_key IN ({})"
-_WITHDRAWN = (
-    "SELECT entity_id, list FROM list_withdrawal WHERE id IN ("
-    "SELECT max(id) FROM list_withdrawal WHERE list IN ({}) AND entity_id IN ({}) "
-    "GROUP BY entity_id, list) AND kind = {}"
-)
-"""``nitka.screen.withdrawals.withdrawn`` for some entities, as one statement."""
-
-
-@lru_cache(maxsize=256)
-def _sql(template: str, dialect: str, *counts: int) -> str:
-    """The template with its IN lists (and a last single value) as positional marks."""
-    mark = "?" if dialect == "sqlite" else "%s"
-    lists = [", ".join([mark] * count) for count in counts]
-    return template.format(*lists, mark)

@@ -60,6 +60,14 @@ def positional_dialect(name: str) -> Dialect:
     return PGDialect_psycopg(paramstyle="format")  # type: ignore[no-untyped-call]
 
 
+def in_marks(conn: Connection, count: int) -> str:
+    """``count`` positional parameter marks, comma-separated, for SQL that goes
+    to the driver as written (``exec_driver_sql``): an IN list without
+    SQLAlchemy compiling the statement again for each length."""
+    mark = "?" if is_sqlite(conn) else "%s"
+    return ", ".join([mark] * count)
+
+
 def is_sqlite(conn: Connection | Engine) -> bool:
     return conn.dialect.name == "sqlite"
 
