@@ -40,7 +40,7 @@ class CheckContext:
             raise AuditError("a check needs its stated purpose", field="purpose")
 
 
-__all__ = ["AuditError", "Check", "CheckContext", "log_check", "log_checks", "notices_for"]
+__all__ = ["AuditError", "Check", "CheckContext", "log_checks", "notices_for"]
 
 _INSERT_CHECKS = insert(check_log).returning(check_log.c.id, sort_by_parameter_order=True)
 """Built once: SQLAlchemy then reuses its compiled form for every check."""
@@ -54,17 +54,6 @@ class Check:
     query: Any
     result: CheckResult | None = None
     error: QueryError | None = None
-
-
-def log_check(
-    conn: Connection,
-    context: CheckContext,
-    query: Any,
-    result: CheckResult | None = None,
-    error: QueryError | None = None,
-) -> int:
-    """Log one check (answered or refused); returns its log id. The caller commits."""
-    return log_checks(conn, [Check(context, query, result, error)])[0]
 
 
 def log_checks(conn: Connection, checks: Sequence[Check]) -> list[int]:

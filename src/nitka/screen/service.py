@@ -72,9 +72,9 @@ class Screener:
         """Whether each request also goes into the audit trail (``nitka.access.audit``)
         beside the check log. Only a benchmark turns it off, to measure what it costs."""
         self.poll_seconds = poll_seconds
+        """How often ``screen`` takes in changes made by other processes."""
         self.recorder = Recorder(engine)
         """Writes the check log of ``screen_logged`` requests, many to a commit."""
-        """How often ``screen`` takes in changes made by other processes."""
         with engine.begin() as conn:
             watch(conn, self.lists)
         with engine.connect() as conn:
