@@ -26,7 +26,9 @@ from nitka.ingest.readers import STDIN
 from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
 from nitka.search.index import IndexedValue, IndexRow, index_rows, is_indexed
 from nitka.store.writer import (
+    RowGroup,
     StatementRow,
+    group_rows,
     merge_duplicates,
     resolve_canonical,
     statement_values,
@@ -58,7 +60,8 @@ class PreparedBatch:
     """The number of the batch's last record: the resume mark once it is committed."""
     records: int
     """How many records the batch covers, rejected ones included."""
-    statements: list[StatementRow]
+    statements: list[RowGroup]
+    """The statement rows, one per id, grouped by the columns they leave NULL."""
     touched: set[str]
     """The canonical ids the batch writes to."""
     resolved: dict[str, str]
@@ -70,7 +73,7 @@ class PreparedBatch:
 
     @property
     def statement_count(self) -> int:
-        return len(self.statements)
+        return sum(len(rows) for _present, rows in self.statements)
 
     def to_plain(self) -> tuple[Any, ...]:
         """The batch as plain tuples, lists, sets and strings, which ``marshal`` can carry.
@@ -207,7 +210,7 @@ class BatchBuilder:
         return PreparedBatch(
             last_record=last_record,
             records=records,
-            statements=unique,
+            statements=group_rows(unique),
             touched={row[2] for row in unique},
             resolved=resolved,
             index=index_rows(values),

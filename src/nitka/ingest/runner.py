@@ -31,7 +31,7 @@ from nitka.screen.changes import held_entities, is_watched, request_refresh
 from nitka.search.index import existing, insert_rows, reindex
 from nitka.store.db import refresh_statistics, upsert
 from nitka.store.tables import ingest_run
-from nitka.store.writer import load_canonical_map, write_rows
+from nitka.store.writer import grouped_rows, load_canonical_map, write_rows
 
 __all__ = ["IngestReport", "OnError", "ingest", "run_key"]
 
@@ -127,7 +127,7 @@ def ingest(
             with engine.begin() as conn:
                 write_batch(conn, batch)
                 if announce:
-                    request_refresh(conn, held_entities(batch.statements))
+                    request_refresh(conn, held_entities(grouped_rows(batch.statements)))
                 if key is not None:
                     _mark(conn, key, converter, batch.last_record, finished=False)
             if report.statements + batch.statement_count >= analysed_at:
