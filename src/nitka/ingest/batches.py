@@ -18,7 +18,6 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
-from followthemoney import EntityProxy
 
 from nitka.ingest.base import Converted, Converter
 from nitka.ingest.errors import BadRecord, RecordError
@@ -166,8 +165,7 @@ class BatchBuilder:
         try:
             if isinstance(record, BadRecord):
                 raise record.error
-            items = list(converter.convert(record))
-            return list(_statements(items, self.provenance, converter, number))
+            return _statements(converter.convert(record), self.provenance, converter, number)
         except RecordError as exc:
             error = exc.located(converter.path, number) if not exc.path else exc
             if self.on_error == OnError.ROLLBACK:
@@ -221,13 +219,17 @@ class BatchBuilder:
 
 def _statements(
     items: Iterable[Converted], provenance: Provenance, converter: Converter, number: int
-) -> Iterable[PoliceStatement]:
-    origin = f"{converter.origin_name}:{number}"
+) -> list[PoliceStatement]:
+    """The statements of one record's items, all made here so that errors
+    are raised while the record is at hand."""
+    statements: list[PoliceStatement] = []
     for item in items:
-        if isinstance(item, EntityProxy):
-            yield from statements_from_entity(item, provenance, origin=origin)
+        if isinstance(item, PoliceStatement):
+            statements.append(item)
         else:
-            yield item
+            origin = f"{converter.origin_name}:{number}"
+            statements.extend(statements_from_entity(item, provenance, origin=origin))
+    return statements
 
 
 def _reject_line(error: RecordError, record: Any) -> bytes:

@@ -79,22 +79,24 @@ def read_json_lines(path: str) -> Iterator[tuple[int, Any]]:
     fh = open_binary(path)
     try:
         for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
             try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                error = RecordError("the line is not UTF-8", field="(encoding)")
-                yield number, BadRecord(error, line.decode("utf-8", "replace"))
-                continue
-            try:
-                data = orjson.loads(text)
+                # orjson reads the bytes and checks their UTF-8 itself: the
+                # common case needs no decoding here.
+                data = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
+                if not line.strip():
+                    continue
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    error = RecordError("the line is not UTF-8", field="(encoding)")
+                    yield number, BadRecord(error, line.decode("utf-8", "replace"))
+                    continue
                 yield number, BadRecord(RecordError(f"broken JSON: {exc}", field="(json)"), text)
                 continue
             if not isinstance(data, dict):
                 error = RecordError("each line must be a JSON object", field="(json)")
-                yield number, BadRecord(error, text)
+                yield number, BadRecord(error, line.decode("utf-8"))
                 continue
             yield number, data
     finally:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from followthemoney import EntityProxy
@@ -27,6 +28,9 @@ from nitka.model.handling import DataSubjectCategory, HandlingCode
 
 #: FtM's pseudo-property that records that an entity exists, with its schema.
 ENTITY_PROP = BASE_ID
+
+_prop_type = cache(get_prop_type)
+"""FtM's type name of a schema's property, asked for every statement an ingest writes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ class PoliceStatement:
 
     @property
     def prop_type(self) -> str:
-        return get_prop_type(self.schema, self.prop)
+        return _prop_type(self.schema, self.prop)
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise as an FtM statement dict plus Nitka's police fields.
