@@ -26,6 +26,7 @@ from nitka.match.entities import lookup_key
 from nitka.model.statement import ENTITY_PROP
 from nitka.search.facets import Facet, facet_token
 from nitka.search.names import name_keys, skeleton_keys
+from nitka.store.db import in_marks, is_sqlite
 from nitka.store.tables import search_name, statement
 
 NAME_TYPES = frozenset({"name"})
@@ -148,13 +149,23 @@ def is_indexed(prop: str, prop_type: str) -> bool:
 def existing(conn: Connection, canonical_ids: Iterable[str]) -> set[str]:
     """Which of these canonical ids already have statements in the store."""
     ids = sorted(set(canonical_ids))
+    if not ids:
+        return set()
+    if not is_sqlite(conn):
+        # One array parameter: one round trip, and nothing to compile per chunk.
+        rows = conn.exec_driver_sql(
+            "SELECT DISTINCT canonical_id FROM statement WHERE canonical_id = ANY(%s)", (ids,)
+        )
+        return {row[0] for row in rows}
     found: set[str] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        rows = conn.execute(
-            select(statement.c.canonical_id).where(statement.c.canonical_id.in_(chunk)).distinct()
+        rows = conn.exec_driver_sql(
+            "SELECT DISTINCT canonical_id FROM statement "
+            f"WHERE canonical_id IN ({in_marks(conn, len(chunk))})",
+            tuple(chunk),
         )
-        found.update(rows.scalars())
+        found.update(row[0] for row in rows)
     return found
 
 
