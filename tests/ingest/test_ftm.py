@@ -56,6 +56,15 @@ def test_statement_lines_keep_their_own_police_fields(tmp_path: Path) -> None:
         ({"lang": "ukrainian-cyrillic-x"}, "lang"),
         ({"first_seen": "2026-11-23T10:00:00 in the morning, Kyiv time"}, "first_seen"),
         ({"case": 17}, "case"),
+        ({"reliability": "Z"}, "reliability"),
+        ({"credibility": 9}, "credibility"),
+        ({"canonical_id": "c" * 256}, "canonical_id"),
+        ({"dataset": ["npu"]}, "dataset"),
+        ({"last_seen": "x" * 33}, "last_seen"),
+        ({"author": "a" * 256}, "author"),
+        ({"entity_id": None}, "entity_id"),
+        ({"value": 17}, "value"),
+        ({"value": "x" * 70_000}, "value"),
     ],
 )
 def test_bad_statement_lines_name_the_field(

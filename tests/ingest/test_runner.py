@@ -41,6 +41,14 @@ BAD_RECORDS = [
     pytest.param(_person(4, shoeSize=["44"]), "properties.shoeSize", id="unknown-property"),
     pytest.param(b'{"id": "p4", "schema": "Person", "prop', "(json)", id="broken-json"),
     pytest.param("Олена".encode("cp1251"), "(encoding)", id="wrong-encoding"),
+    pytest.param(
+        b'{"id": "p4", "schema": "Person", "properties": {"name": ["'
+        + "Олена".encode("cp1251")
+        + b'"]}}',
+        "(encoding)",
+        id="wrong-encoding-in-json",
+    ),
+    pytest.param(b'["p4", "Person"]', "(json)", id="not-an-object"),
     pytest.param(_person(4, name=["x" * 70_000]), "properties.name", id="huge-field"),
     pytest.param({"id": "p4", "schema": "Spaceship"}, "schema", id="unknown-schema"),
 ]

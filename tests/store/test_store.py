@@ -10,7 +10,13 @@ from nitka.store.migrate import head_revision, is_current, upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity
 from nitka.store.resolver import ResolverError, judgements_for, merge, undo
 from nitka.store.tables import judgement, statement
-from nitka.store.writer import load_canonical_map, write_statements
+from nitka.store.writer import (
+    group_rows,
+    grouped_rows,
+    load_canonical_map,
+    statement_values,
+    write_statements,
+)
 from tests.helpers import make_entity, store_entities
 
 
@@ -46,6 +52,60 @@ def test_entity_round_trip_keeps_every_police_field(engine: Engine) -> None:
     assert (name.entity_id, name.canonical_id, name.dataset) == ("v1", "v1", "npu")
     assert (name.value, name.handling, name.assessment) == ("Марія Коваль", HandlingCode.H3, False)
     assert name.id == name.make_id()
+
+
+def test_statements_with_different_empty_fields_are_stored_as_written(engine: Engine) -> None:
+    """Rows are grouped by the columns they leave empty and written per group
+    (``group_rows``): every statement must come back with its own fields."""
+    common = {"entity_id": "m1", "schema": "Person", "dataset": "npu"}
+    written = [
+        PoliceStatement(prop="id", value="m1", **common),  # type: ignore[arg-type]
+        PoliceStatement(prop="name", value="Марія", lang="ukr", **common),  # type: ignore[arg-type]
+        PoliceStatement(
+            prop="name",
+            value="Mariia",
+            original_value="MARIIA",
+            origin="list.csv:4",
+            first_seen="2024-05-01T00:00:00",
+            **common,  # type: ignore[arg-type]
+        ),
+        PoliceStatement(
+            prop="birthDate",
+            value="1999-04-01",
+            case="case-9",
+            author="analyst1",
+            assessment=True,
+            handling=HandlingCode.H3,
+            handling_note="no onward sharing",
+            **common,  # type: ignore[arg-type]
+        ),
+        PoliceStatement(prop="nationality", value="ua", last_seen="2025-01-01", **common),  # type: ignore[arg-type]
+    ]
+    with engine.begin() as conn:
+        write_statements(conn, written, {})
+    with engine.connect() as conn:
+        stored = get_entity(conn, "m1")
+    assert stored is not None
+    assert {s.id: s.to_dict() for s in stored.statements} == {s.id: s.to_dict() for s in written}
+
+
+def test_rows_are_grouped_by_their_empty_columns_and_keep_their_leading_ones() -> None:
+    common = {"entity_id": "g1", "schema": "Person", "dataset": "npu"}
+    statements = [
+        PoliceStatement(prop="name", value="A", **common),  # type: ignore[arg-type]
+        PoliceStatement(prop="name", value="B", lang="ukr", **common),  # type: ignore[arg-type]
+        PoliceStatement(prop="name", value="C", **common),  # type: ignore[arg-type]
+    ]
+    rows = [statement_values(s, "g1") for s in statements]
+    groups = group_rows(rows)
+    assert [len(group_rows_) for _present, group_rows_ in groups] == [2, 1]
+    for present, kept in groups:
+        for row in kept:
+            full = next(r for r in rows if r[0] == row[0])
+            assert row == tuple(full[i] for i in present)
+            assert row[:7] == full[:7]
+            assert all(full[i] is None for i in range(len(full)) if i not in present)
+    assert sorted(r[0] for r in grouped_rows(groups)) == sorted(r[0] for r in rows)
 
 
 def test_writing_twice_changes_nothing_but_widens_seen_dates(engine: Engine) -> None:
