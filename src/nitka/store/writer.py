@@ -51,6 +51,9 @@ first seven, so a row keeps its id, canonical id and schema in place
 (``held_entities`` reads them) whatever it leaves out."""
 assert min(_NULLABLE) > 6, "the leading columns of a statement row must never be NULL"
 
+_nullable_values = itemgetter(*_NULLABLE)
+_NONES = (None,) * len(_NULLABLE)
+
 #: Rows that leave out the same NULL columns: the positions of the columns
 #: they carry (in table order), and the rows as tuples of just those values.
 RowGroup = tuple[tuple[int, ...], list[StatementRow]]
@@ -77,10 +80,6 @@ def group_rows(rows: Iterable[StatementRow]) -> list[RowGroup]:
         (_present, kept_rows), keep = known
         kept_rows.append(tuple(compress(row, keep)))
     return [group for group, _keep in groups.values()]
-
-
-_nullable_values = itemgetter(*_NULLABLE)
-_NONES = (None,) * len(_NULLABLE)
 
 
 def grouped_rows(groups: Iterable[RowGroup]) -> Iterator[StatementRow]:
