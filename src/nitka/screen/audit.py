@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import insert, select
@@ -40,20 +40,46 @@ class CheckContext:
             raise AuditError("a check needs its stated purpose", field="purpose")
 
 
-__all__ = ["AuditError", "Check", "CheckContext", "log_checks", "notices_for"]
+__all__ = ["AuditError", "Check", "CheckContext", "LoggedHit", "log_checks", "notices_for"]
 
 _INSERT_CHECKS = insert(check_log).returning(check_log.c.id, sort_by_parameter_order=True)
 """Built once: SQLAlchemy then reuses its compiled form for every check."""
 
 
-@dataclass(frozen=True)
-class Check:
-    """One check to log: who asked what, and the answer or the error it got."""
+class LoggedHit(NamedTuple):
+    """What the log keeps of a hit: the entry, the lists and records it is on, the score."""
+
+    entry_id: str
+    lists: tuple[str, ...]
+    records: tuple[str, ...]
+    score: float
+
+
+class Check(NamedTuple):
+    """One check to log: who asked what, and the hits or the error it got.
+
+    Plain values in a tuple, so that a check is handed to the process that
+    writes the log (``nitka.screen.log_writer``) cheaply.
+    """
 
     context: CheckContext
     query: Any
-    result: CheckResult | None = None
-    error: QueryError | None = None
+    hits: tuple[LoggedHit, ...] = ()
+    error: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        context: CheckContext,
+        query: Any,
+        result: CheckResult | None,
+        error: QueryError | None = None,
+    ) -> Check:
+        hits = tuple(
+            LoggedHit(hit.entry.id, hit.entry.lists, hit.entry.records, hit.score)
+            for hit in (result.hits if result is not None else ())
+        )
+        return cls(context, query, hits, str(error) if error is not None else None)
 
 
 def log_checks(conn: Connection, checks: Sequence[Check]) -> list[int]:
@@ -68,15 +94,14 @@ def log_checks(conn: Connection, checks: Sequence[Check]) -> list[int]:
         {
             "created_at": now,
             "check_id": check_id,
-            "entry_id": hit.entry.id,
+            "entry_id": hit.entry_id,
             "list": listed,
-            "records": orjson.dumps(list(hit.entry.records)).decode(),
+            "records": orjson.dumps(list(hit.records)).decode(),
             "score": hit.score,
         }
         for check_id, check in zip(ids, checks, strict=True)
-        if check.result is not None
-        for hit in check.result.hits
-        for listed in hit.entry.lists
+        for hit in check.hits
+        for listed in hit.lists
     ]
     if notices:
         conn.execute(insert(owner_notice), notices)
@@ -84,10 +109,8 @@ def log_checks(conn: Connection, checks: Sequence[Check]) -> list[int]:
 
 
 def _row(check: Check, now: datetime) -> dict[str, Any]:
-    hits = check.result.hits if check.result is not None else []
-    answer = [
-        {"entry": hit.entry.id, "lists": list(hit.entry.lists), "score": hit.score} for hit in hits
-    ]
+    hits = check.hits
+    answer = [{"entry": hit.entry_id, "lists": list(hit.lists), "score": hit.score} for hit in hits]
     return {
         "checked_at": now,
         "user": check.context.user,
@@ -96,7 +119,7 @@ def _row(check: Check, now: datetime) -> dict[str, Any]:
         "query": orjson.dumps(check.query, default=str).decode(),
         "result": orjson.dumps(answer).decode(),
         "hits": len(hits),
-        "error": str(check.error) if check.error is not None else None,
+        "error": check.error,
     }
 
 

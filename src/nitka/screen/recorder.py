@@ -20,7 +20,7 @@ import queue
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
@@ -35,6 +35,13 @@ MAX_GROUP = 500
 """Requests written in one transaction at most."""
 
 
+class CheckRecorder(Protocol):
+    """Logs requests' checks before they are answered (``Recorder``, or the writer
+    process's ``nitka.screen.log_writer.RemoteRecorder``)."""
+
+    async def write(self, request: Request) -> None: ...
+
+
 @dataclass
 class Request:
     """A request's checks as answered, to be logged under its context."""
@@ -44,31 +51,63 @@ class Request:
     audited: bool = True
     """Whether it also goes into the audit trail (only a benchmark turns it off)."""
 
+    def logged(self) -> LoggedRequest:
+        """The request as the log keeps it."""
+        checks = tuple(Check.of(self.context, a.query, a.result, a.error) for a in self.answers)
+        return LoggedRequest(self.context, checks, self.audited)
+
+    def set_log_ids(self, log_ids: Sequence[int]) -> None:
+        for answer, log_id in zip(self.answers, log_ids, strict=True):
+            answer.log_id = log_id
+
+
+class LoggedRequest(NamedTuple):
+    """A request as the log keeps it: plain values, cheap to hand to another process."""
+
+    context: CheckContext
+    checks: tuple[Check, ...]
+    audited: bool = True
+
 
 def record(conn: Connection, requests: Sequence[Request]) -> None:
     """Log the requests' checks and append their audit records, in order; sets each
     answer's ``log_id``. The caller commits."""
-    checks = [
-        Check(request.context, answer.query, answer.result, answer.error)
-        for request in requests
-        for answer in request.answers
-    ]
-    ids = iter(log_checks(conn, checks))
+    for request, log_ids in zip(
+        requests, write_logged(conn, [r.logged() for r in requests]), strict=True
+    ):
+        request.set_log_ids(log_ids)
+
+
+def write_logged(conn: Connection, requests: Sequence[LoggedRequest]) -> list[list[int]]:
+    """Log the requests' checks and append their audit records, in order; returns
+    each request's log ids. The caller commits."""
+    ids = log_checks(conn, [check for request in requests for check in request.checks])
+    per_request: list[list[int]] = []
+    start = 0
     for request in requests:
-        for answer in request.answers:
-            answer.log_id = next(ids)
-    append_many(conn, [audit_event(r.context, r.answers) for r in requests if r.audited])
+        per_request.append(ids[start : start + len(request.checks)])
+        start += len(request.checks)
+    append_many(
+        conn,
+        [
+            audit_event(request, log_ids)
+            for request, log_ids in zip(requests, per_request, strict=True)
+            if request.audited
+        ],
+    )
+    return per_request
 
 
-def audit_event(context: CheckContext, answers: Sequence[Answer]) -> AuditEvent:
+def audit_event(request: LoggedRequest, log_ids: Sequence[int]) -> AuditEvent:
     """One audit record for a request: its checks in the check log, and the entries hit."""
-    hits = [hit.entry.id for a in answers if a.result is not None for hit in a.result.hits]
+    context = request.context
+    hits = [hit.entry_id for check in request.checks for hit in check.hits]
     return AuditEvent(
         actor=context.user,
         action=Action.CHECK,
         origin=context.origin or context.channel,
         purpose=context.purpose,
-        subject={"check_log": [a.log_id for a in answers], "queries": len(answers)},
+        subject={"check_log": list(log_ids), "queries": len(request.checks)},
         entities=hits,
         result_size=len(hits),
     )

@@ -33,7 +33,7 @@ from nitka.screen.checks import (
 )
 from nitka.screen.index import ScreeningIndex
 from nitka.screen.lists import load_index, refresh
-from nitka.screen.recorder import Recorder, Request, record
+from nitka.screen.recorder import CheckRecorder, Recorder, Request, record
 
 MAX_BATCH = 1000
 """Queries per request: a passenger list of a large aircraft, not a whole registry."""
@@ -73,8 +73,9 @@ class Screener:
         beside the check log. Only a benchmark turns it off, to measure what it costs."""
         self.poll_seconds = poll_seconds
         """How often ``screen`` takes in changes made by other processes."""
-        self.recorder = Recorder(engine)
-        """Writes the check log of ``screen_logged`` requests, many to a commit."""
+        self.recorder: CheckRecorder = Recorder(engine)
+        """Writes the check log of ``screen_logged`` requests, many to a commit (``nitka
+        serve`` hands it to a process of its own: ``nitka.screen.log_writer``)."""
         with engine.begin() as conn:
             watch(conn, self.lists)
         with engine.connect() as conn:

@@ -22,17 +22,30 @@ import time
 import uvicorn
 from fastapi import FastAPI
 
+from nitka.screen.log_writer import LogWriter
+
 PARENT_CHECK_SECONDS = 1.0
 
 
 def serve(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
-    """Serve ``app`` (its screener already loaded) from ``workers`` processes."""
+    """Serve ``app`` (its screener already loaded) from ``workers`` processes, the
+    check log written by a process of its own (``nitka.screen.log_writer``)."""
+    if workers > 1 and not hasattr(os, "fork"):
+        raise RuntimeError("several workers need os.fork, which this system lacks")
+    screener = app.state.screener
+    writer = LogWriter.start(screener.engine)
+    screener.recorder = writer.recorder()
+    try:
+        _serve(app, host, port, workers)
+    finally:
+        writer.stop()
+
+
+def _serve(app: FastAPI, host: str, port: int, workers: int) -> None:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     if workers <= 1:
         uvicorn.Server(config).run()
         return
-    if not hasattr(os, "fork"):
-        raise RuntimeError("several workers need os.fork, which this system lacks")
     listener = _listen(host, port)
     gc.collect()
     gc.freeze()
