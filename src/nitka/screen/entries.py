@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import ENTITY_PROP
-from nitka.store.db import in_marks
+from nitka.store.db import driver_rows, in_marks
 from nitka.store.reader import schema_of
 
 _STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
@@ -71,7 +71,7 @@ def load_entries(conn: Connection, canonical_ids: Sequence[str]) -> dict[str, Li
     for start in range(0, len(canonical_ids), _CHUNK):
         chunk = tuple(canonical_ids[start : start + _CHUNK])
         sql = _ENTRY_COLUMNS.format(in_marks(conn, len(chunk)))
-        for row in conn.exec_driver_sql(sql, chunk):
+        for row in driver_rows(conn, sql, chunk):
             grouped.setdefault(row[0], []).append(row)
     return {entity_id: _entry(entity_id, rows) for entity_id, rows in grouped.items()}
 

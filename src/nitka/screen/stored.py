@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from nitka.screen.entries import ListEntry, load_entries
 from nitka.screen.withdrawals import withdrawn
 from nitka.search.facets import Facet, facet_token
-from nitka.store.db import in_marks
+from nitka.store.db import driver_rows, in_marks
 
 
 class StoredKeys:
@@ -43,7 +43,8 @@ class StoredKeys:
         # A document or vehicle check is a few of these lookups, hundreds a
         # second: they go to the driver as written, without SQLAlchemy
         # compiling an IN list for each.
-        rows = conn.exec_driver_sql(
+        rows = driver_rows(
+            conn,
             f"SELECT canonical_id, facets FROM search_name "
             f"WHERE lookup_key IN ({in_marks(conn, len(keys))})",
             tuple(keys),

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from nitka.errors import FieldError
-from nitka.store.db import in_marks
+from nitka.store.db import driver_rows, in_marks
 from nitka.store.tables import list_withdrawal
 
 
@@ -66,7 +66,8 @@ def withdrawn(
     among, ids = "", tuple(entity_ids or ())
     if entity_ids is not None:
         among = f" AND entity_id IN ({in_marks(conn, len(ids))})"
-    rows = conn.exec_driver_sql(
+    rows = driver_rows(
+        conn,
         "SELECT entity_id, list FROM list_withdrawal WHERE id IN ("
         f"SELECT max(id) FROM list_withdrawal WHERE list IN ({in_marks(conn, len(lists))})"
         f"{among} GROUP BY entity_id, list) AND kind = {in_marks(conn, 1)}",
