@@ -16,8 +16,8 @@ from sqlalchemy import Engine, func, select
 
 from nitka.access.audit import AuditError, by_actor, verify
 from nitka.screen.audit import CheckContext
-from nitka.screen.log_writer import CheckLogError, LogWriter, frame, unframe
-from nitka.screen.recorder import Request
+from nitka.screen.log_writer import LogWriter, frame, unframe
+from nitka.screen.recorder import CheckLogError, Request
 from nitka.screen.service import Screener
 from nitka.store.tables import check_log, owner_notice
 from tests.helpers import WATCH_LISTS

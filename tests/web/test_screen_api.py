@@ -1,12 +1,14 @@
 """The screening API over real HTTP: ``nitka serve`` in its own process, on both stores."""
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from nitka.access.accounts import create_token, revoke_token
 from nitka.access.audit import by_actor, verify
@@ -236,8 +238,13 @@ def test_withdrawing_a_notice_over_http_takes_effect_at_once(service: Service) -
 
 
 def _children(pid: int) -> list[int]:
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in found]
+    """The process's children, whichever of its threads started them."""
+    found = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+    return sorted(found)
 
 
 def _is_log_writer(pid: int) -> bool:
@@ -280,6 +287,35 @@ def test_workers_share_the_lists_and_all_take_in_a_withdrawal(
         answering = {answer.json()["worker"] for answer in health}
         assert answering <= {pid, *workers}
     assert not any(Path(f"/proc/{child}").exists() for child in children), "stopped with the server"
+
+
+def test_a_killed_log_writer_is_replaced_and_checks_refused_meanwhile_are_not_answered(
+    listed: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """No check is answered unlogged: while the writer is gone a check gets a 503
+    that says why; the server starts a new writer and checks are logged again."""
+    query = {"schema": "Person", "properties": {"name": ["Adel Abdalkader Al Ajeil"]}}
+    with serving(listed, database_url, tmp_path) as service:
+        assert httpx.post(f"{service.url}/screen", json=query, headers=service.officer).is_success
+        (writer,) = [child for child in _children(service.pid) if _is_log_writer(child)]
+        os.kill(writer, signal.SIGKILL)
+        statuses = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            answer = httpx.post(f"{service.url}/screen", json=query, headers=service.officer)
+            statuses.append(answer.status_code)
+            if answer.status_code == 503:
+                assert "until they can be logged" in answer.json()["detail"]["error"]
+            if answer.status_code == 200 and statuses.count(200) >= 3:
+                break
+            time.sleep(0.05)
+        assert set(statuses) <= {200, 503} and statuses[-1] == 200, statuses
+        (new_writer,) = [child for child in _children(service.pid) if _is_log_writer(child)]
+        assert new_writer != writer
+    with listed.connect() as conn:
+        logged = conn.execute(select(func.count()).select_from(check_log)).scalar_one()
+        assert verify(conn).intact
+    assert logged == 1 + statuses.count(200), "every answered check logged, no refused one"
 
 
 def test_every_route_needs_a_valid_token_and_refusals_are_logged(

@@ -39,7 +39,13 @@ from sqlalchemy import Connection, Engine, event
 
 from nitka.errors import FieldError
 from nitka.screen.audit import AuditError, Check, CheckContext, LoggedHit
-from nitka.screen.recorder import MAX_GROUP, LoggedRequest, Request, write_logged
+from nitka.screen.recorder import (
+    MAX_GROUP,
+    CheckLogError,
+    LoggedRequest,
+    Request,
+    write_logged,
+)
 
 URL_VARIABLE = "NITKA_LOG_WRITER_URL"
 """How the writer gets the store's address (not on its command line, where ``ps`` shows it)."""
@@ -51,10 +57,6 @@ _LENGTH = struct.Struct("!I")
 
 Reply = tuple[int, list[int] | None, tuple[str, str, str] | None]
 """A request's sequence number, and its log ids or its error (kind, message, field)."""
-
-
-class CheckLogError(RuntimeError):
-    """The check log could not be written; the request gets no answer."""
 
 
 def frame(payload: object) -> bytes:
@@ -277,6 +279,7 @@ def main() -> None:
     checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
     writer = GroupWriter(engine, checkpointer)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    Path(path + ".tmp").unlink(missing_ok=True)  # left by a writer that died starting
     listener.bind(path + ".tmp")
     listener.listen(64)
     # Renamed once listening, so that the path's existence means ready.
@@ -293,43 +296,74 @@ def main() -> None:
 # The workers' side.
 
 
-@dataclass
 class LogWriter:
-    """The writer process, started by the serving process before it forks its workers."""
+    """The writer process, started by the serving process before it forks its workers.
 
-    process: subprocess.Popen[bytes]
-    folder: Path
-    path: Path
+    If it dies (killed, out of memory), checks are refused with a 503 until
+    ``watch`` has started a new one on the same socket, within a second or
+    two; the workers connect to it again by themselves.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="nitka-log-"))
+        self.path = self.folder / "writer.sock"
+        self._env = {**os.environ, URL_VARIABLE: engine.url.render_as_string(hide_password=False)}
+        self._stopped = threading.Event()
+        self.process = self._spawn()
 
     @classmethod
     def start(cls, engine: Engine) -> LogWriter:
-        folder = Path(tempfile.mkdtemp(prefix="nitka-log-"))
-        path = folder / "writer.sock"
-        env = {**os.environ, URL_VARIABLE: engine.url.render_as_string(hide_password=False)}
+        return cls(engine)
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        """Start a writer and wait until it listens on ``path``."""
+        self.path.unlink(missing_ok=True)
         process = subprocess.Popen(
-            [sys.executable, "-m", "nitka.screen.log_writer", str(path)], env=env
+            [sys.executable, "-m", "nitka.screen.log_writer", str(self.path)], env=self._env
         )
-        writer = cls(process, folder, path)
         deadline = time.monotonic() + START_SECONDS
-        while not path.exists():
+        while not self.path.exists():
             if process.poll() is not None or time.monotonic() > deadline:
-                writer.stop()
+                _end(process)
+                shutil.rmtree(self.folder, ignore_errors=True)
                 raise RuntimeError("the check log writer did not start")
             time.sleep(0.02)
-        return writer
+        return process
+
+    def watch(self) -> None:
+        """Start a new writer whenever the running one has stopped (in a thread of the
+        serving process, started after it forked its workers)."""
+
+        def run() -> None:
+            while not self._stopped.wait(PARENT_CHECK_SECONDS):
+                if self.process.poll() is None:
+                    continue
+                sys.stderr.write(
+                    f"nitka: the check log writer stopped ({self.process.returncode}); "
+                    "starting a new one\n"
+                )
+                with contextlib.suppress(RuntimeError):
+                    self.process = self._spawn()
+
+        threading.Thread(target=run, name="nitka-log-writer-watch", daemon=True).start()
 
     def recorder(self) -> RemoteRecorder:
         return RemoteRecorder(self.path)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self._stopped.set()
+        _end(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class _Channel(asyncio.Protocol):

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from nitka.access.audit import Action, AuditEvent, append_many
+from nitka.errors import FieldError
 from nitka.screen.audit import Check, CheckContext, log_checks
 
 if TYPE_CHECKING:
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
 
 MAX_GROUP = 500
 """Requests written in one transaction at most."""
+
+
+class CheckLogError(RuntimeError):
+    """The check log cannot be written: the check gets no answer (Art. 25), the
+    service answers 503 until it can."""
 
 
 class CheckRecorder(Protocol):
@@ -168,6 +174,8 @@ class Recorder:
                 record(conn, [w.request for w in group])
         except Exception as error:
             if len(group) == 1:
+                if not isinstance(error, FieldError):
+                    error = CheckLogError(f"the check log could not be written: {error}")
                 _finish(group[0], error)
                 return
             # Written again one by one: only the request at fault fails.

@@ -18,9 +18,10 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from nitka.screen.audit import AuditError, CheckContext
+from nitka.screen.recorder import CheckLogError
 from nitka.screen.service import MAX_BATCH, Screener
 from nitka.web.auth import CHECKERS, remembered_account, viewer_of
-from nitka.web.screen_api import ScreenRequest, screen_reply
+from nitka.web.screen_api import ScreenRequest, log_unavailable, screen_reply
 from nitka.web.security import (
     MAX_BODY_BYTES,
     ASGIApp,
@@ -80,7 +81,11 @@ class FastScreen:
         starlette_request = Request(scope)
         screener: Screener = starlette_request.app.state.screener
         viewer = viewer_of(starlette_request, account)
-        answers = await screener.screen_logged(queries, context)
+        try:
+            answers = await screener.screen_logged(queries, context)
+        except CheckLogError as error:
+            await send_json(send, 503, log_unavailable(error))
+            return True
         status, reply = screen_reply(answers, viewer, batch=batch)
         await send_json(send, status, reply)
         starlette_request.app.state.screened_directly += 1

@@ -25,6 +25,7 @@ from nitka.access.accounts import Account
 from nitka.access.visibility import PLACEHOLDER, Sight, Viewer, sight_of
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
+from nitka.screen.recorder import CheckLogError
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
 from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
 from nitka.web.auth import CHECKERS, LIST_KEEPERS, requires, viewer_of
@@ -146,10 +147,21 @@ async def screen(
         raise HTTPException(
             status_code=413, detail={"field": error.field, "error": str(error)}
         ) from None
+    except CheckLogError as error:
+        raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
     status, reply = screen_reply(answers, viewer, batch=batch)
     if status != 200:
         raise HTTPException(status_code=status, detail=reply["detail"])
     return json_response(reply)
+
+
+def log_unavailable(error: CheckLogError) -> dict[str, Any]:
+    """The 503 answer when checks cannot be logged, and so are not answered."""
+    return {
+        "detail": {
+            "error": f"{error}; checks are not answered until they can be logged, try again shortly"
+        }
+    }
 
 
 def screen_reply(answers: list[Answer], viewer: Viewer, *, batch: bool) -> tuple[int, Any]:
@@ -202,6 +214,8 @@ async def match(
         answers = await screener.screen_logged(queries, context, threshold=cutoff, limit=limit)
     except BatchTooLargeError as error:
         raise HTTPException(status_code=413, detail=str(error)) from None
+    except CheckLogError as error:
+        raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
     responses: dict[str, Any] = {}
     for name, answer in zip(names, answers, strict=True):
         hits = [] if answer.result is None else answer.result.hits

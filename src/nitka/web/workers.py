@@ -18,6 +18,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
@@ -36,14 +37,17 @@ def serve(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
     writer = LogWriter.start(screener.engine)
     screener.recorder = writer.recorder()
     try:
-        _serve(app, host, port, workers)
+        # The writer is watched from the serving process only, once its workers
+        # are forked (a thread does not survive a fork, and should not be in one).
+        _serve(app, host, port, workers, forked=writer.watch)
     finally:
         writer.stop()
 
 
-def _serve(app: FastAPI, host: str, port: int, workers: int) -> None:
+def _serve(app: FastAPI, host: str, port: int, workers: int, forked: Callable[[], None]) -> None:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     if workers <= 1:
+        forked()
         uvicorn.Server(config).run()
         return
     listener = _listen(host, port)
@@ -56,6 +60,7 @@ def _serve(app: FastAPI, host: str, port: int, workers: int) -> None:
         if pid == 0:
             _run_child(app, config, listener, parent)
         children.append(pid)
+    forked()
     # uvicorn hands a SIGTERM it caught back to the handler it found: make that
     # one unwind, so the workers are stopped before this process ends.
     signal.signal(signal.SIGTERM, _unwind)
