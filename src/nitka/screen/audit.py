@@ -58,8 +58,8 @@ class LoggedHit(NamedTuple):
 class Check(NamedTuple):
     """One check to log: who asked what, and the hits or the error it got.
 
-    Plain values in a tuple, so that a check is handed to the process that
-    writes the log (``nitka.screen.log_writer``) cheaply.
+    Plain values only (no list entries, no entities), so that a check crosses
+    to the process that writes the log cheaply (``nitka.screen.log_writer``).
     """
 
     context: CheckContext

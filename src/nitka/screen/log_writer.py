@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import pickle
 import selectors
@@ -54,6 +55,7 @@ PARENT_CHECK_SECONDS = 1.0
 CHECKPOINT_SECONDS = 0.5
 LINGER_SECONDS = 0.003
 _LENGTH = struct.Struct("!I")
+_log = logging.getLogger(__name__)
 
 Reply = tuple[int, list[int] | None, tuple[str, str, str] | None]
 """A request's sequence number, and its log ids or its error (kind, message, field)."""
@@ -65,7 +67,12 @@ def frame(payload: object) -> bytes:
 
 
 def unframe(buffer: bytearray) -> Iterator[Any]:
-    """The whole messages at the start of the buffer, taken out of it."""
+    """The whole messages at the start of the buffer, taken out of it.
+
+    Pickles are safe here because both ends are this server's own processes:
+    the socket lies in a folder that only the server's user can open
+    (``tempfile.mkdtemp``).
+    """
     while len(buffer) >= _LENGTH.size:
         (length,) = _LENGTH.unpack_from(buffer)
         end = _LENGTH.size + length
@@ -164,9 +171,13 @@ class GroupWriter:
 
 
 def _describe(error: Exception) -> tuple[str, str, str]:
+    """What the worker is told: a field error as it is; of anything else, only that
+    the log failed (the database's own message, with its SQL and values, is
+    for the operator's log, not for the client)."""
     if isinstance(error, FieldError):
         return type(error).__name__, error.message, error.field
-    return type(error).__name__, str(error), ""
+    _log.error("the check log could not be written: %s", error)
+    return type(error).__name__, "", ""
 
 
 def serve_writer(writer: GroupWriter, listener: socket.socket, parent: int) -> None:
@@ -309,7 +320,11 @@ class LogWriter:
         self.path = self.folder / "writer.sock"
         self._env = {**os.environ, URL_VARIABLE: engine.url.render_as_string(hide_password=False)}
         self._stopped = threading.Event()
-        self.process = self._spawn()
+        try:
+            self.process = self._spawn()
+        except RuntimeError:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     @classmethod
     def start(cls, engine: Engine) -> LogWriter:
@@ -325,7 +340,6 @@ class LogWriter:
         while not self.path.exists():
             if process.poll() is not None or time.monotonic() > deadline:
                 _end(process)
-                shutil.rmtree(self.folder, ignore_errors=True)
                 raise RuntimeError("the check log writer did not start")
             time.sleep(0.02)
         return process
@@ -404,7 +418,7 @@ def _rebuilt(kind: str, message: str, field_name: str) -> Exception:
         return AuditError(message, field=field_name)
     if field_name:
         return FieldError(message, field=field_name)
-    return CheckLogError(f"the check log could not be written: {message}")
+    return CheckLogError("the check log could not be written")
 
 
 @dataclass
@@ -451,7 +465,8 @@ class RemoteRecorder:
         try:
             _, channel = await loop.create_unix_connection(_Channel, str(self.path))
         except OSError as error:
-            raise CheckLogError(f"the check log writer cannot be reached: {error}") from error
+            _log.error("the check log writer cannot be reached: %s", error)
+            raise CheckLogError("the check log writer cannot be reached") from error
         return channel
 
 

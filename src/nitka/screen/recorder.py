@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import queue
 import threading
@@ -31,6 +32,8 @@ from nitka.screen.audit import Check, CheckContext, log_checks
 
 if TYPE_CHECKING:
     from nitka.screen.service import Answer
+
+_log = logging.getLogger(__name__)
 
 MAX_GROUP = 500
 """Requests written in one transaction at most."""
@@ -68,7 +71,7 @@ class Request:
 
 
 class LoggedRequest(NamedTuple):
-    """A request as the log keeps it: plain values, cheap to hand to another process."""
+    """A request as the log keeps it: plain values (see ``Check``)."""
 
     context: CheckContext
     checks: tuple[Check, ...]
@@ -175,7 +178,9 @@ class Recorder:
         except Exception as error:
             if len(group) == 1:
                 if not isinstance(error, FieldError):
-                    error = CheckLogError(f"the check log could not be written: {error}")
+                    # The database's message (SQL, values) is for the operator's log.
+                    _log.error("the check log could not be written: %s", error)
+                    error = CheckLogError("the check log could not be written")
                 _finish(group[0], error)
                 return
             # Written again one by one: only the request at fault fails.

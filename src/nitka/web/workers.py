@@ -33,6 +33,10 @@ def serve(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
     check log written by a process of its own (``nitka.screen.log_writer``)."""
     if workers > 1 and not hasattr(os, "fork"):
         raise RuntimeError("several workers need os.fork, which this system lacks")
+    if not hasattr(socket, "AF_UNIX"):
+        # No local sockets (some Windows builds): the log is written by a thread.
+        _serve(app, host, port, workers, forked=lambda: None)
+        return
     screener = app.state.screener
     writer = LogWriter.start(screener.engine)
     screener.recorder = writer.recorder()
