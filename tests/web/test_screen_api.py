@@ -318,6 +318,40 @@ def test_a_killed_log_writer_is_replaced_and_checks_refused_meanwhile_are_not_an
     assert logged == 1 + statuses.count(200), "every answered check logged, no refused one"
 
 
+def test_a_log_that_cannot_be_written_refuses_every_check_with_503_and_no_database_text(
+    service: Service, listed: Engine
+) -> None:
+    """The check log's table made unwritable for real: the short path, the route
+    (query parameters) and yente's ``/match`` all refuse, saying why, without
+    the database's SQL; once the table is back, checks are answered and logged."""
+    query = {"schema": "Person", "properties": {"name": ["Sergei Aksenov"]}}
+    match = {"queries": {"q1": query}}
+    with listed.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE check_log RENAME TO check_log_away")
+    try:
+        refused = [
+            httpx.post(f"{service.url}/screen", json=query, headers=service.officer),
+            httpx.post(
+                f"{service.url}/screen",
+                params={"threshold": 0.8},
+                json=query,
+                headers=service.officer,
+            ),
+            httpx.post(f"{service.url}/match/default", json=match, headers=service.officer),
+        ]
+    finally:
+        with listed.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE check_log_away RENAME TO check_log")
+    for answer in refused:
+        assert answer.status_code == 503, answer.text
+        assert "until they can be logged" in answer.json()["detail"]["error"]
+        assert "INSERT" not in answer.text and "check_log" not in answer.text
+    answer = httpx.post(f"{service.url}/screen", json=query, headers=service.officer)
+    assert answer.status_code == 200 and answer.json()["log_id"] is not None
+    with listed.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(check_log)).scalar_one() == 1
+
+
 def test_every_route_needs_a_valid_token_and_refusals_are_logged(
     service: Service, listed: Engine
 ) -> None:
