@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from nitka.model.grading import Grading
+from nitka.model.grading import Grading, Reliability
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import PoliceStatement, Provenance
 from nitka.search.query import search
@@ -14,7 +14,9 @@ from nitka.store.writer import (
     group_rows,
     grouped_rows,
     load_canonical_map,
+    split_groups,
     statement_values,
+    write_rows,
     write_statements,
 )
 from tests.helpers import make_entity, store_entities
@@ -120,6 +122,70 @@ def test_writing_twice_changes_nothing_but_widens_seen_dates(engine: Engine) -> 
         assert count_statements(conn) == 2
         name = next(s for s in get_entity(conn, "p1").statements if s.prop == "name")  # type: ignore[union-attr]
     assert (name.first_seen, name.last_seen) == ("2023-06-01T00:00:00", "2025-06-01T00:00:00")
+
+
+def _name_rows(entity_id: str, value: str, seen: str, reliability: str) -> list[tuple[object, ...]]:
+    stmt = PoliceStatement(
+        entity_id=entity_id,
+        schema="Person",
+        prop="name",
+        value=value,
+        dataset="d",
+        first_seen=seen,
+        last_seen=seen,
+        reliability=Reliability(reliability),
+    )
+    return [statement_values(stmt, entity_id)]
+
+
+def test_rows_are_split_into_those_of_known_entities_and_the_others() -> None:
+    rows = _name_rows("k1", "Known", "2024-01-01", "B") + _name_rows("n1", "New", "2024-01-01", "B")
+    held, new = split_groups(group_rows(rows), {"k1"})
+    assert [row[1] for row in grouped_rows(held)] == ["k1"]
+    assert [row[1] for row in grouped_rows(new)] == ["n1"]
+    assert split_groups(group_rows(rows), set()) == ([], group_rows(rows))
+
+
+def test_rows_said_to_be_new_that_the_store_holds_are_upserted_after_all(engine: Engine) -> None:
+    """A caller that found no entity in the store may be wrong by the time it
+    writes (another writer's commit): PostgreSQL's straight COPY then fails on
+    the id, and the rows are upserted instead, in the same transaction."""
+    with engine.begin() as conn:
+        write_rows(conn, group_rows(_name_rows("p1", "Ivan", "2024-01-01", "B")), {}, known=set())
+    again = _name_rows("p1", "Ivan", "2025-01-01", "A") + _name_rows(
+        "p2", "Petro", "2025-01-01", "C"
+    )
+    with engine.begin() as conn:
+        write_rows(conn, group_rows(again), {}, known=set())
+        write_rows(conn, group_rows(_name_rows("p3", "Olha", "2025-01-01", "C")), {}, known=set())
+    with engine.connect() as conn:
+        assert count_statements(conn) == 3
+        ivan = get_entity(conn, "p1").statements[0]  # type: ignore[union-attr]
+        assert (ivan.first_seen, ivan.last_seen) == ("2024-01-01", "2025-01-01")
+        assert ivan.reliability.value == "A"
+        assert get_entity(conn, "p3") is not None
+
+
+def test_a_batch_of_known_and_new_entities_updates_the_one_and_adds_the_other(
+    engine: Engine,
+) -> None:
+    with engine.begin() as conn:
+        write_rows(conn, group_rows(_name_rows("p1", "Ivan", "2024-01-01", "B")), {}, known=set())
+    batch = _name_rows("p1", "Ivan", "2023-01-01", "A") + _name_rows(
+        "p2", "Petro", "2025-01-01", "C"
+    )
+    with engine.begin() as conn:
+        write_rows(conn, group_rows(batch), {}, known={"p1"})
+    with engine.connect() as conn:
+        assert count_statements(conn) == 2
+        ivan = get_entity(conn, "p1").statements[0]  # type: ignore[union-attr]
+        assert (ivan.first_seen, ivan.last_seen, ivan.reliability.value) == (
+            "2023-01-01",
+            "2024-01-01",
+            "A",
+        )
+        petro = get_entity(conn, "p2").statements[0]  # type: ignore[union-attr]
+        assert (petro.value, petro.reliability.value) == ("Petro", "C")
 
 
 def test_an_assessment_is_kept_apart_from_the_fact(engine: Engine) -> None:

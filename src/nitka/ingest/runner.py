@@ -170,7 +170,7 @@ def write_batch(conn: Connection, batch: PreparedBatch) -> None:
     ones take the rows the batch brings.
     """
     known = existing(conn, batch.touched)
-    write_rows(conn, batch.statements, batch.resolved)
+    write_rows(conn, batch.statements, batch.resolved, known=known)
     reindex(conn, batch.touched & known)
     insert_rows(conn, [row for row in batch.index if row[0] not in known])
 

@@ -6,7 +6,7 @@ batch, a CLI command, a request) owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import compress
 from operator import is_, itemgetter
@@ -151,11 +151,21 @@ def merge_duplicates(rows: Iterable[StatementRow]) -> list[StatementRow]:
     return list(merged.values())
 
 
-def write_rows(conn: Connection, groups: Sequence[RowGroup], resolved: Mapping[str, str]) -> None:
+def write_rows(
+    conn: Connection,
+    groups: Sequence[RowGroup],
+    resolved: Mapping[str, str],
+    *,
+    known: Collection[str] | None = None,
+) -> None:
     """Upsert statement rows (unique ids, ``group_rows``) and record the cluster members they bring.
 
     A statement seen again keeps the earliest first_seen and the latest
     last_seen of both observations; grading and handling take the new values.
+    ``known`` names the canonical ids the caller found in the store, if it
+    looked: rows of other entities cannot be there yet, and PostgreSQL
+    copies them straight into the table (upserting them after all if one is
+    there, written meanwhile by someone else).
     """
     if resolved:
         conn.execute(
@@ -165,7 +175,13 @@ def write_rows(conn: Connection, groups: Sequence[RowGroup], resolved: Mapping[s
     if not any(rows for _present, rows in groups):
         return
     if conn.dialect.name == "postgresql":
-        _copy_upsert(conn, groups)
+        if known is None:
+            _copy_upsert(conn, groups)
+            return
+        held, new = split_groups(groups, known)
+        if not _copy_new(conn, new):
+            held = [*held, *new]
+        _copy_upsert(conn, held)
         return
     for present, rows in groups:
         if rows:
@@ -176,6 +192,61 @@ _STAGE = "statement_stage"
 _COPY_TYPES = tuple("bool" if c.name == "assessment" else "text" for c in statement.c)
 
 
+def split_groups(
+    groups: Sequence[RowGroup], known: Collection[str]
+) -> tuple[list[RowGroup], list[RowGroup]]:
+    """The groups' rows of ``known`` canonical ids, and the others."""
+    held: list[RowGroup] = []
+    new: list[RowGroup] = []
+    for present, rows in groups:
+        if not known:
+            new.append((present, rows))
+            continue
+        held_rows = [row for row in rows if row[_CANONICAL] in known]
+        if held_rows:
+            held.append((present, held_rows))
+        if len(held_rows) < len(rows):
+            new.append((present, [row for row in rows if row[_CANONICAL] not in known]))
+    return held, new
+
+
+_UNIQUE_VIOLATION = "23505"
+
+
+def _copy_new(conn: Connection, groups: Sequence[RowGroup]) -> bool:
+    """PostgreSQL: COPY rows of entities new to the store straight into ``statement``.
+
+    Skips the staging table and the upsert's conflict handling: a third less
+    of the server's work for the rows. Returns False, with nothing written,
+    if a row's id is in the table after all (another writer's meanwhile).
+    """
+    if not groups:
+        return True
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    savepoint = conn.begin_nested()
+    try:
+        with driver.cursor() as cursor:
+            for present, rows in groups:
+                _copy_into(cursor, "statement", present, rows)
+    except Exception as error:
+        if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
+            raise
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def _copy_into(cursor: Any, table: str, present: tuple[int, ...], rows: list[StatementRow]) -> None:
+    """Binary COPY of rows that carry the ``present`` columns (the others are NULL)."""
+    columns = ", ".join(_COLUMNS[i] for i in present)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([_COPY_TYPES[i] for i in present])
+        for row in rows:
+            copy.write_row(row)
+
+
 def _copy_upsert(conn: Connection, groups: Sequence[RowGroup]) -> None:
     """PostgreSQL: COPY the rows into a temporary table, then upsert them in one statement.
 
@@ -184,6 +255,8 @@ def _copy_upsert(conn: Connection, groups: Sequence[RowGroup]) -> None:
     row upsert. The staging table lives as long as the connection and is
     emptied at every commit.
     """
+    if not any(rows for _present, rows in groups):
+        return
     driver = conn.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
@@ -192,12 +265,7 @@ def _copy_upsert(conn: Connection, groups: Sequence[RowGroup]) -> None:
             "(LIKE statement INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         for present, rows in groups:
-            # Columns a group leaves out are NULL in the staging table.
-            columns = ", ".join(_COLUMNS[i] for i in present)
-            with cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types([_COPY_TYPES[i] for i in present])
-                for row in rows:
-                    copy.write_row(row)
+            _copy_into(cursor, _STAGE, present, rows)
         cursor.execute(_compiled_stage_upsert())
         cursor.execute(f"TRUNCATE {_STAGE}")
 
