@@ -2,7 +2,7 @@
 
 import pytest
 
-from nitka.match.entities import compare_entities
+from nitka.match.entities import Party, compare_entities, compare_parties, party_score
 from tests.helpers import make_entity
 
 LISTED = make_entity(
@@ -35,6 +35,8 @@ def test_person_evidence_moves_the_score(
     query = make_entity("Person", "query", **properties)
     result = compare_entities(query, LISTED)
     assert at_least <= result.score < below, result.explain()
+    # The score a check rules candidates out by, without the explanation.
+    assert party_score(Party.of(query), Party.of(LISTED)) == result.score
 
 
 def test_a_swapped_day_and_month_is_recognised_and_said() -> None:
@@ -73,3 +75,23 @@ def test_vehicles_match_by_vin_or_by_plate_in_either_script() -> None:
     assert compare_entities(by_plate, listed).score == 1.0
     assert compare_entities(by_vin, listed).score == 1.0
     assert compare_entities(plate_abroad, listed).score < 0.7
+
+
+def test_a_score_alone_equals_the_explained_score_for_real_persons() -> None:
+    """Every pair among real listed persons in both scripts, with dates, genders
+    and nationalities that agree and conflict."""
+    people = [
+        make_entity("Person", "a", name="Сергей Аксёнов", birthDate="1972-11-26", gender="male"),
+        make_entity(
+            "Person", "b", name="Serhiy Aksyonov", birthDate="1972-11-27", nationality="ua"
+        ),
+        make_entity("Person", "c", name="Olena Koval", birthDate="1984-03-04", gender="female"),
+        make_entity("Person", "d", name="Олена Коваль", birthDate="1984-04-03", nationality="ru"),
+        make_entity("Person", "e", name="Ivan Bondar", passportNumber="FA123456"),
+        make_entity("Person", "f", name="Aksyonov", birthDate="1972", gender="female"),
+        LISTED,
+    ]
+    for left in people:
+        for right in people:
+            explained = compare_parties(Party.of(left), Party.of(right))
+            assert party_score(Party.of(left), Party.of(right)) == explained.score

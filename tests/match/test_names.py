@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nitka.match.names import PartMatch, compare_names
+from nitka.match.names import PartMatch, compare_names, name_score
 
 FIXTURES = Path(__file__).parents[1] / "search" / "fixtures"
 THRESHOLD = 0.7
@@ -162,6 +162,17 @@ def test_quality_on_nomenklaturas_name_benchmark(shared_data: Path) -> None:
     assert 2 * precision * recall / (precision + recall) >= 0.85
 
 
+def test_the_score_without_explanation_is_the_same_score(shared_data: Path) -> None:
+    """A check scores candidates with ``name_score`` and explains only its hits:
+    on every pair of the name benchmark both give the same score."""
+    path = shared_data / "opensanctions_name_matching" / "nomenklatura_name_bench_cases.csv"
+    with path.open(encoding="utf-8") as fh:
+        cases = [(r["name1"], r["name2"]) for r in csv.DictReader(fh)]
+    pairs = cases + [(b, a) for a, b in cases] + [(a, a) for a, _ in cases]
+    differ = [(a, b) for a, b in pairs if name_score(a, b) != compare_names(a, b).score]
+    assert differ == []
+
+
 NAME = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzабвгдеєжзиіїйклмнопрстуфхцчшщьюя -'.", max_size=40
 )
@@ -176,3 +187,8 @@ def test_scores_are_between_zero_and_one(left: str, right: str) -> None:
 def test_a_name_matches_itself(name: str) -> None:
     result = compare_names(name, name)
     assert result.score == (1.0 if result.pairs else 0.0)
+
+
+@given(NAME, NAME)
+def test_score_alone_equals_the_explained_score(left: str, right: str) -> None:
+    assert name_score(left, right) == compare_names(left, right).score

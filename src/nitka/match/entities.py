@@ -18,7 +18,7 @@ from followthemoney.schema import Schema
 
 from nitka.match.dates import DATE_WEIGHT, best_date_match
 from nitka.match.ids import IdentifierError, normalise_identifier
-from nitka.match.names import NameComparison, compare_names
+from nitka.match.names import NameComparison, compare_names, name_score
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 PERSON_IDENTIFIERS = {
@@ -158,18 +158,36 @@ def compare_parties(query: Party, candidate: Party) -> EntityComparison:
     """
     evidence: list[Evidence] = []
     names = best_names(query.names, candidate.names)
-    base = names.score if names is not None else 0.0
     if names is not None:
         evidence.append(Evidence("name", f"{names.left} / {names.right}: {names.score:.2f}", 0.0))
+    base = names.score if names is not None else 0.0
+    return EntityComparison(_party_score(query, candidate, base, evidence), evidence, names)
+
+
+def party_score(query: Party, candidate: Party) -> float:
+    """``compare_parties(query, candidate).score``, without building its explanation
+    (a check explains its hits only)."""
+    base = max((name_score(a, b) for a in query.names for b in candidate.names), default=0.0)
+    return _party_score(query, candidate, base, None)
+
+
+def _party_score(
+    query: Party, candidate: Party, base: float, evidence: list[Evidence] | None
+) -> float:
+    """The score of two parties whose best names scored ``base``; what agreed
+    or conflicted goes into ``evidence`` unless it is None."""
     effects: list[float] = []
     dates = best_date_match(query.births, candidate.births)
     if dates is not None:
         effect = DATE_WEIGHT[dates.how]
-        evidence.append(Evidence("birthDate", f"{dates.left} / {dates.right}: {dates.how}", effect))
+        if evidence is not None:
+            detail = f"{dates.left} / {dates.right}: {dates.how}"
+            evidence.append(Evidence("birthDate", detail, effect))
         effects.append(effect)
     if query.genders and candidate.genders and not query.genders & candidate.genders:
-        detail = f"{_list(query.genders)} / {_list(candidate.genders)}"
-        evidence.append(Evidence("gender", detail, GENDER_CONFLICT))
+        if evidence is not None:
+            detail = f"{_list(query.genders)} / {_list(candidate.genders)}"
+            evidence.append(Evidence("gender", detail, GENDER_CONFLICT))
         effects.append(GENDER_CONFLICT)
     effects.append(
         _country_effect(
@@ -181,9 +199,10 @@ def compare_parties(query: Party, candidate: Party) -> EntityComparison:
     for kind in sorted(ours.keys() & theirs.keys()):
         shared = ours[kind] & theirs[kind]
         if shared:
-            evidence.append(Evidence(kind, f"{_list(shared)} agrees", 0.0))
+            if evidence is not None:
+                evidence.append(Evidence(kind, f"{_list(shared)} agrees", 0.0))
             score = max(score, IDENTIFIER_AGREES)
-    return EntityComparison(_clamp(score), evidence, names)
+    return _clamp(score)
 
 
 def _compare_documents(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:
@@ -281,15 +300,20 @@ def _countries(
 
 
 def _country_effect(
-    ours: Set[str], theirs: Set[str], evidence: list[Evidence], agrees: float, conflict: float
+    ours: Set[str],
+    theirs: Set[str],
+    evidence: list[Evidence] | None,
+    agrees: float,
+    conflict: float,
 ) -> float:
     if not ours or not theirs:
         return 0.0
     if ours & theirs:
-        if agrees:
+        if agrees and evidence is not None:
             evidence.append(Evidence("country", f"{_list(ours & theirs)} agrees", agrees))
         return agrees
-    evidence.append(Evidence("country", f"{_list(ours)} / {_list(theirs)}", conflict))
+    if evidence is not None:
+        evidence.append(Evidence("country", f"{_list(ours)} / {_list(theirs)}", conflict))
     return conflict
 
 

@@ -348,13 +348,33 @@ def _joined_candidates(
 
 def compare_names(left: str, right: str) -> NameComparison:
     """Score two names in [0, 1]; 0.7 and above is a match by default."""
+    score, pairs, notes = _compare_names(left, right, explain=True)
+    return NameComparison(left, right, score, pairs, notes)
+
+
+def name_score(left: str, right: str) -> float:
+    """``compare_names(left, right).score``, without building its explanation.
+
+    A check scores a few candidates and most are not hits: their
+    explanations (each pair of parts described) would be thrown away.
+    """
+    return _compare_names(left, right, explain=False)[0]
+
+
+def _compare_names(
+    left: str, right: str, *, explain: bool
+) -> tuple[float, list[PartPair], list[str]]:
+    """The score of two names, and if ``explain``, how each part matched and notes."""
     lparts, rparts = name_parts(left), name_parts(right)
     if not lparts or not rparts:
-        return NameComparison(left, right, 0.0, notes=["a name has no letters to compare"])
+        return 0.0, [], ["a name has no letters to compare"]
     used_left: set[int] = set()
     used_right: set[int] = set()
     order: list[tuple[int, int]] = []
     pairs: list[PartPair] = []
+    notes: list[str] = []
+    only_begins = False
+    """Whether a pair matched as an initial or a short form only."""
     left_covered = right_covered = 0.0
     # Single parts first; then parts written together (Pricewaterhouse Coopers)
     # for what is left, so that a join never displaces a part's own match.
@@ -372,15 +392,19 @@ def compare_names(left: str, right: str) -> NameComparison:
             used_left.update(lspan)
             used_right.update(rspan)
             order.append((lspan[0], rspan[0]))
-            ltext = " ".join(lparts[i].text for i in lspan)
-            rtext = " ".join(rparts[j].text for j in rspan)
-            pairs.append(PartPair(ltext, rtext, how, score))
+            if how is PartMatch.SHORT or how is PartMatch.INITIAL:
+                only_begins = True
+            if explain:
+                ltext = " ".join(lparts[i].text for i in lspan)
+                rtext = " ".join(rparts[j].text for j in rspan)
+                pairs.append(PartPair(ltext, rtext, how, score))
             left_covered += score * sum(lparts[i].weight for i in lspan)
             right_covered += score * sum(rparts[j].weight for j in rspan)
     left_rest = [p for i, p in enumerate(lparts) if i not in used_left]
     right_rest = [p for j, p in enumerate(rparts) if j not in used_right]
-    pairs += [PartPair(p.text, None, PartMatch.NONE, 0.0) for p in left_rest]
-    pairs += [PartPair(None, p.text, PartMatch.NONE, 0.0) for p in right_rest]
+    if explain:
+        pairs += [PartPair(p.text, None, PartMatch.NONE, 0.0) for p in left_rest]
+        pairs += [PartPair(None, p.text, PartMatch.NONE, 0.0) for p in right_rest]
     lweight = sum(p.weight for p in lparts)
     rweight = sum(p.weight for p in rparts)
     left_share = left_covered / lweight
@@ -389,7 +413,6 @@ def compare_names(left: str, right: str) -> NameComparison:
         (left_share, right_share) if lweight <= rweight else (right_share, left_share)
     )
     score = _SHORT_SIDE * short_share + (1 - _SHORT_SIDE) * long_share
-    notes: list[str] = []
     if _substantive(left_rest) and _substantive(right_rest):
         score *= _CONFLICT
         notes.append("both names have a part the other lacks: a conflict")
@@ -401,11 +424,11 @@ def compare_names(left: str, right: str) -> NameComparison:
         if score > _LONE_PART:
             notes.append("one name is a single word: not enough to identify anyone")
         score = min(score, _LONE_PART)
-    elif _lone(lparts) and any(p.how in (PartMatch.SHORT, PartMatch.INITIAL) for p in pairs):
+    elif _lone(lparts) and only_begins:
         if score > _LONE_PART:
             notes.append("a single word that only begins the other is not enough")
         score = min(score, _LONE_PART)
-    return NameComparison(left, right, round(min(score, 1.0), 4), pairs, notes)
+    return round(min(score, 1.0), 4), pairs, notes
 
 
 LINEAGE = frozenset({"bin", "ibn", "bint", "ould", "ben"})

@@ -21,6 +21,7 @@ from nitka.match.entities import (
     compare_entities,
     compare_parties,
     names_of,
+    party_score,
     vehicle_keys,
 )
 from nitka.match.ids import IdentifierError
@@ -199,7 +200,12 @@ def check(
         if not _comparable(query, entry):
             continue
         if party is not None:
-            comparison = compare_parties(party, index.party(entry))
+            entry_party = index.party(entry)
+            # Most candidates are not hits: their score alone rules them out,
+            # and only a hit's comparison is made again with its explanation.
+            if party_score(party, entry_party) < threshold:
+                continue
+            comparison = compare_parties(party, entry_party)
         else:
             comparison = compare_entities(query, entry.proxy)
         if comparison.score >= threshold:
