@@ -4,10 +4,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from nitka.model.statement import Provenance
-from nitka.search.query import SearchFilters, search
+from nitka.search.query import SearchFilters, _index_scan_only, search
 from tests.helpers import make_entity, store_entities
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -137,3 +137,35 @@ def test_postgresql_catches_typos_with_trigrams(engine: Engine) -> None:
         results = search(conn, "Petrenkp")
     assert [r.id for r in results] == ["p1"]
     assert results[0].matched == ["similar"] and 0.45 < results[0].score <= 0.5
+
+
+def _plan(conn: Connection, sql: str) -> str:
+    return "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + sql))
+
+
+def test_postgresql_fill_up_reads_through_the_index_and_restores_the_setting(
+    engine: Engine,
+) -> None:
+    """The fill-up query must not scan the table: on a million names the
+    planner's guess made that 100 ms (see ``_index_scan_only``)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    store_entities(
+        engine,
+        [
+            make_entity("Person", "full", name="Марія Іванівна Коваль"),
+            make_entity("Person", "partial", name="Марія Шевченко"),
+        ],
+    )
+    fill_up = "SELECT name FROM search_name WHERE tsv @@ to_tsquery('simple', 'mariia | koval')"
+    with engine.begin() as conn:
+        assert "Seq Scan" in _plan(conn, fill_up)  # two rows: the planner's own choice
+        with _index_scan_only(conn):
+            assert "Seq Scan" not in _plan(conn, fill_up)
+        assert "Seq Scan" in _plan(conn, fill_up)
+        for caller in ("off", "on"):
+            conn.exec_driver_sql(f"SET LOCAL enable_seqscan = {caller}")
+            results = search(conn, "Mariia Koval")  # one full match: the list is filled up
+            assert [r.id for r in results] == ["full", "partial"]
+            setting = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')")
+            assert setting.scalar_one() == caller
