@@ -156,3 +156,29 @@ def test_a_csv_with_a_header_only_is_refused(tmp_path: Path) -> None:
     path.write_text("name,birthDate\n", encoding="utf-8")
     with pytest.raises(IngestError, match="no records"):
         list(read_csv(str(path)))
+
+
+def test_postgresql_search_indexes_hold_no_pending_entries_after_an_ingest(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A GIN index's pending list is read through by every search until merged:
+    an ingest merges what it left there (``flush_pending_index_entries``)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("GIN pending lists are PostgreSQL's")
+    pending = (
+        "SELECT sum(s.pending_tuples) FROM pg_index AS i "
+        "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam, "
+        "pgstatginindex(i.indexrelid) AS s "
+        "WHERE i.indrelid = 'search_name'::regclass AND a.amname = 'gin'"
+    )
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+    _run(engine, _write_lines(tmp_path / "in.jsonl", [_person(n) for n in range(1, 40)]))
+    with engine.begin() as conn:
+        assert conn.exec_driver_sql(pending).scalar_one() == 0
+        # What a plain write leaves there, for the contrast: the list is in use.
+        conn.exec_driver_sql(
+            "INSERT INTO search_name (canonical_id, schema, name, keys, skel, facets) "
+            "VALUES ('x', 'Person', 'Ivan', 'ivan', 'vn', 'schema:person')"
+        )
+        assert conn.exec_driver_sql(pending).scalar_one() > 0

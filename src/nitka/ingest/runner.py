@@ -29,7 +29,7 @@ from nitka.ingest.worker import prepare_in_parser_process
 from nitka.model.statement import Provenance
 from nitka.screen.changes import held_entities, is_watched, request_refresh
 from nitka.search.index import existing, insert_rows, reindex
-from nitka.store.db import refresh_statistics, upsert
+from nitka.store.db import flush_pending_index_entries, refresh_statistics, upsert
 from nitka.store.tables import ingest_run
 from nitka.store.writer import grouped_rows, load_canonical_map, write_rows
 
@@ -155,8 +155,10 @@ def ingest(
                 progress(batch.records)
             del batch
             collect_batch_garbage()
-    if key is not None:
-        with engine.begin() as conn:
+    with engine.begin() as conn:
+        if report.batches:
+            flush_pending_index_entries(conn, "search_name")
+        if key is not None:
             _mark(conn, key, converter, last_record, finished=True)
     report.entities = len(entity_ids)
     return report

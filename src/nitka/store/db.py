@@ -114,3 +114,21 @@ def refresh_statistics(conn: Connection, tables: Sequence[str]) -> None:
     if conn.dialect.name == "postgresql":
         for table in tables:
             conn.exec_driver_sql(f"ANALYZE {table}")
+
+
+def flush_pending_index_entries(conn: Connection, table: str) -> None:
+    """PostgreSQL: merge what a bulk write left in the GIN indexes' pending lists.
+
+    A GIN index takes new entries into an unsorted pending list that every
+    search must read through until a vacuum merges it; after an ingest, that
+    made name searches several times slower (1M names: p50 21 ms instead of
+    4 ms) until autovacuum came round. SQLite's FTS5 has no such list.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql(
+        "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index AS i "
+        "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam "
+        "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+        (table,),
+    )
