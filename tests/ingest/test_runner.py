@@ -1,5 +1,6 @@
 """The ingest runner: batches, rollback or reject, resume, idempotence; bad records."""
 
+import uuid
 from pathlib import Path
 
 import orjson
@@ -10,6 +11,8 @@ from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.runner import OnError, ingest
 from nitka.model.statement import Provenance
+from nitka.search.query import search
+from nitka.store.db import make_engine
 from nitka.store.reader import count_statements, get_entity
 from nitka.store.tables import ingest_run, statement
 
@@ -182,3 +185,36 @@ def test_postgresql_search_indexes_hold_no_pending_entries_after_an_ingest(
             "VALUES ('x', 'Person', 'Ivan', 'ivan', 'vn', 'schema:person')"
         )
         assert conn.exec_driver_sql(pending).scalar_one() > 0
+
+
+def test_postgresql_a_role_that_may_only_write_ingests_and_leaves_the_lists_to_autovacuum(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Merging a GIN pending list is the index owner's right; a team whose
+    ingest role was only granted writes must still ingest."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL roles")
+    role = f"nitka_writer_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'writer'")
+        conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {role}")
+        conn.exec_driver_sql(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+        conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    writer = make_engine(
+        engine.url.set(username=role, password="writer").render_as_string(hide_password=False)
+    )
+    try:
+        path = _write_lines(tmp_path / "in.jsonl", [_person(n) for n in range(1, 6)])
+        report = _run(writer, path)
+        assert report.records == 5  # type: ignore[attr-defined]
+        with writer.connect() as conn:
+            assert count_statements(conn) == 15
+            assert {r.id for r in search(conn, "Person")} == {f"p{n}" for n in range(1, 6)}
+    finally:
+        writer.dispose()
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")

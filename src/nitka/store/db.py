@@ -129,6 +129,9 @@ def flush_pending_index_entries(conn: Connection, table: str) -> None:
     conn.exec_driver_sql(
         "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index AS i "
         "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam "
-        "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+        # Only the index's owner may (as for VACUUM); a role that may only
+        # write leaves the lists to autovacuum.
+        "WHERE i.indrelid = %s::regclass AND a.amname = 'gin' "
+        "AND pg_has_role(c.relowner, 'USAGE')",
         (table,),
     )
