@@ -171,14 +171,14 @@ def _index_scan_only(conn: Connection) -> Iterator[None]:
     key) and so reads the table from the start until 100 rows match, which on
     a million names meant some 100,000 rows and 100 ms; through the full-text
     index the same query takes about a millisecond. The setting holds for the
-    transaction only (``SET LOCAL``) and is put back right after.
+    transaction only (``SET LOCAL``) and is put back right after. If the
+    statement fails, the transaction's rollback takes the setting back (a
+    failed transaction would refuse to restore it, hiding the real error).
     """
     before = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar_one()
     conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql("SELECT set_config('enable_seqscan', %s, true)", (before,))
+    yield
+    conn.exec_driver_sql("SELECT set_config('enable_seqscan', %s, true)", (before,))
 
 
 def _postgres_trigram(

@@ -216,9 +216,9 @@ _UNIQUE_VIOLATION = "23505"
 def _copy_new(conn: Connection, groups: Sequence[RowGroup]) -> bool:
     """PostgreSQL: COPY rows of entities new to the store straight into ``statement``.
 
-    Skips the staging table and the upsert's conflict handling: a third less
-    of the server's work for the rows. Returns False, with nothing written,
-    if a row's id is in the table after all (another writer's meanwhile).
+    Skips the staging table and the upsert's conflict handling. Returns
+    False, with nothing written, if a row's id is in the table after all
+    (another writer's meanwhile).
     """
     if not groups:
         return True
