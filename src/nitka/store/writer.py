@@ -196,12 +196,11 @@ def split_groups(
     groups: Sequence[RowGroup], known: Collection[str]
 ) -> tuple[list[RowGroup], list[RowGroup]]:
     """The groups' rows of ``known`` canonical ids, and the others."""
+    if not known:
+        return [], list(groups)
     held: list[RowGroup] = []
     new: list[RowGroup] = []
     for present, rows in groups:
-        if not known:
-            new.append((present, rows))
-            continue
         held_rows = [row for row in rows if row[_CANONICAL] in known]
         if held_rows:
             held.append((present, held_rows))
