@@ -4,6 +4,7 @@ included), and the after-write step for every change, whichever front end calls.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -14,9 +15,11 @@ from nitka.access.accounts import Role, add_account
 from nitka.access.actor import Actor, Proof
 from nitka.access.audit import iter_records, verify
 from nitka.access.cases import add_case, add_member
+from nitka.errors import RecordError
+from nitka.ingest.ftm import FtMConverter
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import Provenance
-from nitka.services import cases, entities, exports, lists, resolution, retention
+from nitka.services import cases, entities, exports, ingest, lists, resolution, retention
 from nitka.services.guard import NotFoundError, RefusedError, transaction
 from nitka.store.outbox import ChangeKind, changes_since
 from nitka.store.reader import get_entity
@@ -267,3 +270,29 @@ def test_cases_are_opened_joined_and_read_by_the_roles_that_may(world: Engine) -
     assert victim["protected"] and victim["caption"] != "Maria Koval"
     with pytest.raises(RefusedError), transaction(world) as conn:
         cases.write_note(conn, OUTSIDER, "c1", "a note from outside", [])
+
+
+def test_an_ingest_into_a_case_is_for_its_members_and_its_outcome_recorded(
+    world: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "recruiters.jsonl"
+    person = make_entity("Person", "p-recruiter", name="Oksana Melnyk")
+    path.write_bytes(orjson.dumps(person.to_dict()) + b"\n{broken\n")
+
+    def run(actor: Actor, case: str) -> Any:
+        converter = FtMConverter(str(path), "npu")
+        provenance = Provenance("npu", case=case)
+        return ingest.ingest_file(world, actor, converter, provenance, kind="ftm")
+
+    with pytest.raises(RefusedError, match="not a member of case 'c2'"):
+        run(ANALYST, "c2")
+    assert _last_record(world)["outcome"] == "refused"
+    with pytest.raises(RecordError):
+        run(ANALYST, "c1")
+    failed = _last_record(world)
+    assert (failed["actor"], failed["outcome"]) == ("analyst.in", "failed")
+    assert "record 2" in failed["subject"]["result"], "the failure names the record"
+    path.write_bytes(orjson.dumps(person.to_dict()) + b"\n")
+    report = run(ANALYST, "c1")
+    assert report.statements > 0 and _last_record(world)["outcome"] == "done"
+    assert _changes(world)[-1] == (ChangeKind.STATEMENTS, ("p-recruiter",))
