@@ -66,6 +66,15 @@ class Settings(BaseSettings):
             "tells browsers to use HTTPS only (Strict-Transport-Security)."
         ),
     )
+    login_hours: int = Field(
+        default=8,
+        ge=1,
+        le=24 * 7,
+        description=(
+            "How long a command-line sign-in (`nitka login`) lasts before the user signs "
+            "in again, in hours."
+        ),
+    )
     secret_key: str = Field(
         default=PLACEHOLDER_SECRET,
         description=(
