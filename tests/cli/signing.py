@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -16,6 +16,8 @@ PASSWORD = "correct horse battery"
 class Cli:
     database_url: str
     home: Path
+    extra: dict[str, str] = field(default_factory=dict)
+    """More settings (``NITKA_AGENCY_ID``, ...)."""
 
     @property
     def config(self) -> Path:
@@ -38,6 +40,7 @@ class Cli:
             "NITKA_TOKEN": token,
             "NITKA_USER": user,
             "NITKA_PURPOSE": None,
+            **self.extra,
         }
         return CliRunner().invoke(app, list(args), env=env, input=input)
 

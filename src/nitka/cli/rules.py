@@ -37,9 +37,10 @@ def role_refusal(actor: Actor, roles: frozenset[Role]) -> str | None:
     mode only: production never lets one this far) is not checked."""
     if actor.role is None or actor.role in roles:
         return None
+    article = "an" if actor.role.value[0] in "aeiou" else "a"
     if actor.role in (Role.AUDITOR, Role.ADMINISTRATOR) and roles <= READERS:
-        return f"a {actor.role.value} reads no case data"
-    return f"a {actor.role.value} may not do this"
+        return f"{article} {actor.role.value} reads no case data"
+    return f"{article} {actor.role.value} may not do this"
 
 
 def viewer_of(conn: Connection, actor: Actor) -> Viewer | None:
