@@ -252,6 +252,17 @@ def require(
     fail(why)
 
 
+def say_development_mode(ctx: typer.Context) -> None:
+    """Tell, when a local setup starts (``nitka demo``), that the command line works
+    without sign-in here and what production mode asks instead."""
+    if settings(ctx).mode != "production":
+        _tell_once(
+            ctx,
+            "development mode: commands work without sign-in (--as names who works); "
+            "with NITKA_MODE=production they need `nitka login` or NITKA_TOKEN",
+        )
+
+
 def _tell_once(ctx: typer.Context, message: str) -> None:
     """A note on standard error, once per command (standard output may be JSON)."""
     told: set[str] = ctx.find_root().meta.setdefault(_TOLD, set())
