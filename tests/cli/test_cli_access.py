@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 from sqlalchemy import Engine, func, select
@@ -30,6 +31,7 @@ from nitka.store.resolver import judgements_for
 from nitka.store.tables import statement
 from tests.cli.signing import Cli
 from tests.helpers import make_entity, store_entities
+from tests.web.serving import serving
 
 CASE = "2026-THB-017"
 VICTIM_NAME = "Марія Коваль"
@@ -239,3 +241,30 @@ def test_a_message_outside_the_readers_cases_is_not_there(
     assert desk.exit_code == 0, desk.output
     assert orjson.loads(desk.stdout)["body"]["statements"] == []
     assert VICTIM_NAME not in desk.output
+
+
+def test_message_show_answers_as_the_api_does(
+    store: tuple[Cli, dict[str, str]],
+    engine: Engine,
+    database_url: str,
+    tmp_path: Path,
+    message_id: str,
+) -> None:
+    """The same readers, the same message: over real HTTP and at the command line."""
+    cli, tokens = store
+    settings = {"NITKA_AGENCY_ID": "ua-npu", "NITKA_KEYS_DIR": str(tmp_path / "keys")}
+    statuses = []
+    with serving(engine, database_url, tmp_path, lists=(), env=settings) as service:
+        for reader in ("a.outside", "i.member", "l.desk"):
+            answer = httpx.get(
+                f"{service.url}/exchange/messages/{message_id}",
+                headers={"Authorization": f"Bearer {tokens[reader]}"},
+            )
+            shown = cli.production("message", "show", message_id, "--json", token=tokens[reader])
+            statuses.append(answer.status_code)
+            if answer.status_code == 404:
+                assert shown.exit_code == 1 and "no message" in shown.stderr, reader
+                continue
+            assert answer.status_code == 200 and shown.exit_code == 0, reader
+            assert orjson.loads(shown.stdout)["body"] == answer.json()["body"], reader
+    assert statuses == [404, 200, 200]
