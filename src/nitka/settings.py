@@ -62,8 +62,18 @@ class Settings(BaseSettings):
     mode: Literal["development", "production"] = Field(
         default="development",
         description=(
-            "`production` refuses to serve with a placeholder or short secret key and "
-            "tells browsers to use HTTPS only (Strict-Transport-Security)."
+            "`production` refuses to serve with a placeholder or short secret key, "
+            "tells browsers to use HTTPS only (Strict-Transport-Security), and makes the "
+            "command line act only for a signed-in account (`nitka login`, `NITKA_TOKEN`)."
+        ),
+    )
+    login_hours: int = Field(
+        default=8,
+        ge=1,
+        le=24 * 7,
+        description=(
+            "How long a command-line sign-in (`nitka login`) lasts before the user signs "
+            "in again, in hours."
         ),
     )
     secret_key: str = Field(

@@ -62,11 +62,14 @@ def test_in_production_only_an_auditor_reads_the_trail_at_the_command_line(
     with engine.begin() as conn:
         add_account(conn, "auditor.q", "auditor")
         add_account(conn, "analyst.q", "analyst")
+        tokens = {name: create_token(conn, name) for name in ("auditor.q", "analyst.q")}
 
     def invoke(user: str, *args: str) -> tuple[int, str]:
+        """As the account's API token, or (no account) only named: refused in production."""
         env = {
             "NITKA_DATABASE_URL": database_url,
-            "NITKA_USER": user,
+            "NITKA_TOKEN": tokens.get(user),
+            "NITKA_USER": None if user in tokens else user,
             "NITKA_MODE": "production",
             "NITKA_SECRET_KEY": "k" * 40,
         }
@@ -77,9 +80,9 @@ def test_in_production_only_an_auditor_reads_the_trail_at_the_command_line(
     code, output = invoke("analyst.q", "audit", "by-user", "auditor.q")
     assert code != 0 and "may not" in output
     code, output = invoke("root", "audit", "who-saw", "p-1")
-    assert code != 0 and "name the account" in output
+    assert code != 0 and "nitka login" in output
     code, output = invoke("root", "search", "Petrenko")
-    assert code != 0 and "name the account" in output
+    assert code != 0 and "nitka login" in output
     assert invoke("auditor.q", "audit", "verify")[0] == 0
     with engine.connect() as conn:
         asked = [r.as_dict()["subject"] for r in by_actor(conn, "auditor.q")]

@@ -123,6 +123,14 @@ def find_account(conn: Connection, name: str) -> Account | None:
     return Account(row.name, Role(row.role), row.unit_id) if row is not None else None
 
 
+def has_second_factor(conn: Connection, name: str) -> bool:
+    """Whether sign-in asks this account for a code. For the command line, whose
+    user holds the store's credentials and could read this anyway; a sign-in
+    page must not tell it before the password is right."""
+    found = conn.execute(select(account.c.totp_secret).where(account.c.name == name)).first()
+    return found is not None and found.totp_secret is not None
+
+
 def sign_in(
     conn: Connection, name: str, password: str, *, origin: str, code: str | None = None
 ) -> Account:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import (
     AccountError,
@@ -20,7 +21,7 @@ from nitka.access.cases import CaseError, add_case, add_member
 from nitka.access.identities import link_identity
 from nitka.access.organisations import OrganisationError, add_agency, add_unit
 from nitka.access.shares import ShareError, share_list, units_of_list, unshare_list
-from nitka.cli.context import ACTOR, audited, fail, open_store, stdout
+from nitka.cli.context import acting, audited, fail, open_store, stdout
 
 user_app = typer.Typer(help="Accounts: add users, set passwords and second factors.")
 token_app = typer.Typer(help="API tokens for systems and scripts.")
@@ -38,6 +39,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(list_app, name="list")
     app.add_typer(agency_app, name="agency")
     app.add_typer(unit_app, name="unit")
+
+
+def _by(ctx: typer.Context, conn: Connection, subject: dict[str, str]) -> str:
+    """Who makes an administrative change (these need no sign-in: whoever holds the
+    store's credentials can make them; the record names who did)."""
+    return acting(ctx, conn, Action.CHANGE, subject, proven=False).name
 
 
 def _read_secret(prompt: str) -> str:
@@ -146,7 +153,7 @@ def case_add(
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
-            add_case(conn, name, by=ctx.find_root().meta[ACTOR], title=title)
+            add_case(conn, name, by=_by(ctx, conn, {"case add": name}), title=title)
             audited(ctx, conn, Action.CHANGE, subject={"case add": name, "title": title})
     except CaseError as error:
         fail(f"{error.field}: {error}")
@@ -163,7 +170,7 @@ def case_member_command(
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
-            added = add_member(conn, case, user, by=ctx.find_root().meta[ACTOR])
+            added = add_member(conn, case, user, by=_by(ctx, conn, {"case member": case}))
             if added:
                 audited(ctx, conn, Action.CHANGE, subject={"case member": case, "user": user})
     except (CaseError, AccountError) as error:
@@ -200,7 +207,7 @@ def list_share_command(
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
-            added = share_list(conn, dataset, unit, by=ctx.find_root().meta[ACTOR])
+            added = share_list(conn, dataset, unit, by=_by(ctx, conn, {"list share": dataset}))
             if added:
                 audited(ctx, conn, Action.CHANGE, subject={"list share": dataset, "unit": unit})
             units = units_of_list(conn, dataset)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from nitka.access.accounts import Role
 from nitka.access.audit import Action, AuditRecord, by_actor, verify, who_saw
 from nitka.cli.context import (
-    ReadRefusedError,
+    RefusedError,
     acting_account,
     audited,
     emit_json,
@@ -99,7 +99,7 @@ def _ask(
     trail; the question is recorded before it is answered."""
     try:
         acting_account(ctx, conn, AUDITORS, Action.VIEW, question)
-    except ReadRefusedError as refused:
+    except RefusedError as refused:
         conn.commit()
         fail(str(refused))
     if record:

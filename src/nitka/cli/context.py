@@ -1,11 +1,23 @@
-"""What every command needs: settings, the store's engine, output helpers."""
+"""What every command needs: settings, the store's engine, who acts, output helpers.
+
+Who acts is answered in one place, ``acting``: every command's audit record,
+role check and need-to-know start from the ``Actor`` it gives. In production
+mode (``NITKA_MODE=production``) a command that reads or writes case data acts
+only for an account proven by a token: the saved sign-in of ``nitka login``
+or an API token in ``NITKA_TOKEN``. A name given with ``--as`` (``NITKA_USER``)
+proves nothing there and is refused. In development mode the name is taken
+as given, as a convenience on one's own machine; a name that is no account is
+a local operator with the store's own credentials.
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
 import socket
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import orjson
@@ -13,16 +25,28 @@ import typer
 from rich.console import Console
 from sqlalchemy import Connection, Engine
 
-from nitka.access.accounts import Account, Role, find_account
+from nitka.access.accounts import Account, Role, account_for_token, find_account
+from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.visibility import READERS, Viewer
+from nitka.cli import credentials
+from nitka.cli.rules import role_refusal, viewer_of
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.migrate import is_current
 
 ACTOR = "nitka.actor"
 PURPOSE = "nitka.purpose"
-"""Keys of the root context's meta: who works and why (``nitka --as U --purpose P``)."""
+"""Keys of the root context's meta: who works and why (``nitka --as U --purpose P``);
+the name is None when neither ``--as`` nor ``NITKA_USER`` gives one."""
+TOKEN_VARIABLE = "NITKA_TOKEN"
+_ACTING = "nitka.acting"
+_TOLD = "nitka.told"
+
+SIGN_IN_HINT = (
+    "production mode: the command line acts only for a signed-in account. Sign in with "
+    "`nitka login` (or set NITKA_TOKEN to an API token); --as or NITKA_USER alone proves nothing"
+)
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True)
@@ -71,6 +95,182 @@ def login_name() -> str:
         return "unknown"
 
 
+def origin() -> str:
+    """Where a command comes from, as the audit trail records it."""
+    return f"cli@{socket.gethostname()}"
+
+
+class RefusedError(Exception):
+    """A command the actor may not run; its message says why (and the refusal is
+    an audit record in the caller's transaction, which must commit it)."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the command line presents to prove who acts."""
+
+    token: str | None
+    source: str
+    """Where the token comes from, for messages: NITKA_TOKEN, or the saved sign-in."""
+    problem: str | None = None
+    """Why the presented credentials cannot be used, if they cannot."""
+    expires_at: str | None = None
+
+    @property
+    def from_environment(self) -> bool:
+        return self.source == TOKEN_VARIABLE
+
+
+def presented(ctx: typer.Context) -> Credentials:
+    """``NITKA_TOKEN`` if set, else the saved sign-in of ``nitka login`` for this store."""
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if token:
+        return Credentials(token, TOKEN_VARIABLE)
+    url = settings(ctx).database_url
+    try:
+        saved = credentials.load(url)
+    except credentials.CredentialsError as error:
+        return Credentials(None, "the saved sign-in", problem=str(error))
+    if saved is None:
+        return Credentials(None, "")
+    source = "the saved sign-in (`nitka login`)"
+    if saved.expired:
+        why = f"the sign-in as {saved.account} expired at {saved.expires_at[:16]} UTC"
+        why += ": run `nitka login`"
+        return Credentials(None, source, problem=why, expires_at=saved.expires_at)
+    return Credentials(saved.token, source, expires_at=saved.expires_at)
+
+
+def resolve(
+    ctx: typer.Context, conn: Connection, *, proven: bool = True, user: str | None = None
+) -> tuple[Actor, str | None]:
+    """Who acts, and why they may not (None if they may); records nothing.
+
+    ``proven``: the command reads or writes case data, so that production mode
+    needs a token. ``user``: a command's own ``--user`` option, which may only
+    repeat who acts.
+    """
+    meta = ctx.find_root().meta
+    named: str | None = meta.get(ACTOR) or None
+    purpose = str(meta.get(PURPOSE, ""))
+    production = settings(ctx).mode == "production"
+    here = origin()
+    if user and named and user != named:
+        why = f"--user {user} is not who works (--as {named}): drop --user"
+        return Actor.operator(named, origin=here, purpose=purpose), why
+    claim = user or named
+    shown = presented(ctx)
+    problem = shown.problem
+    if shown.token is not None:
+        account = account_for_token(conn, shown.token)
+        if account is None:
+            problem = (
+                f"{shown.source} is not a valid token: unknown, expired or revoked, "
+                "or its account is disabled"
+            )
+            if not shown.from_environment:
+                problem += ": run `nitka login`"
+        else:
+            actor = Actor.of(account, proof=Proof.TOKEN, origin=here, purpose=purpose)
+            if claim and claim != account.name:
+                option = "--user" if user else "--as (NITKA_USER)"
+                return actor, (
+                    f"signed in as {account.name} ({shown.source}), but {option} names "
+                    f"{claim}: drop it, or sign in as {claim}"
+                )
+            return actor, None
+    name = claim or login_name()
+    if problem is not None and ((production and proven) or shown.from_environment):
+        return Actor.operator(name, origin=here, purpose=purpose), problem
+    if problem is not None:
+        _tell_once(ctx, f"{problem}; working without sign-in")
+    if production and proven:
+        return Actor.operator(name, origin=here, purpose=purpose), SIGN_IN_HINT
+    account = find_account(conn, name)
+    if account is None:
+        return Actor.operator(name, origin=here, purpose=purpose), None
+    return Actor.of(account, proof=Proof.NAMED, origin=here, purpose=purpose), None
+
+
+def acting(
+    ctx: typer.Context,
+    conn: Connection,
+    action: Action,
+    subject: dict[str, Any],
+    *,
+    roles: frozenset[Role] | None = None,
+    proven: bool = True,
+    user: str | None = None,
+) -> Actor:
+    """The actor a command runs as: the one function every command asks.
+
+    Checks the proof (production mode: a token, for commands that touch case
+    data, ``proven``), that a command's ``--user`` repeats who acts, and the
+    account's role (``roles``; a development operator is not checked). A refusal
+    is an audit record in ``conn`` and raises RefusedError: the caller commits
+    and fails (``require`` does both).
+    """
+    actor, why = resolve(ctx, conn, proven=proven, user=user)
+    if why is None and roles is not None:
+        why = role_refusal(actor, roles)
+    if why is not None:
+        event = AuditEvent(
+            actor=actor.name,
+            action=action,
+            origin=actor.origin,
+            purpose=actor.purpose,
+            subject={**subject, "refused": why},
+            outcome=Outcome.REFUSED,
+        )
+        append(conn, event)
+        raise RefusedError(why)
+    ctx.find_root().meta[_ACTING] = actor
+    if actor.proof is not Proof.TOKEN and settings(ctx).mode != "production":
+        kind = "an account" if actor.account is not None else "a local operator, no account"
+        _tell_once(ctx, f"development mode, no sign-in: working as {actor.name} ({kind})")
+    return actor
+
+
+def require(
+    ctx: typer.Context,
+    engine: Engine,
+    action: Action,
+    subject: dict[str, Any],
+    *,
+    roles: frozenset[Role] | None = None,
+    proven: bool = True,
+    user: str | None = None,
+) -> Actor:
+    """``acting`` in a transaction of its own, before the command's work: a refusal
+    is committed to the audit trail and ends the command with its reason."""
+    with engine.begin() as conn:
+        try:
+            return acting(ctx, conn, action, subject, roles=roles, proven=proven, user=user)
+        except RefusedError as refused:
+            conn.commit()
+            why = str(refused)
+    fail(why)
+
+
+def say_development_mode(ctx: typer.Context) -> None:
+    """Tell, when a local setup starts (``nitka demo``), that the command line works
+    without sign-in here and what production mode asks instead."""
+    if settings(ctx).mode != "production":
+        _tell_once(
+            ctx,
+            "development mode: commands work without sign-in (--as names who works); "
+            "with NITKA_MODE=production they need `nitka login` or NITKA_TOKEN",
+        )
+
+
+def _tell_once(ctx: typer.Context, message: str) -> None:
+    """A note on standard error, once per command (standard output may be JSON)."""
+    told: set[str] = ctx.find_root().meta.setdefault(_TOLD, set())
+    if message not in told:
+        told.add(message)
+        typer.echo(f"nitka: {message}", err=True)
+
+
 def audited(
     ctx: typer.Context,
     conn: Connection,
@@ -81,13 +281,21 @@ def audited(
     result_size: int = 0,
     outcome: Outcome = Outcome.DONE,
 ) -> None:
-    """Append the command's audit record, in the caller's transaction."""
-    meta = ctx.find_root().meta
+    """Append the command's audit record, in the caller's transaction, naming the
+    actor the command runs as. A command that has not asked ``acting`` yet (an
+    administrative one, which needs no proof) is asked for it here."""
+    actor = ctx.find_root().meta.get(_ACTING)
+    if not isinstance(actor, Actor):
+        try:
+            actor = acting(ctx, conn, action, {"command": subject}, proven=False)
+        except RefusedError as refused:
+            # Raised inside the caller's transaction, so its work is undone too.
+            fail(str(refused))
     event = AuditEvent(
-        actor=meta.get(ACTOR) or login_name(),
+        actor=actor.name,
         action=action,
-        origin=f"cli@{socket.gethostname()}",
-        purpose=meta.get(PURPOSE, ""),
+        origin=actor.origin,
+        purpose=actor.purpose,
         subject=subject,
         entities=entities,
         result_size=result_size,
@@ -99,15 +307,12 @@ def audited(
 def reader(ctx: typer.Context, conn: Connection, action: Action, subject: Any) -> Viewer | None:
     """Whose rights a reading command (search, show, export) applies.
 
-    When ``--as`` names an account, the command sees what that account may see
-    (``nitka.access.visibility``), as on the API. Otherwise it is an operator's
-    command with the store's own credentials, which can read every row anyway:
-    allowed in development, refused in production, where every reading
-    command must name the account it works for. Refusals are audit records;
+    An account sees what it may see (``nitka.access.visibility``), as on the
+    API. A local operator (development mode only) works with the store's own
+    credentials, which can read every row anyway. Refusals are audit records;
     the caller commits before failing.
     """
-    account = acting_account(ctx, conn, READERS, action, subject)
-    return Viewer.of(conn, account) if account is not None else None
+    return viewer_of(conn, acting(ctx, conn, action, subject, roles=READERS))
 
 
 def acting_account(
@@ -117,24 +322,7 @@ def acting_account(
     action: Action,
     subject: dict[str, Any],
 ) -> Account | None:
-    """The account ``--as`` names, if its role is one of ``roles``; None for an
-    operator who names no account (development mode only). Raises
-    ReadRefusedError, after recording the refusal, otherwise."""
-    name = ctx.find_root().meta.get(ACTOR) or login_name()
-    account = find_account(conn, name)
-    if account is None:
-        if settings(ctx).mode != "production":
-            return None
-        why = "production: name the account with --as (or NITKA_USER)"
-    elif account.role in roles:
-        return account
-    else:
-        why = f"a {account.role.value} may not do this"
-        if account.role in (Role.AUDITOR, Role.ADMINISTRATOR) and roles == READERS:
-            why = f"a {account.role.value} reads no case data"
-    audited(ctx, conn, action, subject={**subject, "refused": why}, outcome=Outcome.REFUSED)
-    raise ReadRefusedError(why)
-
-
-class ReadRefusedError(Exception):
-    """A reading command the named account may not run; its message says why."""
+    """The acting account, if its role is one of ``roles``; None for a local
+    operator (development mode only). Raises RefusedError, after recording
+    the refusal, otherwise."""
+    return acting(ctx, conn, action, subject, roles=roles).account

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from nitka.access.accounts import add_account, find_account
 from nitka.access.cases import add_case, add_member, case_exists
-from nitka.cli.context import fail, new_engine, settings, stdout
+from nitka.cli.context import fail, new_engine, say_development_mode, settings, stdout
 from nitka.cli.search import print_result
 from nitka.demo import (
     DATA,
@@ -52,6 +52,7 @@ def demo(
     chosen = settings(ctx)
     if serve and chosen.mode == "production":
         fail("the demo accounts have a published password: no demo in production mode")
+    say_development_mode(ctx)
     url = chosen.database_url
     engine = new_engine(ctx)
     upgrade(engine)

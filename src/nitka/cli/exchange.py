@@ -13,20 +13,22 @@ import typer
 from rich.markup import escape
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Account, find_account
-from nitka.access.audit import Action
+from nitka.access.accounts import Account
+from nitka.access.audit import Action, Outcome
 from nitka.access.organisations import OrganisationError, add_agency, find_agency
-from nitka.access.visibility import Viewer
+from nitka.access.visibility import READERS, Viewer
 from nitka.cli.context import (
-    ACTOR,
+    RefusedError,
+    acting,
     audited,
     emit_json,
     fail,
-    login_name,
     open_store,
+    require,
     settings,
     stdout,
 )
+from nitka.cli.rules import LIST_KEEPERS, readable_body, sees_message, viewer_of
 from nitka.errors import FieldError
 from nitka.exchange.delivery import deliver_due, pending
 from nitka.exchange.keys import ExchangeKeyError, InstanceKeys, load_or_create
@@ -36,6 +38,7 @@ from nitka.exchange.messages import (
     due_within,
     events_of,
     list_messages,
+    load_message,
     overdue,
     require_message,
 )
@@ -76,12 +79,25 @@ def _keys(ctx: typer.Context) -> InstanceKeys:
         fail(f"keys_dir: {error}")
 
 
-def _account(ctx: typer.Context, conn: Connection) -> Account:
-    name = ctx.find_root().meta.get(ACTOR) or login_name()
-    account = find_account(conn, name)
-    if account is None:
-        fail(f"messages are written by accounts: {name!r} is none (use --as)")
-    return account
+def _account(ctx: typer.Context, conn: Connection, subject: dict[str, Any]) -> Account:
+    """The acting account; a refusal is committed before the command fails."""
+    try:
+        who = acting(ctx, conn, Action.CHANGE, subject, roles=READERS)
+    except RefusedError as refused:
+        conn.commit()
+        fail(str(refused))
+    if who.account is None:
+        fail(f"messages are written by accounts: {who.name!r} is none (use --as)")
+    return who.account
+
+
+def _viewer(ctx: typer.Context, conn: Connection, subject: dict[str, Any]) -> Viewer | None:
+    """Whose need-to-know a reading command applies (None: a development operator)."""
+    try:
+        return viewer_of(conn, acting(ctx, conn, Action.VIEW, subject, roles=READERS))
+    except RefusedError as refused:
+        conn.commit()
+        fail(str(refused))
 
 
 @exchange_app.command("keys")
@@ -149,9 +165,8 @@ def partner_add(
         with engine.begin() as conn:
             if find_agency(conn, agency) is None and name:
                 add_agency(conn, agency, name, country)
-            made = add_partner(
-                conn, agency, address, signing_key, encryption_key, by=ctx.find_root().meta[ACTOR]
-            )
+            by = acting(ctx, conn, Action.CHANGE, {"partner add": agency}, proven=False).name
+            made = add_partner(conn, agency, address, signing_key, encryption_key, by=by)
             change = {"partner add": made.agency_id, "address": made.address}
             audited(ctx, conn, Action.CHANGE, subject=change)
     except (PartnerError, OrganisationError, ExchangeKeyError) as error:
@@ -211,7 +226,7 @@ def message_draft(
     )
     try:
         with engine.begin() as conn:
-            author = _account(ctx, conn)
+            author = _account(ctx, conn, {"message draft": to})
             made = draft(conn, author, Viewer.of(conn, author), settings(ctx), request)
     except FieldError as error:
         fail(f"{error.field}: {error}")
@@ -232,7 +247,7 @@ def message_answer(
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
-            author = _account(ctx, conn)
+            author = _account(ctx, conn, {"message answer": message_id})
             original = require_message(conn, message_id)
             request = Draft(
                 kind=Kind.ANSWER,
@@ -276,7 +291,7 @@ def message_decide(
     def decision(conn: Connection, who: Account) -> None:
         decide(conn, who, message_id, cleared=clear, reasoning=reasoning)
 
-    _step(ctx, message_id, decision, "cleared" if clear else "refused")
+    _step(ctx, message_id, decision, "cleared" if clear else "refused", visible=True)
 
 
 @message_app.command("send")
@@ -289,7 +304,8 @@ def message_send(ctx: typer.Context, message_id: str = typer.Argument(...)) -> N
 @message_app.command("take-up")
 def message_take_up(ctx: typer.Context, message_id: str = typer.Argument(...)) -> None:
     """Mark a received message as being worked on."""
-    _step(ctx, message_id, lambda conn, who: take_up(conn, who, message_id), "in progress")
+    step = lambda conn, who: take_up(conn, who, message_id)  # noqa: E731
+    _step(ctx, message_id, step, "in progress", visible=True)
 
 
 @message_app.command("close")
@@ -299,7 +315,8 @@ def message_close(
     note: str = typer.Option("", "--note"),
 ) -> None:
     """Close a message (nothing more is expected of it)."""
-    _step(ctx, message_id, lambda conn, who: close(conn, who, message_id, note), "closed")
+    step = lambda conn, who: close(conn, who, message_id, note)  # noqa: E731
+    _step(ctx, message_id, step, "closed", visible=True)
 
 
 @message_app.command("list")
@@ -311,9 +328,10 @@ def message_list(
 ) -> None:
     """Messages sent and received, oldest first."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        viewer = _viewer(ctx, conn, {"messages": direction or "all"})
         found = list_messages(conn, direction=direction, status=status)
-    _print_list(found, as_json)
+    _print_list([m for m in found if sees_message(viewer, m)], as_json)
 
 
 @message_app.command("overdue")
@@ -322,9 +340,10 @@ def message_overdue(
 ) -> None:
     """Requests past their deadline without an answer: ours and the partners'."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        viewer = _viewer(ctx, conn, {"messages": "overdue"})
         found = overdue(conn)
-    _print_list(found, as_json)
+    _print_list([m for m in found if sees_message(viewer, m)], as_json)
 
 
 @message_app.command("show")
@@ -333,33 +352,50 @@ def message_show(
     message_id: str = typer.Argument(...),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """A message, its body and every step it went through."""
+    """A message, its body (the statements you may read) and every step it went through."""
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
+            viewer = _viewer(ctx, conn, {"message": message_id})
             item = require_message(conn, message_id)
+            if not sees_message(viewer, item):
+                # As over HTTP: a message outside the reader's cases is not there.
+                refused = {"message": message_id, "refused": "not a message of the reader's"}
+                audited(ctx, conn, Action.VIEW, subject=refused, outcome=Outcome.REFUSED)
+                conn.commit()
+                fail(f"message: no message {message_id!r}")
+            body = readable_body(viewer, item.body)
             steps = events_of(conn, message_id)
-            entities = sorted({s["entity_id"] for s in item.body.get("statements", [])})
-            audited(ctx, conn, Action.VIEW, subject={"message": message_id}, entities=entities)
+            entities = sorted({s["entity_id"] for s in body.get("statements", [])})
+            audited(ctx, conn, Action.VIEW, subject={"message": message_id}, entities=entities,
+                    result_size=len(body.get("statements", [])))  # fmt: skip
     except FieldError as error:
         fail(f"{error.field}: {error}")
-    data: dict[str, Any] = {**item.summary(), "body": item.body, "events": steps}
+    data: dict[str, Any] = {**item.summary(), "body": body, "events": steps}
     if as_json:
         emit_json(data)
         return
     _print(item, False)
-    stdout.print(escape(str(item.body.get("text", ""))), highlight=False)
+    stdout.print(escape(str(body.get("text", ""))), highlight=False)
     for step in steps:
         stdout.print(
             f"  {step['at'][:19]}  {step['step']}  {escape(step['actor'])}", highlight=False
         )
 
 
-def _step(ctx: typer.Context, message_id: str, action: Any, done: str) -> None:
+def _step(
+    ctx: typer.Context, message_id: str, action: Any, done: str, *, visible: bool = False
+) -> None:
+    """One workflow step as the acting account. ``visible``: the step is refused, as
+    "no message", on a message outside the account's cases (as over HTTP)."""
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
-            action(conn, _account(ctx, conn))
+            who = _account(ctx, conn, {"message": message_id, "step": done})
+            item = load_message(conn, message_id) if visible else None
+            if item is not None and not sees_message(Viewer.of(conn, who), item):
+                fail(f"message: no message {message_id!r}")  # as over HTTP
+            action(conn, who)
     except FieldError as error:
         fail(f"{error.field}: {error}")
     stdout.print(f"{message_id} {done}", highlight=False)
@@ -398,9 +434,10 @@ def message_due(
 ) -> None:
     """Reminders: open requests whose deadline falls within the next hours."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        viewer = _viewer(ctx, conn, {"messages": "due", "hours": hours})
         found = due_within(conn, hours)
-    _print_list(found, as_json)
+    _print_list([m for m in found if sees_message(viewer, m)], as_json)
 
 
 @message_app.command("stats")
@@ -410,6 +447,7 @@ def message_stats(
 ) -> None:
     """Statistics for reports: contacts per country, requests, answers in time (JSON)."""
     engine = open_store(ctx)
+    require(ctx, engine, Action.VIEW, {"exchange statistics": since}, roles=LIST_KEEPERS)
     with engine.connect() as conn:
         emit_json(exchange_statistics(conn, since))
 
@@ -443,7 +481,7 @@ def _change(
     engine = open_store(ctx)
     try:
         with engine.begin() as conn:
-            author = _account(ctx, conn)
+            author = _account(ctx, conn, {f"message {kind.value}": entities})
             made = change_sent(
                 conn, author, Viewer.of(conn, author), settings(ctx), kind, entities, reason
             )

@@ -17,7 +17,17 @@ from rich.progress import (
 )
 
 from nitka.access.audit import Action, Outcome
-from nitka.cli.context import audited, emit_json, fail, open_store, settings, stderr, stdout
+from nitka.access.visibility import READERS
+from nitka.cli.context import (
+    audited,
+    emit_json,
+    fail,
+    open_store,
+    require,
+    settings,
+    stderr,
+    stdout,
+)
 from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.kinds import CONVERTERS
@@ -108,6 +118,7 @@ def ingest_command(
         fail(f"{path}: no such file")
     engine = open_store(ctx)
     name = dataset or (Path(path).stem if path != STDIN else "stdin")
+    require(ctx, engine, Action.CHANGE, _what(kind, path, name, "not begun"), roles=READERS)
     options = ConverterOptions(mapping=mapping, sheet=sheet, extra=_options(option))
     try:
         converter = converter_class(path, name, options)

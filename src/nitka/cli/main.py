@@ -11,13 +11,14 @@ from nitka.cli import (
     exchange,
     generate,
     ingest,
+    login,
     match,
     retention,
     screen,
     search,
     store,
 )
-from nitka.cli.context import ACTOR, PURPOSE, login_name
+from nitka.cli.context import ACTOR, PURPOSE
 from nitka.settings import Settings
 
 app = typer.Typer(
@@ -42,7 +43,10 @@ def main(
         None,
         "--as",
         envvar="NITKA_USER",
-        help="Who works (recorded in the audit trail; default: the login name).",
+        help=(
+            "Who works, in development mode (default: the login name). In production "
+            "mode the CLI acts only for a signed-in account: `nitka login` or NITKA_TOKEN."
+        ),
     ),
     purpose: str = typer.Option(
         "",
@@ -53,11 +57,12 @@ def main(
 ) -> None:
     """Nitka: follow the thread through the data."""
     ctx.obj = Settings(database_url=database_url) if database_url else Settings()
-    ctx.meta[ACTOR] = actor or login_name()
+    ctx.meta[ACTOR] = actor or None
     ctx.meta[PURPOSE] = purpose
 
 
 store.register(app)
+login.register(app)
 ingest.register(app)
 search.register(app)
 match.register(app)

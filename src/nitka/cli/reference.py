@@ -18,6 +18,30 @@ Generated from the code by `python -m nitka.cli.reference > docs/cli.md`; do not
 
 Every command reads the store at `NITKA_DATABASE_URL` (default `sqlite:///nitka.db`),
 or at `--database-url` given before the command: `nitka --database-url URL search ...`.
+
+## Who acts: signing in
+
+Options given before the command: `--as USER` (`NITKA_USER`) and `--purpose TEXT`
+(`NITKA_PURPOSE`), recorded with every audit record.
+
+In **production mode** (`NITKA_MODE=production`) the commands that read or write
+case data (`search`, `show`, `export`, `judgements`, `merge`, `unmerge`, `ingest`,
+`screen`, `withdraw`, `reinstate`, `erase`, `retention due`, `subject-report`,
+`audit`, `message`) act only for an account proven by a token:
+
+```
+nitka login                                  # name, password, and the code if the account has one
+nitka whoami                                 # who the command line acts as, and how it is proven
+nitka search "Oleksandr Zakharov"            # as the signed-in account, until the sign-in expires
+nitka logout                                 # the token is revoked and the saved sign-in deleted
+```
+
+For scripts: `nitka login --name o.kovalenko --password-stdin --code 123456 < secret`,
+or an API token (`nitka token create`) in `NITKA_TOKEN`. `--as` alone is
+refused there, and so is a token for another account than `--as` names. In
+**development mode** (the default) `--as` names who works without proof, as a local
+convenience; a name that is no account is a local operator, who sees every row. See
+[access.md](access.md#signing-in-at-the-command-line).
 """
 
 

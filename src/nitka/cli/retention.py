@@ -12,7 +12,8 @@ from rich.table import Table
 
 from nitka.access.audit import Action
 from nitka.access.retention import RetentionError, due_for_review, erase, subject_report
-from nitka.cli.context import audited, emit_json, fail, open_store, settings, stdout
+from nitka.cli.context import audited, emit_json, fail, open_store, require, settings, stdout
+from nitka.cli.rules import DATA_PROTECTION
 
 retention_app = typer.Typer(help="Review periods per data-subject category.")
 
@@ -27,8 +28,9 @@ def register(app: typer.Typer) -> None:
 def due_command(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 ) -> None:
-    """Entities with statements kept past their category's review period."""
+    """Entities with statements kept past their category's review period (a supervisor)."""
     engine = open_store(ctx)
+    require(ctx, engine, Action.SEARCH, {"retention": "due"}, roles=DATA_PROTECTION)
     with engine.begin() as conn:
         due = due_for_review(conn, periods=settings(ctx).review_days)
         found = sorted({item.entity_id for item in due})
@@ -52,10 +54,13 @@ def erase_command(
     entity_id: str = typer.Argument(..., metavar="ENTITY_ID", help="The entity to erase."),
     reason: str = typer.Option(..., "--reason", help="The legal ground (recorded)."),
 ) -> None:
-    """Erase every statement held on an entity; the audit trail keeps a tombstone."""
+    """Erase every statement held on an entity (a supervisor); the audit trail keeps a
+    tombstone."""
     if not reason.strip():
         fail("--reason: an erasure needs its legal ground")
     engine = open_store(ctx)
+    asked = {"erase": entity_id, "reason": reason}
+    require(ctx, engine, Action.ERASURE, asked, roles=DATA_PROTECTION)
     try:
         with engine.begin() as conn:
             canonical_id, count = erase(conn, entity_id)
@@ -72,8 +77,11 @@ def subject_report_command(
     entity_id: str = typer.Argument(..., metavar="ENTITY_ID", help="The data subject."),
     out: str = typer.Option("-", "--out", help="Where to write the JSON report (- for stdout)."),
 ) -> None:
-    """Everything held on a person, with sources and who saw it: for an access request."""
+    """Everything held on a person, with sources and who saw it: for an access request
+    (a supervisor)."""
     engine = open_store(ctx)
+    asked = {"subject access request": entity_id, "out": out}
+    require(ctx, engine, Action.DISCLOSURE, asked, roles=DATA_PROTECTION)
     try:
         with engine.begin() as conn:
             report = subject_report(conn, entity_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from nitka.cli.context import fail, open_store, settings, stderr
+from nitka.access.audit import Action
+from nitka.cli.context import fail, open_store, require, settings, stderr
+from nitka.cli.rules import CHECKERS, LIST_KEEPERS
 from nitka.errors import IngestError
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
@@ -35,18 +36,23 @@ def screen_command(
     ),
     lists: list[str] = typer.Option(..., "--list", help=LISTS_HELP),
     purpose: str = typer.Option(..., "--purpose", help="Why the checks are made (logged)."),
-    user: str | None = typer.Option(None, "--user", help="Who checks (default: login name)."),
+    user: str | None = typer.Option(
+        None, "--user", help="Who checks: kept for scripts, it must name who works (see --as)."
+    ),
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
 ) -> None:
     """Check every row of a CSV against the watch lists; every check is logged."""
     if not source.exists():
         fail(f"{source} does not exist")
+    engine = open_store(ctx)
+    asked = {"screen": str(source), "lists": lists, "purpose": purpose}
+    who = require(ctx, engine, Action.CHECK, asked, roles=CHECKERS, user=user)
     try:
-        context = CheckContext(user=user or getpass.getuser(), purpose=purpose, channel="file")
+        context = CheckContext(user=who.name, purpose=purpose, channel="file")
     except AuditError as error:
         fail(str(error))
     target = out or source.with_name(source.stem + ".screened.csv")
-    screener = Screener(open_store(ctx), lists)
+    screener = Screener(engine, lists)
     with source.open("rb") as fh:
         total = max(sum(1 for _ in fh) - 1, 0)
     columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn())
@@ -104,7 +110,9 @@ def withdraw_command(
     entity_id: str = typer.Argument(..., help="The entry (its canonical id)."),
     listed: str = typer.Option(..., "--list", help="The watch list it leaves."),
     reason: str = typer.Option(..., "--reason", help="Why (a cancelled notice, ...)."),
-    user: str | None = typer.Option(None, "--user", help="Who (default: login name)."),
+    user: str | None = typer.Option(
+        None, "--user", help="Who: kept for scripts, it must name who works (see --as)."
+    ),
 ) -> None:
     """Withdraw an entry from a watch list; its statements stay, checks stop hitting it."""
     _record(ctx, WithdrawalKind.WITHDRAW, entity_id, listed, reason, user)
@@ -115,7 +123,9 @@ def reinstate_command(
     entity_id: str = typer.Argument(..., help="The entry (its canonical id)."),
     listed: str = typer.Option(..., "--list", help="The watch list it returns to."),
     reason: str = typer.Option(..., "--reason", help="Why."),
-    user: str | None = typer.Option(None, "--user", help="Who (default: login name)."),
+    user: str | None = typer.Option(
+        None, "--user", help="Who: kept for scripts, it must name who works (see --as)."
+    ),
 ) -> None:
     """Put a withdrawn entry back on its watch list."""
     _record(ctx, WithdrawalKind.REINSTATE, entity_id, listed, reason, user)
@@ -130,9 +140,11 @@ def _record(
     user: str | None,
 ) -> None:
     engine = open_store(ctx)
+    asked = {kind.value: entity_id, "list": listed, "reason": reason}
+    who = require(ctx, engine, Action.CHANGE, asked, roles=LIST_KEEPERS, user=user)
     try:
         with engine.begin() as conn:
-            record(conn, kind, entity_id, listed, user=user or getpass.getuser(), reason=reason)
+            record(conn, kind, entity_id, listed, user=who.name, reason=reason)
     except WithdrawalError as error:
         fail(str(error))
     stderr.print(

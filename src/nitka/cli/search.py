@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from nitka.access.audit import Action
 from nitka.access.reading import visible_search
 from nitka.access.visibility import Viewer
-from nitka.cli.context import ReadRefusedError, audited, emit_json, fail, open_store, reader, stdout
+from nitka.cli.context import RefusedError, audited, emit_json, fail, open_store, reader, stdout
 from nitka.search.query import SearchFilters, search
 from nitka.store.reader import get_entities
 
@@ -44,7 +44,7 @@ def search_command(
     with engine.begin() as conn:
         try:
             viewer = reader(ctx, conn, Action.SEARCH, subject)
-        except ReadRefusedError as error:
+        except RefusedError as error:
             refused = str(error)
         else:
             rows = _rows(conn, viewer, query, filters, limit)

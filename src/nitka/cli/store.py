@@ -16,27 +16,30 @@ from nitka.access.audit import WHOLE_STORE, Action, Outcome
 from nitka.access.reading import export_visible, iter_visible
 from nitka.access.visibility import Redacted, Viewer, redact
 from nitka.cli.context import (
-    ReadRefusedError,
+    RefusedError,
+    acting,
     audited,
     emit_json,
     fail,
-    login_name,
     new_engine,
     open_store,
     reader,
+    require,
     settings,
     stdout,
 )
+from nitka.cli.rules import MERGERS, sees_entity, viewer_of
 from nitka.model.handling import HandlingCode
 from nitka.model.statement import PoliceStatement
-from nitka.resolve.merges import ResolverError, judgements_for, merge, undo
+from nitka.resolve.merges import ResolverError, get_judgement, judgements_for, merge, undo
 from nitka.store.export import export as export_store
 from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_handled, count_statements, get_entity
 
-
-def default_user() -> str:
-    return login_name()
+USER_HELP = (
+    "Who decides: kept for scripts, it must name who works (the signed-in account, or "
+    "--as); in development mode it names who works when --as is not given."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +74,7 @@ def show(
     with engine.begin() as conn:
         try:
             viewer = reader(ctx, conn, Action.VIEW, subject)
-        except ReadRefusedError as error:
+        except RefusedError as error:
             refused = str(error)
         else:
             shown = _shown(conn, viewer, entity_id)
@@ -172,7 +175,7 @@ def export(
     with engine.begin() as conn:
         try:
             viewer = reader(ctx, conn, Action.EXPORT, subject)
-        except ReadRefusedError as error:
+        except RefusedError as error:
             refused = str(error)
         else:
             restricted = _restricted(conn, viewer)
@@ -244,14 +247,20 @@ def merge_command(
     left: str = typer.Argument(..., help="An entity id."),
     right: str = typer.Argument(..., help="Another entity id: the same person or thing."),
     reason: str = typer.Option(..., "--reason", help="Why they are the same (recorded)."),
-    user: str = typer.Option(default_user(), "--user", help="Who decides (recorded)."),
+    user: str | None = typer.Option(None, "--user", help=USER_HELP),
 ) -> None:
     """Merge two entities. Statements are kept; the merge can be undone."""
     engine = open_store(ctx)
+    change: dict[str, Any] = {"merge": [left, right], "reason": reason}
+    who = require(ctx, engine, Action.CHANGE, change, roles=MERGERS, user=user)
     try:
         with engine.begin() as conn:
-            merged = merge(conn, left, right, user, reason)
-            change = {"merge": [left, right], "reason": reason, "into": merged}
+            viewer = viewer_of(conn, who)
+            hidden = [i for i in (left, right) if not sees_entity(conn, viewer, i)]
+            if hidden:
+                _refuse(ctx, conn, change, f"no entity with id {hidden[0]!r}")
+            merged = merge(conn, left, right, who.name, reason)
+            change["into"] = merged
             audited(ctx, conn, Action.CHANGE, subject=change, entities=[left, right, merged])
     except ResolverError as exc:
         fail(str(exc))
@@ -262,18 +271,32 @@ def unmerge_command(
     ctx: typer.Context,
     judgement_id: int = typer.Argument(..., help="The id of the merge to undo (see judgements)."),
     reason: str = typer.Option(..., "--reason", help="Why the merge was wrong (recorded)."),
-    user: str = typer.Option(default_user(), "--user", help="Who decides (recorded)."),
+    user: str | None = typer.Option(None, "--user", help=USER_HELP),
 ) -> None:
     """Undo a merge; the entities it joined are separate again."""
     engine = open_store(ctx)
+    change = {"unmerge": judgement_id, "reason": reason}
+    who = require(ctx, engine, Action.CHANGE, change, roles=MERGERS, user=user)
     try:
         with engine.begin() as conn:
-            result = undo(conn, judgement_id, user, reason)
-            change = {"unmerge": judgement_id, "reason": reason}
+            target = get_judgement(conn, judgement_id)
+            viewer = viewer_of(conn, who)
+            if target is not None and not sees_entity(conn, viewer, target.left_id):
+                _refuse(ctx, conn, change, f"no merge judgement with id {judgement_id}")
+            result = undo(conn, judgement_id, who.name, reason)
             audited(ctx, conn, Action.CHANGE, subject=change, entities=result)
     except ResolverError as exc:
         fail(str(exc))
     typer.echo("\n".join(result))
+
+
+def _refuse(ctx: typer.Context, conn: Connection, subject: dict[str, Any], why: str) -> None:
+    """End a change the actor may not make (an entity hidden from them is not
+    there, as over HTTP); the refusal is recorded and committed."""
+    refused = {**subject, "refused": why}
+    audited(ctx, conn, Action.CHANGE, subject=refused, outcome=Outcome.REFUSED)
+    conn.commit()
+    fail(why)
 
 
 def judgements_command(
@@ -283,8 +306,14 @@ def judgements_command(
 ) -> None:
     """List the merges and undos that concern an entity: who, when, why."""
     engine = open_store(ctx)
-    with engine.connect() as conn:
-        found = judgements_for(conn, entity_id)
+    question = {"judgements": entity_id}
+    with engine.begin() as conn:
+        try:
+            viewer = viewer_of(conn, acting(ctx, conn, Action.VIEW, question, roles=MERGERS))
+        except RefusedError as error:
+            conn.commit()
+            fail(str(error))
+        found = judgements_for(conn, entity_id) if sees_entity(conn, viewer, entity_id) else []
     rows = [
         {
             "id": j.id,
