@@ -199,10 +199,14 @@ def test_the_access_matrix_has_no_leaks_on_the_command_line(
         if expected[0] == FORBIDDEN:
             assert answer.exit_code != 0
             continue
-        if expected[ENTITIES.index(SUSPECT)] == FULL:
-            # The suspect's data is H2: it leaves only with the provider's permission.
-            assert answer.exit_code != 0 and "H2" in answer.output
-            answer = _cli(database_url, user, "export", str(exported), "--permission", "EPL-1")
+        # The public notice is H3 (restrictions stated with it) and every reader sees
+        # it; the suspect's data is H2. Neither leaves without the provider's permission.
+        said = " ".join(answer.output.split())  # the terminal wraps long lines
+        assert answer.exit_code != 0 and "under H3" in said and RESTRICTION in said
+        sees_h2 = expected[ENTITIES.index(SUSPECT)] == FULL
+        assert ("under H2" in said) == sees_h2, user
+        assert not exported.exists(), "a refused export leaves no file"
+        answer = _cli(database_url, user, "export", str(exported), "--permission", "EPL-1")
         assert answer.exit_code == 0, answer.output
         text = exported.read_text(encoding="utf-8")
         lines = [orjson.loads(line) for line in text.splitlines()]
@@ -221,8 +225,8 @@ def test_the_access_matrix_has_no_leaks_on_the_command_line(
     )
     refused = [r for r in records if r.outcome == "refused"]
     forbidden_users = [u for u, e in EXPECTED.items() if e[0] == FORBIDDEN]
-    h2_refusals = [u for u, e in EXPECTED.items() if e[ENTITIES.index(SUSPECT)] == FULL]
+    gated_refusals = [u for u, e in EXPECTED.items() if e[0] != FORBIDDEN]
     # show: each hidden or forbidden entity; search and export: each forbidden user's
-    # attempts; export: each H2 export without permission.
-    expected_refusals = refusals + len(forbidden_users) * (len(ENTITIES) + 1) + len(h2_refusals)
+    # attempts; export: each reader's export without permission (H3 and H2).
+    expected_refusals = refusals + len(forbidden_users) * (len(ENTITIES) + 1) + len(gated_refusals)
     assert len(refused) == expected_refusals

@@ -17,11 +17,11 @@ from nitka.access.accounts import (
     set_password,
 )
 from nitka.access.audit import Action
-from nitka.access.cases import CaseError, add_case, add_member
 from nitka.access.identities import link_identity
 from nitka.access.organisations import OrganisationError, add_agency, add_unit
 from nitka.access.shares import ShareError, share_list, units_of_list, unshare_list
-from nitka.cli.context import acting, audited, fail, open_store, stdout
+from nitka.cli.context import acting, actor, audited, calling, fail, open_store, stdout
+from nitka.services import cases
 
 user_app = typer.Typer(help="Accounts: add users, set passwords and second factors.")
 token_app = typer.Typer(help="API tokens for systems and scripts.")
@@ -151,12 +151,9 @@ def case_add(
 ) -> None:
     """Open a case; add its members with `nitka case member`."""
     engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            add_case(conn, name, by=_by(ctx, conn, {"case add": name}), title=title)
-            audited(ctx, conn, Action.CHANGE, subject={"case add": name, "title": title})
-    except CaseError as error:
-        fail(f"{error.field}: {error}")
+    who = actor(ctx, engine, Action.CHANGE, {"case add": name}, proven=False)
+    with calling(engine) as conn:
+        cases.open_case(conn, who, name, title)
     stdout.print(f"case {name} opened", highlight=False)
 
 
@@ -168,13 +165,9 @@ def case_member_command(
 ) -> None:
     """Make a user a member of a case."""
     engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            added = add_member(conn, case, user, by=_by(ctx, conn, {"case member": case}))
-            if added:
-                audited(ctx, conn, Action.CHANGE, subject={"case member": case, "user": user})
-    except (CaseError, AccountError) as error:
-        fail(f"{error.field}: {error}")
+    who = actor(ctx, engine, Action.CHANGE, {"case member": case}, proven=False)
+    with calling(engine) as conn:
+        added = cases.add_case_member(conn, who, case, user)
     stdout.print(f"{user} is {'now' if added else 'already'} a member of {case}", highlight=False)
 
 

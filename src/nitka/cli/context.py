@@ -16,7 +16,8 @@ import getpass
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -30,7 +31,8 @@ from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.visibility import READERS, Viewer
 from nitka.cli import credentials
-from nitka.cli.rules import role_refusal, viewer_of
+from nitka.errors import FieldError
+from nitka.services.guard import role_refusal, transaction, viewer_of
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.migrate import is_current
@@ -250,6 +252,32 @@ def require(
             conn.commit()
             why = str(refused)
     fail(why)
+
+
+def actor(
+    ctx: typer.Context,
+    engine: Engine,
+    action: Action,
+    subject: dict[str, Any],
+    *,
+    proven: bool = True,
+    user: str | None = None,
+) -> Actor:
+    """Who the command acts as, proven as the mode asks; what the actor may do is the
+    service's to decide (``nitka.services``)."""
+    return require(ctx, engine, action, subject, proven=proven, user=user)
+
+
+@contextmanager
+def calling(engine: Engine) -> Iterator[Connection]:
+    """The transaction of a service call. A request the service declines or finds bad
+    ends the command with its reason; a refusal's audit record is committed first
+    (``nitka.services.guard.transaction``)."""
+    try:
+        with transaction(engine) as conn:
+            yield conn
+    except FieldError as error:
+        fail(str(error))
 
 
 def say_development_mode(ctx: typer.Context) -> None:

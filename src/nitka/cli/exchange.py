@@ -14,13 +14,15 @@ from rich.markup import escape
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account
-from nitka.access.audit import Action, Outcome
+from nitka.access.audit import Action
 from nitka.access.organisations import OrganisationError, add_agency, find_agency
 from nitka.access.visibility import READERS, Viewer
 from nitka.cli.context import (
     RefusedError,
     acting,
+    actor,
     audited,
+    calling,
     emit_json,
     fail,
     open_store,
@@ -28,7 +30,6 @@ from nitka.cli.context import (
     settings,
     stdout,
 )
-from nitka.cli.rules import LIST_KEEPERS, readable_body, sees_message, viewer_of
 from nitka.errors import FieldError
 from nitka.exchange.delivery import deliver_due, pending
 from nitka.exchange.keys import ExchangeKeyError, InstanceKeys, load_or_create
@@ -36,7 +37,6 @@ from nitka.exchange.kinds import Kind, Priority, Status
 from nitka.exchange.messages import (
     Message,
     due_within,
-    events_of,
     list_messages,
     load_message,
     overdue,
@@ -46,6 +46,9 @@ from nitka.exchange.partners import PartnerError, add_partner, all_partners
 from nitka.exchange.review import decide
 from nitka.exchange.statistics import exchange_statistics
 from nitka.exchange.workflow import Draft, approve, change_sent, close, draft, send, take_up
+from nitka.services import exchange as exchange_service
+from nitka.services.exchange import sees_message
+from nitka.services.guard import LIST_KEEPERS, viewer_of
 
 exchange_app = typer.Typer(
     help="This instance's exchange keys and its outbox.", no_args_is_help=True
@@ -354,27 +357,13 @@ def message_show(
 ) -> None:
     """A message, its body (the statements you may read) and every step it went through."""
     engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            viewer = _viewer(ctx, conn, {"message": message_id})
-            item = require_message(conn, message_id)
-            if not sees_message(viewer, item):
-                # As over HTTP: a message outside the reader's cases is not there.
-                refused = {"message": message_id, "refused": "not a message of the reader's"}
-                audited(ctx, conn, Action.VIEW, subject=refused, outcome=Outcome.REFUSED)
-                conn.commit()
-                fail(f"message: no message {message_id!r}")
-            body = readable_body(viewer, item.body)
-            steps = events_of(conn, message_id)
-            entities = sorted({s["entity_id"] for s in body.get("statements", [])})
-            audited(ctx, conn, Action.VIEW, subject={"message": message_id}, entities=entities,
-                    result_size=len(body.get("statements", [])))  # fmt: skip
-    except FieldError as error:
-        fail(f"{error.field}: {error}")
-    data: dict[str, Any] = {**item.summary(), "body": body, "events": steps}
+    who = actor(ctx, engine, Action.VIEW, {"message": message_id})
+    with calling(engine) as conn:
+        shown = exchange_service.show_message(conn, who, message_id)
     if as_json:
-        emit_json(data)
+        emit_json(shown.as_dict())
         return
+    item, body, steps = shown.item, shown.body, shown.events
     _print(item, False)
     stdout.print(escape(str(body.get("text", ""))), highlight=False)
     for step in steps:

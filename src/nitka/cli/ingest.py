@@ -16,14 +16,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from nitka.access.audit import Action, Outcome
-from nitka.access.visibility import READERS
+from nitka.access.audit import Action
 from nitka.cli.context import (
-    audited,
+    actor,
     emit_json,
     fail,
     open_store,
-    require,
     settings,
     stderr,
     stdout,
@@ -32,10 +30,12 @@ from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.kinds import CONVERTERS
 from nitka.ingest.readers import STDIN
-from nitka.ingest.runner import IngestReport, OnError, ingest
+from nitka.ingest.runner import IngestReport, OnError
 from nitka.model.grading import Grading
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import Provenance
+from nitka.services.guard import DeclinedError
+from nitka.services.ingest import ingest_file
 
 
 def register(app: typer.Typer) -> None:
@@ -118,7 +118,7 @@ def ingest_command(
         fail(f"{path}: no such file")
     engine = open_store(ctx)
     name = dataset or (Path(path).stem if path != STDIN else "stdin")
-    require(ctx, engine, Action.CHANGE, _what(kind, path, name, "not begun"), roles=READERS)
+    who = actor(ctx, engine, Action.CHANGE, {"ingest": kind, "path": path, "dataset": name})
     options = ConverterOptions(mapping=mapping, sheet=sheet, extra=_options(option))
     try:
         converter = converter_class(path, name, options)
@@ -137,29 +137,22 @@ def ingest_command(
     try:
         with _progress() as progress:
             task = progress.add_task(f"{kind} {Path(path).name}", total=converter.count())
-            report = ingest(
+            report = ingest_file(
                 engine,
+                who,
                 converter,
                 provenance,
+                kind=kind,
                 batch_size=size,
                 on_error=on_error,
                 reject_path=rejects,
                 progress=lambda n: progress.advance(task, n),
             )
+    except DeclinedError as error:
+        fail(str(error))
     except (RecordError, IngestError) as exc:
-        with engine.begin() as conn:
-            audited(ctx, conn, Action.CHANGE, subject=_what(kind, path, name, str(exc)),
-                    outcome=Outcome.FAILED)  # fmt: skip
         fail(f"{exc}\nnothing of the failed batch was stored; batches before it were kept")
-    with engine.begin() as conn:
-        subject = _what(kind, path, name, f"{report.records:,} records, {report.rejected} rejected")
-        audited(ctx, conn, Action.CHANGE, subject=subject, result_size=report.statements)
     _print_report(report, as_json)
-
-
-def _what(kind: str, path: str, dataset: str, result: str) -> dict[str, str]:
-    """An ingest as the audit trail records it (the entities are too many to list)."""
-    return {"ingest": kind, "path": path, "dataset": dataset, "result": result}
 
 
 def _progress() -> Progress:

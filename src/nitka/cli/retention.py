@@ -11,9 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from nitka.access.audit import Action
-from nitka.access.retention import RetentionError, due_for_review, erase, subject_report
-from nitka.cli.context import audited, emit_json, fail, open_store, require, settings, stdout
-from nitka.cli.rules import DATA_PROTECTION
+from nitka.cli.context import actor, calling, emit_json, fail, open_store, settings, stdout
+from nitka.services import retention
 
 retention_app = typer.Typer(help="Review periods per data-subject category.")
 
@@ -30,12 +29,9 @@ def due_command(
 ) -> None:
     """Entities with statements kept past their category's review period (a supervisor)."""
     engine = open_store(ctx)
-    require(ctx, engine, Action.SEARCH, {"retention": "due"}, roles=DATA_PROTECTION)
-    with engine.begin() as conn:
-        due = due_for_review(conn, periods=settings(ctx).review_days)
-        found = sorted({item.entity_id for item in due})
-        audited(ctx, conn, Action.SEARCH, subject={"retention": "due"}, entities=found,
-                result_size=len(due))  # fmt: skip
+    who = actor(ctx, engine, Action.SEARCH, {"retention": "due"})
+    with calling(engine) as conn:
+        due = retention.due(conn, who, settings(ctx).review_days)
     if as_json:
         emit_json([item.__dict__ for item in due])
         return
@@ -59,16 +55,9 @@ def erase_command(
     if not reason.strip():
         fail("--reason: an erasure needs its legal ground")
     engine = open_store(ctx)
-    asked = {"erase": entity_id, "reason": reason}
-    require(ctx, engine, Action.ERASURE, asked, roles=DATA_PROTECTION)
-    try:
-        with engine.begin() as conn:
-            canonical_id, count = erase(conn, entity_id)
-            tombstone = {"erased": canonical_id, "statements": count, "reason": reason}
-            audited(ctx, conn, Action.ERASURE, subject=tombstone, entities=[canonical_id],
-                    result_size=count)  # fmt: skip
-    except RetentionError as error:
-        fail(f"{error.field}: {error}")
+    who = actor(ctx, engine, Action.ERASURE, {"erase": entity_id})
+    with calling(engine) as conn:
+        canonical_id, count = retention.erase(conn, who, entity_id, reason)
     stdout.print(f"erased {count} statements of {escape(canonical_id)}", highlight=False)
 
 
@@ -80,16 +69,9 @@ def subject_report_command(
     """Everything held on a person, with sources and who saw it: for an access request
     (a supervisor)."""
     engine = open_store(ctx)
-    asked = {"subject access request": entity_id, "out": out}
-    require(ctx, engine, Action.DISCLOSURE, asked, roles=DATA_PROTECTION)
-    try:
-        with engine.begin() as conn:
-            report = subject_report(conn, entity_id)
-            subject = {"subject access request": entity_id, "out": out}
-            audited(ctx, conn, Action.DISCLOSURE, subject=subject, entities=[report["id"]],
-                    result_size=len(report["statements"]))  # fmt: skip
-    except RetentionError as error:
-        fail(f"{error.field}: {error}")
+    who = actor(ctx, engine, Action.DISCLOSURE, {"subject access request": entity_id})
+    with calling(engine) as conn:
+        report = retention.subject_report(conn, who, entity_id, out)
     data = orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
     if out == "-":
         sys.stdout.buffer.write(data)

@@ -8,14 +8,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from nitka.access.audit import Action
-from nitka.cli.context import fail, open_store, require, settings, stderr
-from nitka.cli.rules import CHECKERS, LIST_KEEPERS
+from nitka.cli.context import actor, calling, fail, open_store, require, settings, stderr
 from nitka.errors import IngestError
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.files import screen_file
 from nitka.screen.service import Screener
-from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
+from nitka.screen.withdrawals import WithdrawalKind
+from nitka.services import lists
+from nitka.services.guard import CHECKERS
 from nitka.settings import SettingsError
 
 LISTS_HELP = "A watch list: a dataset in the store (repeatable)."
@@ -140,15 +141,11 @@ def _record(
     user: str | None,
 ) -> None:
     engine = open_store(ctx)
-    asked = {kind.value: entity_id, "list": listed, "reason": reason}
-    who = require(ctx, engine, Action.CHANGE, asked, roles=LIST_KEEPERS, user=user)
-    try:
-        with engine.begin() as conn:
-            record(conn, kind, entity_id, listed, user=who.name, reason=reason)
-    except WithdrawalError as error:
-        fail(str(error))
+    who = actor(ctx, engine, Action.CHANGE, {kind.value: entity_id, "list": listed}, user=user)
+    change = lists.withdraw if kind is WithdrawalKind.WITHDRAW else lists.reinstate
+    with calling(engine) as conn:
+        change(conn, who, listed, entity_id, reason)
     stderr.print(
-        f"{kind.value}: {entity_id} on {listed}. A running service takes it on "
-        "POST /lists/refresh with this id.",
+        f"{kind.value}: {entity_id} on {listed}. Running services take it in within a second.",
         highlight=False,
     )

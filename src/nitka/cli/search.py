@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 import typer
 from rich.markup import escape
-from sqlalchemy.engine import Connection
 
 from nitka.access.audit import Action
-from nitka.access.reading import visible_search
-from nitka.access.visibility import Viewer
-from nitka.cli.context import RefusedError, audited, emit_json, fail, open_store, reader, stdout
-from nitka.search.query import SearchFilters, search
-from nitka.store.reader import get_entities
+from nitka.cli.context import actor, calling, emit_json, open_store, stdout
+from nitka.search.query import SearchFilters
+from nitka.services import entities
 
 
 def register(app: typer.Typer) -> None:
@@ -35,25 +29,13 @@ def search_command(
 ) -> None:
     """Search names across scripts: Oleksandr finds Олександр and Александр.
 
-    With --as naming an account, finds only what that account may see.
+    A signed-in account (or --as in development) finds only what it may see.
     """
     engine = open_store(ctx)
     filters = SearchFilters(schema=schema, dataset=dataset, country=country, case=case)
-    subject = {"query": query, "filters": asdict(filters), "limit": limit}
-    refused = ""
-    with engine.begin() as conn:
-        try:
-            viewer = reader(ctx, conn, Action.SEARCH, subject)
-        except RefusedError as error:
-            refused = str(error)
-        else:
-            rows = _rows(conn, viewer, query, filters, limit)
-            found = [row["id"] for row in rows]
-            audited(
-                ctx, conn, Action.SEARCH, subject=subject, entities=found, result_size=len(found)
-            )
-    if refused:
-        fail(refused)
+    who = actor(ctx, engine, Action.SEARCH, {"query": query})
+    with calling(engine) as conn:
+        rows = [hit.as_dict() for hit in entities.find(conn, who, query, filters, limit=limit)]
     if as_json:
         emit_json(rows)
         return
@@ -62,44 +44,6 @@ def search_command(
         return
     for row in rows:
         print_result(row["score"], row["caption"], row["schema"], row["id"], [row["matched_name"]])
-
-
-def _rows(
-    conn: Connection, viewer: Viewer | None, query: str, filters: SearchFilters, limit: int
-) -> list[dict[str, Any]]:
-    """The results as JSON-ready rows, as the viewer may see them (all for an operator)."""
-    if viewer is not None:
-        return [
-            {
-                "id": found.entity.id,
-                "schema": found.entity.schema,
-                "caption": found.entity.caption(),
-                "score": found.result.score,
-                "matched_name": found.result.name,
-                "matched": found.result.matched,
-                "datasets": sorted({s.dataset for s in found.entity.statements}),
-                "protected": found.entity.protected,
-            }
-            for found in visible_search(conn, viewer, query, filters, limit=limit)
-        ]
-    results = search(conn, query, filters, limit=limit)
-    entities = get_entities(conn, [r.id for r in results])
-    rows = []
-    for result in results:
-        entity = entities.get(result.id)
-        rows.append(
-            {
-                "id": result.id,
-                "schema": result.schema,
-                "caption": entity.caption if entity else result.name,
-                "score": result.score,
-                "matched_name": result.name,
-                "matched": result.matched,
-                "datasets": entity.datasets if entity else [],
-                "protected": False,
-            }
-        )
-    return rows
 
 
 def print_result(score: float, caption: str, schema: str, entity_id: str, names: list[str]) -> None:

@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import IO, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.engine import Connection
 
-from nitka.access.audit import WHOLE_STORE, Action, Outcome
-from nitka.access.reading import export_visible, iter_visible
-from nitka.access.visibility import Redacted, Viewer, redact
+from nitka.access.audit import Action
 from nitka.cli.context import (
-    RefusedError,
-    acting,
-    audited,
+    actor,
+    calling,
     emit_json,
-    fail,
     new_engine,
     open_store,
-    reader,
-    require,
     settings,
     stdout,
 )
-from nitka.cli.rules import MERGERS, sees_entity, viewer_of
-from nitka.model.handling import HandlingCode
 from nitka.model.statement import PoliceStatement
-from nitka.resolve.merges import ResolverError, get_judgement, judgements_for, merge, undo
-from nitka.store.export import export as export_store
+from nitka.services import entities, exports, resolution
 from nitka.store.migrate import upgrade
-from nitka.store.reader import count_by_schema, count_handled, count_statements, get_entity
+from nitka.store.reader import count_by_schema, count_statements
 
 USER_HELP = (
     "Who decides: kept for scripts, it must name who works (the signed-in account, or "
@@ -66,35 +55,22 @@ def show(
 ) -> None:
     """Show an entity with every statement behind it and its provenance.
 
-    With --as naming an account, shows what that account may see.
+    A signed-in account (or --as in development) sees what that account may see.
     """
     engine = open_store(ctx)
-    subject = {"id": entity_id}
-    refused = ""
-    with engine.begin() as conn:
-        try:
-            viewer = reader(ctx, conn, Action.VIEW, subject)
-        except RefusedError as error:
-            refused = str(error)
-        else:
-            shown = _shown(conn, viewer, entity_id)
-            audited(ctx, conn, Action.VIEW, subject=subject,
-                    entities=[shown.id, *shown.members] if shown else [],
-                    result_size=len(shown.statements) if shown else 0,
-                    outcome=Outcome.DONE if shown else Outcome.REFUSED)  # fmt: skip
-    if refused:
-        fail(refused)
-    if shown is None:
-        fail(f"no entity with id {entity_id!r}")
+    who = actor(ctx, engine, Action.VIEW, {"id": entity_id})
+    with calling(engine) as conn:
+        shown = entities.show(conn, who, entity_id)
     if as_json:
-        emit_json(shown.data)
+        emit_json(shown.as_dict())
         return
-    stdout.print(f"[bold]{escape(shown.caption)}[/] ({shown.schema}, {shown.id})")
+    entity = shown.entity
+    stdout.print(f"[bold]{escape(entity.caption())}[/] ({entity.schema}, {entity.id})")
     if len(shown.members) > 1:
         stdout.print(f"merged from: {', '.join(shown.members)}", highlight=False)
-    for caveat in shown.data["caveats"]:
+    for caveat in entity.as_dict()["caveats"]:
         stdout.print(f"[yellow]{escape(caveat)}[/]", highlight=False)
-    for stmt in sorted(shown.statements, key=lambda s: (s.prop, s.value, s.dataset)):
+    for stmt in sorted(entity.statements, key=lambda s: (s.prop, s.value, s.dataset)):
         if stmt.prop == "id":
             continue
         kind = (
@@ -104,32 +80,6 @@ def show(
         )
         stdout.print(f"[bold]{stmt.prop}[/]: {escape(stmt.value)}{kind}", highlight=False)
         stdout.print(f"    [dim]{escape(_provenance_line(stmt))}[/]", highlight=False)
-
-
-@dataclass(frozen=True)
-class _Shown:
-    id: str
-    schema: str
-    caption: str
-    members: list[str]
-    statements: list[PoliceStatement]
-    data: dict[str, Any]
-    """The JSON form, as ``GET /entities/{id}`` gives it (plus members)."""
-
-
-def _shown(conn: Connection, viewer: Viewer | None, entity_id: str) -> _Shown | None:
-    """The entity as the viewer may see it, or all of it for an operator."""
-    entity = get_entity(conn, entity_id)
-    if entity is None:
-        return None
-    redacted = redact(entity, viewer) if viewer is not None else None
-    if viewer is not None and redacted is None:
-        return None
-    if redacted is None:
-        redacted = Redacted(entity.id, entity.schema.name, entity.statements, protected=False)
-    members = entity.members if viewer is None else [entity.id]
-    data = {**redacted.as_dict(), "members": members}
-    return _Shown(redacted.id, redacted.schema, data["caption"], members, redacted.statements, data)
 
 
 def _provenance_line(stmt: PoliceStatement) -> str:
@@ -163,66 +113,28 @@ def export(
 ) -> None:
     """Export the store as FtM JSON lines (entities, or statements with --statements).
 
-    With --as naming an account, exports only what that account may see.
+    A signed-in account (or --as in development) exports only what it may see.
     """
     engine = open_store(ctx)
     what = "statements" if statements else "entities"
-    subject: dict[str, Any] = {"path": path, "what": what}
-    permitted = bool((permission or "").strip())
-    if permitted:
-        subject["permission"] = permission
-    refused = ""
-    with engine.begin() as conn:
-        try:
-            viewer = reader(ctx, conn, Action.EXPORT, subject)
-        except RefusedError as error:
-            refused = str(error)
-        else:
-            restricted = _restricted(conn, viewer)
-            if restricted and not permitted:
-                refused = (
-                    f"the export would hold {restricted:,} statements under H2, which may not "
-                    "be passed on without the provider's permission: give its reference with "
-                    "--permission (it is recorded in the audit trail)"
-                )
-                why = {**subject, "refused": f"{restricted} statements under H2, no permission"}
-                audited(ctx, conn, Action.EXPORT, subject=why, outcome=Outcome.REFUSED)
-    if refused:
-        fail(refused)
-    with engine.begin() as conn:
-        if path == "-":
-            count, ids = _export(conn, viewer, sys.stdout.buffer, statements)
-            sys.stdout.flush()
-        else:
-            with Path(path).open("wb") as fh:
-                count, ids = _export(conn, viewer, fh, statements)
-        # An operator's export is the whole store: no entity list, who-saw finds
-        # it by its scope. A user's export names the entities it holds.
-        subject["scope"] = WHOLE_STORE if viewer is None else "what the user may see"
-        audited(ctx, conn, Action.EXPORT, subject=subject, entities=ids, result_size=count)
+    who = actor(ctx, engine, Action.EXPORT, {"path": path, "what": what})
+    write = partial(exports.export_store, path=path, statements=statements, permission=permission)
     if path == "-":
+        with calling(engine) as conn:
+            write(conn, who, sys.stdout.buffer)
+        sys.stdout.flush()
         return
+    # Written beside the target and renamed at the end: a refused or failed export
+    # leaves no file behind that looks finished.
+    unfinished = Path(path).with_name(Path(path).name + ".partial")
+    try:
+        with calling(engine) as conn, unfinished.open("wb") as fh:
+            count, _ = write(conn, who, fh)
+    except BaseException:
+        unfinished.unlink(missing_ok=True)
+        raise
+    unfinished.replace(path)
     typer.echo(f"wrote {count} {what} to {path}", err=True)
-
-
-def _restricted(conn: Connection, viewer: Viewer | None) -> int:
-    """How many H2 statements the export would hold."""
-    if viewer is None:
-        return count_handled(conn, HandlingCode.H2)
-    return sum(
-        1
-        for shown in iter_visible(conn, viewer)
-        for stmt in shown.statements
-        if stmt.handling is HandlingCode.H2
-    )
-
-
-def _export(
-    conn: Connection, viewer: Viewer | None, fh: IO[bytes], statements: bool
-) -> tuple[int, list[str]]:
-    if viewer is None:
-        return export_store(conn, fh, statements=statements), []
-    return export_visible(conn, viewer, fh, statements=statements)
 
 
 def stats(
@@ -251,19 +163,9 @@ def merge_command(
 ) -> None:
     """Merge two entities. Statements are kept; the merge can be undone."""
     engine = open_store(ctx)
-    change: dict[str, Any] = {"merge": [left, right], "reason": reason}
-    who = require(ctx, engine, Action.CHANGE, change, roles=MERGERS, user=user)
-    try:
-        with engine.begin() as conn:
-            viewer = viewer_of(conn, who)
-            hidden = [i for i in (left, right) if not sees_entity(conn, viewer, i)]
-            if hidden:
-                _refuse(ctx, conn, change, f"no entity with id {hidden[0]!r}")
-            merged = merge(conn, left, right, who.name, reason)
-            change["into"] = merged
-            audited(ctx, conn, Action.CHANGE, subject=change, entities=[left, right, merged])
-    except ResolverError as exc:
-        fail(str(exc))
+    who = actor(ctx, engine, Action.CHANGE, {"merge": [left, right]}, user=user)
+    with calling(engine) as conn:
+        merged = resolution.merge(conn, who, left, right, reason)
     typer.echo(merged)
 
 
@@ -275,28 +177,10 @@ def unmerge_command(
 ) -> None:
     """Undo a merge; the entities it joined are separate again."""
     engine = open_store(ctx)
-    change = {"unmerge": judgement_id, "reason": reason}
-    who = require(ctx, engine, Action.CHANGE, change, roles=MERGERS, user=user)
-    try:
-        with engine.begin() as conn:
-            target = get_judgement(conn, judgement_id)
-            viewer = viewer_of(conn, who)
-            if target is not None and not sees_entity(conn, viewer, target.left_id):
-                _refuse(ctx, conn, change, f"no merge judgement with id {judgement_id}")
-            result = undo(conn, judgement_id, who.name, reason)
-            audited(ctx, conn, Action.CHANGE, subject=change, entities=result)
-    except ResolverError as exc:
-        fail(str(exc))
+    who = actor(ctx, engine, Action.CHANGE, {"unmerge": judgement_id}, user=user)
+    with calling(engine) as conn:
+        result = resolution.unmerge(conn, who, judgement_id, reason)
     typer.echo("\n".join(result))
-
-
-def _refuse(ctx: typer.Context, conn: Connection, subject: dict[str, Any], why: str) -> None:
-    """End a change the actor may not make (an entity hidden from them is not
-    there, as over HTTP); the refusal is recorded and committed."""
-    refused = {**subject, "refused": why}
-    audited(ctx, conn, Action.CHANGE, subject=refused, outcome=Outcome.REFUSED)
-    conn.commit()
-    fail(why)
 
 
 def judgements_command(
@@ -306,14 +190,9 @@ def judgements_command(
 ) -> None:
     """List the merges and undos that concern an entity: who, when, why."""
     engine = open_store(ctx)
-    question = {"judgements": entity_id}
-    with engine.begin() as conn:
-        try:
-            viewer = viewer_of(conn, acting(ctx, conn, Action.VIEW, question, roles=MERGERS))
-        except RefusedError as error:
-            conn.commit()
-            fail(str(error))
-        found = judgements_for(conn, entity_id) if sees_entity(conn, viewer, entity_id) else []
+    who = actor(ctx, engine, Action.VIEW, {"judgements": entity_id})
+    with calling(engine) as conn:
+        found = resolution.judgements(conn, who, entity_id)
     rows = [
         {
             "id": j.id,

@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from nitka.effects import ChangeKind, after_write
+from nitka.errors import FieldError
 from nitka.store.reader import canonical_of
 from nitka.store.tables import judgement, resolved_entity, statement
 
@@ -26,7 +27,7 @@ MERGE = "merge"
 UNDO = "undo"
 
 
-class ResolverError(ValueError):
+class ResolverError(FieldError):
     """A merge or undo that cannot be done, with the reason."""
 
 
@@ -67,13 +68,15 @@ def _entity_exists(conn: Connection, entity_id: str) -> bool:
 def merge(conn: Connection, left: str, right: str, user: str, reason: str) -> str:
     """Record that ``left`` and ``right`` are the same; returns the merged entity's id."""
     if not reason.strip():
-        raise ResolverError("a merge needs a reason")
+        raise ResolverError("a merge needs a reason", field="reason")
     left_c, right_c = canonical_of(conn, left), canonical_of(conn, right)
     for given, canonical in ((left, left_c), (right, right_c)):
         if not _entity_exists(conn, canonical):
-            raise ResolverError(f"no entity with id {given!r}")
+            raise ResolverError(f"no entity with id {given!r}", field="id")
     if left_c == right_c:
-        raise ResolverError(f"{left!r} and {right!r} are already the same entity ({left_c})")
+        raise ResolverError(
+            f"{left!r} and {right!r} are already the same entity ({left_c})", field="id"
+        )
     left_members, right_members = members_of(conn, left_c), members_of(conn, right_c)
     # Judgements name source entities, not cluster ids, so that undoing one
     # merge can recompute the clusters from the merges that remain.
@@ -89,12 +92,12 @@ def merge(conn: Connection, left: str, right: str, user: str, reason: str) -> st
 def undo(conn: Connection, judgement_id: int, user: str, reason: str) -> list[str]:
     """Take back a merge; returns the canonical ids of the entities that result."""
     if not reason.strip():
-        raise ResolverError("undoing a merge needs a reason")
+        raise ResolverError("undoing a merge needs a reason", field="reason")
     target = get_judgement(conn, judgement_id)
     if target is None or target.kind != MERGE:
-        raise ResolverError(f"no merge judgement with id {judgement_id}")
+        raise ResolverError(f"no merge judgement with id {judgement_id}", field="judgement")
     if judgement_id in _undone_ids(conn):
-        raise ResolverError(f"merge {judgement_id} was already undone")
+        raise ResolverError(f"merge {judgement_id} was already undone", field="judgement")
     current = canonical_of(conn, target.left_id)
     members = members_of(conn, current)
     _record(conn, UNDO, target.left_id, target.right_id, judgement_id, user, reason)

@@ -24,10 +24,9 @@ LIST_KEEPERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
 """Who may withdraw, reinstate and refresh watch-list entries."""
 RESOLVERS = READERS
 """Who may merge entities and undo merges (of what they may see)."""
-ERASERS = frozenset({Role.SUPERVISOR})
-"""Who may erase a person's data (Art. 16) and read subject access reports."""
-RETENTION_REVIEWERS = frozenset({Role.SUPERVISOR, Role.AUDITOR})
-"""Who may list what is due for review (names ids and counts, no case data)."""
+DATA_PROTECTION = frozenset({Role.SUPERVISOR})
+"""Who answers data subjects' rights for the unit's data (docs/retention.md): review
+periods, erasure (Art. 16) and subject access reports."""
 H2_EXPORTERS = READERS
 """Who may export H2 statements, and only with the provider's permission named."""
 
@@ -94,12 +93,20 @@ def require(
 ) -> None:
     """Go on only if the actor's role is one of ``roles``, or the actor is a local
     operator (development mode: the front end never makes one in production)."""
+    why = role_refusal(actor, roles)
+    if why is not None:
+        raise refuse(conn, actor, action, subject, why, "role")
+
+
+def role_refusal(actor: Actor, roles: frozenset[Role]) -> str | None:
+    """Why the actor's role may not do this, or None if it may. A local operator is
+    not checked (development mode only)."""
     if actor.role is None or actor.role in roles:
-        return
-    why = f"a {actor.role.value} may not do this"
+        return None
+    article = "an" if actor.role.value[0] in "aeiou" else "a"
     if actor.role in (Role.AUDITOR, Role.ADMINISTRATOR) and roles <= READERS:
-        why = f"a {actor.role.value} reads no case data"
-    raise refuse(conn, actor, action, subject, why, "role")
+        return f"{article} {actor.role.value} reads no case data"
+    return f"{article} {actor.role.value} may not do this"
 
 
 def viewer_of(conn: Connection, actor: Actor) -> Viewer | None:
