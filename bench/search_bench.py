@@ -29,9 +29,9 @@ from bench.report import machine, save
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.runner import ingest
 from nitka.model.statement import Provenance
-from nitka.search.names import DATA
+from nitka.normalise.names import DATA
+from nitka.normalise.romanize import romanize_ru, romanize_uk
 from nitka.search.query import search
-from nitka.search.romanize import romanize_ru, romanize_uk
 from nitka.store.db import make_engine
 from nitka.store.migrate import upgrade
 

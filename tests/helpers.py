@@ -9,13 +9,13 @@ from followthemoney import EntityProxy, model
 from sqlalchemy import Engine
 
 from nitka.demo import DATA
+from nitka.effects import ChangeKind, after_write
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.interpol import InterpolConverter
 from nitka.ingest.mapping import MappingConverter
 from nitka.ingest.runner import OnError, ingest
 from nitka.model.handling import HandlingCode
 from nitka.model.statement import Provenance, statements_from_entity
-from nitka.search.index import reindex
 from nitka.store.writer import load_canonical_map, write_statements
 
 
@@ -36,7 +36,8 @@ def store_entities(
     with engine.begin() as conn:
         canonical = load_canonical_map(conn)
         stmts = [s for e in entities for s in statements_from_entity(e, provenance, "test:1")]
-        reindex(conn, write_statements(conn, stmts, canonical))
+        touched = write_statements(conn, stmts, canonical)
+        after_write(conn, ChangeKind.STATEMENTS, sorted(touched), datasets=[provenance.dataset])
 
 
 WATCH_LISTS = ["interpol_red_notices", "eu_sanctions_269_2014"]

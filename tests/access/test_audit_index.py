@@ -24,10 +24,10 @@ from nitka.access.audit import (
 )
 from nitka.access.retention import subject_report
 from nitka.model.statement import Provenance
+from nitka.resolve.merges import merge
 from nitka.store.db import make_engine
 from nitka.store.migrate import alembic_config, upgrade
 from nitka.store.reader import cluster_ids
-from nitka.store.resolver import merge
 from nitka.store.tables import audit_entity, audit_head, audit_log
 from tests.helpers import make_entity, store_entities
 from tests.postgres import scratch_database

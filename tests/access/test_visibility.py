@@ -6,8 +6,8 @@ from nitka.access.accounts import Role
 from nitka.access.visibility import PLACEHOLDER, Viewer, redact
 from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import Provenance
+from nitka.resolve.merges import merge
 from nitka.store.reader import get_entity
-from nitka.store.resolver import merge
 from tests.helpers import make_entity, store_entities
 
 

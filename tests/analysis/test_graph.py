@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from nitka.access.accounts import Role
 from nitka.analysis.graph import PHONE, Graph, expand
 from nitka.analysis.paths import shortest_path
-from nitka.store.resolver import merge
+from nitka.resolve.merges import merge
 from tests.analysis.ring import (
     CALL_DATES,
     CARDS,

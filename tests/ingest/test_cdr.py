@@ -7,9 +7,9 @@ import pytest
 from followthemoney import EntityProxy
 from sqlalchemy import Engine
 
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converted
 from nitka.ingest.cdr import CdrConverter, tower_of
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.runner import IngestReport, OnError, ingest
 from nitka.model.statement import Provenance
 from nitka.store.reader import count_by_schema, count_statements

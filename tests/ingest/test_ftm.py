@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from nitka.ingest.errors import RecordError
+from nitka.errors import RecordError
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.runner import ingest
 from nitka.model.statement import PoliceStatement, Provenance

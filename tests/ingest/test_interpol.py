@@ -9,8 +9,8 @@ import pytest
 from followthemoney import EntityProxy
 from sqlalchemy import Engine
 
+from nitka.errors import BadRecord, IngestError, RecordError
 from nitka.ingest.base import Converted
-from nitka.ingest.errors import BadRecord, IngestError, RecordError
 from nitka.ingest.interpol import InterpolConverter
 from nitka.ingest.runner import ingest
 from nitka.model.handling import DataSubjectCategory

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from nitka.demo import DATA
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.mapping import MappingConverter, load_queries
 from nitka.ingest.runner import OnError, ingest
 from nitka.model.statement import Provenance

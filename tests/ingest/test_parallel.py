@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from nitka.demo import DATA, SAMPLES
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.batches import BatchBuilder, OnError
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.kinds import CONVERTERS
 from nitka.ingest.runner import ingest

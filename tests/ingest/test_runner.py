@@ -7,7 +7,7 @@ import orjson
 import pytest
 from sqlalchemy import Engine, select
 
-from nitka.ingest.errors import IngestError, RecordError
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.runner import OnError, ingest
 from nitka.model.statement import Provenance

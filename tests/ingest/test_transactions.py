@@ -8,8 +8,8 @@ import pytest
 from followthemoney import EntityProxy
 from sqlalchemy import Engine
 
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converted, ConverterOptions
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.runner import OnError, ingest
 from nitka.ingest.transactions import TransactionsConverter, account_key, parse_amount
 from nitka.model.statement import Provenance

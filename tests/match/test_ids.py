@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nitka.match.ids import IdentifierError, normalise_identifier
-from nitka.match.ids.accounts import card_key
-from nitka.match.ids.plates import plate_key
-from nitka.match.ids.vin import parse_vin, vin_check_digit
+from nitka.normalise.ids import IdentifierError, normalise_identifier
+from nitka.normalise.ids.accounts import card_key
+from nitka.normalise.ids.plates import plate_key
+from nitka.normalise.ids.vin import parse_vin, vin_check_digit
 
 
 def test_vin_check_digit_of_the_classic_example() -> None:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nitka.match.ids import IdentifierError
-from nitka.match.ids.mrz import check_digit, parse_mrz
+from nitka.normalise.ids import IdentifierError
+from nitka.normalise.ids.mrz import check_digit, parse_mrz
 
 TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 TD1 = (

@@ -4,10 +4,10 @@ from sqlalchemy import Engine
 
 from nitka.model.handling import HandlingCode
 from nitka.model.statement import Provenance
+from nitka.resolve.merges import merge
 from nitka.screen.entries import load_entries
 from nitka.screen.lists import HELD_SCHEMATA, listed_ids
 from nitka.store.reader import get_entities
-from nitka.store.resolver import merge
 from tests.helpers import WATCH_LISTS, make_entity, store_entities
 
 

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 from nitka.cli.main import app
 from nitka.ingest.ftm import FtMConverter
 from nitka.ingest.runner import ingest
-from nitka.match.ids import normalise_identifier
-from nitka.match.ids.mrz import parse_mrz
-from nitka.match.ids.plates import plate_key
-from nitka.match.ids.vin import parse_vin
 from nitka.model.statement import Provenance
+from nitka.normalise.ids import normalise_identifier
+from nitka.normalise.ids.mrz import parse_mrz
+from nitka.normalise.ids.plates import plate_key
+from nitka.normalise.ids.vin import parse_vin
 from nitka.screen.checks import check, parse_query
 from nitka.screen.lists import load_index
 from nitka.screen.synthetic import documents, mrz_for, vehicles

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nitka.search.names import (
+from nitka.normalise.names import (
     fold_latin,
     name_keys,
     name_tokens,
@@ -16,7 +16,7 @@ from nitka.search.names import (
     skeleton_keys,
     word_keys,
 )
-from nitka.search.romanize import (
+from nitka.normalise.romanize import (
     romanize_be,
     romanize_be_national,
     romanize_bg,

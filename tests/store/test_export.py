@@ -15,10 +15,10 @@ from nitka.ingest.runner import OnError, ingest
 from nitka.model.grading import Grading
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import Provenance
+from nitka.resolve.merges import merge
 from nitka.store.db import make_engine
 from nitka.store.export import export
 from nitka.store.migrate import upgrade
-from nitka.store.resolver import merge
 from nitka.store.tables import resolved_entity, search_name, statement
 
 FTM = str(Path(sys.executable).parent / "ftm")

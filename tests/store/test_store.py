@@ -5,10 +5,10 @@ from sqlalchemy.exc import IntegrityError
 from nitka.model.grading import Grading, Reliability
 from nitka.model.handling import DataSubjectCategory, HandlingCode
 from nitka.model.statement import PoliceStatement, Provenance
+from nitka.resolve.merges import ResolverError, judgements_for, merge, undo
 from nitka.search.query import search
 from nitka.store.migrate import head_revision, is_current, upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity
-from nitka.store.resolver import ResolverError, judgements_for, merge, undo
 from nitka.store.tables import judgement, statement
 from nitka.store.writer import (
     group_rows,

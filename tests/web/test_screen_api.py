@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select, update
 from nitka.access.accounts import create_token, revoke_token
 from nitka.access.audit import by_actor, verify
 from nitka.screen.audit import notices_for
-from nitka.screen.changes import POLL_SECONDS
+from nitka.screen.service import POLL_SECONDS
 from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.store.tables import api_token, check_log
 from tests.helpers import WATCH_LISTS as LISTS

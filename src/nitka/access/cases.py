@@ -55,6 +55,23 @@ def members(conn: Connection, case_id: str) -> list[str]:
     return list(rows.scalars())
 
 
+def case_titles(conn: Connection, member: str | None = None) -> list[tuple[str, str]]:
+    """(id, title) of every case, or of the cases the account is a member of."""
+    query = select(case_file.c.id, case_file.c.title).order_by(case_file.c.id)
+    if member is not None:
+        query = query.join(case_member, case_member.c.case_id == case_file.c.id).where(
+            case_member.c.account == member
+        )
+    return [(row.id, row.title) for row in conn.execute(query)]
+
+
+def case_title(conn: Connection, case_id: str) -> str | None:
+    found: str | None = conn.execute(
+        select(case_file.c.title).where(case_file.c.id == case_id)
+    ).scalar()
+    return found
+
+
 def cases_of(conn: Connection, name: str) -> list[str]:
     rows = conn.execute(
         select(case_member.c.case_id)

@@ -24,9 +24,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from nitka.access.audit import who_saw
+from nitka.effects import ChangeKind, after_write
 from nitka.errors import FieldError
 from nitka.model.handling import DataSubjectCategory
-from nitka.search.index import reindex
 from nitka.store.reader import canonical_of, get_entity
 from nitka.store.tables import statement
 
@@ -91,8 +91,13 @@ def erase(conn: Connection, entity_id: str) -> tuple[str, int]:
     ).scalar_one()
     if not found:
         raise RetentionError(f"no entity with id {entity_id!r}", field="entity_id")
+    members = set(
+        conn.execute(
+            select(statement.c.entity_id).where(statement.c.canonical_id == canonical_id).distinct()
+        ).scalars()
+    )
     conn.execute(delete(statement).where(statement.c.canonical_id == canonical_id))
-    reindex(conn, [canonical_id])
+    after_write(conn, ChangeKind.ERASED, [canonical_id, *sorted(members - {canonical_id})])
     return canonical_id, int(found)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.access.visibility import Viewer
 from nitka.analysis.graph import visible_entities
+from nitka.effects import ChangeKind, after_write
 from nitka.errors import FieldError
 from nitka.model.statement import Provenance, statements_from_entity
 from nitka.store.tables import statement
@@ -59,6 +60,10 @@ def add_note(conn: Connection, case_id: str, author: str, text: str, about: list
         NOTES_DATASET, case=case_id, assessment=True, author=author, seen=now[:19]
     )
     write_statements(conn, statements_from_entity(note, provenance, f"note by {author}"), {})
+    # Notes are read in their case, not searched: no index rows, but a change record.
+    after_write(
+        conn, ChangeKind.STATEMENTS, [note.id], datasets=[NOTES_DATASET], reindexed=[note.id]
+    )
     return note.id
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from nitka.access.visibility import Redacted, Viewer
 from nitka.analysis.graph import visible_entities
 from nitka.ingest.cdr import TOWER_NAME, TOWER_PREFIX, tower_id
-from nitka.search.names import name_tokens, skeleton
+from nitka.normalise.names import name_tokens, skeleton
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "ukraine_places.csv"
 PLACE_PROPS = ("birthPlace", "city")

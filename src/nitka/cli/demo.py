@@ -20,13 +20,13 @@ from nitka.demo import (
     TOUR_QUERIES,
     WATCH_LISTS,
 )
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.kinds import CONVERTERS
 from nitka.ingest.runner import OnError, ingest
 from nitka.model.grading import Grading
 from nitka.model.statement import Provenance
-from nitka.search.names import name_keys
+from nitka.normalise.names import name_keys
 from nitka.search.query import search
 from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity

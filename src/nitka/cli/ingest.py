@@ -18,8 +18,8 @@ from rich.progress import (
 
 from nitka.access.audit import Action, Outcome
 from nitka.cli.context import audited, emit_json, fail, open_store, settings, stderr, stdout
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.kinds import CONVERTERS
 from nitka.ingest.readers import STDIN
 from nitka.ingest.runner import IngestReport, OnError, ingest

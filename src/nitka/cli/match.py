@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from nitka.cli.context import emit_json, fail, stderr, stdout
-from nitka.ingest.errors import IngestError, RecordError
+from nitka.errors import IngestError, RecordError
 from nitka.match.names import compare_names
 from nitka.match.pairs import DEFAULT_THRESHOLD, score_pairs
 

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from nitka.cli.context import fail, open_store, settings, stderr
-from nitka.ingest.errors import IngestError
+from nitka.errors import IngestError
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.files import screen_file

@@ -29,10 +29,10 @@ from nitka.cli.context import (
 )
 from nitka.model.handling import HandlingCode
 from nitka.model.statement import PoliceStatement
+from nitka.resolve.merges import ResolverError, judgements_for, merge, undo
 from nitka.store.export import export as export_store
 from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_handled, count_statements, get_entity
-from nitka.store.resolver import ResolverError, judgements_for, merge, undo
 
 
 def default_user() -> str:

@@ -25,6 +25,8 @@ from sqlalchemy.engine import Connection
 
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.cases import add_case, case_exists
+from nitka.effects import ChangeKind, after_write
+from nitka.errors import RecordError
 from nitka.exchange.envelope import EnvelopeError, Opened, header, receipt, unwrap
 from nitka.exchange.keys import InstanceKeys
 from nitka.exchange.kinds import Kind, Priority, Status
@@ -41,10 +43,8 @@ from nitka.exchange.messages import (
 from nitka.exchange.partners import find_partner
 from nitka.exchange.review import review_body
 from nitka.exchange.workflow import PARTNER_PREFIX
-from nitka.ingest.errors import RecordError
 from nitka.ingest.ftm import parse_statement
 from nitka.model.statement import PoliceStatement
-from nitka.search.index import reindex
 from nitka.settings import Settings
 from nitka.store.tables import message, statement
 from nitka.store.writer import load_canonical_map, write_statements
@@ -257,7 +257,9 @@ def _apply_change(conn: Connection, sender: str, origins: list[str], entities: l
         condition = and_(condition, statement.c.entity_id.in_(entities))
     touched = set(conn.execute(select(statement.c.canonical_id).where(condition)).scalars())
     conn.execute(delete(statement).where(condition))
-    reindex(conn, touched)
+    after_write(
+        conn, ChangeKind.STATEMENTS, sorted(touched), datasets=[f"{PARTNER_PREFIX}{sender}"]
+    )
 
 
 def accept_batch(
@@ -286,7 +288,9 @@ def flush(conn: Connection, statements: list[PoliceStatement]) -> None:
     """Write the statements received, and index their entities; empties the list."""
     if statements:
         canonical = load_canonical_map(conn)
-        reindex(conn, write_statements(conn, statements, canonical))
+        touched = write_statements(conn, statements, canonical)
+        datasets = {stmt.dataset for stmt in statements}
+        after_write(conn, ChangeKind.STATEMENTS, sorted(touched), datasets=datasets)
         statements.clear()
 
 

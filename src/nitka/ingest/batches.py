@@ -19,8 +19,8 @@ from typing import Any
 
 import orjson
 
+from nitka.errors import BadRecord, RecordError
 from nitka.ingest.base import Converted, Converter
-from nitka.ingest.errors import BadRecord, RecordError
 from nitka.ingest.readers import STDIN
 from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
 from nitka.search.index import IndexedValue, IndexRow, index_rows, is_indexed

@@ -38,8 +38,8 @@ from typing import Any, NamedTuple
 
 from followthemoney import EntityProxy, model
 
+from nitka.errors import RecordError
 from nitka.ingest.base import Converted, entity_id
-from nitka.ingest.errors import RecordError
 from nitka.ingest.layouts import CsvLayoutConverter
 from nitka.ingest.values import normalise_date, set_value
 

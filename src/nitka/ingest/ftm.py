@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from followthemoney import model
 
+from nitka.errors import RecordError
 from nitka.ingest.base import Converted, Converter
-from nitka.ingest.errors import RecordError
 from nitka.ingest.readers import count_lines, read_json_lines
 from nitka.ingest.values import MAX_VALUE_LENGTH, set_value
 from nitka.model.grading import Credibility, Reliability

@@ -46,8 +46,8 @@ from typing import Any
 from followthemoney import EntityProxy, model
 from followthemoney.types import registry
 
+from nitka.errors import BadRecord, IngestError, RecordError
 from nitka.ingest.base import Converted, Converter
-from nitka.ingest.errors import BadRecord, IngestError, RecordError
 from nitka.ingest.readers import STDIN, check_not_empty
 from nitka.ingest.values import set_value
 from nitka.model.handling import DataSubjectCategory

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from nitka.errors import IngestError
 from nitka.ingest.base import Converter
-from nitka.ingest.errors import IngestError
 from nitka.ingest.readers import count_lines, read_csv
 
 

@@ -21,8 +21,8 @@ from followthemoney import model
 from followthemoney.exc import InvalidMapping
 from followthemoney.mapping import QueryMapping
 
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converted, Converter, ConverterOptions
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.readers import count_lines, read_csv, read_xlsx
 from nitka.ingest.values import MAX_VALUE_LENGTH, normalise_date
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import orjson
 
-from nitka.ingest.errors import BadRecord, IngestError, RecordError
+from nitka.errors import BadRecord, IngestError, RecordError
 
 STDIN = "-"
 

@@ -23,17 +23,17 @@ from typing import IO, Any
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
+from nitka.effects import ChangeKind, after_write
 from nitka.ingest.base import Converter
 from nitka.ingest.batches import BatchBuilder, OnError, PreparedBatch, default_reject_path
 from nitka.ingest.collector import collect_batch_garbage, collector_paused
 from nitka.ingest.readers import STDIN
 from nitka.ingest.worker import prepare_in_parser_process
 from nitka.model.statement import Provenance
-from nitka.screen.changes import held_entities, is_watched, request_refresh
-from nitka.search.index import existing, insert_rows, reindex
+from nitka.search.index import existing, insert_rows
 from nitka.store.db import flush_pending_index_entries, refresh_statistics, upsert
 from nitka.store.tables import ingest_run
-from nitka.store.writer import grouped_rows, load_canonical_map, write_rows
+from nitka.store.writer import load_canonical_map, write_rows
 
 _log = logging.getLogger(__name__)
 
@@ -107,9 +107,6 @@ def ingest(
     report.resumed_after = skip
     with engine.connect() as conn:
         canonical = load_canonical_map(conn)
-        # Running screening services re-read the persons an ingest into a
-        # watch list touched (documents and vehicles they look up anyway).
-        announce = is_watched(conn, provenance.dataset)
     sqlite = engine.dialect.name == "sqlite"
     if batch_size is None:
         batch_size = SQLITE_BATCH if sqlite else POSTGRES_BATCH
@@ -129,9 +126,7 @@ def ingest(
         rejects: IO[bytes] | None = None
         for batch in batches:
             with engine.begin() as conn:
-                write_batch(conn, batch)
-                if announce:
-                    request_refresh(conn, held_entities(grouped_rows(batch.statements)))
+                write_batch(conn, batch, provenance.dataset)
                 if key is not None:
                     _mark(conn, key, converter, batch.last_record, finished=False)
             if report.statements + batch.statement_count >= analysed_at:
@@ -168,17 +163,24 @@ def ingest(
     return report
 
 
-def write_batch(conn: Connection, batch: PreparedBatch) -> None:
-    """Write a prepared batch: statements, cluster members, search index.
+def write_batch(conn: Connection, batch: PreparedBatch, dataset: str) -> None:
+    """Write a prepared batch: statements, cluster members, search index, and the
+    after-write step's change record (``nitka.effects``).
 
     Entities the store knew before the batch get their index rows rebuilt
-    from the store, so that names and facets from earlier sources stay; new
-    ones take the rows the batch brings.
+    from the store (by the after-write step), so that names and facets from
+    earlier sources stay; new ones take the rows the batch brings, in bulk.
     """
     known = existing(conn, batch.touched)
     write_rows(conn, batch.statements, batch.resolved, known=known)
-    reindex(conn, batch.touched & known)
     insert_rows(conn, [row for row in batch.index if row[0] not in known])
+    after_write(
+        conn,
+        ChangeKind.STATEMENTS,
+        batch.touched,
+        datasets=[dataset],
+        reindexed=batch.touched - known,
+    )
 
 
 def _merge_pending_index_entries(engine: Engine) -> None:

@@ -46,8 +46,8 @@ from typing import Any
 
 from followthemoney import EntityProxy, model
 
+from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converted
-from nitka.ingest.errors import IngestError, RecordError
 from nitka.ingest.layouts import CsvLayoutConverter
 from nitka.ingest.values import normalise_date, set_value
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from followthemoney import EntityProxy
 
-from nitka.ingest.errors import RecordError
+from nitka.errors import RecordError
 
 MAX_VALUE_LENGTH = 65_536
 """The longest value a property may have; longer is an error, not a truncation."""

@@ -25,9 +25,9 @@ import sys
 from collections.abc import Iterator
 from typing import IO
 
+from nitka.errors import IngestError
 from nitka.ingest.batches import BatchBuilder, PreparedBatch
 from nitka.ingest.collector import collect_batch_garbage, collector_paused
-from nitka.ingest.errors import IngestError
 
 _HEAD = struct.Struct("!cQ")
 """A frame: its kind (one byte) and its length; then the body."""

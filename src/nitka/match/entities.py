@@ -14,11 +14,15 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy
-from followthemoney.schema import Schema
 
 from nitka.match.dates import DATE_WEIGHT, best_date_match
-from nitka.match.ids import IdentifierError, normalise_identifier
 from nitka.match.names import NameComparison, compare_names, name_score
+from nitka.normalise.keys import (
+    DOCUMENT_NUMBERS,
+    document_key,
+    identifier_key,
+    vehicle_key,
+)
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 PERSON_IDENTIFIERS = {
@@ -29,7 +33,6 @@ PERSON_IDENTIFIERS = {
     "socialSecurityNumber": "national",
     "phone": "phone",
 }
-DOCUMENT_NUMBERS = ("number", "passportNumber")
 COUNTRY_PROPS = ("nationality", "citizenship", "country")
 
 IDENTIFIER_AGREES = 0.92
@@ -139,15 +142,8 @@ def identifier_keys(entity: EntityProxy, props: dict[str, str]) -> dict[str, set
         if prop not in entity.schema.properties:
             continue
         for value in entity.get(prop, quiet=True):
-            found.setdefault(kind, set()).add(_identifier_key(kind, value))
+            found.setdefault(kind, set()).add(identifier_key(kind, value))
     return found
-
-
-def _identifier_key(kind: str, value: str) -> str:
-    try:
-        return normalise_identifier(kind, value)
-    except IdentifierError:
-        return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
 def compare_parties(query: Party, candidate: Party) -> EntityComparison:
@@ -227,35 +223,6 @@ def document_numbers(entity: EntityProxy) -> set[str]:
         if prop in entity.schema.properties:
             numbers |= {document_key(v) for v in entity.get(prop, quiet=True)}
     return numbers
-
-
-def document_key(value: str) -> str:
-    """A travel document's number as documents are compared and looked up."""
-    return _identifier_key("passport", value)
-
-
-def vehicle_key(value: str) -> tuple[str, str]:
-    """A registration number's kind (``vin`` or ``plate``) and normalised form."""
-    try:
-        return "vin", normalise_identifier("vin", value)
-    except IdentifierError:
-        return "plate", _identifier_key("plate", value)
-
-
-def lookup_key(schema: Schema, prop: str, value: str) -> str | None:
-    """The key a stored document or vehicle is looked up by (``document:``, ``vin:``,
-    ``plate:`` and the normalised number), or None for other values.
-
-    Documents and vehicles are checked by exact number only, so the store
-    keeps this key beside the search index and a check finds them without
-    holding tens of millions of them in memory.
-    """
-    if schema.is_a("Identification") and prop in DOCUMENT_NUMBERS:
-        return f"document:{document_key(value)}"
-    if schema.is_a("Vehicle") and prop == "registrationNumber":
-        kind, key = vehicle_key(value)
-        return f"{kind}:{key}"
-    return None
 
 
 def _compare_vehicles(query: EntityProxy, candidate: EntityProxy) -> EntityComparison:

@@ -1,7 +1,7 @@
 """Comparing two names across scripts, with an explanation of every part.
 
 A name is split into parts (words). Each part has the cross-script keys of
-the search index (``nitka.search.names``): every official and common
+the search index (``nitka.normalise.names``): every official and common
 romanisation of a Cyrillic word, the UA/RU equivalents of given names and
 patronymics, ICU readings of other scripts, spelling folds. Two parts
 compare as:
@@ -30,7 +30,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rigour.names.org_types import replace_org_types_compare
 
-from nitka.search.names import word_keys, words
+from nitka.normalise.names import word_keys, words
 
 
 class PartMatch(StrEnum):

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from nitka.ingest.csv_files import csv_in_out
-from nitka.ingest.errors import IngestError, RecordError
+from nitka.csv_files import csv_in_out
+from nitka.errors import IngestError, RecordError
 from nitka.match.names import compare_names
 
 DEFAULT_THRESHOLD = 0.7

@@ -24,8 +24,8 @@ from nitka.match.entities import (
     party_score,
     vehicle_keys,
 )
-from nitka.match.ids import IdentifierError
-from nitka.match.ids.mrz import parse_mrz
+from nitka.normalise.ids import IdentifierError
+from nitka.normalise.ids.mrz import parse_mrz
 from nitka.screen.entries import ListEntry
 from nitka.screen.index import ScreeningIndex, is_looked_up
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from nitka.ingest.csv_files import csv_in_out
-from nitka.ingest.errors import IngestError
+from nitka.csv_files import csv_in_out
+from nitka.errors import IngestError
 from nitka.screen.audit import CheckContext
 from nitka.screen.service import MAX_BATCH, Answer, Screener
 

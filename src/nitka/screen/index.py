@@ -1,7 +1,7 @@
 """The screening index: watch-list entries in memory, found by name keys and identifiers.
 
 A check must answer in milliseconds, so candidates are found in memory:
-names by the cross-script word keys of ``nitka.search.names`` (so a Latin
+names by the cross-script word keys of ``nitka.normalise.names`` (so a Latin
 query finds a Cyrillic entry), documents and vehicles by their normalised
 numbers. Candidates are ranked by how rare the words they share with the
 query are (a shared surname says more than a shared "Oleksandr"), and only
@@ -41,9 +41,9 @@ from nitka.match.entities import (
     names_of,
     vehicle_keys,
 )
+from nitka.normalise.names import name_tokens, word_keys, words
 from nitka.screen.entries import ListEntry
 from nitka.screen.stored import StoredKeys
-from nitka.search.names import name_tokens, word_keys, words
 
 COMMON_SHARE = 0.02
 """A word carried by more than this share of entries (and at least

@@ -16,14 +16,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from nitka.effects import ChangeKind, after_write
+from nitka.effects.follow import Follower
 from nitka.screen.audit import CheckContext
-from nitka.screen.changes import (
-    POLL_SECONDS,
-    RELOAD_AFTER_SECONDS,
-    ChangeFeed,
-    request_refresh,
-    watch,
-)
 from nitka.screen.checks import (
     DEFAULT_THRESHOLD,
     CheckResult,
@@ -35,6 +30,9 @@ from nitka.screen.index import ScreeningIndex
 from nitka.screen.lists import load_index, refresh
 from nitka.screen.recorder import CheckRecorder, Recorder, Request, record
 
+POLL_SECONDS = 1.0
+"""How often a screening process reads the change sequence: an erasure, a merge or a
+withdrawn notice stops hitting everywhere within about this long."""
 MAX_BATCH = 1000
 """Queries per request: a passenger list of a large aircraft, not a whole registry."""
 
@@ -76,19 +74,17 @@ class Screener:
         self.recorder: CheckRecorder = Recorder(engine)
         """Writes the check log of ``screen_logged`` requests, many to a commit (``nitka
         serve`` hands it to a process of its own: ``nitka.screen.log_writer``)."""
-        with engine.begin() as conn:
-            watch(conn, self.lists)
         with engine.connect() as conn:
-            # The feed's position first: a change made while the index loads is read again.
-            self._changes = ChangeFeed.now(conn)
+            # The position first: a change made while the index loads is read again.
+            self._changes = Follower.now(conn)
             self.index: ScreeningIndex = load_index(conn, self.lists)
         self._caught_up = time.monotonic()
 
     def refresh(self, canonical_ids: Sequence[str]) -> None:
         """Bring these entities up to date here, and ask every other screening process
-        to do the same (a notice added, changed or cancelled)."""
+        to do the same (a change record of kind ``refresh``)."""
         with self.engine.begin() as conn:
-            request_refresh(conn, canonical_ids)
+            after_write(conn, ChangeKind.REFRESH, canonical_ids, datasets=self.lists)
         self.apply(canonical_ids)
 
     def apply(self, canonical_ids: Sequence[str]) -> None:
@@ -97,29 +93,19 @@ class Screener:
             refresh(conn, self.index, canonical_ids, self.lists)
 
     def catch_up(self, *, every: float | None = None) -> int:
-        """Take in the changes other processes recorded, at most once per ``every``
-        seconds (default ``poll_seconds``); returns how many entities were re-read."""
+        """Take in the changes recorded since the last read (``nitka.effects``), at
+        most once per ``every`` seconds (default ``poll_seconds``); returns how many
+        entities were re-read."""
         every = self.poll_seconds if every is None else every
         now = time.monotonic()
         if now - self._caught_up < every:
             return 0
-        idle = now - self._caught_up
         self._caught_up = now
-        if idle > RELOAD_AFTER_SECONDS:
-            return self.reload()
         with self._lock, self.engine.connect() as conn:
-            changed = self._changes.read(conn)
+            changed = self._changes.changed(conn, self.lists)
             if changed:
                 refresh(conn, self.index, changed, self.lists)
         return len(changed)
-
-    def reload(self) -> int:
-        """Load the lists again (after so long without reading the change feed that
-        requests it needed may have been removed); returns the entries loaded."""
-        with self._lock, self.engine.connect() as conn:
-            self._changes = ChangeFeed.now(conn)
-            self.index = load_index(conn, self.lists)
-        return len(self.index)
 
     def answer(
         self,

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from followthemoney import EntityProxy, model
 
-from nitka.match.ids.mrz import check_digit
-from nitka.match.ids.vin import vin_check_digit
+from nitka.normalise.ids.mrz import check_digit
+from nitka.normalise.ids.vin import vin_check_digit
 
 DATA = Path(__file__).parent / "data"
 NEIGHBOURS = {"ua": 40, "pl": 8, "md": 6, "ro": 5, "sk": 3, "hu": 3, "by": 3, "bg": 2, "de": 4}

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
+from nitka.effects import ChangeKind, after_write
 from nitka.errors import FieldError
 from nitka.store.db import driver_rows, in_marks
 from nitka.store.tables import list_withdrawal
@@ -51,6 +52,8 @@ def record(
             created_at=datetime.now(UTC).replace(tzinfo=None),
         )
     )
+    done = ChangeKind.WITHDRAWN if kind is WithdrawalKind.WITHDRAW else ChangeKind.REINSTATED
+    after_write(conn, done, [entity_id], datasets=[listed])
 
 
 def withdrawn(

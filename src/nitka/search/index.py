@@ -22,10 +22,10 @@ from followthemoney.schema import Schema
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from nitka.match.entities import lookup_key
 from nitka.model.statement import ENTITY_PROP
+from nitka.normalise.keys import lookup_key
+from nitka.normalise.names import name_keys, skeleton_keys
 from nitka.search.facets import Facet, facet_token
-from nitka.search.names import name_keys, skeleton_keys
 from nitka.store.db import in_marks, is_sqlite
 from nitka.store.tables import search_name, statement
 

@@ -1,7 +1,7 @@
 """Searching names and identifiers across scripts, on SQLite FTS5 or PostgreSQL.
 
 A query is split into words; each word becomes its set of cross-script keys
-(see ``nitka.search.names``). The database finds candidate names that have a
+(see ``nitka.normalise.names``). The database finds candidate names that have a
 key of every word (SQLite FTS5 MATCH, or a PostgreSQL tsquery over a GIN
 index); if fewer than asked for have all words, names with some of the words
 fill up the list, and on PostgreSQL trigram similarity catches what keys miss. Candidates are then
@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from nitka.normalise.names import name_tokens, skeleton_keys
 from nitka.search.facets import Facet, facet_token
 from nitka.search.index import identifier_key
-from nitka.search.names import name_tokens, skeleton_keys
 
 #: How a query word met a candidate name, and what that is worth.
 EXACT, PREFIX, SKELETON, SIMILAR = 1.0, 0.85, 0.6, 0.5

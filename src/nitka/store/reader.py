@@ -205,3 +205,13 @@ def count_handled(conn: Connection, code: HandlingCode) -> int:
 
 def count_statements(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(statement)).scalar_one()
+
+
+def case_entity_ids(
+    conn: Connection, case_id: str, *, limit: int, schemata_left_out: tuple[str, ...] = ()
+) -> list[str]:
+    """Canonical ids of entities with statements of the case (at most ``limit``)."""
+    query = select(statement.c.canonical_id).where(statement.c.case_id == case_id)
+    if schemata_left_out:
+        query = query.where(statement.c.schema.not_in(schemata_left_out))
+    return list(conn.execute(query.distinct().limit(limit)).scalars())

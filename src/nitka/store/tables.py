@@ -177,25 +177,19 @@ list_withdrawal = Table(
 """A watch-list entry withdrawn (``withdraw``) or put back (``reinstate``). Append-only;
 the latest row of an entity and list says whether the entry stands."""
 
-list_refresh = Table(
-    "list_refresh",
+change = Table(
+    "change",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("entity_id", String(ID), nullable=False),
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("entity_ids", Text, nullable=False),
+    Column("datasets", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
-"""An entity to re-read into every screening index (an ingest added or changed a
-notice). Screening processes read the rows they have not seen (``nitka.screen.changes``)."""
-
-watch_list = Table(
-    "watch_list",
-    metadata,
-    Column("dataset", String(ID), primary_key=True),
-    Column("first_screened_at", DateTime, nullable=False),
-)
-"""Datasets that have been screened against: an ingest into one of them files
-refresh requests for the persons and organisations it touched."""
-
+"""The after-write step's outbox (``nitka.store.changes``): one row per committed write
+that changes what readers see, appended in the write's own transaction. ``seq`` is
+the one sequence every reader (screening workers, caches, projections) follows;
+``entity_ids`` and ``datasets`` are JSON arrays."""
 
 audit_log = Table(
     "audit_log",

@@ -22,7 +22,7 @@ from nitka.access.reading import visible_entity
 from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
 from nitka.analysis.graph import PHONE, Graph, expand
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
-from nitka.store.resolver import ResolverError, judgements_for, merge, undo
+from nitka.resolve.merges import ResolverError, judgements_for, merge, undo
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_

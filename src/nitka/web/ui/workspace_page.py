@@ -29,7 +29,7 @@ from nitka.analysis.graph import PHONE, expand
 from nitka.analysis.paths import shortest_path
 from nitka.analysis.places import GAZETTEER, places_of
 from nitka.analysis.timeline import timeline_of
-from nitka.search.romanize import romanize_uk
+from nitka.normalise.romanize import romanize_uk
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _

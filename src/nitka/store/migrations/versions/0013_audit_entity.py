@@ -18,7 +18,7 @@ The index on ``entity_id`` becomes one on ``(entity_id, audit_id)``: who-saw
 reads the record ids from the index alone.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-24
 """
 
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

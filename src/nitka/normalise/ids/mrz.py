@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from nitka.match.ids.errors import IdentifierError
+from nitka.normalise.ids.errors import IdentifierError
 
 _WEIGHTS = (7, 3, 1)
 _TO_DIGIT = str.maketrans("OIBSZGQD", "01852600")

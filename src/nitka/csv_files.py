@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from nitka.ingest.errors import IngestError
+from nitka.errors import IngestError
 
 
 @contextmanager

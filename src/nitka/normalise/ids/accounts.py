@@ -7,7 +7,7 @@ import re
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from nitka.match.ids.errors import IdentifierError
+from nitka.normalise.ids.errors import IdentifierError
 
 _DIGITS = re.compile(r"[\s\-]+")
 

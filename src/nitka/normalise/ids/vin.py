@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nitka.match.ids.errors import IdentifierError
+from nitka.normalise.ids.errors import IdentifierError
 
 _VALUES = {
     **{str(d): d for d in range(10)},

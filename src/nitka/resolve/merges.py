@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from nitka.search.index import reindex
+from nitka.effects import ChangeKind, after_write
 from nitka.store.reader import canonical_of
 from nitka.store.tables import judgement, resolved_entity, statement
 
@@ -82,7 +82,7 @@ def merge(conn: Connection, left: str, right: str, user: str, reason: str) -> st
     members = left_members | right_members
     _record(conn, MERGE, left_rep, right_rep, None, user, reason)
     new_id = cluster_id(members)
-    _assign(conn, {left_c, right_c}, [(members, new_id)])
+    _assign(conn, ChangeKind.MERGED, {left_c, right_c}, [(members, new_id)])
     return new_id
 
 
@@ -99,7 +99,7 @@ def undo(conn: Connection, judgement_id: int, user: str, reason: str) -> list[st
     members = members_of(conn, current)
     _record(conn, UNDO, target.left_id, target.right_id, judgement_id, user, reason)
     clusters = _components(members, _active_merges(conn, members))
-    _assign(conn, {current}, [(group, cluster_id(group)) for group in clusters])
+    _assign(conn, ChangeKind.UNMERGED, {current}, [(g, cluster_id(g)) for g in clusters])
     return sorted(cluster_id(group) for group in clusters)
 
 
@@ -167,8 +167,11 @@ def _components(members: set[str], edges: list[tuple[str, str]]) -> list[set[str
     return list(groups.values())
 
 
-def _assign(conn: Connection, old_ids: set[str], clusters: list[tuple[set[str], str]]) -> None:
-    """Point every member of each cluster at its canonical id, in statements and the map."""
+def _assign(
+    conn: Connection, kind: ChangeKind, old_ids: set[str], clusters: list[tuple[set[str], str]]
+) -> None:
+    """Point every member of each cluster at its canonical id, in statements and the map;
+    the after-write step reindexes the old and new ids and records the change."""
     conn.execute(delete(resolved_entity).where(resolved_entity.c.canonical_id.in_(old_ids)))
     for members, canonical_id in clusters:
         if len(members) > 1:
@@ -183,5 +186,5 @@ def _assign(conn: Connection, old_ids: set[str], clusters: list[tuple[set[str], 
             .where(statement.c.canonical_id.in_(old_ids), statement.c.entity_id.in_(members))
             .values(canonical_id=canonical_id)
         )
-    # The search index follows the clusters.
-    reindex(conn, old_ids | {cid for _, cid in clusters})
+    new_ids = [cid for _, cid in clusters]
+    after_write(conn, kind, [*sorted(old_ids), *(c for c in new_ids if c not in old_ids)])

@@ -4,7 +4,7 @@ Why several systems at once: the Latin spelling of a Cyrillic name in a
 foreign record (a visa, a booking, a sanctions list, a bank transfer) is
 almost always what some state's passport or standard produced, and we do not
 know which state. So every Cyrillic word is romanised by each system below and
-search keeps all the results (``nitka.search.names``):
+search keeps all the results (``nitka.normalise.names``):
 
 - ``romanize_uk``: Ukraine, Cabinet of Ministers resolution No. 55 of
   27 January 2010 (passports): Олександр -> oleksandr, Юлія -> yuliia.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nitka.match.ids.errors import IdentifierError
+from nitka.normalise.ids.errors import IdentifierError
 
 _LOOK_ALIKES = str.maketrans("АВЕІКМНОРСТХ", "ABEIKMHOPCTX")
 _NOT_PLATE = re.compile(r"[^0-9A-ZА-ЯІЇЄҐ]+")

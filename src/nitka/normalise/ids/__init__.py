@@ -6,10 +6,10 @@ import re
 
 import phonenumbers
 
-from nitka.match.ids.accounts import card_key, normalise_iban
-from nitka.match.ids.errors import IdentifierError
-from nitka.match.ids.plates import plate_key
-from nitka.match.ids.vin import normalise_vin
+from nitka.normalise.ids.accounts import card_key, normalise_iban
+from nitka.normalise.ids.errors import IdentifierError
+from nitka.normalise.ids.plates import plate_key
+from nitka.normalise.ids.vin import normalise_vin
 
 __all__ = ["IdentifierError", "normalise_document_number", "normalise_identifier"]
 

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import icu
 
-from nitka.search.romanize import (
+from nitka.normalise.romanize import (
     SERBIAN_LETTERS,
     romanize_be,
     romanize_be_national,

@@ -1,0 +1,1 @@
+"""Entity resolution: the same person across sources and scripts, merged reversibly."""

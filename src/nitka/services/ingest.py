@@ -1,0 +1,75 @@
+"""Ingesting a file: who may, into which case, and the audit record of the run.
+
+An ingest writes in batches, each its own transaction (a million statements
+are not one transaction), so this service takes the engine rather than the
+caller's connection: it checks access in one transaction, runs the ingest
+(every batch ends with the after-write step, ``nitka.ingest.runner``) and
+records the outcome in another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine
+
+from nitka.access.accounts import Role
+from nitka.access.actor import Actor
+from nitka.access.audit import Action, Outcome
+from nitka.errors import IngestError, RecordError
+from nitka.ingest.base import Converter
+from nitka.ingest.runner import IngestReport, OnError, ingest
+from nitka.model.statement import Provenance
+from nitka.services.guard import audit, refuse, require, transaction, viewer_of
+
+INGESTERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVISOR})
+"""Who may bring data into the store (into a case only as one of its members)."""
+
+
+def ingest_file(
+    engine: Engine,
+    actor: Actor,
+    converter: Converter,
+    provenance: Provenance,
+    *,
+    kind: str,
+    batch_size: int | None = None,
+    on_error: OnError = OnError.ROLLBACK,
+    reject_path: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest one file as the actor. Raises RecordError or IngestError (after recording
+    the failure) when the run stops; batches before the bad one stay stored."""
+    subject: dict[str, Any] = {
+        "ingest": kind,
+        "path": converter.path,
+        "dataset": provenance.dataset,
+        "case": provenance.case,
+    }
+    with transaction(engine) as conn:
+        require(conn, actor, INGESTERS, Action.CHANGE, subject)
+        viewer = viewer_of(conn, actor)
+        if viewer is not None and provenance.case and provenance.case not in viewer.cases:
+            why = f"not a member of case {provenance.case!r}"
+            raise refuse(conn, actor, Action.CHANGE, subject, why, "case")
+    try:
+        report = ingest(
+            engine,
+            converter,
+            provenance,
+            batch_size=batch_size,
+            on_error=on_error,
+            reject_path=reject_path,
+            progress=progress,
+        )
+    except (RecordError, IngestError) as error:
+        with engine.begin() as conn:
+            audit(conn, actor, Action.CHANGE, {**subject, "result": str(error)},
+                  outcome=Outcome.FAILED)  # fmt: skip
+        raise
+    result = f"{report.records:,} records, {report.rejected} rejected"
+    with engine.begin() as conn:
+        audit(conn, actor, Action.CHANGE, {**subject, "result": result},
+              result_size=report.statements)  # fmt: skip
+    return report
