@@ -71,7 +71,7 @@ def who_saw_command(
     entity_id: str = typer.Argument(..., metavar="ENTITY_ID", help="An entity id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Every search, view, check, export and change that touched this entity or its merges."""
+    """Every search, view, check, export and change about this entity or one merged with it."""
     engine = open_store(ctx)
     with engine.begin() as conn:
         _ask(ctx, conn, {"audit": "who-saw", "entity": entity_id})
