@@ -16,6 +16,7 @@ BENCHMARKS = (
     "bench.screening_speed",
     "bench.exchange_bench",
     "bench.workstation_bench",
+    "bench.audit_lookup",
 )
 
 

@@ -17,7 +17,7 @@ two processes never chain onto the same record.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -170,7 +170,8 @@ def append_many(conn: Connection, events: Sequence[AuditEvent]) -> list[AuditRec
         row = {**fields, "prev_hash": last_hash, "hash": digest}
         rows.append(row)
         records.append(_record(row))
-        entity_rows += [{"audit_id": record_id, "entity_id": e} for e in entities]
+        indexed = index_ids(entities, fields["action"], fields["subject"], fields["outcome"])
+        entity_rows += [{"audit_id": record_id, "entity_id": e} for e in indexed]
         last_hash = digest
     conn.execute(_INSERT_RECORD, rows)
     if entity_rows:
@@ -193,33 +194,43 @@ class Verification:
         return not self.problems
 
 
+VERIFY_CHUNK = 10_000
+"""Records read at a time by ``verify``: a log of millions is walked, not loaded."""
+
+
 def verify(conn: Connection) -> Verification:
-    """Walk the chain from the first record; stop at the first break and name it."""
+    """Walk the chain from the first record; stop at the first break and name it.
+
+    Each record is also looked up in ``audit_entity``: a row removed there
+    hides the record from ``who_saw`` without touching the chain, so a record
+    whose entities (or whole-store marker) are missing from it is a break too.
+    """
     found = Verification()
     expected_id, expected_prev = 1, GENESIS
-    for row in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings():
-        fields = dict(row)
-        record_id = fields["id"]
-        problem = None
-        if record_id != expected_id:
-            problem = f"record {record_id} follows record {expected_id - 1}: " + (
-                f"record {expected_id} was removed"
-                if record_id == expected_id + 1
-                else f"records {expected_id} to {record_id - 1} were removed"
+    after = 0
+    while True:
+        chunk = conn.execute(
+            select(audit_log)
+            .where(audit_log.c.id > after)
+            .order_by(audit_log.c.id)
+            .limit(VERIFY_CHUNK)
+        ).mappings()
+        rows = [dict(row) for row in chunk]
+        if not rows:
+            break
+        indexed = _indexed(conn, rows[0]["id"], rows[-1]["id"])
+        for fields in rows:
+            record_id = fields["id"]
+            problem = _chain_problem(fields, expected_id, expected_prev) or _index_problem(
+                fields, indexed.get(record_id, set())
             )
-        elif fields["prev_hash"] != expected_prev:
-            problem = (
-                f"record {record_id} does not chain onto record {record_id - 1}: "
-                "one of them was changed, or a record between them removed"
-            )
-        elif record_hash(fields["prev_hash"], fields) != fields["hash"]:
-            problem = f"record {record_id} was changed after it was written"
-        if problem is not None:
-            found.broken_at = record_id
-            found.problems.append(problem)
-            return found
-        found.records += 1
-        expected_id, expected_prev = record_id + 1, fields["hash"]
+            if problem is not None:
+                found.broken_at = record_id
+                found.problems.append(problem)
+                return found
+            found.records += 1
+            expected_id, expected_prev = record_id + 1, fields["hash"]
+        after = rows[-1]["id"]
     found.head_hash = expected_prev
     last_id, last_hash = conn.execute(_READ_HEAD).one()
     walked = expected_id - 1
@@ -241,39 +252,140 @@ def verify(conn: Connection) -> Verification:
     return found
 
 
+def _chain_problem(fields: dict[str, Any], expected_id: int, expected_prev: str) -> str | None:
+    record_id = fields["id"]
+    if record_id != expected_id:
+        return f"record {record_id} follows record {expected_id - 1}: " + (
+            f"record {expected_id} was removed"
+            if record_id == expected_id + 1
+            else f"records {expected_id} to {record_id - 1} were removed"
+        )
+    if fields["prev_hash"] != expected_prev:
+        return (
+            f"record {record_id} does not chain onto record {record_id - 1}: "
+            "one of them was changed, or a record between them removed"
+        )
+    if record_hash(fields["prev_hash"], fields) != fields["hash"]:
+        return f"record {record_id} was changed after it was written"
+    return None
+
+
+def _indexed(conn: Connection, first: int, last: int) -> dict[int, set[str]]:
+    """The ``audit_entity`` rows of records ``first`` to ``last``, by record."""
+    rows = conn.execute(
+        select(audit_entity.c.audit_id, audit_entity.c.entity_id).where(
+            audit_entity.c.audit_id.between(first, last)
+        )
+    )
+    indexed: dict[int, set[str]] = {}
+    for audit_id, entity_id in rows:
+        indexed.setdefault(audit_id, set()).add(entity_id)
+    return indexed
+
+
+def _index_problem(fields: dict[str, Any], indexed: set[str]) -> str | None:
+    """Extra rows are harmless (``who_saw`` confirms each record); missing ones hide it."""
+    try:
+        entities = orjson.loads(fields["entities"])
+    except orjson.JSONDecodeError:
+        entities = None
+    if not isinstance(entities, list):
+        return f"record {fields['id']}'s entities are not a list of ids"
+    expected = index_ids(entities, fields["action"], fields["subject"], fields["outcome"])
+    missing = sorted(set(expected) - indexed)
+    if not missing:
+        return None
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return (
+        f"record {fields['id']} is missing from the who-saw index (audit_entity) for {shown}: "
+        "rows were removed there, and who-saw would not find the record"
+    )
+
+
 WHOLE_STORE = "the whole store"
 """The scope of an operator's export: it names no entities, and held them all."""
 
+WHOLE_STORE_MARK = "*"
+"""The ``audit_entity`` id of a record about the whole store, which every
+``who_saw`` asks for: found by the index like any entity, no scan of the log."""
 
-def who_saw(conn: Connection, entity_id: str) -> list[AuditRecord]:
-    """Every record about this entity, oldest first: a data-protection officer's question.
-
-    Exports of the whole store are among them: they do not list their entities,
-    and may have held this one.
-    """
-    ids = select(audit_entity.c.audit_id).where(audit_entity.c.entity_id == entity_id)
-    whole = (audit_log.c.action == Action.EXPORT.value) & audit_log.c.subject.contains(WHOLE_STORE)
-    rows = conn.execute(
-        select(audit_log).where(audit_log.c.id.in_(ids) | whole).order_by(audit_log.c.id)
-    )
-    records = [_record(dict(row)) for row in rows.mappings()]
-    # The index finds them; each record's own (hashed) entity list or scope confirms.
-    return [
-        record
-        for record in records
-        if entity_id in record.entities
-        or (record.outcome == Outcome.DONE.value and _whole_store(record))
-    ]
+WHOLE_STORE_ACTIONS = frozenset({Action.EXPORT.value, Action.SEARCH.value})
+"""The actions that may concern the whole store (their subject's ``scope`` says so).
+Other actions' subjects may carry what a caller sent, and so never count."""
 
 
-def _whole_store(record: AuditRecord) -> bool:
-    if record.action != Action.EXPORT.value:
+def concerns_whole_store(action: str, subject: str, outcome: str) -> bool:
+    """Whether a record (its stored, hashed fields) showed or passed on the whole store."""
+    if outcome != Outcome.DONE.value or action not in WHOLE_STORE_ACTIONS:
+        return False
+    if WHOLE_STORE not in subject:  # the cheap test first: appends run it on every record
         return False
     try:
-        subject = orjson.loads(record.subject)
+        parsed = orjson.loads(subject)
     except orjson.JSONDecodeError:
         return False
-    return isinstance(subject, dict) and subject.get("scope") == WHOLE_STORE
+    return isinstance(parsed, dict) and parsed.get("scope") == WHOLE_STORE
+
+
+def index_ids(entities: Sequence[str], action: str, subject: str, outcome: str) -> list[str]:
+    """A record's rows in ``audit_entity``: its entities, and the marker if it
+    concerns the whole store."""
+    if concerns_whole_store(action, subject, outcome):
+        return [*entities, WHOLE_STORE_MARK]
+    return list(entities)
+
+
+def who_saw(
+    conn: Connection,
+    entity_ids: str | Iterable[str],
+    *,
+    after: int = 0,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[AuditRecord]:
+    """Every record about these entities, oldest first: a data-protection officer's question.
+
+    Give one id, or all the members of a merged entity (one query for them all).
+    Records about the whole store (an operator's export) are among the answers:
+    they name no entities, and may have held these. ``after`` and ``limit`` page
+    through the answers by record id (``newest_first`` pages backwards from the end).
+    """
+    wanted = {entity_ids} if isinstance(entity_ids, str) else set(entity_ids)
+    if not wanted or (limit is not None and limit < 1):
+        return []
+    about = (
+        select(audit_entity.c.audit_id)
+        .where(audit_entity.c.entity_id.in_(sorted(wanted | {WHOLE_STORE_MARK})))
+        .scalar_subquery()
+    )
+    found: list[AuditRecord] = []
+    cursor: int | None = None
+    while True:
+        query = select(audit_log).where(audit_log.c.id.in_(about), audit_log.c.id > after)
+        if newest_first:
+            query = query.order_by(audit_log.c.id.desc())
+            if cursor is not None:
+                query = query.where(audit_log.c.id < cursor)
+        else:
+            query = query.order_by(audit_log.c.id)
+            if cursor is not None:
+                query = query.where(audit_log.c.id > cursor)
+        asked = None if limit is None else limit - len(found)
+        if asked is not None:
+            query = query.limit(asked)
+        rows = [_record(dict(row)) for row in conn.execute(query).mappings()]
+        # The index finds them; each record's own (hashed) entity list or scope
+        # confirms, so a row slipped into the index shows nobody anything.
+        found += [record for record in rows if _confirms(record, wanted)]
+        if asked is None or len(rows) < asked or len(found) == limit:
+            return found
+        cursor = rows[-1].id
+
+
+def _confirms(record: AuditRecord, wanted: set[str]) -> bool:
+    return not wanted.isdisjoint(record.entities) or concerns_whole_store(
+        record.action, record.subject, record.outcome
+    )
 
 
 def by_actor(conn: Connection, actor: str) -> list[AuditRecord]:

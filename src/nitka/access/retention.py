@@ -115,8 +115,7 @@ def subject_report(conn: Connection, entity_id: str) -> dict[str, Any]:
             "purpose": record.purpose,
             "from": record.origin,
         }
-        for member in sorted({entity.id, *entity.members})
-        for record in who_saw(conn, member)
+        for record in who_saw(conn, {entity.id, *entity.members})
     ]
     return {
         "id": entity.id,

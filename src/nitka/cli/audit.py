@@ -19,6 +19,7 @@ from nitka.cli.context import (
     open_store,
     stdout,
 )
+from nitka.store.reader import cluster_ids
 
 AUDITORS = frozenset({Role.AUDITOR})
 
@@ -70,11 +71,11 @@ def who_saw_command(
     entity_id: str = typer.Argument(..., metavar="ENTITY_ID", help="An entity id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Every search, view, check, export and change that touched this entity."""
+    """Every search, view, check, export and change about this entity or one merged with it."""
     engine = open_store(ctx)
     with engine.begin() as conn:
         _ask(ctx, conn, {"audit": "who-saw", "entity": entity_id})
-        records = who_saw(conn, entity_id)
+        records = who_saw(conn, cluster_ids(conn, entity_id))
     _show(records, as_json, f"no audit record names {entity_id}")
 
 

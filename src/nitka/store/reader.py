@@ -103,6 +103,15 @@ def canonical_of(conn: Connection, entity_id: str) -> str:
     return found or entity_id
 
 
+def cluster_ids(conn: Connection, entity_id: str) -> set[str]:
+    """The id, its canonical id and every member merged into it: one person or thing."""
+    canonical_id = canonical_of(conn, entity_id)
+    members = conn.execute(
+        select(resolved_entity.c.entity_id).where(resolved_entity.c.canonical_id == canonical_id)
+    ).scalars()
+    return {entity_id, canonical_id, *members}
+
+
 def common_schema(statements: Iterable[PoliceStatement]) -> Schema:
     """The most specific schema all statements agree on (see ``schema_of``)."""
     return schema_of(stmt.schema for stmt in statements)

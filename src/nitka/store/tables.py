@@ -215,10 +215,13 @@ audit_entity = Table(
     "audit_entity",
     metadata,
     Column("audit_id", Integer, ForeignKey("audit_log.id"), primary_key=True),
-    Column("entity_id", String(ID), primary_key=True, index=True),
+    Column("entity_id", String(ID), primary_key=True),
+    Index("ix_audit_entity_entity_id_audit_id", "entity_id", "audit_id"),
 )
-"""Which entities each audit record is about: who saw an entity, found by index.
-The record's own ``entities`` (hashed) is the authority; ``who_saw`` confirms."""
+"""Which entities each audit record is about: who saw an entity, found by index
+alone. A record about the whole store has a row with ``WHOLE_STORE_MARK``. The
+record's own ``entities`` (hashed) is the authority; ``who_saw`` confirms, and
+``verify`` finds rows removed here."""
 
 audit_head = Table(
     "audit_head",

@@ -23,6 +23,7 @@ from nitka.access.audit import (
     verify,
     who_saw,
 )
+from nitka.store.reader import cluster_ids
 from nitka.web.auth import origin_of, requires
 
 router = APIRouter(prefix="/audit")
@@ -53,9 +54,10 @@ def entity_history(
     limit: int = Query(1000, ge=1, le=10_000),
     account: Account = Depends(requires(AUDITORS)),
 ) -> list[dict[str, Any]]:
-    """Every search, view, check, export and change that named the entity, oldest first."""
+    """Every search, view, check, export and change that named the entity (or one merged
+    with it), or held the whole store, oldest first."""
     with _engine(request).begin() as conn:
-        records = _page(who_saw(conn, entity_id), after, limit)
+        records = who_saw(conn, cluster_ids(conn, entity_id), after=after, limit=limit)
         _record(conn, request, account, {"audit": "who-saw", "entity": entity_id}, len(records))
     return [record.as_dict() for record in records]
 

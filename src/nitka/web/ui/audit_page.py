@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from nitka.access.accounts import Account, Role
 from nitka.access.audit import Action, AuditEvent, append, by_actor, latest, verify, who_saw
+from nitka.store.reader import cluster_ids
 from nitka.web.auth import origin_of
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.templating import render
@@ -31,7 +32,7 @@ def audit_page(
     with engine.begin() as conn:
         verification = verify(conn) if check else None
         if entity:
-            records = who_saw(conn, entity)[-SHOWN:][::-1]
+            records = who_saw(conn, cluster_ids(conn, entity), limit=SHOWN, newest_first=True)
         elif user:
             records = by_actor(conn, user)[-SHOWN:][::-1]
         else:
