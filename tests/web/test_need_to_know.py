@@ -230,3 +230,41 @@ def test_the_access_matrix_has_no_leaks_on_the_command_line(
     # attempts; export: each reader's export without permission (H3 and H2).
     expected_refusals = refusals + len(forbidden_users) * (len(ENTITIES) + 1) + len(gated_refusals)
     assert len(refused) == expected_refusals
+
+
+def test_no_one_merges_or_reads_judgements_of_what_they_may_not_see(
+    engine: Engine, database_url: str
+) -> None:
+    """Merging is a read too: an entity a user may not see cannot be merged, nor its
+    judgements listed, and the answer is the same as for an entity that is not there."""
+    _store(engine)
+    for user, expected in EXPECTED.items():
+        for entity_id, outcome in zip(ENTITIES, expected, strict=True):
+            if entity_id == PUBLIC:
+                continue
+            merged = _cli(database_url, user, "merge", entity_id, PUBLIC, "--reason", "same")
+            if outcome == FORBIDDEN:
+                assert merged.exit_code != 0 and "reads no case data" in merged.output
+                continue
+            if outcome == HIDDEN:
+                assert merged.exit_code != 0 and "no entity" in merged.output, (user, entity_id)
+                assert NAMES[entity_id] not in merged.output
+                listed = _cli(database_url, user, "judgements", entity_id, "--json")
+                assert listed.exit_code != 0 and "no entity" in listed.output
+                continue
+            assert merged.exit_code == 0, (user, entity_id, merged.output)
+            judgements = orjson.loads(
+                _cli(database_url, user, "judgements", PUBLIC, "--json").stdout
+            )
+            undone = _cli(database_url, user, "unmerge", str(judgements[-1]["id"]), "--reason", "t")
+            assert undone.exit_code == 0, undone.output
+    with engine.connect() as conn:
+        assert verify(conn).intact
+        merges = [r for r in iter_records(conn) if r.action == "change" and r.outcome == "done"]
+    mergeable = sum(
+        1
+        for expected in EXPECTED.values()
+        for entity_id, outcome in zip(ENTITIES, expected, strict=True)
+        if entity_id != PUBLIC and outcome in (FULL, PLACEHOLDER)
+    )
+    assert len([r for r in merges if '"merge"' in r.subject]) == mergeable
