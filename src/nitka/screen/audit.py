@@ -132,3 +132,37 @@ def notices_for(conn: Connection, listed: str) -> list[dict[str, Any]]:
         .order_by(owner_notice.c.id)
     )
     return [dict(row._mapping) for row in rows]
+
+
+def recent_hits(conn: Connection, user: str, limit: int) -> list[dict[str, Any]]:
+    """The user's own latest checks that hit, newest first: what was asked, when, why."""
+    rows = conn.execute(
+        select(check_log.c.checked_at, check_log.c.purpose, check_log.c.query, check_log.c.hits)
+        .where(check_log.c.user == user, check_log.c.hits > 0)
+        .order_by(check_log.c.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "at": row.checked_at.isoformat(timespec="seconds"),
+            "purpose": row.purpose,
+            "query": _asked(row.query),
+            "hits": row.hits,
+        }
+        for row in rows
+    ]
+
+
+def _asked(query: str) -> str:
+    """What was asked, in a line: the names, numbers and plates of the check."""
+    try:
+        data = orjson.loads(query)
+    except orjson.JSONDecodeError:
+        return query[:200]
+    values: list[str] = []
+    properties = data.get("properties", {}) if isinstance(data, dict) else {}
+    for key in ("name", "number", "registrationNumber", "idNumber", "passportNumber"):
+        found = properties.get(key) if isinstance(properties, dict) else None
+        if isinstance(found, list):
+            values.extend(str(v) for v in found)
+    return ", ".join(values)[:200] or query[:200]

@@ -1,0 +1,68 @@
+"""The start page of the workstation: my cases, my deadlines, my recent hits, and the
+messages waiting for me."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from nitka.access.accounts import Role
+from nitka.access.actor import Actor
+from nitka.access.audit import Action
+from nitka.access.cases import case_titles
+from nitka.access.visibility import READERS, Viewer
+from nitka.exchange.kinds import Status
+from nitka.exchange.messages import Message, due_within, list_messages, overdue
+from nitka.exchange.sight import ALL_MESSAGES, may_see_message
+from nitka.screen.audit import recent_hits
+from nitka.services.guard import require, viewer_of
+
+DEADLINE_HOURS = 72
+"""Requests due within this many hours are shown beside the overdue ones."""
+RECENT_HITS = 10
+
+
+@dataclass(frozen=True)
+class StartPage:
+    cases: list[dict[str, str]] = field(default_factory=list)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    waiting: list[dict[str, Any]] = field(default_factory=list)
+
+
+def start_page(conn: Connection, actor: Actor) -> StartPage:
+    """What a reader sees first. Reads only what is the actor's own or may be seen."""
+    require(conn, actor, READERS, Action.VIEW, {"page": "start"})
+    viewer = viewer_of(conn, actor)
+    assert viewer is not None, "the workstation is used by accounts only"
+    return StartPage(
+        [{"id": case_id, "title": title} for case_id, title in case_titles(conn, actor.name)],
+        _deadlines(conn, viewer),
+        recent_hits(conn, actor.name, RECENT_HITS),
+        _waiting(conn, viewer),
+    )
+
+
+def _deadlines(conn: Connection, viewer: Viewer) -> list[dict[str, Any]]:
+    """Overdue requests first, then those due within ``DEADLINE_HOURS``."""
+    now = datetime.now(UTC)
+    found = {m.id: m for m in overdue(conn, now)}
+    found.update({m.id: m for m in due_within(conn, DEADLINE_HOURS, now) if m.id not in found})
+    return [m.summary(now) for m in found.values() if may_see_message(viewer, m)]
+
+
+def _waiting(conn: Connection, viewer: Viewer) -> list[dict[str, Any]]:
+    """Received messages to take up (the exchange desk), drafts to approve (a
+    supervisor), and my approved messages to send."""
+    waiting: list[Message] = []
+    if viewer.role in ALL_MESSAGES:
+        waiting += list_messages(conn, direction="in", status=Status.RECEIVED)
+    if viewer.role == Role.SUPERVISOR:
+        drafts = list_messages(conn, direction="out", status=Status.DRAFT)
+        waiting += [m for m in drafts if m.author != viewer.name]
+    approved = list_messages(conn, direction="out", status=Status.APPROVED)
+    waiting += [m for m in approved if m.author == viewer.name]
+    return [m.summary() for m in waiting if may_see_message(viewer, m)]
