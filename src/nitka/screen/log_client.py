@@ -33,6 +33,9 @@ class _Channel:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.lock = threading.Lock()
+        """Guards ``waiting`` and ``lost`` (held only briefly: the reader needs it)."""
+        self.sending = threading.Lock()
+        """One request on the socket at a time (a send may wait for the writer to read)."""
         self.numbers = itertools.count()
         self.waiting: dict[int, Future[list[int]]] = {}
         self.lost = False
@@ -46,11 +49,13 @@ class _Channel:
                 raise CheckLogError("the check log writer stopped")
             seq = next(self.numbers)
             self.waiting[seq] = future
-            try:
+        try:
+            with self.sending:
                 self.sock.sendall(frame((seq, data)))
-            except OSError:
+        except OSError:
+            with self.lock:
                 self._lose()
-                raise CheckLogError("the check log writer stopped") from None
+        # A writer that went away meanwhile has failed the future already.
         return future
 
     def _read(self) -> None:
@@ -77,6 +82,8 @@ class _Channel:
 
     def _lose(self) -> None:
         """Fail every waiting request (the caller holds ``lock``)."""
+        if self.lost:
+            return
         self.lost = True
         for future in self.waiting.values():
             future.set_exception(CheckLogError("the check log writer stopped"))

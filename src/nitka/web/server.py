@@ -71,6 +71,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
             "errorlog": "-",
             "accesslog": None,
             "proc_name": "nitka-serve",
+            "control_socket_disable": True,
             "pre_fork": _pre_fork,
             "post_fork": _post_fork,
         }
