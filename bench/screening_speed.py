@@ -10,7 +10,11 @@ birth date, half travellers made of the same name parts, with their own
 birth dates, as at a border crossing), documents and vehicles (half listed,
 half not), in process and through ``nitka serve`` over HTTP at a fixed rate.
 Beside Nitka's scoring, nomenklatura's logic-v2 (the algorithm behind yente)
-scores the same candidates of the same person checks.
+scores the same candidates of the same person checks. Over HTTP, in the same
+run: the ceiling (a bare FastAPI endpoint, ``bench.bare_app``, under the same
+gunicorn and uvicorn workers, offered more than it can answer), optionally
+uvicorn's own process manager (``--uvicorn-workers``), and a py-spy profile
+of the server's processes under load (``--profile``).
 
     python -m bench.screening_speed --persons 1000000 --documents 10000000 --vehicles 1000000
 """
@@ -25,6 +29,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -36,7 +41,7 @@ from followthemoney import EntityProxy
 from nomenklatura.matching import LogicV2, ScoringConfig
 
 from bench.http_load import run_load
-from bench.report import machine, save
+from bench.report import RESULTS, machine, save
 from bench.screening_store import (
     LISTS,
     Listed,
@@ -230,6 +235,133 @@ def server_memory(pid: int) -> dict[str, float]:
     }
 
 
+def nitka_serve(port: int, workers: int) -> list[str]:
+    command = [str(Path(sys.executable).parent / "nitka"), "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    for name in LISTS:
+        command += ["--list", name]
+    return command
+
+
+def uvicorn_workers(port: int, workers: int) -> list[str]:
+    """The same app under uvicorn's own process manager (each worker loads the lists)."""
+    command = [sys.executable, "-m", "uvicorn", "--factory", "bench.uvicorn_app:app"]
+    return [*command, "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+
+
+def gunicorn_bare(port: int, workers: int) -> list[str]:
+    """The bare endpoint (``bench.bare_app``) under gunicorn's uvicorn workers, as Nitka."""
+    command = [str(Path(sys.executable).parent / "gunicorn"), "bench.bare_app:app"]
+    command += [
+        "--worker-class",
+        "uvicorn_worker.UvicornWorker",
+        "--preload",
+        "--no-control-socket",
+    ]
+    return [*command, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--keep-alive", "5"]
+
+
+def start_server(
+    command: list[str], url: str, port: int, health: urllib.request.Request | None
+) -> tuple[subprocess.Popen[bytes], float]:
+    """Start a server and wait until it answers (``health``, or any answer on its port)."""
+    env = {**os.environ, "NITKA_DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
+    started = time.perf_counter()
+    server = subprocess.Popen(command, env=env)
+    probe = health or urllib.request.Request(f"http://127.0.0.1:{port}/docs")
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=1).read()
+            return server, time.perf_counter() - started
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"{command[0]} stopped while loading") from None
+            time.sleep(1)
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def bare_ceiling(
+    url: str, bodies: list[bytes], workers: int, seconds: float, runs: int
+) -> dict[str, Any]:
+    """A bare FastAPI endpoint under the same process manager and worker count, offered
+    more than it can answer: its answered rate is the machine's ceiling."""
+    port = free_port()
+    server, _ = start_server(gunicorn_bare(port, workers), url, port, None)
+    try:
+        summaries = []
+        run_load("127.0.0.1", port, "/screen", bodies, rate=2000, seconds=3)
+        for _ in range(runs):
+            load = run_load("127.0.0.1", port, "/screen", bodies, rate=20_000, seconds=seconds)
+            summaries.append(load.summary())
+            print(f"bare FastAPI, {workers} worker(s): {load.summary()}", flush=True)
+        return {"workers": workers, **_medians(summaries)}
+    finally:
+        stop_server(server)
+
+
+def profile(pids: list[int], seconds: float) -> dict[str, Any]:
+    """Sample the processes with py-spy for ``seconds``; each one's hottest functions
+    by own time, and the collapsed stacks in ``bench/results``."""
+    spy = str(Path(sys.executable).parent / "py-spy")
+    found: dict[str, Any] = {}
+    running = []
+    for pid in pids:
+        out = RESULTS / f"profile_{pid}.txt"
+        command = [spy, "record", "--pid", str(pid), "--duration", str(int(seconds))]
+        command += [
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--gil",
+            "--nonblocking",
+            "--rate",
+            "200",
+        ]
+        running.append((pid, out, subprocess.Popen(command, stdout=subprocess.DEVNULL)))
+    for pid, out, process in running:
+        process.wait()
+        found[str(pid)] = _hottest(out)
+    return found
+
+
+def _hottest(collapsed: Path, top: int = 25) -> dict[str, Any]:
+    """Own and total share of samples per function, from py-spy's collapsed stacks."""
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    if not collapsed.exists():
+        return {}
+    for line in collapsed.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        count = int(count_text)
+        samples += count
+        frames = stack.split(";")
+        name = frames[-1].split(" (")[0] + " (" + frames[-1].split(" (")[-1]
+        own[name] = own.get(name, 0) + count
+        for frame in {f.split(":")[0] for f in frames}:
+            total[frame] = total.get(frame, 0) + count
+    if not samples:
+        return {}
+    return {
+        "samples": samples,
+        "own": {k: round(v / samples * 100, 1) for k, v in _top(own, top)},
+        "total": {k: round(v / samples * 100, 1) for k, v in _top(total, top)},
+    }
+
+
+def _top(counts: dict[str, int], top: int) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: -item[1])[:top]
+
+
 def http_bench(
     url: str,
     queries: list[Query],
@@ -238,29 +370,18 @@ def http_bench(
     workers: int,
     warm_up: float,
     runs: int = 1,
+    *,
+    manager: str = "gunicorn",
+    profile_seconds: float = 0.0,
 ) -> dict[str, Any]:
-    """Start ``nitka serve`` on the store and load it at ``rate`` (and 1.5 times
+    """Start Nitka's server on the store and load it at ``rate`` (and 1.5 times
     ``rate``) requests a second, ``runs`` times each; the medians of the runs beside."""
     port = free_port()
-    command = [str(Path(sys.executable).parent / "nitka"), "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
-    for name in LISTS:
-        command += ["--list", name]
-    env = {**os.environ, "NITKA_DATABASE_URL": url, "PYTHONPATH": os.pathsep.join(sys.path)}
     headers = {"Authorization": f"Bearer {bench_token(url)}", "X-Nitka-Purpose": "speed benchmark"}
-    started = time.perf_counter()
-    server = subprocess.Popen(command, env=env)
+    health = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers=headers)
+    command = (nitka_serve if manager == "gunicorn" else uvicorn_workers)(port, workers)
+    server, ready = start_server(command, url, port, health)
     try:
-        while True:
-            try:
-                health = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers=headers)
-                urllib.request.urlopen(health, timeout=1).read()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("nitka serve stopped while loading") from None
-                time.sleep(1)
-        ready = time.perf_counter() - started
         loaded = server_memory(server.pid)
         bodies = [orjson.dumps(q) for q in queries]
         # A server at a crossing runs for days: the first seconds after the
@@ -270,7 +391,35 @@ def http_bench(
             "127.0.0.1", port, "/screen", bodies, rate=rate / 2, seconds=warm_up, headers=headers
         )
         print(f"HTTP, {workers} worker(s), warm-up: {warm.summary()}", flush=True)
-        results: dict[str, Any] = {}
+        results: dict[str, Any] = {"manager": manager}
+        if profile_seconds:
+            # Profiled under the load at ``rate``, in a run of its own (py-spy's
+            # sampling takes some of the machine's two cores).
+            children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+            pids = [server.pid, *map(int, children)]
+            spied: dict[str, Any] = {}
+
+            def spy() -> None:
+                spied.update(profile(pids, profile_seconds))
+
+            thread = threading.Thread(target=spy)
+            thread.start()
+            load = run_load(
+                "127.0.0.1",
+                port,
+                "/screen",
+                bodies,
+                rate=rate,
+                seconds=profile_seconds,
+                headers=headers,
+            )
+            thread.join()
+            print(f"HTTP, profiled, {rate:,.0f}/s: {load.summary()}", flush=True)
+            results["profile"] = {
+                "load": load.summary(),
+                "processes": {pid: _cmdline(int(pid)) for pid in spied},
+                "hottest": spied,
+            }
         for target in (rate, rate * 1.5):
             summaries = []
             for _ in range(runs):
@@ -294,8 +443,14 @@ def http_bench(
             **results,
         }
     finally:
-        server.terminate()
-        server.wait()
+        stop_server(server)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+    except OSError:
+        return "(ended)"
 
 
 def in_process(
@@ -359,7 +514,7 @@ def main() -> None:
     parser.add_argument("--vehicles", type=int, default=1_000_000)
     parser.add_argument("--checks", type=int, default=20_000)
     parser.add_argument("--side-by-side", type=int, default=300)
-    parser.add_argument("--rate", type=float, default=1000)
+    parser.add_argument("--rate", type=float, default=2000)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument(
         "--warm-up", type=float, default=20, help="seconds at half the rate before measuring"
@@ -372,6 +527,15 @@ def main() -> None:
     parser.add_argument(
         "--http-only", action="store_true", help="measure over HTTP only (no checks in process)"
     )
+    parser.add_argument(
+        "--uvicorn-workers",
+        action="store_true",
+        help="also measure the same app under uvicorn's own process manager",
+    )
+    parser.add_argument(
+        "--profile", type=float, default=0.0, help="seconds of py-spy sampling under load"
+    )
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the bare endpoint")
     args = parser.parse_args()
     rng = random.Random(3)
     persons = wanted_persons(args.persons)
@@ -386,18 +550,30 @@ def main() -> None:
     results: dict[str, Any] = {}
     if not args.http_only:
         results = in_process(url, people_checks, side_checks, documents, vehicles, args)
+    loads = mixed(people_checks, documents, vehicles)
     http = [
         http_bench(
             url,
-            mixed(people_checks, documents, vehicles),
+            loads,
             args.rate,
             args.seconds,
             n,
             args.warm_up,
             args.runs,
+            profile_seconds=args.profile,
         )
         for n in args.workers
     ]
+    if args.uvicorn_workers:
+        http += [
+            http_bench(url, loads, args.rate, args.seconds, n, args.warm_up, 1, manager="uvicorn")
+            for n in args.workers
+        ]
+    if not args.no_ceiling:
+        bodies = [orjson.dumps(q) for q in loads]
+        results["ceiling"] = [
+            bare_ceiling(url, bodies, n, min(args.seconds, 10), args.runs) for n in args.workers
+        ]
     save(
         "screening_speed_http" if args.http_only else "screening_speed",
         {

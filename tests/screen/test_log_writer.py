@@ -1,6 +1,5 @@
 """The check log's writer process: workers' requests logged together, none lost or mixed up."""
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -9,6 +8,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,9 @@ from sqlalchemy import Engine, func, select
 
 from nitka.access.audit import AuditError, by_actor, verify
 from nitka.screen.audit import CheckContext
-from nitka.screen.log_writer import LogWriter, frame, unframe
+from nitka.screen.log_client import RemoteRecorder
+from nitka.screen.log_wire import frame, unframe
+from nitka.screen.log_writer import WriterProcess
 from nitka.screen.recorder import CheckLogError, Request
 from nitka.screen.service import Screener
 from nitka.store.tables import check_log, owner_notice
@@ -31,8 +33,8 @@ def _context(n: int, channel: str = "test") -> CheckContext:
 
 
 @pytest.fixture
-def writer(listed: Engine) -> Iterator[LogWriter]:
-    started = LogWriter.start(listed)
+def writer(listed: Engine) -> Iterator[WriterProcess]:
+    started = WriterProcess(listed)
     yield started
     started.stop()
 
@@ -49,27 +51,26 @@ def test_messages_split_anywhere_come_out_whole() -> None:
 
 
 def test_two_workers_requests_are_logged_with_their_own_ids(
-    listed: Engine, writer: LogWriter
+    listed: Engine, writer: WriterProcess
 ) -> None:
-    """Two workers (each its own connection and event loop) write through one writer."""
+    """Two workers (each its own connection, each with many threads) write through one
+    writer."""
     screener = Screener(listed, WATCH_LISTS)
     results: dict[int, list[list[int | None]]] = {}
 
     def worker(number: int) -> None:
-        recorder = writer.recorder()
+        recorder = RemoteRecorder(writer.path)
 
-        async def check_many() -> list[list[int | None]]:
-            async def one(n: int) -> list[int | None]:
-                request = Request(_context(n), screener.answer([LISTED, UNKNOWN]))
-                await recorder.write(request)
-                return [answer.log_id for answer in request.answers]
+        def one(n: int) -> list[int | None]:
+            request = Request(_context(n), screener.answer([LISTED, UNKNOWN]))
+            recorder.write(request)
+            return [answer.log_id for answer in request.answers]
 
-            try:
-                return await asyncio.gather(*(one(number * 100 + n) for n in range(30)))
-            finally:
-                await recorder.close()
-
-        results[number] = asyncio.run(check_many())
+        try:
+            with ThreadPoolExecutor(8) as pool:
+                results[number] = list(pool.map(one, (number * 100 + n for n in range(30))))
+        finally:
+            recorder.close()
 
     threads = [threading.Thread(target=worker, args=(number,)) for number in (1, 2)]
     for thread in threads:
@@ -91,24 +92,20 @@ def test_two_workers_requests_are_logged_with_their_own_ids(
 
 
 def test_a_request_that_cannot_be_logged_fails_alone_with_its_own_error(
-    listed: Engine, writer: LogWriter
+    listed: Engine, writer: WriterProcess
 ) -> None:
     screener = Screener(listed, WATCH_LISTS)
-    recorder = writer.recorder()
+    recorder = RemoteRecorder(writer.path)
     requests = [
         Request(context, screener.answer([LISTED]))
         for context in (_context(1), _context(2, channel=""), _context(3))
     ]
-
-    async def write_three() -> list[object]:
-        try:
-            return await asyncio.gather(
-                *(recorder.write(r) for r in requests), return_exceptions=True
-            )
-        finally:
-            await recorder.close()
-
-    first, second, third = asyncio.run(write_three())
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            futures = [pool.submit(recorder.write, r) for r in requests]
+        first, second, third = [f.exception() for f in futures]
+    finally:
+        recorder.close()
     assert first is None and third is None
     assert isinstance(second, AuditError) and second.field == "origin"
     assert requests[1].answers[0].log_id is None
@@ -119,14 +116,14 @@ def test_a_request_that_cannot_be_logged_fails_alone_with_its_own_error(
 
 
 def test_with_the_writer_gone_a_request_fails_instead_of_waiting(
-    listed: Engine, writer: LogWriter
+    listed: Engine, writer: WriterProcess
 ) -> None:
     screener = Screener(listed, WATCH_LISTS)
-    recorder = writer.recorder()
+    recorder = RemoteRecorder(writer.path)
     writer.stop()
     request = Request(_context(1), screener.answer([UNKNOWN]))
     with pytest.raises(CheckLogError, match="cannot be reached"):
-        asyncio.run(asyncio.wait_for(recorder.write(request), timeout=10))
+        recorder.write(request)
     assert request.answers[0].log_id is None
     with listed.connect() as conn:
         assert conn.execute(select(func.count()).select_from(check_log)).scalar_one() == 0
@@ -137,9 +134,9 @@ def test_the_writer_stops_when_the_serving_process_dies(listed: Engine, tmp_path
     script = textwrap.dedent(
         f"""
         import sys, time
-        from nitka.screen.log_writer import LogWriter
+        from nitka.screen.log_writer import WriterProcess
         from nitka.store.db import make_engine
-        writer = LogWriter.start(make_engine({listed.url.render_as_string(False)!r}))
+        writer = WriterProcess(make_engine({listed.url.render_as_string(False)!r}))
         print(writer.process.pid, flush=True)
         time.sleep(600)
         """
@@ -168,3 +165,32 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return status.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_writer_that_dies_is_replaced_and_workers_connect_to_the_new_one(
+    listed: Engine, writer: WriterProcess
+) -> None:
+    """Meanwhile a request fails with ``CheckLogError`` (the API's 503), unlogged."""
+    screener = Screener(listed, WATCH_LISTS)
+    recorder = RemoteRecorder(writer.path)
+    try:
+        before = Request(_context(1), screener.answer([LISTED]))
+        recorder.write(before)
+        old = writer.process.pid
+        os.kill(old, signal.SIGKILL)
+        writer.process.wait()
+        refused = Request(_context(2), screener.answer([LISTED]))
+        with pytest.raises(CheckLogError):
+            recorder.write(refused)
+        assert refused.answers[0].log_id is None
+        assert writer.replace_if_stopped() and writer.process.pid != old
+        assert not writer.replace_if_stopped(), "a running writer is left alone"
+        after = Request(_context(3), screener.answer([LISTED]))
+        recorder.write(after)
+    finally:
+        recorder.close()
+    with listed.connect() as conn:
+        users = conn.execute(select(check_log.c.user).order_by(check_log.c.id)).scalars().all()
+        assert verify(conn).intact
+    assert users == ["officer.1", "officer.3"]
+    assert after.answers[0].log_id is not None

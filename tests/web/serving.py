@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import Engine
@@ -96,3 +97,29 @@ def serving(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def in_process(app: Any) -> Iterator[httpx.Client]:
+    """The app served over real HTTP by uvicorn in a thread of this process, so that a
+    test can watch what the app does (its log, its database hooks)."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=30, follow_redirects=True
+        ) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)

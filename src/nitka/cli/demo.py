@@ -112,7 +112,7 @@ def demo(
 def _serve(ctx: typer.Context, engine: Engine, host: str, port: int) -> None:
     """Demo accounts (members of the demo case), then the workstation."""
     from nitka.web.app import create_app
-    from nitka.web.workers import serve
+    from nitka.web.server import serve
 
     with engine.begin() as conn:
         for name, role in DEMO_ACCOUNTS:

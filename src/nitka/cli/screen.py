@@ -92,7 +92,7 @@ def serve_command(
     """Serve the API: screening, entities, sign-in, the audit trail and the exchange
     (OpenAPI at /docs)."""
     from nitka.web.app import create_app
-    from nitka.web.workers import serve
+    from nitka.web.server import serve
 
     chosen = settings(ctx)
     try:

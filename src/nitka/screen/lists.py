@@ -23,7 +23,7 @@ from nitka.store.tables import statement
 
 LISTED_SCHEMATA = ("LegalEntity", "Identification", "Vehicle")
 """What a watch-list entry can be: a person or organisation, a document, a vehicle."""
-HELD_SCHEMATA = ("LegalEntity",)  # nitka.screen.changes.HELD_SCHEMA_NAMES agrees
+HELD_SCHEMATA = ("LegalEntity",)
 """What a screening process holds in memory; the rest it looks up in the store."""
 _CHUNK = 2000
 

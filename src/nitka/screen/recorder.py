@@ -6,32 +6,33 @@ its own, would spend most of its time committing (and, on SQLite, waiting
 for the one write lock). The ``Recorder`` therefore keeps one writer thread:
 a request's answers wait in its queue, the thread writes every request
 waiting in one transaction (a group commit), and each request is answered
-once that transaction has committed. Meanwhile the server's event loop
-checks the next requests. If a shared transaction fails, its requests are
-written again one by one, so one bad request cannot take others down with it.
+once that transaction has committed. Meanwhile other threads check the next
+requests. If a shared transaction fails, its requests are written again one
+by one, so one bad request cannot take others down with it.
+
+``nitka serve`` writes the log from a process of its own instead
+(``nitka.screen.log_writer``, reached through ``nitka.screen.log_client``);
+both keep the promise of ``CheckRecorder``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 import queue
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from nitka.access.audit import Action, AuditEvent, append_many
 from nitka.errors import FieldError
+from nitka.screen.answers import Answer
 from nitka.screen.audit import Check, CheckContext, log_checks
-
-if TYPE_CHECKING:
-    from nitka.screen.service import Answer
 
 _log = logging.getLogger(__name__)
 
@@ -46,9 +47,16 @@ class CheckLogError(RuntimeError):
 
 class CheckRecorder(Protocol):
     """Logs requests' checks before they are answered (``Recorder``, or the writer
-    process's ``nitka.screen.log_writer.RemoteRecorder``)."""
+    process's client ``nitka.screen.log_client.RemoteRecorder``).
 
-    async def write(self, request: Request) -> None: ...
+    ``write`` returns once the request's checks are committed, with their log
+    ids set on its answers, or raises what stopped them: a ``FieldError`` of
+    the request itself, or ``CheckLogError`` (never the database's own error,
+    whose text is for the operator's log). It blocks its thread while it
+    waits: callers are threads (FastAPI runs plain ``def`` routes in its
+    thread pool), so other requests go on meanwhile."""
+
+    def write(self, request: Request) -> None: ...
 
 
 @dataclass
@@ -125,8 +133,7 @@ def audit_event(request: LoggedRequest, log_ids: Sequence[int]) -> AuditEvent:
 @dataclass
 class _Waiting:
     request: Request
-    loop: asyncio.AbstractEventLoop
-    done: asyncio.Future[None] = field(repr=False)
+    done: Future[None] = field(default_factory=Future, repr=False)
 
 
 class Recorder:
@@ -138,19 +145,15 @@ class Recorder:
         self._queue: queue.SimpleQueue[_Waiting] = queue.SimpleQueue()
         self._lock = threading.Lock()
 
-    async def write(self, request: Request) -> None:
+    def write(self, request: Request) -> None:
         """Return once the request is logged; raise what stopped its logging."""
-        loop = asyncio.get_running_loop()
-        waiting = _Waiting(request, loop, loop.create_future())
+        waiting = _Waiting(request)
         self._started().put(waiting)
-        await waiting.done
+        waiting.done.result()
 
     def _started(self) -> queue.SimpleQueue[_Waiting]:
-        """The queue of this process's writer thread, started on first use.
-
-        ``nitka serve --workers`` forks after loading the lists, and a thread
-        does not survive a fork: each process starts its own.
-        """
+        """The queue of this process's writer thread, started on first use (a
+        thread does not survive a fork: a forked process starts its own)."""
         with self._lock:
             if self._pid != os.getpid():
                 self._pid = os.getpid()
@@ -181,7 +184,7 @@ class Recorder:
                     # The database's message (SQL, values) is for the operator's log.
                     _log.error("the check log could not be written: %s", error)
                     error = CheckLogError("the check log could not be written")
-                _finish(group[0], error)
+                group[0].done.set_exception(error)
                 return
             # Written again one by one: only the request at fault fails.
             for one in group:
@@ -190,18 +193,4 @@ class Recorder:
                 self._write([one])
             return
         for one in group:
-            _finish(one, None)
-
-
-def _finish(waiting: _Waiting, error: BaseException | None) -> None:
-    def settle() -> None:
-        if waiting.done.cancelled():
-            return
-        if error is None:
-            waiting.done.set_result(None)
-        else:
-            waiting.done.set_exception(error)
-
-    # A closed loop has nobody waiting for the answer any more.
-    with contextlib.suppress(RuntimeError):
-        waiting.loop.call_soon_threadsafe(settle)
+            one.done.set_result(None)

@@ -11,21 +11,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 
 from nitka.effects import ChangeKind, after_write
 from nitka.effects.follow import Follower
+from nitka.screen.answers import Answer
 from nitka.screen.audit import CheckContext
-from nitka.screen.checks import (
-    DEFAULT_THRESHOLD,
-    CheckResult,
-    QueryError,
-    check,
-    parse_query,
-)
+from nitka.screen.checks import DEFAULT_THRESHOLD, QueryError, check, parse_query
 from nitka.screen.index import ScreeningIndex
 from nitka.screen.lists import load_index, refresh
 from nitka.screen.recorder import CheckRecorder, Recorder, Request, record
@@ -43,14 +37,7 @@ class BatchTooLargeError(ValueError):
         self.field = "queries"
 
 
-@dataclass
-class Answer:
-    """The answer to one query of a request: a result, or the error that stopped it."""
-
-    query: Any
-    result: CheckResult | None = None
-    error: QueryError | None = None
-    log_id: int | None = None
+__all__ = ["MAX_BATCH", "Answer", "BatchTooLargeError", "Screener"]
 
 
 class Screener:
@@ -73,7 +60,7 @@ class Screener:
         """How often ``screen`` takes in changes made by other processes."""
         self.recorder: CheckRecorder = Recorder(engine)
         """Writes the check log of ``screen_logged`` requests, many to a commit (``nitka
-        serve`` hands it to a process of its own: ``nitka.screen.log_writer``)."""
+        serve`` hands it to a process of its own: ``nitka.screen.log_client``)."""
         with engine.connect() as conn:
             # The position first: a change made while the index loads is read again.
             self._changes = Follower.now(conn)
@@ -120,14 +107,18 @@ class Screener:
             raise BatchTooLargeError(len(queries))
         self.catch_up()
         answers: list[Answer] = []
-        for position, data in enumerate(queries):
-            where = f"queries[{position}]." if len(queries) > 1 else ""
-            try:
-                proxy = parse_query(data, where)
-            except QueryError as error:
-                answers.append(Answer(data, error=error))
-                continue
-            answers.append(Answer(data, check(self.index, proxy, threshold=threshold, limit=limit)))
+        # Requests are answered from several threads (the API's thread pool); the
+        # index is read under the lock that its updates take.
+        with self._lock:
+            for position, data in enumerate(queries):
+                where = f"queries[{position}]." if len(queries) > 1 else ""
+                try:
+                    proxy = parse_query(data, where)
+                except QueryError as error:
+                    answers.append(Answer(data, error=error))
+                    continue
+                result = check(self.index, proxy, threshold=threshold, limit=limit)
+                answers.append(Answer(data, result))
         return answers
 
     def screen(
@@ -144,7 +135,7 @@ class Screener:
             record(conn, [Request(context, answers, self.audited)])
         return answers
 
-    async def screen_logged(
+    def screen_logged(
         self,
         queries: Sequence[Any],
         context: CheckContext,
@@ -152,7 +143,8 @@ class Screener:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 10,
     ) -> list[Answer]:
-        """Answer and log each query, the log written with other requests' (``Recorder``)."""
+        """Answer and log each query, the log written with other requests' (``recorder``);
+        blocks its thread until the log is committed."""
         answers = self.answer(queries, threshold=threshold, limit=limit)
-        await self.recorder.write(Request(context, answers, self.audited))
+        self.recorder.write(Request(context, answers, self.audited))
         return answers

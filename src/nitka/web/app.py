@@ -1,4 +1,5 @@
-"""The FastAPI application: ``nitka serve`` runs it with uvicorn."""
+"""The FastAPI application: ``nitka serve`` runs it in gunicorn's uvicorn workers
+(``nitka.web.server``)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from nitka.screen.service import Screener
 from nitka.settings import Settings
 from nitka.web.audit_api import router as audit_router
 from nitka.web.auth import requires
+from nitka.web.deps import ScreenerDep
 from nitka.web.entities_api import router as entities_router
-from nitka.web.errors import ERROR_RESPONSES
+from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
-from nitka.web.fast_screen import FastScreen
 from nitka.web.oidc import router as oidc_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
@@ -42,9 +43,6 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     app.state.settings = settings
     if settings.agency_id:
         app.state.keys = load_or_create(Path(settings.keys_dir))
-    app.state.screened_directly = 0
-    """Screening requests answered past the routing (``nitka.web.fast_screen``)."""
-    app.add_middleware(FastScreen)
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
     routers = (
         screen_router,
@@ -57,16 +55,17 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
     add_workstation(app)
+    add_error_handlers(app)
 
     @app.get("/healthz", responses=ERROR_RESPONSES)
-    def health(_: Account = Depends(requires(frozenset(Role)))) -> dict[str, object]:
-        screener = app.state.screener
+    def health(
+        screener: ScreenerDep, _: Account = Depends(requires(frozenset(Role)))
+    ) -> dict[str, object]:
         return {
             "status": "ok",
             "lists": list(screener.lists),
             "entries": len(screener.index),
             "worker": os.getpid(),
-            "screened_directly": app.state.screened_directly,
         }
 
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from nitka.access.accounts import Account, Role
 from nitka.access.audit import (
@@ -25,17 +25,18 @@ from nitka.access.audit import (
 )
 from nitka.store.reader import cluster_ids
 from nitka.web.auth import origin_of, requires
+from nitka.web.deps import EngineDep
 
 router = APIRouter(prefix="/audit")
 AUDITORS = frozenset({Role.AUDITOR})
 
 
 @router.get("/verify")
-def verify_trail(request: Request, _: Account = Depends(requires(AUDITORS))) -> dict[str, Any]:
+def verify_trail(engine: EngineDep, _: Account = Depends(requires(AUDITORS))) -> dict[str, Any]:
     """Walk the hash chain; names the first record changed, removed or slipped in."""
     # Not recorded: a verification reads no personal data, and must not add
     # to a chain that may be broken.
-    with _engine(request).connect() as conn:
+    with engine.connect() as conn:
         found = verify(conn)
     return {
         "intact": found.intact,
@@ -50,13 +51,14 @@ def verify_trail(request: Request, _: Account = Depends(requires(AUDITORS))) -> 
 def entity_history(
     entity_id: str,
     request: Request,
+    engine: EngineDep,
     after: int = Query(0, ge=0, description="Only records with a higher id (to page on)."),
     limit: int = Query(1000, ge=1, le=10_000),
     account: Account = Depends(requires(AUDITORS)),
 ) -> list[dict[str, Any]]:
     """Every search, view, check, export and change that named the entity (or one merged
     with it), or held the whole store, oldest first."""
-    with _engine(request).begin() as conn:
+    with engine.begin() as conn:
         records = who_saw(conn, cluster_ids(conn, entity_id), after=after, limit=limit)
         _record(conn, request, account, {"audit": "who-saw", "entity": entity_id}, len(records))
     return [record.as_dict() for record in records]
@@ -66,12 +68,13 @@ def entity_history(
 def user_history(
     name: str,
     request: Request,
+    engine: EngineDep,
     after: int = Query(0, ge=0, description="Only records with a higher id (to page on)."),
     limit: int = Query(1000, ge=1, le=10_000),
     account: Account = Depends(requires(AUDITORS)),
 ) -> list[dict[str, Any]]:
     """Everything one user or system did, oldest first."""
-    with _engine(request).begin() as conn:
+    with engine.begin() as conn:
         records = _page(by_actor(conn, name), after, limit)
         _record(conn, request, account, {"audit": "by-user", "user": name}, len(records))
     return [record.as_dict() for record in records]
@@ -79,11 +82,6 @@ def user_history(
 
 def _page(records: list[AuditRecord], after: int, limit: int) -> list[AuditRecord]:
     return [record for record in records if record.id > after][:limit]
-
-
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.screener.engine
-    return engine
 
 
 def _record(

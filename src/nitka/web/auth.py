@@ -7,6 +7,11 @@ the audit trail with the caller's address. A token that checks out is
 remembered for ``TOKEN_CACHE_SECONDS``, so that a busy screening service
 does not look it up for each check; a revoked token stops working within
 that time.
+
+The dependency ``requires`` is a coroutine: a token taken within that time
+is answered on the event loop, with no database and no thread; any other
+(a new token, a session cookie, a refusal to record) is decided in
+FastAPI's thread pool, since it reads or writes the store.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from nitka.access.accounts import Account, Role, account_for_token, token_id
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.visibility import Viewer
 from nitka.settings import Settings
+from nitka.web.deps import EngineDep, SettingsDep
 
 TOKEN_CACHE_SECONDS = 5.0
 SCHEMES = ("bearer", "apikey")
@@ -44,13 +51,18 @@ def origin_of(request: Request) -> str:
     return f"api@{request.client.host}" if request.client else "api"
 
 
-def requires(roles: frozenset[Role]) -> Callable[[Request], Coroutine[Any, Any, Account]]:
+def requires(
+    roles: frozenset[Role],
+) -> Callable[[Request, Engine, Settings], Coroutine[Any, Any, Account]]:
     """A dependency: the caller's account, if its role is one of ``roles``."""
 
-    async def dependency(request: Request) -> Account:
-        account = authenticate(request)
+    async def dependency(request: Request, engine: EngineDep, settings: SettingsDep) -> Account:
+        account = remembered_account(request.headers.get("authorization", ""))
+        if account is None:
+            account = await run_in_threadpool(authenticate, request, engine, settings)
         if account.role not in roles:
-            _refuse(request, account.name, "role " + account.role.value, Action.CHECK)
+            why = "role " + account.role.value
+            await run_in_threadpool(_refuse, request, engine, account.name, why, Action.CHECK)
             raise HTTPException(
                 status_code=403,
                 detail={"field": "role", "error": f"a {account.role.value} may not do this"},
@@ -60,24 +72,25 @@ def requires(roles: frozenset[Role]) -> Callable[[Request], Coroutine[Any, Any, 
     return dependency
 
 
-def authenticate(request: Request) -> Account:
+def authenticate(request: Request, engine: Engine, settings: Settings) -> Account:
+    """The account of the request's token or session; refusals recorded (reads and
+    writes the store: call it from a thread, not the event loop)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if not scheme and SESSION_COOKIE in request.cookies:
-        token = _session_token(request)
+        token = _session_token(request, engine, settings)
     elif scheme.lower() not in SCHEMES or not token:
-        _refuse(request, "-", "no token", Action.SIGN_IN)
+        _refuse(request, engine, "-", "no token", Action.SIGN_IN)
         raise _unauthorised("an API token is required: Authorization: Bearer <token>")
     known = _remembered(token)
     if known is not None:
         return known
     key = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    engine: Engine = request.app.state.screener.engine
     with engine.connect() as conn:
         account = account_for_token(conn, token)
     if account is None:
         _cache.pop(key, None)
-        _refuse(request, "-", "invalid, expired or revoked token", Action.SIGN_IN)
+        _refuse(request, engine, "-", "invalid, expired or revoked token", Action.SIGN_IN)
         raise _unauthorised("the token is not valid, or has expired or been revoked")
     _cache[key] = (account, time.monotonic() + TOKEN_CACHE_SECONDS)
     return account
@@ -101,14 +114,13 @@ def _remembered(token: str) -> Account | None:
     return None
 
 
-def viewer_of(request: Request, account: Account) -> Viewer:
+def viewer_of(engine: Engine, account: Account) -> Viewer:
     """What the account may see, remembered like its token: the screening routes
     ask for every check, and a case membership or list share changed takes
     effect within ``TOKEN_CACHE_SECONDS``."""
     cached = _viewers.get(account.name)
     if cached is not None and cached[1] > time.monotonic() and cached[0].role == account.role:
         return cached[0]
-    engine: Engine = request.app.state.screener.engine
     with engine.connect() as conn:
         viewer = Viewer.of(conn, account)
     _viewers[account.name] = (viewer, time.monotonic() + TOKEN_CACHE_SECONDS)
@@ -126,14 +138,14 @@ def csrf_token(settings: Settings, session_token: str) -> str:
     return hmac.new(key, token_id(session_token).encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def _session_token(request: Request) -> str:
+def _session_token(request: Request, engine: Engine, settings: Settings) -> str:
     """The session cookie's token; a request that changes anything must also carry
     the session's CSRF token (``nitka.web.session``)."""
     token = request.cookies[SESSION_COOKIE]
     if request.method not in SAFE_METHODS:
         given = request.headers.get("x-csrf-token", "")
-        if not hmac.compare_digest(given, csrf_token(request.app.state.settings, token)):
-            _refuse(request, "-", "missing or wrong CSRF token", Action.SIGN_IN)
+        if not hmac.compare_digest(given, csrf_token(settings, token)):
+            _refuse(request, engine, "-", "missing or wrong CSRF token", Action.SIGN_IN)
             raise HTTPException(
                 status_code=403,
                 detail={"field": "x-csrf-token", "error": "a missing or wrong CSRF token"},
@@ -141,8 +153,7 @@ def _session_token(request: Request) -> str:
     return token
 
 
-def _refuse(request: Request, actor: str, why: str, action: Action) -> None:
-    engine: Engine = request.app.state.screener.engine
+def _refuse(request: Request, engine: Engine, actor: str, why: str, action: Action) -> None:
     event = AuditEvent(
         actor=actor,
         action=action,

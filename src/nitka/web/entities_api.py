@@ -14,27 +14,27 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import Engine
 
 from nitka.access.accounts import Account
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.reading import visible_entity, visible_search
 from nitka.access.visibility import READERS, Viewer
 from nitka.web.auth import origin_of, requires
+from nitka.web.deps import EngineDep
 from nitka.web.screen_api import json_response
 
 router = APIRouter()
 
 
 @router.get("/entities/{entity_id}", response_class=Response)
-async def show_entity(
+def show_entity(
     entity_id: str,
     request: Request,
+    engine: EngineDep,
     x_nitka_purpose: str | None = Header(None),
     account: Account = Depends(requires(READERS)),
 ) -> Response:
     """An entity with the statements the caller may see, and their provenance."""
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         shown = visible_entity(conn, Viewer.of(conn, account), entity_id)
         event = AuditEvent(
@@ -56,15 +56,15 @@ async def show_entity(
 
 
 @router.get("/search", response_class=Response)
-async def search_entities(
+def search_entities(
     request: Request,
+    engine: EngineDep,
     q: str = Query(..., min_length=1, max_length=500, description="A name or identifier."),
     limit: int = Query(20, ge=1, le=100),
     x_nitka_purpose: str | None = Header(None),
     account: Account = Depends(requires(READERS)),
 ) -> Response:
     """Names across scripts, among the entities the caller may see."""
-    engine: Engine = request.app.state.screener.engine
     results: list[dict[str, Any]] = []
     with engine.begin() as conn:
         for found in visible_search(conn, Viewer.of(conn, account), q, limit=limit):

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -52,22 +52,16 @@ from nitka.exchange.workflow import (
     send,
     take_up,
 )
-from nitka.settings import Settings
 from nitka.web.auth import origin_of, requires
+from nitka.web.deps import DeliveryDep, EngineDep, KeysDep, SettingsDep
 
 router = APIRouter(prefix="/exchange")
 DELIVERY_SECONDS = 0.2
 _log = logging.getLogger(__name__)
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.screener.engine
-    return engine
-
-
-def _exchange(request: Request) -> tuple[str, InstanceKeys]:
-    settings: Settings = request.app.state.settings
-    keys: InstanceKeys | None = getattr(request.app.state, "keys", None)
+async def _exchange(keys: KeysDep, settings: SettingsDep) -> tuple[str, InstanceKeys]:
+    """A dependency: this agency's id and keys; a 404 while the exchange is off."""
     if not settings.agency_id or keys is None:
         raise HTTPException(
             status_code=404,
@@ -76,10 +70,13 @@ def _exchange(request: Request) -> tuple[str, InstanceKeys]:
     return settings.agency_id, keys
 
 
+ExchangeDep = Annotated[tuple[str, InstanceKeys], Depends(_exchange)]
+
+
 @router.get("/identity")
-def identity(request: Request) -> dict[str, str]:
+def identity(exchange: ExchangeDep) -> dict[str, str]:
     """This instance's agency and public keys: what a partner registers."""
-    us, keys = _exchange(request)
+    us, keys = exchange
     return {
         "agency": us,
         "signing_key": keys.signing_public,
@@ -88,16 +85,20 @@ def identity(request: Request) -> dict[str, str]:
 
 
 @router.post("/inbox")
-def inbox(envelope: dict[str, Any], request: Request) -> dict[str, Any]:
+def inbox(
+    envelope: dict[str, Any],
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    exchange: ExchangeDep,
+) -> dict[str, Any]:
     """A partner's signed message; answered with our signed receipt."""
-    _us, keys = _exchange(request)
-    settings: Settings = request.app.state.settings
-    engine = _engine(request)
+    _us, keys = exchange
     try:
         with engine.begin() as conn:
             accepted = accept(conn, envelope, keys, settings)
     except EnvelopeError as error:
-        _refuse(request, envelope, error)
+        _refuse(engine, request, envelope, error)
         status = 401 if error.field in ("signature", "sender") else 400
         raise HTTPException(
             status_code=status, detail={"field": error.field, "error": str(error)}
@@ -110,12 +111,17 @@ class Batch(BaseModel):
 
 
 @router.post("/inbox/batch")
-def inbox_batch(batch: Batch, request: Request) -> dict[str, Any]:
+def inbox_batch(
+    batch: Batch,
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    exchange: ExchangeDep,
+) -> dict[str, Any]:
     """Several signed messages in one delivery (one transaction here): a receipt or a
     refusal for each, in order. The outbox delivers this way."""
-    _, keys = _exchange(request)
-    settings: Settings = request.app.state.settings
-    with _engine(request).begin() as conn:
+    _, keys = exchange
+    with engine.begin() as conn:
         results = accept_batch(conn, batch.envelopes, keys, settings, origin_of(request))
     return {"results": results}
 
@@ -139,11 +145,14 @@ class StepBody(BaseModel):
 
 @router.post("/messages")
 def create_draft(
-    body: DraftBody, request: Request, account: Account = Depends(requires(READERS))
+    body: DraftBody,
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    _exchange: ExchangeDep,
+    account: Account = Depends(requires(READERS)),
 ) -> dict[str, Any]:
     """Draft a message; it goes nowhere before a supervisor approves it."""
-    _exchange(request)
-    settings: Settings = request.app.state.settings
     request_ = Draft(
         kind=body.kind,
         receiver=body.to,
@@ -156,7 +165,7 @@ def create_draft(
         in_reply_to=body.reply_to,
         permission=body.permission,
     )
-    with _step(request) as conn:
+    with _step(engine) as conn:
         made = draft(conn, account, Viewer.of(conn, account), settings, request_)
     return made.summary()
 
@@ -166,10 +175,11 @@ def approve_message(
     message_id: str,
     body: StepBody,
     request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
     account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
 ) -> dict[str, Any]:
-    settings: Settings = request.app.state.settings
-    with _step(request) as conn:
+    with _step(engine) as conn:
         return approve(conn, account, message_id, settings, body.note).summary()
 
 
@@ -183,10 +193,11 @@ def record_decision(
     message_id: str,
     body: DecisionBody,
     request: Request,
+    engine: EngineDep,
     account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
 ) -> dict[str, Any]:
     """The legal decision on a message the Article 3 checks flagged."""
-    with _step(request) as conn:
+    with _step(engine) as conn:
         _visible(conn, account, message_id)
         decided = decide(conn, account, message_id, cleared=body.cleared, reasoning=body.reasoning)
         return decided.summary()
@@ -194,21 +205,29 @@ def record_decision(
 
 @router.post("/messages/{message_id}/send")
 def send_message(
-    message_id: str, request: Request, account: Account = Depends(requires(READERS))
+    message_id: str,
+    engine: EngineDep,
+    exchange: ExchangeDep,
+    wake: DeliveryDep,
+    account: Account = Depends(requires(READERS)),
 ) -> dict[str, Any]:
     """Sign the approved message and queue it: delivered and retried in the background."""
-    _, keys = _exchange(request)
-    with _step(request) as conn:
+    _, keys = exchange
+    with _step(engine) as conn:
         sent = send(conn, account, message_id, keys)
-    _wake(request)
+    if wake is not None:
+        wake.set()
     return sent.summary()
 
 
 @router.post("/messages/{message_id}/take-up")
 def take_up_message(
-    message_id: str, request: Request, account: Account = Depends(requires(READERS))
+    message_id: str,
+    request: Request,
+    engine: EngineDep,
+    account: Account = Depends(requires(READERS)),
 ) -> dict[str, Any]:
-    with _step(request) as conn:
+    with _step(engine) as conn:
         _visible(conn, account, message_id)
         take_up(conn, account, message_id)
         return require_message(conn, message_id).summary()
@@ -219,9 +238,10 @@ def close_message(
     message_id: str,
     body: StepBody,
     request: Request,
+    engine: EngineDep,
     account: Account = Depends(requires(READERS)),
 ) -> dict[str, Any]:
-    with _step(request) as conn:
+    with _step(engine) as conn:
         _visible(conn, account, message_id)
         close(conn, account, message_id, body.note)
         return require_message(conn, message_id).summary()
@@ -230,11 +250,12 @@ def close_message(
 @router.get("/messages")
 def messages(
     request: Request,
+    engine: EngineDep,
     direction: str | None = Query(None, pattern="^(in|out)$"),
     status: Status | None = None,
     account: Account = Depends(requires(READERS)),
 ) -> list[dict[str, Any]]:
-    with _engine(request).connect() as conn:
+    with engine.connect() as conn:
         viewer = Viewer.of(conn, account)
         found = list_messages(conn, direction=direction, status=status)
     return [m.summary() for m in found if may_see_message(viewer, m)]
@@ -242,10 +263,10 @@ def messages(
 
 @router.get("/overdue")
 def overdue_messages(
-    request: Request, account: Account = Depends(requires(READERS))
+    request: Request, engine: EngineDep, account: Account = Depends(requires(READERS))
 ) -> list[dict[str, Any]]:
     """Requests past their deadline without an answer, on both sides."""
-    with _engine(request).connect() as conn:
+    with engine.connect() as conn:
         viewer = Viewer.of(conn, account)
         found = overdue(conn)
     return [m.summary() for m in found if may_see_message(viewer, m)]
@@ -254,11 +275,12 @@ def overdue_messages(
 @router.get("/due")
 def due_messages(
     request: Request,
+    engine: EngineDep,
     hours: float = Query(24.0, ge=0.0, le=24 * 365),
     account: Account = Depends(requires(READERS)),
 ) -> list[dict[str, Any]]:
     """Reminders: open requests whose deadline falls within the next ``hours``."""
-    with _engine(request).connect() as conn:
+    with engine.connect() as conn:
         viewer = Viewer.of(conn, account)
         found = due_within(conn, hours)
     return [m.summary() for m in found if may_see_message(viewer, m)]
@@ -267,12 +289,13 @@ def due_messages(
 @router.get("/statistics")
 def statistics(
     request: Request,
+    engine: EngineDep,
     since: str | None = Query(None, max_length=32),
     _: Account = Depends(requires(frozenset({Role.LIAISON, Role.SUPERVISOR}))),
 ) -> dict[str, Any]:
     """Contacts per partner country, requests sent and received, answers within the
     deadline, average time to answer."""
-    with _engine(request).connect() as conn:
+    with engine.connect() as conn:
         return exchange_statistics(conn, since)
 
 
@@ -284,12 +307,15 @@ class ChangeBody(BaseModel):
 
 @router.post("/changes")
 def change_sent_data(
-    body: ChangeBody, request: Request, account: Account = Depends(requires(READERS))
+    body: ChangeBody,
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    _exchange: ExchangeDep,
+    account: Account = Depends(requires(READERS)),
 ) -> list[dict[str, Any]]:
     """Draft a correction or retraction to every agency the entities were sent to."""
-    _exchange(request)
-    settings: Settings = request.app.state.settings
-    with _step(request) as conn:
+    with _step(engine) as conn:
         viewer = Viewer.of(conn, account)
         made = change_sent(conn, account, viewer, settings, body.kind, body.entities, body.reason)
         return [item.summary() for item in made]
@@ -297,10 +323,13 @@ def change_sent_data(
 
 @router.get("/messages/{message_id}")
 def show_message(
-    message_id: str, request: Request, account: Account = Depends(requires(READERS))
+    message_id: str,
+    request: Request,
+    engine: EngineDep,
+    account: Account = Depends(requires(READERS)),
 ) -> dict[str, Any]:
     """A message with its body (the statements the caller may see) and its steps."""
-    with _engine(request).begin() as conn:
+    with engine.begin() as conn:
         item, viewer = _visible(conn, account, message_id)
         steps = events_of(conn, message_id)
         body = dict(item.body)
@@ -320,10 +349,10 @@ def show_message(
 
 
 @contextmanager
-def _step(request: Request) -> Iterator[Any]:
+def _step(engine: Engine) -> Iterator[Any]:
     """One transaction for a workflow step; a refused step is a 400 naming the field."""
     try:
-        with _engine(request).begin() as conn:
+        with engine.begin() as conn:
             yield conn
     except FieldError as error:
         raise HTTPException(
@@ -342,15 +371,9 @@ def _visible(conn: Connection, account: Account, message_id: str) -> tuple[Messa
     return item, viewer
 
 
-def _refuse(request: Request, envelope: Any, error: EnvelopeError) -> None:
-    with _engine(request).begin() as conn:
+def _refuse(engine: Engine, request: Request, envelope: Any, error: EnvelopeError) -> None:
+    with engine.begin() as conn:
         record_refusal(conn, envelope, error, origin_of(request))
-
-
-def _wake(request: Request) -> None:
-    wake: threading.Event | None = getattr(request.app.state, "deliver_now", None)
-    if wake is not None:
-        wake.set()
 
 
 def delivery_loop(engine: Engine, stop: threading.Event, wake: threading.Event) -> None:

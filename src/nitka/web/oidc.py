@@ -31,6 +31,7 @@ from nitka.access.identities import account_for_identity
 from nitka.access.oidc import OidcError, Pending, begin, finish
 from nitka.settings import OidcProvider, Settings
 from nitka.web.auth import origin_of
+from nitka.web.deps import EngineDep, SettingsDep
 from nitka.web.session import start_session, too_many_attempts, too_many_error
 from nitka.web.ui.guard import safe_next
 
@@ -42,9 +43,8 @@ COOKIE_PATH = "/session/oidc"
 
 
 @router.get("/session/oidc")
-def providers(request: Request) -> list[dict[str, str]]:
+def providers(request: Request, settings: SettingsDep) -> list[dict[str, str]]:
     """The identity providers users may sign in with (for the sign-in page)."""
-    settings: Settings = request.app.state.settings
     return [
         {"name": name, "label": provider.label or name, "path": f"{COOKIE_PATH}/{name}"}
         for name, provider in sorted(settings.oidc_providers.items())
@@ -55,12 +55,12 @@ def providers(request: Request) -> list[dict[str, str]]:
 def start(
     provider: str,
     request: Request,
+    settings: SettingsDep,
     next: str | None = Query(
         None, max_length=2000, description="A workstation page to open after signing in."
     ),
 ) -> Response:
     """Send the browser to the provider's sign-in."""
-    settings: Settings = request.app.state.settings
     configured = _provider(settings, provider)
     try:
         url, pending = begin(provider, configured, _redirect_uri(request, settings, provider))
@@ -92,15 +92,16 @@ def start(
 def callback(
     provider: str,
     request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
     response: Response,
     code: str = Query("", max_length=2048),
     state: str = Query("", max_length=512),
     error: str = Query("", max_length=256),
 ) -> Any:
     """The provider sends the browser back here; opens the session."""
-    settings: Settings = request.app.state.settings
     configured = _provider(settings, provider)
-    if too_many_attempts(request, f"{provider}:?"):
+    if too_many_attempts(request, engine, f"{provider}:?"):
         raise too_many_error()
     response.delete_cookie(PENDING_COOKIE, path=COOKIE_PATH)
     try:
@@ -109,23 +110,24 @@ def callback(
         pending, target = _pending(settings, request.cookies.get(PENDING_COOKIE, ""), provider)
         claims = finish(configured, pending, code, state)
     except OidcError as failed:
-        _record(request, f"{provider}:?", Outcome.REFUSED, f"oidc {provider}: {failed}")
+        _record(request, engine, f"{provider}:?", Outcome.REFUSED, f"oidc {provider}: {failed}")
         raise HTTPException(
             status_code=401, detail={"field": failed.field, "error": str(failed)}
         ) from None
     subject = str(claims["sub"])
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         account = account_for_identity(conn, provider, subject)
         if account is not None:
-            _record(request, account.name, Outcome.DONE, f"oidc {provider}", conn=conn)
+            _record(request, engine, account.name, Outcome.DONE, f"oidc {provider}", conn=conn)
             if target is None:
                 return start_session(conn, account, response, settings)
             onward = _onward(target)
             onward.delete_cookie(PENDING_COOKIE, path=COOKIE_PATH)
             start_session(conn, account, onward, settings)
             return onward
-    _record(request, f"{provider}:{subject}", Outcome.REFUSED, f"oidc {provider}: not bound")
+    _record(
+        request, engine, f"{provider}:{subject}", Outcome.REFUSED, f"oidc {provider}: not bound"
+    )
     raise HTTPException(
         status_code=403,
         detail={
@@ -189,7 +191,13 @@ def _mac(settings: Settings, payload: str) -> str:
 
 
 def _record(
-    request: Request, actor: str, outcome: Outcome, how: str, *, conn: Connection | None = None
+    request: Request,
+    engine: Engine,
+    actor: str,
+    outcome: Outcome,
+    how: str,
+    *,
+    conn: Connection | None = None,
 ) -> None:
     event = AuditEvent(
         actor=actor, action=Action.SIGN_IN, origin=origin_of(request), subject={"how": how},
@@ -198,6 +206,5 @@ def _record(
     if conn is not None:
         append(conn, event)
         return
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as own:
         append(own, event)

@@ -5,11 +5,12 @@ is the user of every check. Every check states its purpose (header
 ``X-Nitka-Purpose``, or the ``purpose`` field of a /screen request) and is
 logged before it is answered.
 
-The routes are coroutines that do their (CPU-bound, millisecond) work on the
-event loop: a thread pool would add a hand-over per request and gain nothing
-on a service bound by one interpreter, and the screening index is only ever
-read and changed from that one thread. Answers are serialised by orjson
-straight from plain dicts.
+The routes are plain functions, which FastAPI runs in its thread pool: a
+check may look a document up in the store and waits for its log to commit,
+and neither may hold up the event loop. Their dependencies are cheap
+coroutines (a token taken lately is answered from memory), the screening
+index is read under the screener's lock, and answers are serialised by
+orjson straight from plain dicts.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
 from nitka.screen.recorder import CheckLogError
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
-from nitka.screen.withdrawals import WithdrawalError, WithdrawalKind, record
+from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.web.auth import CHECKERS, LIST_KEEPERS, requires, viewer_of
+from nitka.web.deps import ScreenerDep
 
 router = APIRouter()
 
@@ -47,11 +49,6 @@ class ScreenRequest(BaseModel):
 def json_response(data: Any) -> Response:
     """An answer serialised by orjson, past FastAPI's slower generic encoder."""
     return Response(orjson.dumps(data), media_type="application/json")
-
-
-def _screener(request: Request) -> Screener:
-    screener: Screener = request.app.state.screener
-    return screener
 
 
 def check_context(
@@ -126,9 +123,10 @@ def answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
 
 
 @router.post("/screen", response_class=Response)
-async def screen(
+def screen(
     body: ScreenRequest,
     request: Request,
+    screener: ScreenerDep,
     threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
     limit: int = Query(10, ge=1, le=100),
     x_nitka_purpose: str | None = Header(None),
@@ -136,13 +134,11 @@ async def screen(
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
     context = check_context(request, account.name, body.purpose or x_nitka_purpose, "api")
-    viewer = viewer_of(request, account)
+    viewer = viewer_of(screener.engine, account)
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
-        answers = await _screener(request).screen_logged(
-            queries or [], context, threshold=threshold, limit=limit
-        )
+        answers = screener.screen_logged(queries or [], context, threshold=threshold, limit=limit)
     except BatchTooLargeError as error:
         raise HTTPException(
             status_code=413, detail={"field": error.field, "error": str(error)}
@@ -189,10 +185,11 @@ class MatchRequest(BaseModel):
 
 
 @router.post("/match/{dataset}", response_class=Response)
-async def match(
+def match(
     dataset: str,
     body: MatchRequest,
     request: Request,
+    screener: ScreenerDep,
     threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
     cutoff: float = Query(0.5, ge=0.0, le=1.0),
     limit: int = Query(5, ge=1, le=500),
@@ -203,15 +200,14 @@ async def match(
 
     ``dataset`` is a watch list this service loaded, or ``default`` for all.
     """
-    screener = _screener(request)
     if dataset != "default" and dataset not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
     context = check_context(request, account.name, x_nitka_purpose, "api:match")
-    viewer = viewer_of(request, account)
+    viewer = viewer_of(screener.engine, account)
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:
-        answers = await screener.screen_logged(queries, context, threshold=cutoff, limit=limit)
+        answers = screener.screen_logged(queries, context, threshold=cutoff, limit=limit)
     except BatchTooLargeError as error:
         raise HTTPException(status_code=413, detail=str(error)) from None
     except CheckLogError as error:
@@ -267,11 +263,10 @@ class RefreshRequest(BaseModel):
 
 
 @router.post("/lists/refresh")
-async def refresh_lists(
-    body: RefreshRequest, request: Request, _: Account = Depends(requires(LIST_KEEPERS))
+def refresh_lists(
+    body: RefreshRequest, screener: ScreenerDep, _: Account = Depends(requires(LIST_KEEPERS))
 ) -> dict[str, Any]:
     """Re-read these entities from the store: new, changed or withdrawn entries take effect."""
-    screener = _screener(request)
     screener.refresh(body.ids)
     return {"status": "ok", "entries": len(screener.index)}
 
@@ -282,44 +277,40 @@ class WithdrawalRequest(BaseModel):
 
 
 @router.post("/lists/{listed}/withdraw")
-async def withdraw_entry(
+def withdraw_entry(
     listed: str,
     body: WithdrawalRequest,
-    request: Request,
+    screener: ScreenerDep,
     account: Account = Depends(requires(LIST_KEEPERS)),
 ) -> dict[str, Any]:
     """Withdraw an entry from a list (a cancelled notice); checks stop hitting it at once."""
-    return _withdrawal(request, WithdrawalKind.WITHDRAW, listed, body, account.name)
+    return _withdrawal(screener, WithdrawalKind.WITHDRAW, listed, body, account.name)
 
 
 @router.post("/lists/{listed}/reinstate")
-async def reinstate_entry(
+def reinstate_entry(
     listed: str,
     body: WithdrawalRequest,
-    request: Request,
+    screener: ScreenerDep,
     account: Account = Depends(requires(LIST_KEEPERS)),
 ) -> dict[str, Any]:
     """Put a withdrawn entry back on its list."""
-    return _withdrawal(request, WithdrawalKind.REINSTATE, listed, body, account.name)
+    return _withdrawal(screener, WithdrawalKind.REINSTATE, listed, body, account.name)
 
 
 def _withdrawal(
-    request: Request,
+    screener: Screener,
     kind: WithdrawalKind,
     listed: str,
     body: WithdrawalRequest,
     user: str,
 ) -> dict[str, Any]:
-    screener = _screener(request)
     if listed not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {listed!r}")
-    try:
-        with screener.engine.begin() as conn:
-            record(conn, kind, body.entity_id, listed, user=user, reason=body.reason)
-    except WithdrawalError as error:
-        raise HTTPException(
-            status_code=400, detail={"field": error.field, "error": str(error)}
-        ) from None
+    # A refused withdrawal (``WithdrawalError``, a ``NitkaError``) is answered by the
+    # app's handler: a 400 naming the field.
+    with screener.engine.begin() as conn:
+        record(conn, kind, body.entity_id, listed, user=user, reason=body.reason)
     # The withdrawal row itself tells the other screening processes.
     screener.apply([body.entity_id])
     return {"status": "ok", "entries": len(screener.index)}

@@ -32,6 +32,7 @@ from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.throttle import attempts_in_window
 from nitka.settings import Settings
 from nitka.web.auth import SESSION_COOKIE, csrf_token, forget, origin_of, requires
+from nitka.web.deps import EngineDep, SettingsDep
 
 SESSION_HOURS = 8
 """A working day: then the officer signs in again."""
@@ -50,16 +51,16 @@ class SignIn(BaseModel):
 
 
 @router.post("/session")
-def open_session(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
+def open_session(
+    body: SignIn, request: Request, settings: SettingsDep, engine: EngineDep, response: Response
+) -> dict[str, Any]:
     """Sign in with name, password (and code): sets the session cookie.
 
     A plain function, so FastAPI runs it in its thread pool: an argon2 check
     takes tens of milliseconds, which the checks on the event loop need not wait.
     """
-    engine: Engine = request.app.state.screener.engine
-    settings: Settings = request.app.state.settings
     origin = origin_of(request)
-    if too_many_attempts(request, body.name):
+    if too_many_attempts(request, engine, body.name):
         raise too_many_error()
     with engine.begin() as conn:
         try:
@@ -95,9 +96,8 @@ def start_session(
     }
 
 
-def too_many_attempts(request: Request, name: str) -> bool:
+def too_many_attempts(request: Request, engine: Engine, name: str) -> bool:
     """Count this sign-in attempt; if the address made too many, record the refusal."""
-    engine: Engine = request.app.state.screener.engine
     origin = origin_of(request)
     with engine.begin() as conn:
         if attempts_in_window(conn, origin) <= SIGN_INS_PER_MINUTE:
@@ -121,11 +121,13 @@ def too_many_error() -> HTTPException:
 
 
 @router.delete("/session")
-async def close_session(
-    request: Request, response: Response, account: Account = Depends(requires(frozenset(Role)))
+def close_session(
+    request: Request,
+    engine: EngineDep,
+    response: Response,
+    account: Account = Depends(requires(frozenset(Role))),
 ) -> dict[str, Any]:
     """Sign out: the session's token is revoked and the cookie cleared."""
-    engine: Engine = request.app.state.screener.engine
     token = request.cookies.get(SESSION_COOKIE, "")
     with engine.begin() as conn:
         revoked = bool(token) and revoke_token(conn, token_id(token))

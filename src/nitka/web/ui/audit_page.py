@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Engine
 
 from nitka.access.accounts import Account, Role
 from nitka.access.audit import Action, AuditEvent, append, by_actor, latest, verify, who_saw
 from nitka.store.reader import cluster_ids
 from nitka.web.auth import origin_of
+from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.templating import render
 
@@ -22,13 +22,13 @@ SHOWN = 500
 @router.get("/ui/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
+    engine: EngineDep,
     entity: str = Query("", max_length=255),
     user: str = Query("", max_length=255),
     action: str = Query("", max_length=32),
     check: bool = False,
     account: Account = Depends(page_user(frozenset({Role.AUDITOR}))),
 ) -> Response:
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         verification = verify(conn) if check else None
         if entity:

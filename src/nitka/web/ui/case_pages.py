@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from nitka.access.accounts import Account, Role
 from nitka.access.audit import Action
@@ -21,6 +21,7 @@ from nitka.analysis.charts import charts_of_case
 from nitka.analysis.graph import visible_entities
 from nitka.analysis.notes import NoteError, add_note, notes_of
 from nitka.store.tables import case_file, statement
+from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
@@ -34,9 +35,8 @@ READER = Depends(page_user(READERS))
 
 @router.get("/ui/cases", response_class=HTMLResponse)
 def cases_page(
-    request: Request, account: Account = Depends(page_user(frozenset(Role)))
+    request: Request, engine: EngineDep, account: Account = Depends(page_user(frozenset(Role)))
 ) -> Response:
-    engine: Engine = request.app.state.screener.engine
     with engine.connect() as conn:
         if account.role == Role.ADMINISTRATOR:
             rows = conn.execute(select(case_file.c.id, case_file.c.title).order_by(case_file.c.id))
@@ -48,8 +48,9 @@ def cases_page(
 
 
 @router.get("/ui/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: str, request: Request, account: Account = READER) -> Response:
-    engine: Engine = request.app.state.screener.engine
+def case_page(
+    case_id: str, request: Request, engine: EngineDep, account: Account = READER
+) -> Response:
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         title = conn.execute(select(case_file.c.title).where(case_file.c.id == case_id)).scalar()
@@ -88,11 +89,11 @@ def case_page(case_id: str, request: Request, account: Account = READER) -> Resp
 def write_note(
     case_id: str,
     request: Request,
+    engine: EngineDep,
     text: str = Form(..., max_length=20_000),
     about: str = Form("", max_length=5_000),
     account: Account = READER,
 ) -> Response:
-    engine: Engine = request.app.state.screener.engine
     try:
         with engine.begin() as conn:
             if case_id not in Viewer.of(conn, account).cases:

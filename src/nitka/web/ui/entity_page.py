@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
-from sqlalchemy import Engine
 
 from nitka.access.accounts import Account
 from nitka.access.audit import Action, Outcome
@@ -23,6 +22,7 @@ from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
 from nitka.analysis.graph import PHONE, Graph, expand
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
 from nitka.resolve.merges import ResolverError, judgements_for, merge, undo
+from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
@@ -42,9 +42,11 @@ LINK_GROUPS = (
 
 @router.get("/ui/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(
-    entity_id: str, request: Request, account: Account = Depends(page_user(READERS))
+    entity_id: str,
+    request: Request,
+    engine: EngineDep,
+    account: Account = Depends(page_user(READERS)),
 ) -> Response:
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         shown = visible_entity(conn, viewer, entity_id)
@@ -155,12 +157,12 @@ def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
 def merge_entities(
     entity_id: str,
     request: Request,
+    engine: EngineDep,
     other: str = Form(..., min_length=1, max_length=255),
     reason: str = Form(..., min_length=1, max_length=2000),
     account: Account = Depends(page_user(READERS)),
 ) -> Response:
     """Merge another entity into this one; both must be visible to the user."""
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         left, right = visible_entity(conn, viewer, entity_id), visible_entity(conn, viewer, other)
@@ -179,11 +181,11 @@ def merge_entities(
 def undo_merge(
     judgement_id: int,
     request: Request,
+    engine: EngineDep,
     entity: str = Form(..., max_length=255),
     reason: str = Form(..., min_length=1, max_length=2000),
     account: Account = Depends(page_user(READERS)),
 ) -> Response:
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         if visible_entity(conn, viewer, entity) is None:

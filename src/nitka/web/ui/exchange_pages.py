@@ -11,7 +11,6 @@ beside the form. Messages are shown by the exchange's need-to-know
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,14 +24,13 @@ from nitka.access.accounts import Account, Role
 from nitka.access.audit import Action
 from nitka.access.visibility import READERS, Viewer
 from nitka.errors import FieldError
-from nitka.exchange.keys import InstanceKeys
 from nitka.exchange.kinds import Kind, Priority
 from nitka.exchange.messages import events_of, list_messages, load_message, overdue
 from nitka.exchange.partners import all_partners
 from nitka.exchange.review import REVIEW_KEY, decide
 from nitka.exchange.sight import may_read_statement, may_see_message
 from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
-from nitka.settings import Settings
+from nitka.web.deps import DeliveryDep, EngineDep, KeysDep, SettingsDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
@@ -46,9 +44,9 @@ DRAFT_KINDS = [k for k in Kind if k not in (Kind.CORRECTION, Kind.RETRACTION)]
 
 
 @router.get("/ui/exchange", response_class=HTMLResponse)
-def exchange_lists(request: Request, account: Account = READER) -> Response:
-    settings: Settings = request.app.state.settings
-    engine: Engine = request.app.state.screener.engine
+def exchange_lists(
+    request: Request, engine: EngineDep, settings: SettingsDep, account: Account = READER
+) -> Response:
     now = datetime.now(UTC)
     with engine.connect() as conn:
         viewer = Viewer.of(conn, account)
@@ -72,8 +70,9 @@ def exchange_lists(request: Request, account: Account = READER) -> Response:
 
 
 @router.get("/ui/exchange/{message_id}", response_class=HTMLResponse)
-def message_page(message_id: str, request: Request, account: Account = READER) -> Response:
-    engine: Engine = request.app.state.screener.engine
+def message_page(
+    message_id: str, request: Request, engine: EngineDep, account: Account = READER
+) -> Response:
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         item = load_message(conn, message_id)
@@ -104,6 +103,8 @@ def message_page(message_id: str, request: Request, account: Account = READER) -
 @router.post("/ui/exchange/draft", response_class=HTMLResponse)
 def draft_message(
     request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
     kind: str = Form(...),
     to: str = Form(..., max_length=255),
     subject: str = Form(..., min_length=1, max_length=500),
@@ -115,7 +116,6 @@ def draft_message(
     reply_to: str = Form("", max_length=64),
     account: Account = READER,
 ) -> Response:
-    settings: Settings = request.app.state.settings
     try:
         request_ = Draft(
             kind=Kind(kind),
@@ -131,22 +131,31 @@ def draft_message(
     except ValueError as error:
         return refusal(str(error))
     return _step(
-        request, lambda conn: draft(conn, account, Viewer.of(conn, account), settings, request_).id
+        request,
+        engine,
+        lambda conn: draft(conn, account, Viewer.of(conn, account), settings, request_).id,
     )
 
 
 @router.post("/ui/exchange/{message_id}/approve", response_class=HTMLResponse)
 def approve_message(
-    message_id: str, request: Request, note: str = Form(""), account: Account = SUPERVISOR
+    message_id: str,
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    note: str = Form(""),
+    account: Account = SUPERVISOR,
 ) -> Response:
-    settings: Settings = request.app.state.settings
-    return _step(request, lambda conn: approve(conn, account, message_id, settings, note).id)
+    return _step(
+        request, engine, lambda conn: approve(conn, account, message_id, settings, note).id
+    )
 
 
 @router.post("/ui/exchange/{message_id}/decide", response_class=HTMLResponse)
 def decide_message(
     message_id: str,
     request: Request,
+    engine: EngineDep,
     cleared: str = Form(...),
     reasoning: str = Form(..., min_length=1, max_length=10_000),
     account: Account = SUPERVISOR,
@@ -156,41 +165,52 @@ def decide_message(
         decided = decide(conn, account, message_id, cleared=cleared == "yes", reasoning=reasoning)
         return decided.id
 
-    return _step(request, step)
+    return _step(request, engine, step)
 
 
 @router.post("/ui/exchange/{message_id}/send", response_class=HTMLResponse)
-def send_message(message_id: str, request: Request, account: Account = READER) -> Response:
-    keys: InstanceKeys | None = getattr(request.app.state, "keys", None)
+def send_message(
+    message_id: str,
+    request: Request,
+    engine: EngineDep,
+    wake: DeliveryDep,
+    keys: KeysDep,
+    account: Account = READER,
+) -> Response:
     if keys is None:
         return refusal(_("The exchange is off: this server has no agency id."))
-    response = _step(request, lambda conn: send(conn, account, message_id, keys).id)
-    wake: threading.Event | None = getattr(request.app.state, "deliver_now", None)
+    response = _step(request, engine, lambda conn: send(conn, account, message_id, keys).id)
     if wake is not None:
         wake.set()
     return response
 
 
 @router.post("/ui/exchange/{message_id}/take-up", response_class=HTMLResponse)
-def take_up_message(message_id: str, request: Request, account: Account = READER) -> Response:
+def take_up_message(
+    message_id: str, request: Request, engine: EngineDep, account: Account = READER
+) -> Response:
     def step(conn: Connection) -> str:
         _require_visible(conn, account, message_id)
         take_up(conn, account, message_id)
         return message_id
 
-    return _step(request, step)
+    return _step(request, engine, step)
 
 
 @router.post("/ui/exchange/{message_id}/close", response_class=HTMLResponse)
 def close_message(
-    message_id: str, request: Request, note: str = Form(""), account: Account = READER
+    message_id: str,
+    request: Request,
+    engine: EngineDep,
+    note: str = Form(""),
+    account: Account = READER,
 ) -> Response:
     def step(conn: Connection) -> str:
         _require_visible(conn, account, message_id)
         close(conn, account, message_id, note)
         return message_id
 
-    return _step(request, step)
+    return _step(request, engine, step)
 
 
 def _require_visible(conn: Connection, account: Account, message_id: str) -> None:
@@ -199,10 +219,9 @@ def _require_visible(conn: Connection, account: Account, message_id: str) -> Non
         raise FieldError(f"no message {message_id!r}", field="message")
 
 
-def _step(request: Request, step: Callable[[Connection], str]) -> Response:
+def _step(request: Request, engine: Engine, step: Callable[[Connection], str]) -> Response:
     """One workflow step in one transaction; then to the message's page, or the
     refusal shown beside the form."""
-    engine: Engine = request.app.state.screener.engine
     try:
         with engine.begin() as conn:
             message_id = step(conn)

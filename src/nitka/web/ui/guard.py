@@ -14,9 +14,13 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from nitka.access.accounts import Account, Role
+from nitka.settings import Settings
 from nitka.web.auth import SESSION_COOKIE, authenticate, csrf_token
+from nitka.web.deps import EngineDep, SettingsDep
 from nitka.web.ui import i18n
 
 SIGN_IN_PATH = "/ui/sign-in"
@@ -51,22 +55,21 @@ def sign_in_url(request: Request) -> str:
 
 def page_user(
     roles: frozenset[Role] = frozenset(Role),
-) -> Callable[[Request], Coroutine[Any, Any, Account]]:
+) -> Callable[[Request, Engine, Settings], Coroutine[Any, Any, Account]]:
     """A page dependency: the signed-in account, if its role is one of ``roles``."""
 
-    async def dependency(request: Request) -> Account:
+    async def dependency(request: Request, engine: EngineDep, settings: SettingsDep) -> Account:
         settle_language(request)
         if SESSION_COOKIE not in request.cookies:
             raise SignInRequiredError(sign_in_url(request))
         try:
-            account = authenticate(request)
+            # The session is looked up (and a refusal recorded) in a thread.
+            account = await run_in_threadpool(authenticate, request, engine, settings)
         except HTTPException as refused:
             if refused.status_code == 401:
                 raise SignInRequiredError(sign_in_url(request)) from None
             raise
-        request.state.csrf_token = csrf_token(
-            request.app.state.settings, request.cookies[SESSION_COOKIE]
-        )
+        request.state.csrf_token = csrf_token(settings, request.cookies[SESSION_COOKIE])
         if account.role not in roles:
             raise PageForbiddenError(account, f"a {account.role.value} may not see this page")
         return account

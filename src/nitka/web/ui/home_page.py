@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nitka.access.accounts import Account, Role
@@ -18,6 +18,7 @@ from nitka.exchange.kinds import Status
 from nitka.exchange.messages import Message, due_within, list_messages, overdue
 from nitka.exchange.sight import ALL_MESSAGES, may_see_message
 from nitka.store.tables import case_file, case_member, check_log
+from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.templating import render
 
@@ -33,10 +34,9 @@ def root() -> Response:
 
 
 @router.get("/ui/", response_class=HTMLResponse)
-def home(request: Request, account: Account = Depends(page_user())) -> Response:
+def home(request: Request, engine: EngineDep, account: Account = Depends(page_user())) -> Response:
     if account.role in (Role.AUDITOR, Role.ADMINISTRATOR):
         return RedirectResponse("/ui/audit" if account.role == Role.AUDITOR else "/ui/cases", 303)
-    engine: Engine = request.app.state.screener.engine
     with engine.connect() as conn:
         viewer = Viewer.of(conn, account)
         context = {

@@ -18,6 +18,7 @@ from nitka.access.accounts import Account
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.service import Screener
 from nitka.web.auth import CHECKERS, viewer_of
+from nitka.web.deps import ScreenerDep
 from nitka.web.screen_api import answer_json, check_context
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
@@ -28,8 +29,9 @@ KINDS = ("Person", "Passport", "Vehicle")
 
 
 @router.get("/ui/screen", response_class=HTMLResponse)
-def screen_form(request: Request, account: Account = Depends(page_user(CHECKERS))) -> Response:
-    screener: Screener = request.app.state.screener
+def screen_form(
+    request: Request, screener: ScreenerDep, account: Account = Depends(page_user(CHECKERS))
+) -> Response:
     context: dict[str, Any] = {
         "lists": list(screener.lists),
         "kinds": KINDS,
@@ -42,6 +44,7 @@ def screen_form(request: Request, account: Account = Depends(page_user(CHECKERS)
 @router.post("/ui/screen", response_class=HTMLResponse)
 def screen_check(
     request: Request,
+    screener: ScreenerDep,
     kind: str = Form("Person", pattern="^(Person|Passport|Vehicle)$"),
     purpose: str = Form("", max_length=500),
     name: str = Form("", max_length=500),
@@ -64,13 +67,12 @@ def screen_check(
     }
     if not purpose.strip():
         error = {"field": "purpose", "message": _("State the purpose of the check: it is logged.")}
-        return _answer(request, account, asked, {"status": 400, "error": error}, 400)
+        return _answer(request, screener, account, asked, {"status": 400, "error": error}, 400)
     query = {"schema": kind, "properties": _properties(kind, asked)}
-    screener: Screener = request.app.state.screener
     context = check_context(request, account.name, purpose, "ui")
     answer = screener.screen([query], context, threshold=DEFAULT_THRESHOLD, limit=10)[0]
-    shown = answer_json(answer, viewer_of(request, account))
-    return _answer(request, account, asked, shown, 400 if "error" in shown else 200)
+    shown = answer_json(answer, viewer_of(screener.engine, account))
+    return _answer(request, screener, account, asked, shown, 400 if "error" in shown else 200)
 
 
 def _properties(kind: str, asked: dict[str, str]) -> dict[str, list[str]]:
@@ -83,9 +85,13 @@ def _properties(kind: str, asked: dict[str, str]) -> dict[str, list[str]]:
 
 
 def _answer(
-    request: Request, account: Account, asked: dict[str, str], shown: dict[str, Any], status: int
+    request: Request,
+    screener: Screener,
+    account: Account,
+    asked: dict[str, str],
+    shown: dict[str, Any],
+    status: int,
 ) -> Response:
-    screener: Screener = request.app.state.screener
     context = {"lists": list(screener.lists), "kinds": KINDS, "answer": shown, "asked": asked}
     template = "screen_answer.html" if request.headers.get("hx-request") else "screen.html"
     return render(request, template, context, account=account, status_code=status)

@@ -18,13 +18,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
-from sqlalchemy import Engine
 
 from nitka.access.accounts import Account
 from nitka.access.audit import Action
 from nitka.access.reading import Found, visible_search
 from nitka.access.visibility import READERS, Redacted, Viewer
 from nitka.search.query import SearchFilters
+from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.recording import record
@@ -65,6 +65,7 @@ class Chosen:
 @router.get("/ui/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
+    engine: EngineDep,
     q: str = Query("", max_length=500),
     schema: list[str] = Query([]),
     dataset: list[str] = Query([]),
@@ -86,7 +87,6 @@ def search_page(
     results: list[Found] = []
     counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
     if query:
-        engine: Engine = request.app.state.screener.engine
         with engine.begin() as conn:
             viewer = Viewer.of(conn, account)
             sample = visible_search(conn, viewer, query, limit=FACET_SAMPLE)

@@ -14,11 +14,11 @@ import secrets
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine
 
 from nitka.access.accounts import Account, SignInError, revoke_token, sign_in, token_id
 from nitka.settings import Settings
 from nitka.web.auth import SESSION_COOKIE, forget, origin_of
+from nitka.web.deps import EngineDep, SettingsDep
 from nitka.web.session import start_session, too_many_attempts
 from nitka.web.ui import i18n
 from nitka.web.ui.guard import page_user, safe_next, settle_language
@@ -32,14 +32,16 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/ui/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request, next: str | None = None) -> Response:
+def sign_in_page(request: Request, settings: SettingsDep, next: str | None = None) -> Response:
     settle_language(request)
-    return _form(request, safe_next(next))
+    return _form(request, settings, safe_next(next))
 
 
 @router.post("/ui/sign-in", response_class=HTMLResponse)
 def sign_in_submit(
     request: Request,
+    settings: SettingsDep,
+    engine: EngineDep,
     name: str = Form("", max_length=255),
     password: str = Form("", max_length=1024),
     code: str = Form("", max_length=16),
@@ -50,11 +52,11 @@ def sign_in_submit(
     target = safe_next(next)
     expected = request.cookies.get(FORM_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, form_token):
-        return _form(request, target, _("The sign-in form has expired: please try again."), 400)
-    if too_many_attempts(request, name):
-        return _form(request, target, _("Too many sign-in attempts: wait a minute."), 429)
-    engine: Engine = request.app.state.screener.engine
-    settings: Settings = request.app.state.settings
+        return _form(
+            request, settings, target, _("The sign-in form has expired: please try again."), 400
+        )
+    if too_many_attempts(request, engine, name):
+        return _form(request, settings, target, _("Too many sign-in attempts: wait a minute."), 429)
     redirect = RedirectResponse(target, status_code=303)
     with engine.begin() as conn:
         try:
@@ -66,16 +68,17 @@ def sign_in_submit(
             signed_in = True
     if not signed_in:
         message = _("The name, password or code is not right, or the account is locked.")
-        return _form(request, target, message, 401)
+        return _form(request, settings, target, message, 401)
     redirect.delete_cookie(FORM_COOKIE, path="/ui/sign-in")
     redirect.set_cookie(i18n.LANGUAGE_COOKIE, i18n.current(), path="/", samesite="strict")
     return redirect
 
 
 @router.post("/ui/sign-out")
-def sign_out(request: Request, account: Account = Depends(page_user())) -> Response:
+def sign_out(
+    request: Request, engine: EngineDep, account: Account = Depends(page_user())
+) -> Response:
     """Revoke the session's token; htmx follows ``HX-Redirect`` to the sign-in page."""
-    engine: Engine = request.app.state.screener.engine
     token = request.cookies.get(SESSION_COOKIE, "")
     with engine.begin() as conn:
         revoke_token(conn, token_id(token))
@@ -85,9 +88,10 @@ def sign_out(request: Request, account: Account = Depends(page_user())) -> Respo
     return response
 
 
-def _form(request: Request, target: str, error: str = "", status: int = 200) -> Response:
+def _form(
+    request: Request, settings: Settings, target: str, error: str = "", status: int = 200
+) -> Response:
     form_token = secrets.token_urlsafe(24)
-    settings: Settings = request.app.state.settings
     response = render(
         request,
         "sign_in.html",

@@ -30,6 +30,7 @@ from nitka.analysis.paths import shortest_path
 from nitka.analysis.places import GAZETTEER, places_of
 from nitka.analysis.timeline import timeline_of
 from nitka.normalise.romanize import romanize_uk
+from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
@@ -44,11 +45,11 @@ READER = Depends(page_user(READERS))
 @router.get("/ui/chart", response_class=HTMLResponse)
 def workspace(
     request: Request,
+    engine: EngineDep,
     id: list[str] = Query([], max_length=50),
     chart: int | None = None,
     account: Account = READER,
 ) -> Response:
-    engine: Engine = request.app.state.screener.engine
     with engine.connect() as conn:
         cases = my_cases(conn, account.name)
         saved = [c.summary() for case in cases for c in charts_of_case(conn, case["id"])]
@@ -73,8 +74,10 @@ def workspace(
 
 
 @router.get("/ui/api/graph/expand")
-def graph_expand(request: Request, ids: list[str] = IDS, account: Account = READER) -> Response:
-    with _reading(request, account, {"expand": ids}) as (conn, viewer, shown):
+def graph_expand(
+    request: Request, engine: EngineDep, ids: list[str] = IDS, account: Account = READER
+) -> Response:
+    with _reading(request, engine, account, {"expand": ids}) as (conn, viewer, shown):
         graph = expand(conn, viewer, ids)
         shown.extend(graph.entity_ids())
     return _json(graph.as_dict())
@@ -83,11 +86,12 @@ def graph_expand(request: Request, ids: list[str] = IDS, account: Account = READ
 @router.get("/ui/api/graph/path")
 def graph_path(
     request: Request,
+    engine: EngineDep,
     start: str = Query(..., alias="from", max_length=300),
     goal: str = Query(..., alias="to", max_length=300),
     account: Account = READER,
 ) -> Response:
-    with _reading(request, account, {"path": [start, goal]}) as (conn, viewer, shown):
+    with _reading(request, engine, account, {"path": [start, goal]}) as (conn, viewer, shown):
         found = shortest_path(conn, viewer, start, goal)
         if found is not None:
             shown.extend(found.entity_ids())
@@ -95,17 +99,21 @@ def graph_path(
 
 
 @router.get("/ui/api/timeline")
-def timeline(request: Request, ids: list[str] = IDS, account: Account = READER) -> Response:
-    with _reading(request, account, {"timeline": ids}) as (conn, viewer, shown):
+def timeline(
+    request: Request, engine: EngineDep, ids: list[str] = IDS, account: Account = READER
+) -> Response:
+    with _reading(request, engine, account, {"timeline": ids}) as (conn, viewer, shown):
         items = timeline_of(conn, viewer, ids)
         shown.extend(i.id for i in items if not i.id.startswith("message:"))
     return _json({"items": [item.as_dict() for item in items]})
 
 
 @router.get("/ui/api/places")
-def places(request: Request, ids: list[str] = IDS, account: Account = READER) -> Response:
+def places(
+    request: Request, engine: EngineDep, ids: list[str] = IDS, account: Account = READER
+) -> Response:
     entity_ids = [i for i in ids if not i.startswith(PHONE)]
-    with _reading(request, account, {"places": ids}) as (conn, viewer, shown):
+    with _reading(request, engine, account, {"places": ids}) as (conn, viewer, shown):
         points, routes = places_of(conn, viewer, entity_ids)
         shown.extend({p.entity for p in points} | {r["entity"] for r in routes})
     return _json({"places": [p.as_dict() for p in points], "routes": routes})
@@ -119,8 +127,9 @@ class ChartBody(BaseModel):
 
 
 @router.post("/ui/api/charts")
-def save(body: ChartBody, request: Request, account: Account = READER) -> Response:
-    engine: Engine = request.app.state.screener.engine
+def save(
+    body: ChartBody, request: Request, engine: EngineDep, account: Account = READER
+) -> Response:
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         if body.case not in viewer.cases:
@@ -139,8 +148,10 @@ def save(body: ChartBody, request: Request, account: Account = READER) -> Respon
 
 
 @router.get("/ui/api/charts/{chart_id}")
-def open_chart(chart_id: int, request: Request, account: Account = READER) -> Response:
-    with _reading(request, account, {"chart": chart_id}) as (conn, viewer, shown):
+def open_chart(
+    chart_id: int, request: Request, engine: EngineDep, account: Account = READER
+) -> Response:
+    with _reading(request, engine, account, {"chart": chart_id}) as (conn, viewer, shown):
         saved = load_chart(conn, chart_id)
         if saved is None or saved.case_id not in viewer.cases:
             raise HTTPException(404, {"field": "chart", "error": _("No such chart in your cases.")})
@@ -153,11 +164,11 @@ def open_chart(chart_id: int, request: Request, account: Account = READER) -> Re
 def export_chart(
     body: ChartBody,
     request: Request,
+    engine: EngineDep,
     format: str = Query(..., pattern="^(graphml|anx)$"),
     account: Account = READER,
 ) -> Response:
     """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one."""
-    engine: Engine = request.app.state.screener.engine
     with engine.begin() as conn:
         viewer = Viewer.of(conn, account)
         graph = induced(conn, viewer, body.ids)
@@ -186,11 +197,10 @@ def _hromadas() -> bytes:
 
 @contextmanager
 def _reading(
-    request: Request, account: Account, subject: dict[str, Any]
+    request: Request, engine: Engine, account: Account, subject: dict[str, Any]
 ) -> Iterator[tuple[Connection, Viewer, list[str]]]:
     """A read transaction that ends with an audit record of the entities shown
     (the caller adds them to the list it is given)."""
-    engine: Engine = request.app.state.screener.engine
     shown: list[str] = []
     with engine.begin() as conn:
         yield conn, Viewer.of(conn, account), shown
