@@ -1,7 +1,7 @@
 // The link chart: Cytoscape.js with the fCoSE force layout.
 import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
-import { download, getJSON, postJSON } from "./selection.js";
+import { csrfToken, download, getJSON, postJSON } from "./selection.js";
 import { communities } from "./communities.js";
 
 cytoscape.use(fcose);
@@ -212,9 +212,28 @@ export function startChart(container, root, selection, text) {
       download(cy.png({ full: true, scale: 2, bg: "#ffffff", output: "blob" }), "nitka-chart.png");
       return;
     }
-    const response = await postJSON(`/ui/api/charts/export?format=${format}`, { ids: entityIds() });
+    const url = `/ui/api/charts/export?format=${format}`;
+    let response = await postExport(url);
+    if (response.status === 403) {
+      // Data under H2 or H3 leaves only with its provider's permission, named and recorded.
+      const refusal = (await response.json()).detail || {};
+      if (refusal.field !== "permission") throw new Error(refusal.error || "403");
+      const reference = window.prompt(`${refusal.error}\n\n${text.permission}`);
+      if (!reference) return;
+      response = await postExport(`${url}&permission=${encodeURIComponent(reference)}`);
+    }
+    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
     const name = format === "graphml" ? "nitka-chart.graphml" : "nitka-chart.anx";
     download(await response.blob(), name);
+  }
+
+  function postExport(url) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+      body: JSON.stringify({ ids: entityIds() }),
+    });
   }
 
   async function save(caseId, name) {

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 import httpx
 import networkx as nx
+import orjson
 import pytest
 from sqlalchemy import Engine, select
 
@@ -310,3 +311,25 @@ def test_the_start_page_shows_what_waits_for_the_user(
     start = investigator.get("/ui/").text
     assert "Recruitment ring, Odesa" in start
     assert "Сергій Аксьонов" in start.split("My recent screening hits")[1]
+
+
+def test_a_chart_export_with_restricted_data_needs_the_providers_permission(
+    investigator: httpx.Client, engine: Engine
+) -> None:
+    """The workstation's export passes the same H2/H3 gate as ``nitka export``: the
+    INTERPOL notice is H3, so its chart leaves only with the permission named."""
+    notice = "interpol-red-2022-46614"
+    body = {"ids": [notice, RECRUITER]}
+    refused = investigator.post("/ui/api/charts/export?format=graphml", json=body)
+    assert refused.status_code == 403, refused.text
+    detail = refused.json()["detail"]
+    assert detail["field"] == "permission" and "under H3" in detail["error"]
+    assert "tell the NCB of the requesting country" in detail["error"]
+    allowed = investigator.post(
+        "/ui/api/charts/export?format=anx&permission=NCB%20Lyon%202026%2F88", json=body
+    )
+    assert allowed.status_code == 200 and b"AL AJEIL" in allowed.content
+    with engine.connect() as conn:
+        exports = [r for r in who_saw(conn, notice) if r.action == "export"]
+    assert [orjson.loads(r.subject).get("permission") for r in exports] == ["NCB Lyon 2026/88"]
+    assert all(r.actor == "investigator.in" for r in exports)

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from nitka.effects import ChangeKind, after_write
 from nitka.effects.follow import Follower
 from nitka.screen.answers import Answer
 from nitka.screen.audit import CheckContext
@@ -66,13 +65,6 @@ class Screener:
             self._changes = Follower.now(conn)
             self.index: ScreeningIndex = load_index(conn, self.lists)
         self._caught_up = time.monotonic()
-
-    def refresh(self, canonical_ids: Sequence[str]) -> None:
-        """Bring these entities up to date here, and ask every other screening process
-        to do the same (a change record of kind ``refresh``)."""
-        with self.engine.begin() as conn:
-            after_write(conn, ChangeKind.REFRESH, canonical_ids, datasets=self.lists)
-        self.apply(canonical_ids)
 
     def apply(self, canonical_ids: Sequence[str]) -> None:
         """Re-read these entities into this process's index."""

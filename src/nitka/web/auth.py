@@ -20,13 +20,14 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from nitka.access.accounts import Account, Role, account_for_token, token_id
+from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.visibility import Viewer
 from nitka.settings import Settings
@@ -37,11 +38,8 @@ SCHEMES = ("bearer", "apikey")
 SESSION_COOKIE = "nitka_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-CHECKERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVISOR})
-"""Roles that may check against the watch lists: the auditor and the administrator
-read no police data, and a hit is police data."""
-LIST_KEEPERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
-"""Roles that may withdraw, reinstate and refresh list entries."""
+ANY_ROLE = frozenset(Role)
+"""For routes whose service decides what the caller's role may do (``nitka.services``)."""
 
 _cache: dict[str, tuple[Account, float]] = {}
 _viewers: dict[str, tuple[Viewer, float]] = {}
@@ -70,6 +68,30 @@ def requires(
         return account
 
     return dependency
+
+
+SIGNED_IN = requires(ANY_ROLE)
+"""A dependency: the caller's account, whatever its role."""
+
+
+def actor_of(request: Request, account: Account) -> Actor:
+    """The service layer's actor for a request: the account its token or session
+    proved, where the request came from, and the purpose it states."""
+    by_session = not request.headers.get("authorization") and SESSION_COOKIE in request.cookies
+    return Actor.of(
+        account,
+        proof=Proof.SESSION if by_session else Proof.TOKEN,
+        origin=origin_of(request),
+        purpose=request.headers.get("x-nitka-purpose", ""),
+    )
+
+
+async def acting(request: Request, account: Annotated[Account, Depends(SIGNED_IN)]) -> Actor:
+    """A dependency: who acts, signed in with any role; the service checks the role."""
+    return actor_of(request, account)
+
+
+ActorDep = Annotated[Actor, Depends(acting)]
 
 
 def authenticate(request: Request, engine: Engine, settings: Settings) -> Account:

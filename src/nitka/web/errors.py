@@ -64,7 +64,10 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def _is_page(request: Request) -> bool:
+    """A page of the workstation (not its scripts' JSON under ``/ui/api/``)."""
     path = request.url.path
+    if path.startswith(UI_PREFIX + "/api/"):
+        return False
     return path == UI_PREFIX or path.startswith(UI_PREFIX + "/")
 
 

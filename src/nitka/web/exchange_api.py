@@ -23,7 +23,6 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import Account, Role
-from nitka.access.audit import Action, AuditEvent, append
 from nitka.access.visibility import READERS, Viewer
 from nitka.errors import FieldError
 from nitka.exchange.delivery import MAX_BATCH, deliver_due
@@ -33,7 +32,6 @@ from nitka.exchange.kinds import Kind, Priority, Status
 from nitka.exchange.messages import (
     Message,
     due_within,
-    events_of,
     list_messages,
     load_message,
     overdue,
@@ -41,7 +39,7 @@ from nitka.exchange.messages import (
 )
 from nitka.exchange.receive import accept, accept_batch, record_refusal
 from nitka.exchange.review import decide
-from nitka.exchange.sight import may_read_statement, may_see_message
+from nitka.exchange.sight import may_see_message
 from nitka.exchange.statistics import exchange_statistics
 from nitka.exchange.workflow import (
     Draft,
@@ -52,7 +50,9 @@ from nitka.exchange.workflow import (
     send,
     take_up,
 )
-from nitka.web.auth import origin_of, requires
+from nitka.services import exchange as exchange_service
+from nitka.services.guard import transaction
+from nitka.web.auth import ActorDep, origin_of, requires
 from nitka.web.deps import DeliveryDep, EngineDep, KeysDep, SettingsDep
 
 router = APIRouter(prefix="/exchange")
@@ -322,30 +322,10 @@ def change_sent_data(
 
 
 @router.get("/messages/{message_id}")
-def show_message(
-    message_id: str,
-    request: Request,
-    engine: EngineDep,
-    account: Account = Depends(requires(READERS)),
-) -> dict[str, Any]:
+def show_message(message_id: str, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
     """A message with its body (the statements the caller may see) and its steps."""
-    with engine.begin() as conn:
-        item, viewer = _visible(conn, account, message_id)
-        steps = events_of(conn, message_id)
-        body = dict(item.body)
-        body["statements"] = [
-            s for s in body.get("statements", []) if may_read_statement(viewer, s)
-        ]
-        event = AuditEvent(
-            actor=account.name,
-            action=Action.VIEW,
-            origin=origin_of(request),
-            subject={"message": message_id},
-            entities=sorted({s["entity_id"] for s in body["statements"]}),
-            result_size=len(body["statements"]),
-        )
-        append(conn, event)
-    return {**item.summary(), "body": body, "events": steps}
+    with transaction(engine) as conn:
+        return exchange_service.show_message(conn, actor, message_id).as_dict()
 
 
 @contextmanager

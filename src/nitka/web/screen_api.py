@@ -23,13 +23,16 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from nitka.access.accounts import Account
+from nitka.access.actor import Actor
 from nitka.access.visibility import PLACEHOLDER, Sight, Viewer, sight_of
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
 from nitka.screen.recorder import CheckLogError
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
-from nitka.screen.withdrawals import WithdrawalKind, record
-from nitka.web.auth import CHECKERS, LIST_KEEPERS, requires, viewer_of
+from nitka.screen.withdrawals import WithdrawalKind
+from nitka.services import lists
+from nitka.services.guard import CHECKERS, transaction
+from nitka.web.auth import ActorDep, requires, viewer_of
 from nitka.web.deps import ScreenerDep
 
 router = APIRouter()
@@ -263,11 +266,12 @@ class RefreshRequest(BaseModel):
 
 
 @router.post("/lists/refresh")
-def refresh_lists(
-    body: RefreshRequest, screener: ScreenerDep, _: Account = Depends(requires(LIST_KEEPERS))
-) -> dict[str, Any]:
-    """Re-read these entities from the store: new, changed or withdrawn entries take effect."""
-    screener.refresh(body.ids)
+def refresh_lists(body: RefreshRequest, screener: ScreenerDep, actor: ActorDep) -> dict[str, Any]:
+    """Re-read these entities from the store: new, changed or withdrawn entries take effect
+    here at once, and in every other screening process within about a second."""
+    with transaction(screener.engine) as conn:
+        lists.refresh(conn, actor, body.ids)
+    screener.apply(body.ids)
     return {"status": "ok", "entries": len(screener.index)}
 
 
@@ -278,39 +282,29 @@ class WithdrawalRequest(BaseModel):
 
 @router.post("/lists/{listed}/withdraw")
 def withdraw_entry(
-    listed: str,
-    body: WithdrawalRequest,
-    screener: ScreenerDep,
-    account: Account = Depends(requires(LIST_KEEPERS)),
+    listed: str, body: WithdrawalRequest, screener: ScreenerDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Withdraw an entry from a list (a cancelled notice); checks stop hitting it at once."""
-    return _withdrawal(screener, WithdrawalKind.WITHDRAW, listed, body, account.name)
+    return _withdrawal(screener, actor, WithdrawalKind.WITHDRAW, listed, body)
 
 
 @router.post("/lists/{listed}/reinstate")
 def reinstate_entry(
-    listed: str,
-    body: WithdrawalRequest,
-    screener: ScreenerDep,
-    account: Account = Depends(requires(LIST_KEEPERS)),
+    listed: str, body: WithdrawalRequest, screener: ScreenerDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Put a withdrawn entry back on its list."""
-    return _withdrawal(screener, WithdrawalKind.REINSTATE, listed, body, account.name)
+    return _withdrawal(screener, actor, WithdrawalKind.REINSTATE, listed, body)
 
 
 def _withdrawal(
-    screener: Screener,
-    kind: WithdrawalKind,
-    listed: str,
-    body: WithdrawalRequest,
-    user: str,
+    screener: Screener, actor: Actor, kind: WithdrawalKind, listed: str, body: WithdrawalRequest
 ) -> dict[str, Any]:
     if listed not in screener.lists:
         raise HTTPException(status_code=404, detail=f"no watch list {listed!r}")
-    # A refused withdrawal (``WithdrawalError``, a ``NitkaError``) is answered by the
-    # app's handler: a 400 naming the field.
-    with screener.engine.begin() as conn:
-        record(conn, kind, body.entity_id, listed, user=user, reason=body.reason)
-    # The withdrawal row itself tells the other screening processes.
+    change = lists.withdraw if kind is WithdrawalKind.WITHDRAW else lists.reinstate
+    # A refusal or a bad request (a ``NitkaError``) is answered by the app's handler.
+    with transaction(screener.engine) as conn:
+        change(conn, actor, listed, body.entity_id, body.reason)
+    # This process at once; the others follow the change sequence.
     screener.apply([body.entity_id])
     return {"status": "ok", "entries": len(screener.index)}

@@ -20,8 +20,12 @@ from nitka.access.audit import Action, Outcome
 from nitka.access.reading import visible_entity
 from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
 from nitka.analysis.graph import PHONE, Graph, expand
+from nitka.errors import FieldError
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
-from nitka.resolve.merges import ResolverError, judgements_for, merge, undo
+from nitka.resolve.merges import judgements_for
+from nitka.services import resolution
+from nitka.services.guard import NotFoundError, transaction
+from nitka.web.auth import actor_of
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
@@ -163,17 +167,11 @@ def merge_entities(
     account: Account = Depends(page_user(READERS)),
 ) -> Response:
     """Merge another entity into this one; both must be visible to the user."""
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        left, right = visible_entity(conn, viewer, entity_id), visible_entity(conn, viewer, other)
-        if left is None or right is None:
-            return refusal(_("There is no entity %(id)s, or you may not see it.") % {"id": other})
-        try:
-            merged = merge(conn, left.id, right.id, account.name, reason)
-        except ResolverError as error:
-            return refusal(str(error))
-        change = {"merge": [left.id, right.id], "reason": reason, "into": merged}
-        record(conn, request, account, Action.CHANGE, change, [left.id, right.id, merged])
+    try:
+        with transaction(engine) as conn:
+            merged = resolution.merge(conn, actor_of(request, account), entity_id, other, reason)
+    except FieldError as error:
+        return refusal(_declined(error, other))
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{merged}"})
 
 
@@ -186,21 +184,17 @@ def undo_merge(
     reason: str = Form(..., min_length=1, max_length=2000),
     account: Account = Depends(page_user(READERS)),
 ) -> Response:
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        if visible_entity(conn, viewer, entity) is None:
-            return refusal(_("There is no entity %(id)s, or you may not see it.") % {"id": entity})
-        try:
-            separated = undo(conn, judgement_id, account.name, reason)
-        except ResolverError as error:
-            return refusal(str(error))
-        record(
-            conn,
-            request,
-            account,
-            Action.CHANGE,
-            {"unmerge": judgement_id, "reason": reason},
-            separated,
-        )
+    try:
+        with transaction(engine) as conn:
+            separated = resolution.unmerge(conn, actor_of(request, account), judgement_id, reason)
+    except FieldError as error:
+        return refusal(_declined(error, entity))
     target = entity if entity in separated else separated[0]
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{target}"})
+
+
+def _declined(error: FieldError, entity_id: str) -> str:
+    """What the page says of a merge or undo that was not done."""
+    if isinstance(error, NotFoundError):
+        return _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
+    return str(error)

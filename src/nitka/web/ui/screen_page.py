@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 from nitka.access.accounts import Account
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.service import Screener
-from nitka.web.auth import CHECKERS, viewer_of
+from nitka.services.guard import CHECKERS
+from nitka.web.auth import viewer_of
 from nitka.web.deps import ScreenerDep
 from nitka.web.screen_api import answer_json, check_context
 from nitka.web.ui.guard import page_user

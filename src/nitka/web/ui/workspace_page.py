@@ -23,13 +23,16 @@ from sqlalchemy.engine import Connection
 from nitka.access.accounts import Account
 from nitka.access.audit import Action
 from nitka.access.visibility import READERS, Viewer
-from nitka.analysis.chart_files import induced, to_anx, to_graphml
+from nitka.analysis.chart_files import induced
 from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
 from nitka.analysis.graph import PHONE, expand
 from nitka.analysis.paths import shortest_path
 from nitka.analysis.places import GAZETTEER, places_of
 from nitka.analysis.timeline import timeline_of
 from nitka.normalise.romanize import romanize_uk
+from nitka.services import exports
+from nitka.services.guard import transaction
+from nitka.web.auth import actor_of
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
@@ -68,6 +71,9 @@ def workspace(
             "pickTwo": _("Click two nodes to select them, then ask for the path between them."),
             "saved": _("Saved as “{name}”."),
             "saveNeeds": _("Choose a case and a name to save the chart."),
+            "permission": _(
+                "The provider's permission (its reference), recorded in the audit trail:"
+            ),
         },
     }
     return render(request, "workspace.html", context, account=account)
@@ -166,17 +172,22 @@ def export_chart(
     request: Request,
     engine: EngineDep,
     format: str = Query(..., pattern="^(graphml|anx)$"),
+    permission: str | None = Query(None, max_length=500),
     account: Account = READER,
 ) -> Response:
-    """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one."""
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        graph = induced(conn, viewer, body.ids)
-        subject = {"chart export": format}
-        record(conn, request, account, Action.EXPORT, subject, graph.entity_ids())
-    if format == "graphml":
-        return Response(to_graphml(graph), media_type="application/graphml+xml")
-    return Response(to_anx(graph, body.positions), media_type="application/xml")
+    """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one.
+    Data under H2 or H3 leaves only with its provider's permission (``permission``)."""
+    with transaction(engine) as conn:
+        data = exports.export_chart(
+            conn,
+            actor_of(request, account),
+            body.ids,
+            format=format,
+            positions=body.positions,
+            permission=permission,
+        )
+    media = "application/graphml+xml" if format == "graphml" else "application/xml"
+    return Response(data, media_type=media)
 
 
 @router.get("/ui/basemap/hromadas.json")
