@@ -52,8 +52,8 @@ class Restrictions:
                          sorted(self.counts.items()) if n)  # fmt: skip
         text = (
             f"the export would hold {held}, which may not be passed on without the "
-            "provider's permission: give its reference with --permission (it is recorded "
-            "in the audit trail)"
+            "provider's permission: name it by its reference (the CLI's --permission), "
+            "which the audit trail records"
         )
         if self.notes:
             text += "; the providers' restrictions: " + "; ".join(sorted(self.notes))
