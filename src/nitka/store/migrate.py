@@ -10,7 +10,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+"""The Alembic history (``nitka/migrations``). It lies beside the packages, not in
+``store``: a migration may rebuild data with any layer's code (0005 rebuilds search
+rows), and nothing imports it; Alembic loads it by path."""
 
 
 def alembic_config(engine: Engine) -> Config:
