@@ -8,7 +8,6 @@ import typer
 from rich.markup import escape
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Role
 from nitka.access.audit import Action, AuditRecord, by_actor, verify, who_saw
 from nitka.cli.context import (
     RefusedError,
@@ -19,9 +18,8 @@ from nitka.cli.context import (
     open_store,
     stdout,
 )
+from nitka.services.guard import AUDITORS
 from nitka.store.reader import cluster_ids
-
-AUDITORS = frozenset({Role.AUDITOR})
 
 audit_app = typer.Typer(
     help="The audit trail: verify its hash chain, who saw an entity, what a user did.",

@@ -28,11 +28,10 @@ from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import Account, Role, account_for_token, find_account
 from nitka.access.actor import Actor, Proof
-from nitka.access.audit import Action, AuditEvent, Outcome, append
-from nitka.access.visibility import READERS, Viewer
+from nitka.access.audit import Action, Outcome
 from nitka.cli import credentials
 from nitka.errors import FieldError
-from nitka.services.guard import role_refusal, transaction, viewer_of
+from nitka.services.guard import audit, role_refusal, transaction
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.migrate import is_current
@@ -216,15 +215,7 @@ def acting(
     if why is None and roles is not None:
         why = role_refusal(actor, roles)
     if why is not None:
-        event = AuditEvent(
-            actor=actor.name,
-            action=action,
-            origin=actor.origin,
-            purpose=actor.purpose,
-            subject={**subject, "refused": why},
-            outcome=Outcome.REFUSED,
-        )
-        append(conn, event)
+        audit(conn, actor, action, {**subject, "refused": why}, outcome=Outcome.REFUSED)
         raise RefusedError(why)
     ctx.find_root().meta[_ACTING] = actor
     if actor.proof is not Proof.TOKEN and settings(ctx).mode != "production":
@@ -319,28 +310,8 @@ def audited(
         except RefusedError as refused:
             # Raised inside the caller's transaction, so its work is undone too.
             fail(str(refused))
-    event = AuditEvent(
-        actor=actor.name,
-        action=action,
-        origin=actor.origin,
-        purpose=actor.purpose,
-        subject=subject,
-        entities=entities,
-        result_size=result_size,
-        outcome=outcome,
-    )
-    append(conn, event)
-
-
-def reader(ctx: typer.Context, conn: Connection, action: Action, subject: Any) -> Viewer | None:
-    """Whose rights a reading command (search, show, export) applies.
-
-    An account sees what it may see (``nitka.access.visibility``), as on the
-    API. A local operator (development mode only) works with the store's own
-    credentials, which can read every row anyway. Refusals are audit records;
-    the caller commits before failing.
-    """
-    return viewer_of(conn, acting(ctx, conn, action, subject, roles=READERS))
+    audit(conn, actor, action, subject, entities=entities, result_size=result_size,
+          outcome=outcome)  # fmt: skip
 
 
 def acting_account(

@@ -24,6 +24,8 @@ LIST_KEEPERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
 """Who may withdraw, reinstate and refresh watch-list entries."""
 RESOLVERS = READERS
 """Who may merge entities and undo merges (of what they may see)."""
+AUDITORS = frozenset({Role.AUDITOR})
+"""Who reads the audit trail (and no case data)."""
 DATA_PROTECTION = frozenset({Role.SUPERVISOR})
 """Who answers data subjects' rights for the unit's data (docs/retention.md): review
 periods, erasure (Art. 16) and subject access reports."""

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Connection
 
-from nitka.access.accounts import Account, Role
+from nitka.access.accounts import Account
 from nitka.access.audit import (
     Action,
     AuditEvent,
@@ -23,12 +23,12 @@ from nitka.access.audit import (
     verify,
     who_saw,
 )
+from nitka.services.guard import AUDITORS
 from nitka.store.reader import cluster_ids
 from nitka.web.auth import origin_of, requires
 from nitka.web.deps import EngineDep
 
 router = APIRouter(prefix="/audit")
-AUDITORS = frozenset({Role.AUDITOR})
 
 
 @router.get("/verify")
