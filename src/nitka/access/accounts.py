@@ -123,6 +123,29 @@ def find_account(conn: Connection, name: str) -> Account | None:
     return Account(row.name, Role(row.role), row.unit_id) if row is not None else None
 
 
+def administrator_can_sign_in(conn: Connection) -> bool:
+    """Whether some enabled administrator account can prove itself: it has a
+    password (``nitka login``) or an API token that is neither revoked nor
+    expired. Until one can, a production store is being set up and its first
+    accounts are made by whoever holds the store's credentials."""
+    now = _now()
+    with_password = (
+        select(account.c.name)
+        .where(account.c.role == Role.ADMINISTRATOR.value)
+        .where(account.c.disabled.is_(False), account.c.password_hash.is_not(None))
+    )
+    if conn.execute(with_password.limit(1)).first() is not None:
+        return True
+    with_token = (
+        select(api_token.c.id)
+        .join(account, account.c.name == api_token.c.account)
+        .where(account.c.role == Role.ADMINISTRATOR.value, account.c.disabled.is_(False))
+        .where(api_token.c.revoked_at.is_(None))
+        .where((api_token.c.expires_at.is_(None)) | (api_token.c.expires_at > now))
+    )
+    return conn.execute(with_token.limit(1)).first() is not None
+
+
 def has_second_factor(conn: Connection, name: str) -> bool:
     """Whether sign-in asks this account for a code. For the command line, whose
     user holds the store's credentials and could read this anyway; a sign-in

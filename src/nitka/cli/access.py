@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import (
-    AccountError,
-    Role,
-    add_account,
-    create_token,
-    enable_second_factor,
-    revoke_token,
-    set_password,
-)
+from nitka.access.accounts import AccountError, Role
+from nitka.access.actor import Actor
 from nitka.access.audit import Action
-from nitka.access.identities import link_identity
-from nitka.access.organisations import OrganisationError, add_agency, add_unit
-from nitka.access.shares import ShareError, share_list, units_of_list, unshare_list
-from nitka.cli.context import acting, actor, audited, calling, fail, open_store, stdout
-from nitka.services import cases
+from nitka.access.organisations import OrganisationError
+from nitka.access.shares import ShareError
+from nitka.cli.context import administering, calling, fail, open_store, stdout
+from nitka.services import admin, cases
 
 user_app = typer.Typer(help="Accounts: add users, set passwords and second factors.")
 token_app = typer.Typer(help="API tokens for systems and scripts.")
@@ -41,17 +35,26 @@ def register(app: typer.Typer) -> None:
     app.add_typer(unit_app, name="unit")
 
 
-def _by(ctx: typer.Context, conn: Connection, subject: dict[str, str]) -> str:
-    """Who makes an administrative change (these need no sign-in: whoever holds the
-    store's credentials can make them; the record names who did)."""
-    return acting(ctx, conn, Action.CHANGE, subject, proven=False).name
-
-
 def _read_secret(prompt: str) -> str:
     """A password from standard input (a script) or typed without echo (a person)."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
     return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+@contextmanager
+def _administering(
+    ctx: typer.Context, subject: dict[str, str]
+) -> Iterator[tuple[Connection, Actor]]:
+    """The service call's transaction and who acts; a bad value ends the command with
+    the field it is about."""
+    engine = open_store(ctx)
+    who = administering(ctx, engine, Action.CHANGE, subject)
+    with calling(engine) as conn:
+        try:
+            yield conn, who
+        except (AccountError, OrganisationError, ShareError) as error:
+            fail(f"{error.field}: {error}")
 
 
 @user_app.command("add")
@@ -65,15 +68,9 @@ def user_add(
     ),
 ) -> None:
     """Add a user (or a system account, which signs in with a token)."""
-    engine = open_store(ctx)
     secret = _read_secret("password") if password else None
-    try:
-        with engine.begin() as conn:
-            made = add_account(conn, name, role, unit_id=unit, password=secret)
-            change = {"user add": made.name, "role": made.role.value, "unit": made.unit}
-            audited(ctx, conn, Action.CHANGE, subject=change)
-    except AccountError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"user add": name}) as (conn, who):
+        made = admin.add_user(conn, who, name, role, unit=unit, password=secret)
     stdout.print(f"added {made.name} ({made.role.value})", highlight=False)
 
 
@@ -82,14 +79,9 @@ def user_password(
     ctx: typer.Context, name: str = typer.Argument(..., help="The account name.")
 ) -> None:
     """Set a user's password (from standard input, or typed twice)."""
-    engine = open_store(ctx)
     secret = _read_secret("new password")
-    try:
-        with engine.begin() as conn:
-            set_password(conn, name, secret)
-            audited(ctx, conn, Action.CHANGE, subject={"user password": name})
-    except AccountError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"user password": name}) as (conn, who):
+        admin.set_password(conn, who, name, secret)
     stdout.print(f"password of {name} set", highlight=False)
 
 
@@ -98,13 +90,8 @@ def user_totp(
     ctx: typer.Context, name: str = typer.Argument(..., help="The account name.")
 ) -> None:
     """Turn on the second factor: prints the secret for an authenticator app, once."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            secret = enable_second_factor(conn, name)
-            audited(ctx, conn, Action.CHANGE, subject={"user totp": name})
-    except AccountError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"user totp": name}) as (conn, who):
+        secret = admin.turn_on_second_factor(conn, who, name)
     stdout.print(secret, highlight=False)
 
 
@@ -116,15 +103,8 @@ def token_create(
     days: int | None = typer.Option(None, "--days", min=1, help="Expire after this many days."),
 ) -> None:
     """Make an API token; it is printed once and only its hash is kept."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            token = create_token(conn, user, label=label, days=days)
-            token_id = token.split("_")[1]
-            change = {"token create": token_id, "user": user, "label": label, "days": days}
-            audited(ctx, conn, Action.CHANGE, subject=change)
-    except AccountError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"token create": user}) as (conn, who):
+        token = admin.create_api_token(conn, who, user, label=label, days=days)
     stdout.print(token, highlight=False)
 
 
@@ -133,11 +113,8 @@ def token_revoke(
     ctx: typer.Context, token_id: str = typer.Argument(..., help="The token's id (its 2nd part).")
 ) -> None:
     """Revoke a token: every later request with it is refused."""
-    engine = open_store(ctx)
-    with engine.begin() as conn:
-        done = revoke_token(conn, token_id)
-        if done:
-            audited(ctx, conn, Action.CHANGE, subject={"token revoke": token_id})
+    with _administering(ctx, {"token revoke": token_id}) as (conn, who):
+        done = admin.revoke_api_token(conn, who, token_id)
     if not done:
         fail(f"no token {token_id!r} that is not revoked already")
     stdout.print(f"token {token_id} revoked", highlight=False)
@@ -150,9 +127,7 @@ def case_add(
     title: str = typer.Option("", "--title", help="A title for people."),
 ) -> None:
     """Open a case; add its members with `nitka case member`."""
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.CHANGE, {"case add": name}, proven=False)
-    with calling(engine) as conn:
+    with _administering(ctx, {"case add": name}) as (conn, who):
         cases.open_case(conn, who, name, title)
     stdout.print(f"case {name} opened", highlight=False)
 
@@ -164,9 +139,7 @@ def case_member_command(
     user: str = typer.Argument(..., help="The account to add."),
 ) -> None:
     """Make a user a member of a case."""
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.CHANGE, {"case member": case}, proven=False)
-    with calling(engine) as conn:
+    with _administering(ctx, {"case member": case}) as (conn, who):
         added = cases.add_case_member(conn, who, case, user)
     stdout.print(f"{user} is {'now' if added else 'already'} a member of {case}", highlight=False)
 
@@ -179,14 +152,8 @@ def user_link(
     subject: str = typer.Argument(..., help="The user's subject (``sub``) at the provider."),
 ) -> None:
     """Let an account sign in through an agency's identity provider (OpenID Connect)."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            link_identity(conn, name, provider, subject)
-            change = {"user link": name, "provider": provider, "subject": subject}
-            audited(ctx, conn, Action.CHANGE, subject=change)
-    except AccountError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"user link": name}) as (conn, who):
+        admin.link_user(conn, who, name, provider, subject)
     stdout.print(f"{name} signs in as {subject} at {provider}", highlight=False)
 
 
@@ -197,15 +164,8 @@ def list_share_command(
     unit: str = typer.Argument(..., help="The unit to share it with."),
 ) -> None:
     """Share a list with a unit: from then on only the units it is shared with see it."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            added = share_list(conn, dataset, unit, by=_by(ctx, conn, {"list share": dataset}))
-            if added:
-                audited(ctx, conn, Action.CHANGE, subject={"list share": dataset, "unit": unit})
-            units = units_of_list(conn, dataset)
-    except ShareError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"list share": dataset}) as (conn, who):
+        units = admin.share_list(conn, who, dataset, unit)
     stdout.print(f"{dataset} is seen by: {', '.join(units)}", highlight=False)
 
 
@@ -216,13 +176,9 @@ def list_unshare_command(
     unit: str = typer.Argument(..., help="The unit to stop sharing it with."),
 ) -> None:
     """Stop sharing a list with a unit."""
-    engine = open_store(ctx)
-    with engine.begin() as conn:
-        removed = unshare_list(conn, dataset, unit)
-        if removed:
-            audited(ctx, conn, Action.CHANGE, subject={"list unshare": dataset, "unit": unit})
-        units = units_of_list(conn, dataset)
-    if not removed:
+    with _administering(ctx, {"list unshare": dataset}) as (conn, who):
+        units = admin.unshare_list(conn, who, dataset, unit)
+    if units is None:
         fail(f"unit: {dataset} was not shared with {unit}")
     seen_by = ", ".join(units) if units else "every unit (it is shared with no unit now)"
     stdout.print(f"{dataset} is seen by: {seen_by}", highlight=False)
@@ -236,14 +192,8 @@ def agency_add(
     country: str | None = typer.Option(None, "--country", help="ISO 3166 code: UA, BG, ..."),
 ) -> None:
     """Record an agency (your own, or a partner you exchange information with)."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            made = add_agency(conn, agency_id, name, country)
-            change = {"agency add": made.id, "name": made.name, "country": made.country}
-            audited(ctx, conn, Action.CHANGE, subject=change)
-    except OrganisationError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"agency add": agency_id}) as (conn, who):
+        made = admin.add_agency(conn, who, agency_id, name, country)
     stdout.print(f"added agency {made.id} ({made.name})", highlight=False)
 
 
@@ -255,14 +205,7 @@ def unit_add(
     name: str = typer.Option("", "--name", help="The unit's full name."),
 ) -> None:
     """Record a unit of an agency (or place a unit named by `user add --unit` in one)."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            added = add_unit(conn, unit_id, agency, name)
-            if added:
-                change = {"unit add": unit_id, "agency": agency, "name": name}
-                audited(ctx, conn, Action.CHANGE, subject=change)
-    except OrganisationError as error:
-        fail(f"{error.field}: {error}")
+    with _administering(ctx, {"unit add": unit_id}) as (conn, who):
+        added = admin.add_unit(conn, who, unit_id, agency, name)
     state = "now" if added else "already"
     stdout.print(f"{unit_id} is {state} a unit of {agency}", highlight=False)

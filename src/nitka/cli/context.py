@@ -26,7 +26,13 @@ import typer
 from rich.console import Console
 from sqlalchemy import Connection, Engine
 
-from nitka.access.accounts import Account, Role, account_for_token, find_account
+from nitka.access.accounts import (
+    Account,
+    Role,
+    account_for_token,
+    administrator_can_sign_in,
+    find_account,
+)
 from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action, Outcome
 from nitka.cli import credentials
@@ -47,6 +53,12 @@ _TOLD = "nitka.told"
 SIGN_IN_HINT = (
     "production mode: the command line acts only for a signed-in account. Sign in with "
     "`nitka login` (or set NITKA_TOKEN to an API token); --as or NITKA_USER alone proves nothing"
+)
+
+SETTING_UP = (
+    "production mode: no administrator can sign in to this store yet, so {name} works as "
+    "the local operator who holds its credentials, to set one up (`nitka user add NAME "
+    "--role administrator --password`); from then on these commands need a sign-in"
 )
 
 stdout = Console(soft_wrap=True)
@@ -257,6 +269,27 @@ def actor(
     """Who the command acts as, proven as the mode asks; what the actor may do is the
     service's to decide (``nitka.services``)."""
     return require(ctx, engine, action, subject, proven=proven, user=user)
+
+
+def administering(
+    ctx: typer.Context, engine: Engine, action: Action, subject: dict[str, Any]
+) -> Actor:
+    """Who runs an administrative command (accounts, tokens, agencies, units, cases,
+    list shares). In production mode a signed-in account, as for case data, except
+    while no administrator can sign in to the store yet: then the store is being set
+    up, and the local operator who holds its credentials acts, which is said once on
+    standard error and is what the audit records name."""
+    if settings(ctx).mode == "production":
+        with engine.connect() as conn:
+            setting_up = not administrator_can_sign_in(conn)
+        if setting_up:
+            meta = ctx.find_root().meta
+            name = meta.get(ACTOR) or login_name()
+            who = Actor.operator(name, origin=origin(), purpose=str(meta.get(PURPOSE, "")))
+            meta[_ACTING] = who
+            _tell_once(ctx, SETTING_UP.format(name=name))
+            return who
+    return require(ctx, engine, action, subject)
 
 
 @contextmanager

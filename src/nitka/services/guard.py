@@ -26,6 +26,8 @@ RESOLVERS = READERS
 """Who may merge entities and undo merges (of what they may see)."""
 AUDITORS = frozenset({Role.AUDITOR})
 """Who reads the audit trail (and no case data)."""
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+"""Who manages accounts, tokens, agencies and units (and reads no case data)."""
 DATA_PROTECTION = frozenset({Role.SUPERVISOR})
 """Who answers data subjects' rights for the unit's data (docs/retention.md): review
 periods, erasure (Art. 16) and subject access reports."""
