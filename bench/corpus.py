@@ -17,7 +17,7 @@ import orjson
 from followthemoney import EntityProxy, model
 from followthemoney.statement import Statement
 
-from nitka.ingest.values import normalise_date
+from nitka.normalise.dates import normalise_date
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CACHE = Path(__file__).resolve().parent / "results"

@@ -96,16 +96,32 @@ def test_a_bad_record_fails_with_file_record_and_field(run: Invoke, tmp_path: Pa
     path = tmp_path / "bad.jsonl"
     path.write_text(
         '{"id": "p1", "schema": "Person", "properties": {"name": ["A"]}}\n'
-        '{"id": "p2", "schema": "Person", "properties": {"birthDate": ["1984-13-45"]}}\n',
+        '{"id": "p2", "schema": "Spaceship", "properties": {"name": ["B"]}}\n',
         encoding="utf-8",
     )
     result = invoke("ingest", "ftm", str(path))
     assert result.exit_code == 1
-    assert "record 2" in result.stderr and "properties.birthDate" in result.stderr
+    assert "record 2" in result.stderr and "'schema'" in result.stderr
     result = invoke("ingest", "ftm", str(path), "--on-error", "reject", "--json")
     assert result.exit_code == 0
     assert orjson.loads(result.stdout)["rejected"] == 1
     assert Path(f"{path}.rejects.jsonl").exists()
+
+
+def test_a_bad_value_is_left_out_and_said(run: Invoke, tmp_path: Path) -> None:
+    run("init")
+    path = tmp_path / "values.jsonl"
+    path.write_text(
+        '{"id": "p2", "schema": "Person", "properties": {"name": ["B"], '
+        '"birthDate": ["1984-13-45", "possibly 23.7.1981"]}}\n',
+        encoding="utf-8",
+    )
+    result = run("ingest", "ftm", str(path))
+    assert result.exit_code == 0, result.output
+    assert "1 values left out of records that were kept" in result.stdout
+    assert f"{path}.rejects.jsonl" in result.stdout
+    shown = orjson.loads(run("show", "p2", "--json").stdout)
+    assert shown["properties"]["birthDate"] == ["1981-07-23"]
 
 
 def test_merge_and_unmerge_through_the_cli(run: Invoke) -> None:

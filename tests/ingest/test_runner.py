@@ -40,8 +40,6 @@ def _count(engine: Engine) -> int:
 
 
 BAD_RECORDS = [
-    pytest.param(_person(4, birthDate=["1984-13-45"]), "properties.birthDate", id="wrong-date"),
-    pytest.param(_person(4, shoeSize=["44"]), "properties.shoeSize", id="unknown-property"),
     pytest.param(b'{"id": "p4", "schema": "Person", "prop', "(json)", id="broken-json"),
     pytest.param("Олена".encode("cp1251"), "(encoding)", id="wrong-encoding"),
     pytest.param(
@@ -52,7 +50,6 @@ BAD_RECORDS = [
         id="wrong-encoding-in-json",
     ),
     pytest.param(b'["p4", "Person"]', "(json)", id="not-an-object"),
-    pytest.param(_person(4, name=["x" * 70_000]), "properties.name", id="huge-field"),
     pytest.param({"id": "p4", "schema": "Spaceship"}, "schema", id="unknown-schema"),
 ]
 
@@ -90,6 +87,38 @@ def test_reject_mode_keeps_the_good_records_and_files_the_bad_one(
     rejected = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
     assert len(rejected) == 1
     assert rejected[0]["record"] == 4 and rejected[0]["field"] == field
+
+
+BAD_VALUES = [
+    pytest.param(_person(4, birthDate=["1984-13-45"]), "properties.birthDate", id="wrong-date"),
+    pytest.param(_person(4, shoeSize=["44"]), "properties.shoeSize", id="unknown-property"),
+    pytest.param(_person(4, nationality=["Atlantis"]), "properties.nationality", id="no-country"),
+    pytest.param(_person(4, name=["Person 4", "x" * 70_000]), "properties.name", id="huge-field"),
+]
+
+
+@pytest.mark.parametrize("on_error", [OnError.ROLLBACK, OnError.REJECT])
+@pytest.mark.parametrize(("bad", "field"), BAD_VALUES)
+def test_a_bad_value_is_left_out_with_a_note_and_its_record_kept(
+    engine: Engine, tmp_path: Path, bad: dict[str, object], field: str, on_error: OnError
+) -> None:
+    path = _write_lines(
+        tmp_path / "in.jsonl", [_person(1), _person(2), _person(3), bad, _person(5)]
+    )
+    rejects = tmp_path / "rejects.jsonl"
+    report = _run(engine, path, batch_size=2, on_error=on_error, reject_path=str(rejects))
+    assert (report.rejected, report.dropped_values) == (0, 1)  # type: ignore[attr-defined]
+    (note,) = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
+    assert (note["record"], note["field"], note["record_kept"]) == (4, field, True)
+    assert note["value"] and note["data"]["id"] == "p4"
+    with engine.connect() as conn:
+        stored = get_entity(conn, "p4")
+    assert stored is not None
+    kept = stored.proxy()
+    assert kept.get("name") == ["Person 4"]
+    prop = field.split(".")[1]
+    if prop in kept.schema.properties and prop != "name":
+        assert kept.get(prop) == []
 
 
 def test_an_empty_file_is_refused_and_nothing_is_stored(engine: Engine, tmp_path: Path) -> None:

@@ -94,8 +94,9 @@ def ingest_command(
     on_error: OnError = typer.Option(
         OnError.ROLLBACK,
         "--on-error",
-        help="rollback: stop at a bad record (its batch is undone); "
-        "reject: write bad records to the reject file and go on.",
+        help="rollback: stop at a record that cannot be read at all (its batch is undone); "
+        "reject: write such records to the reject file and go on. Either way a value that "
+        "cannot be read is left out of its record and noted in the reject file.",
     ),
     rejects: str | None = typer.Option(
         None, "--rejects", help="The reject file (default: PATH.rejects.jsonl)."
@@ -178,6 +179,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         "statements": report.statements,
         "batches": report.batches,
         "rejected": report.rejected,
+        "dropped_values": report.dropped_values,
         "reject_path": report.reject_path,
         "resumed_after": report.resumed_after,
     }
@@ -194,5 +196,11 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     if report.rejected:
         stdout.print(
             f"[yellow]{report.rejected:,} records rejected[/], see {report.reject_path}",
+            highlight=False,
+        )
+    if report.dropped_values:
+        stdout.print(
+            f"[yellow]{report.dropped_values:,} values left out[/] of records that were "
+            f"kept, each noted with its record and field in {report.reject_path}",
             highlight=False,
         )

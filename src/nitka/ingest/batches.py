@@ -21,6 +21,7 @@ import orjson
 
 from nitka.errors import BadRecord, RecordError
 from nitka.ingest.base import Converted, Converter
+from nitka.ingest.notes import noting
 from nitka.ingest.readers import STDIN
 from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
 from nitka.search.index import IndexedValue, IndexRow, index_rows, is_indexed
@@ -45,10 +46,13 @@ class OnError(StrEnum):
 
 @dataclass
 class Rejected:
-    """A bad record as the reject file keeps it: the error and the raw record."""
+    """A bad record, or a value dropped from a kept record, as the reject file
+    keeps it: the error and the reject file's line."""
 
     error: str
     line: bytes
+    record_kept: bool = False
+    """A dropped value: its record was stored without it."""
 
 
 @dataclass
@@ -71,6 +75,14 @@ class PreparedBatch:
     rejects: list[Rejected] = field(default_factory=list)
 
     @property
+    def rejected_records(self) -> int:
+        return sum(not r.record_kept for r in self.rejects)
+
+    @property
+    def dropped_values(self) -> int:
+        return sum(r.record_kept for r in self.rejects)
+
+    @property
     def statement_count(self) -> int:
         return sum(len(rows) for _present, rows in self.statements)
 
@@ -89,7 +101,7 @@ class PreparedBatch:
             self.resolved,
             self.index,
             self.entity_ids,
-            [(r.error, r.line) for r in self.rejects],
+            [(r.error, r.line, r.record_kept) for r in self.rejects],
         )
 
     @classmethod
@@ -103,7 +115,7 @@ class PreparedBatch:
             resolved=resolved,
             index=index,
             entity_ids=entity_ids,
-            rejects=[Rejected(error, line) for error, line in rejects],
+            rejects=[Rejected(error, line, kept) for error, line, kept in rejects],
         )
 
 
@@ -165,7 +177,8 @@ class BatchBuilder:
         try:
             if isinstance(record, BadRecord):
                 raise record.error
-            return _statements(converter.convert(record), self.provenance, converter, number)
+            with noting() as dropped:
+                made = _statements(converter.convert(record), self.provenance, converter, number)
         except RecordError as exc:
             error = exc.located(converter.path, number) if not exc.path else exc
             if self.on_error == OnError.ROLLBACK:
@@ -173,6 +186,11 @@ class BatchBuilder:
             raw = record.raw if isinstance(record, BadRecord) else record
             rejects.append(Rejected(str(error), _reject_line(error, raw)))
             return []
+        for value in dropped:
+            note = RecordError(value.reason, field=value.field, record=number, path=converter.path)
+            line = _reject_line(note, record, value=value.value, record_kept=True)
+            rejects.append(Rejected(str(note), line, record_kept=True))
+        return made
 
     def _prepare(
         self,
@@ -232,14 +250,20 @@ def _statements(
     return statements
 
 
-def _reject_line(error: RecordError, record: Any) -> bytes:
-    data = {
+def _reject_line(
+    error: RecordError, record: Any, *, value: str | None = None, record_kept: bool = False
+) -> bytes:
+    """A reject file line: the record's place, the field and the error; for a value
+    dropped from a kept record, also the value and ``"record_kept": true``."""
+    data: dict[str, Any] = {
         "path": error.path,
         "record": error.record,
         "field": error.field,
         "error": error.message,
-        "data": record,
     }
+    if record_kept:
+        data |= {"value": value, "record_kept": True}
+    data["data"] = record
     return orjson.dumps(data, default=str) + b"\n"
 
 

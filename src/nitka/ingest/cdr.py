@@ -41,7 +41,8 @@ from followthemoney import EntityProxy, model
 from nitka.errors import RecordError
 from nitka.ingest.base import Converted, entity_id
 from nitka.ingest.layouts import CsvLayoutConverter
-from nitka.ingest.values import normalise_date, set_value
+from nitka.ingest.values import set_value
+from nitka.normalise.dates import normalise_date
 
 TOWER_PREFIX = "Cell tower: "
 """How a call's ``description`` names its cell tower: ``Cell tower: 17``."""

@@ -20,11 +20,18 @@ import yaml
 from followthemoney import model
 from followthemoney.exc import InvalidMapping
 from followthemoney.mapping import QueryMapping
+from followthemoney.mapping.property import PropertyMapping
 
 from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converted, Converter, ConverterOptions
+from nitka.ingest.notes import drop_value
 from nitka.ingest.readers import count_lines, read_csv, read_xlsx
-from nitka.ingest.values import MAX_VALUE_LENGTH, normalise_date
+from nitka.ingest.values import MAX_VALUE_LENGTH, read_values
+
+READ_TYPES = frozenset({"date", "country"})
+"""Property types whose cells Nitka reads itself, in every form lists write them."""
+VALUE_SEPARATOR = "\x1f"
+"""Joins the values read from one cell for FtM's mapping to split again."""
 
 
 def load_queries(path: str, dataset: str) -> list[QueryMapping]:
@@ -44,9 +51,15 @@ def load_queries(path: str, dataset: str) -> list[QueryMapping]:
         # The input file is given on the command line; FtM insists on a source.
         query = {**query, "csv_url": query.get("csv_url", "file:///dev/null")}
         try:
-            parsed.append(model.make_mapping(query, key_prefix=dataset, dataset=dataset))
+            made = model.make_mapping(query, key_prefix=dataset, dataset=dataset)
         except InvalidMapping as exc:
             raise IngestError(f"{path}: invalid mapping: {exc}") from None
+        for entity in made.entities:
+            for prop in entity.properties:
+                if prop.split is None and prop.prop.type.name in READ_TYPES:
+                    # One cell may state several dates or countries (read_values).
+                    prop.split = VALUE_SEPARATOR
+        parsed.append(made)
     return parsed
 
 
@@ -98,7 +111,8 @@ class MappingConverter(Converter):
 
 
 def _check_record(query: QueryMapping, record: dict[str, str]) -> dict[str, str | None]:
-    """Validate every mapped column; returns the record with dates made ISO.
+    """Check every mapped column; returns the record with dates and countries read
+    and the values that cannot be kept left out (each noted, ``drop_value``).
 
     Empty cells are left out, so that FtM's mapping does not log each one.
     """
@@ -121,34 +135,35 @@ def _check_record(query: QueryMapping, record: dict[str, str]) -> dict[str, str 
                         field=column,
                     )
                 raw = (record.get(column) or "").strip()
-                if not raw:
-                    continue
-                if len(raw) > MAX_VALUE_LENGTH:
-                    raise RecordError(
-                        f"value is {len(raw):,} characters long, more than the "
-                        f"{MAX_VALUE_LENGTH:,} allowed",
-                        field=column,
-                    )
-                parts = raw.split(mapping.split) if mapping.split else [raw]
-                prop_type = mapping.prop.type
-                if prop_type.name == "date" and mapping.format is None:
-                    dates = []
-                    for part in filter(str.strip, parts):
-                        iso = normalise_date(part)
-                        if iso is None or prop_type.clean(iso) is None:
-                            raise RecordError(f"{part!r} is not a valid date", field=column)
-                        dates.append(iso)
-                    checked[column] = (mapping.split or "").join(dates)
-                    continue
-                for part in parts:
-                    if (
-                        part.strip()
-                        and prop_type.clean(part, fuzzy=mapping.fuzzy, format=mapping.format)
-                        is None
-                    ):
-                        raise RecordError(
-                            f"{part!r} is not a valid {prop_type.label.lower()} "
-                            f"for {entity.schema.name}.{mapping.prop.name}",
-                            field=column,
-                        )
+                if raw:
+                    checked[column] = _checked_cell(entity.schema.name, mapping, column, raw)
     return checked
+
+
+def _checked_cell(schema: str, mapping: PropertyMapping, column: str, raw: str) -> str | None:
+    """The cell with only the values that can be kept (dates and countries read
+    into their codes, joined by the property's split); the others are dropped
+    with a note naming the column."""
+    if len(raw) > MAX_VALUE_LENGTH:
+        reason = (
+            f"value is {len(raw):,} characters long, more than the {MAX_VALUE_LENGTH:,} allowed"
+        )
+        drop_value(column, raw[:200] + "...", reason)
+        return None
+    prop_type = mapping.prop.type
+    where = f"{schema}.{mapping.prop.name}"
+    kept: list[str] = []
+    for part in filter(str.strip, raw.split(mapping.split) if mapping.split else [raw]):
+        if prop_type.name in READ_TYPES and mapping.format is None:
+            for value, problem in read_values(prop_type, part):
+                if problem is None:
+                    kept.append(value)
+                else:
+                    drop_value(column, value, f"{problem} for {where}")
+        elif prop_type.clean(part, fuzzy=mapping.fuzzy, format=mapping.format) is None:
+            drop_value(
+                column, part, f"{part!r} is not a valid {prop_type.label.lower()} for {where}"
+            )
+        else:
+            kept.append(part)
+    return (mapping.split or VALUE_SEPARATOR).join(kept) if kept else None

@@ -5,7 +5,8 @@ process beside this one for large files (``worker``). Each batch is written
 in one transaction together with the search index rows it changes and the
 ingest's progress mark. A failure rolls back only the batch at hand; the
 batches before it stay, and running the same ingest again resumes after the
-last one committed. Rejected records are filed once their batch is committed,
+last one committed. Rejected records, and values dropped from records that
+were kept (``nitka.ingest.notes``), are filed once their batch is committed,
 so a resumed ingest does not file them twice.
 """
 
@@ -65,6 +66,9 @@ class IngestReport:
     entities: int = 0
     batches: int = 0
     rejected: int = 0
+    """Records not stored (reject mode)."""
+    dropped_values: int = 0
+    """Values left out of records that were stored, each noted in the reject file."""
     resumed_after: int = 0
     reject_path: str | None = None
     errors: list[str] = field(default_factory=list)
@@ -144,7 +148,8 @@ def ingest(
                     rejects.write(rejected.line)
                     report.errors.append(rejected.error)
                 rejects.flush()
-            report.rejected += len(batch.rejects)
+            report.rejected += batch.rejected_records
+            report.dropped_values += batch.dropped_values
             report.records += batch.records
             report.statements += batch.statement_count
             report.batches += 1

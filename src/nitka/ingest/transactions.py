@@ -49,7 +49,8 @@ from followthemoney import EntityProxy, model
 from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converted
 from nitka.ingest.layouts import CsvLayoutConverter
-from nitka.ingest.values import normalise_date, set_value
+from nitka.ingest.values import set_value
+from nitka.normalise.dates import normalise_date
 
 AMLSIM_BASE_DATE = "2017-01-01"
 """Day 0 of an AMLSim run unless ``base_date`` is given (AMLSim's default)."""

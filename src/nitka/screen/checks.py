@@ -15,7 +15,6 @@ from typing import Any
 from followthemoney import EntityProxy, model, registry
 
 from nitka.errors import FieldError
-from nitka.ingest.values import normalise_date
 from nitka.match.entities import (
     Party,
     compare_entities,
@@ -24,6 +23,7 @@ from nitka.match.entities import (
     party_score,
     vehicle_keys,
 )
+from nitka.normalise.dates import normalise_date
 from nitka.normalise.ids import IdentifierError
 from nitka.normalise.ids.mrz import parse_mrz
 from nitka.screen.entries import ListEntry

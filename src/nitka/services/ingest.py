@@ -68,7 +68,10 @@ def ingest_file(
             audit(conn, actor, Action.CHANGE, {**subject, "result": str(error)},
                   outcome=Outcome.FAILED)  # fmt: skip
         raise
-    result = f"{report.records:,} records, {report.rejected} rejected"
+    result = (
+        f"{report.records:,} records, {report.rejected} rejected, "
+        f"{report.dropped_values} values left out"
+    )
     with engine.begin() as conn:
         audit(conn, actor, Action.CHANGE, {**subject, "result": result},
               result_size=report.statements)  # fmt: skip
