@@ -36,6 +36,10 @@ class IngestError(Exception):
 class RecordError(ValueError):
     """One record is bad. Names the file, the record number and the field."""
 
+    stored_records: int | None = None
+    """Set by an ingest that stops at this record: how many records before it are
+    stored (the batches committed before the one that holds it)."""
+
     def __init__(self, message: str, *, field: str, record: int = 0, path: str = "") -> None:
         super().__init__(message)
         self.message = message

@@ -167,3 +167,34 @@ def test_demo_runs_and_finds_cyrillic_from_latin(tmp_path: Path) -> None:
         runner.invoke(app, ["stats", "--json"], env={"NITKA_DATABASE_URL": url}).stdout
     )
     assert before == after
+
+
+def test_a_failed_ingest_says_what_is_stored(run: Invoke, tmp_path: Path) -> None:
+    run("init")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = run("ingest", "ftm", str(empty))
+    assert result.exit_code == 1 and "nothing was stored" in result.stderr
+    assert "batches before" not in result.stderr
+    path = tmp_path / "late.jsonl"
+    good = [
+        f'{{"id": "p{n}", "schema": "Person", "properties": {{"name": ["P {n}"]}}}}' for n in (1, 2, 3)
+    ]
+    path.write_text("\n".join([*good, "{broken"]) + "\n", encoding="utf-8")
+    result = run("ingest", "ftm", str(path), "--batch-size", "2")
+    assert result.exit_code == 1
+    assert "the 2 records before the batch that holds record 4 are stored" in result.stderr
+
+
+def test_an_ingest_into_a_case_that_does_not_exist_is_an_error(run: Invoke, tmp_path: Path) -> None:
+    run("init")
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"id": "p1", "schema": "Person", "properties": {"name": ["A"]}}\n')
+    result = run("ingest", "ftm", str(path), "--case", "op-typo")
+    assert result.exit_code == 1 and "no case 'op-typo'" in result.stderr
+    assert "--create-case" in result.stderr
+    assert orjson.loads(run("stats", "--json").stdout).get("statements", 0) == 0
+    made = run("ingest", "ftm", str(path), "--case", "op-new", "--create-case")
+    assert made.exit_code == 0, made.output
+    shown = orjson.loads(run("show", "p1", "--json").stdout)
+    assert {s["case"] for s in shown["statements"]} == {"op-new"}

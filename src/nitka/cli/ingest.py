@@ -78,6 +78,9 @@ def ingest_command(
     ),
     sheet: str | None = typer.Option(None, "--sheet", help="The XLSX sheet to read."),
     case: str | None = typer.Option(None, "--case", help="The case the data belongs to."),
+    create_case: bool = typer.Option(
+        False, "--create-case", help="Open the --case if it does not exist (else an error)."
+    ),
     grading: str = typer.Option(
         "F6", "--grading", help="6x6 grade: source reliability A-F, information 1-6."
     ),
@@ -148,11 +151,14 @@ def ingest_command(
                 on_error=on_error,
                 reject_path=rejects,
                 progress=lambda n: progress.advance(task, n),
+                create_case=create_case,
             )
     except DeclinedError as error:
         fail(str(error))
-    except (RecordError, IngestError) as exc:
-        fail(f"{exc}\nnothing of the failed batch was stored; batches before it were kept")
+    except IngestError as exc:
+        fail(f"{exc}\nnothing was stored")
+    except RecordError as exc:
+        fail(f"{exc}\n{_what_is_stored(exc)}")
     _print_report(report, as_json)
 
 
@@ -167,6 +173,17 @@ def _progress() -> Progress:
         console=stderr,
         transient=False,
         disable=not stderr.is_terminal,
+    )
+
+
+def _what_is_stored(error: RecordError) -> str:
+    stored = error.stored_records or 0
+    if not stored:
+        return "nothing was stored"
+    return (
+        f"the {stored:,} records before the batch that holds record {error.record:,} are "
+        "stored, nothing of that batch is; ingesting the file again once the record is "
+        "fixed stores the rest (what is stored already is not stored twice)"
     )
 
 

@@ -119,8 +119,12 @@ def read_csv(path: str, delimiter: str | None = None) -> Iterator[tuple[int, dic
         reader = csv.reader(_chain(first, text), delimiter=delimiter)
         header = [h.strip() for h in next(reader)]
         number = found = 0
+        last_line = reader.line_num
         try:
             for number, row in enumerate(reader, start=1):
+                first_line, last_line = last_line + 1, reader.line_num
+                if last_line > first_line or (row and row[-1].endswith("\n")):
+                    _check_quotes(path, number, first_line, header, row, delimiter)
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) > len(header):
@@ -139,6 +143,36 @@ def read_csv(path: str, delimiter: str | None = None) -> Iterator[tuple[int, dic
     finally:
         if path != STDIN:
             fh.close()
+
+
+def _check_quotes(
+    path: str, number: int, first_line: int, header: list[str], row: list[str], delimiter: str
+) -> None:
+    """Refuse a row whose quote was never closed where it should have been.
+
+    A quoted value may run over several lines (an address), but one that holds
+    what look like further rows (lines with the header's delimiters), or that
+    runs to the end of the file, is a quote left open: say where it opened,
+    instead of blaming whatever the swallowed lines make of the next column.
+    """
+    line = first_line
+    for column, cell in enumerate(row):
+        continuation = cell.split("\n")[1:]
+        looks_like_rows = any(
+            part.count(delimiter) >= max(1, len(header) - 1) for part in continuation
+        )
+        if looks_like_rows or cell.endswith("\n"):
+            name = header[column] if column < len(header) else f"column {column + 1}"
+            lines = cell.count("\n")
+            raise RecordError(
+                f"a quote opened on line {line} in column {name!r} is not closed before "
+                f"line {line + lines}: the {lines} lines after it would be one value. "
+                'Close the quote, or double it ("") where it is part of the value',
+                field=name,
+                record=number,
+                path=path,
+            )
+        line += cell.count("\n")
 
 
 def _by_header(header: list[str], cells: list[str]) -> dict[str, str]:

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from nitka.effects import ChangeKind, after_write
+from nitka.errors import RecordError
 from nitka.ingest.base import Converter
 from nitka.ingest.batches import BatchBuilder, OnError, PreparedBatch, default_reject_path
 from nitka.ingest.collector import collect_batch_garbage, collector_paused
@@ -119,8 +120,9 @@ def ingest(
     )
     if parallel is None:
         parallel = _is_large(converter.path)
-    batches: Iterator[PreparedBatch] = (
-        prepare_in_parser_process(builder, skip) if parallel else builder.batches(skip)
+    batches: Iterator[PreparedBatch] = _telling_what_is_stored(
+        prepare_in_parser_process(builder, skip) if parallel else builder.batches(skip),
+        report,
     )
     entity_ids: set[str] = set()
     last_record = skip
@@ -166,6 +168,18 @@ def ingest(
         _merge_pending_index_entries(engine)
     report.entities = len(entity_ids)
     return report
+
+
+def _telling_what_is_stored(
+    batches: Iterator[PreparedBatch], report: IngestReport
+) -> Iterator[PreparedBatch]:
+    """The batches; a bad record that stops the ingest says how many records before
+    it are stored (the next batch is asked for only once the last one is committed)."""
+    try:
+        yield from batches
+    except RecordError as error:
+        error.stored_records = report.resumed_after + report.records
+        raise
 
 
 def write_batch(conn: Connection, batch: PreparedBatch, dataset: str) -> None:

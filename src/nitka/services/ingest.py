@@ -12,16 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import Role
 from nitka.access.actor import Actor
 from nitka.access.audit import Action, Outcome
+from nitka.access.cases import add_member, case_exists
 from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converter
 from nitka.ingest.runner import IngestReport, OnError, ingest
 from nitka.model.statement import Provenance
-from nitka.services.guard import audit, refuse, require, transaction, viewer_of
+from nitka.services.cases import open_case
+from nitka.services.guard import NotFoundError, audit, refuse, require, transaction, viewer_of
 
 INGESTERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVISOR})
 """Who may bring data into the store (into a case only as one of its members)."""
@@ -38,6 +40,7 @@ def ingest_file(
     on_error: OnError = OnError.ROLLBACK,
     reject_path: str | None = None,
     progress: Callable[[int], None] | None = None,
+    create_case: bool = False,
 ) -> IngestReport:
     """Ingest one file as the actor. Raises RecordError or IngestError (after recording
     the failure) when the run stops; batches before the bad one stay stored."""
@@ -49,6 +52,14 @@ def ingest_file(
     }
     with transaction(engine) as conn:
         require(conn, actor, INGESTERS, Action.CHANGE, subject)
+        if provenance.case and not case_exists(conn, provenance.case):
+            if not create_case:
+                raise NotFoundError(
+                    f"no case {provenance.case!r}: open it first (nitka case add), "
+                    "or ask for it to be created (--create-case)",
+                    field="case",
+                )
+            _open_for_ingest(conn, actor, provenance.case)
         viewer = viewer_of(conn, actor)
         if viewer is not None and provenance.case and provenance.case not in viewer.cases:
             why = f"not a member of case {provenance.case!r}"
@@ -76,3 +87,12 @@ def ingest_file(
         audit(conn, actor, Action.CHANGE, {**subject, "result": result},
               result_size=report.statements)  # fmt: skip
     return report
+
+
+def _open_for_ingest(conn: Connection, actor: Actor, case: str) -> None:
+    """Open the case an ingest names (as ``open_case``: an investigator, supervisor or
+    administrator may); the account that opens it is its first member, so that it
+    sees what it ingests."""
+    open_case(conn, actor, case)
+    if actor.account is not None:
+        add_member(conn, case, actor.name, by=actor.name)
