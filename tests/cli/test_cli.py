@@ -178,7 +178,8 @@ def test_a_failed_ingest_says_what_is_stored(run: Invoke, tmp_path: Path) -> Non
     assert "batches before" not in result.stderr
     path = tmp_path / "late.jsonl"
     good = [
-        f'{{"id": "p{n}", "schema": "Person", "properties": {{"name": ["P {n}"]}}}}' for n in (1, 2, 3)
+        f'{{"id": "p{n}", "schema": "Person", "properties": {{"name": ["P {n}"]}}}}'
+        for n in (1, 2, 3)
     ]
     path.write_text("\n".join([*good, "{broken"]) + "\n", encoding="utf-8")
     result = run("ingest", "ftm", str(path), "--batch-size", "2")
