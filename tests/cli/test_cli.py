@@ -199,3 +199,10 @@ def test_an_ingest_into_a_case_that_does_not_exist_is_an_error(run: Invoke, tmp_
     assert made.exit_code == 0, made.output
     shown = orjson.loads(run("show", "p1", "--json").stdout)
     assert {s["case"] for s in shown["statements"]} == {"op-new"}
+
+
+def test_a_search_too_long_is_refused_at_once(run: Invoke) -> None:
+    assert run("init").exit_code == 0
+    result = run("search", "Petrenko " * 1200)
+    assert result.exit_code == 1
+    assert "at most 500 characters" in result.stderr

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from nitka.access.audit import who_saw
-from nitka.store.tables import check_log
+from nitka.store.tables import audit_log, check_log
 from tests.analysis.ring import (
     CARDS,
     ORGANISER_ACCOUNT,
@@ -240,6 +240,13 @@ def test_the_screening_form_checks_logs_and_explains(
     headers = {"HX-Request": "true"}
     no_purpose = investigator.post("/ui/screen", data={"name": "Sergei Aksenov"}, headers=headers)
     assert no_purpose.status_code == 400 and "purpose" in no_purpose.text
+    with engine.connect() as conn:
+        refusal = conn.execute(
+            select(audit_log.c.actor, audit_log.c.action, audit_log.c.outcome).where(
+                audit_log.c.subject.like('%"check":"ui"%')
+            )
+        ).all()
+    assert [tuple(row) for row in refusal] == [("investigator.in", "check", "refused")]
     hit = investigator.post(
         "/ui/screen",
         data={"kind": "Person", "name": "Сергій Аксьонов", "purpose": "border check, Chop"},
@@ -277,6 +284,32 @@ def test_the_interface_speaks_ukrainian_on_request(investigator: httpx.Client) -
     page = investigator.get("/ui/search?q=Petrenko&lang=uk").text
     assert '<html lang="uk">' in page
     assert "Пошук" in page and "Search" not in re.sub(r"<[^>]+>", " ", page).split()
+    following = investigator.get("/ui/screen").text
+    assert '<html lang="uk">' in following, "the chosen language was not kept"
+    back = investigator.get("/ui/search?lang=en").text
+    assert '<html lang="en">' in back and '<html lang="en">' in investigator.get("/ui/").text
+
+
+def test_a_search_too_long_is_refused_in_a_short_message(investigator: httpx.Client) -> None:
+    answer = investigator.get("/ui/search", params={"q": "Petrenko " * 1200})
+    assert answer.status_code == 400
+    assert "at most 500 characters" in answer.text
+    assert "Petrenko Petrenko" not in answer.text and '"loc"' not in answer.text
+
+
+def test_the_entity_page_leads_with_key_facts_and_folds_sources(
+    investigator: httpx.Client,
+) -> None:
+    page = investigator.get(f"/ui/entities/{RECRUITER}").text
+    facts = page.split('data-testid="key-facts"')[1].split("</dl>")[0]
+    assert "Олександр Петренко" in facts and RECRUITER_PHONE in facts
+    assert 'data-fact="cases"' in facts and "c1" in facts
+    assert 'data-fact="latest-hit"' in facts
+    summaries = re.findall(r'data-testid="sources-summary">(.*?)</summary>', page, re.S)
+    assert summaries and all("npu (" in summary for summary in summaries)
+    links = page.split('aria-labelledby="links"')[1]
+    assert "addressEntity" not in links
+    assert "Address →" in links and "Identification holder ←" in links
 
 
 def test_search_facets_count_and_filter(investigator: httpx.Client) -> None:

@@ -195,9 +195,11 @@ def create_token(
     label: str = "",
     days: int | None = None,
     hours: int | None = None,
+    purpose: str = "",
 ) -> str:
     """A new API token for the account, returned once; only its hash is kept.
-    A web session is a token too, with a lifetime in hours."""
+    A web session is a token too, with a lifetime in hours. ``purpose`` is what
+    the token's requests are logged as made for when they state none."""
     _require(conn, name)
     new_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
@@ -211,6 +213,7 @@ def create_token(
             label=label,
             created_at=_now(),
             expires_at=expires,
+            purpose=purpose.strip(),
         )
     )
     return f"{TOKEN_PREFIX}_{new_id}_{secret}"
@@ -228,6 +231,21 @@ def revoke_token(conn: Connection, token_id: str) -> bool:
 def account_for_token(conn: Connection, token: str) -> Account | None:
     """The account a presented token belongs to; None if it is unknown, forged,
     expired or revoked, or its account is disabled."""
+    found = token_holder(conn, token)
+    return found.account if found is not None else None
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a valid token speaks for, and the purpose it states by default."""
+
+    account: Account
+    purpose: str
+
+
+def token_holder(conn: Connection, token: str) -> TokenHolder | None:
+    """The account a presented token belongs to and its default purpose; None if
+    the token is unknown, forged, expired or revoked, or its account is disabled."""
     prefix, _, rest = token.partition("_")
     token_id, _, secret = rest.partition("_")
     if prefix != TOKEN_PREFIX or not token_id or not secret:
@@ -243,7 +261,7 @@ def account_for_token(conn: Connection, token: str) -> Account | None:
         return None
     if row.expires_at is not None and datetime.fromisoformat(row.expires_at) <= datetime.now(UTC):
         return None
-    return Account(row.account, Role(row.role), row.unit_id)
+    return TokenHolder(Account(row.account, Role(row.role), row.unit_id), row.purpose or "")
 
 
 def _refusal(row: Row[Any] | None, password: str, code: str | None, now: datetime) -> str | None:

@@ -95,6 +95,8 @@ class Edge:
     amount: float = 0.0
     currencies: set[str] = field(default_factory=set)
     entities: list[str] = field(default_factory=list)
+    relationships: set[str] = field(default_factory=set)
+    """What a Family, Associate or Employment link says the tie is (``brother``)."""
 
     def add(self, link: Redacted | None) -> None:
         """Count one more link of this kind between the two ends."""
@@ -113,6 +115,8 @@ class Edge:
                     continue
             elif stmt.prop == "currency":
                 self.currencies.add(stmt.value)
+            elif stmt.prop in ("relationship", "role") and stmt.value:
+                self.relationships.add(stmt.value)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +130,7 @@ class Edge:
             "last": self.last,
             "amount": round(self.amount, 2) if self.amount else None,
             "currency": ", ".join(sorted(self.currencies)),
+            "relationships": sorted(self.relationships),
             "entities": self.entities[:50],
         }
 

@@ -101,10 +101,16 @@ def token_create(
     user: str = typer.Argument(..., help="The account the token acts as."),
     label: str = typer.Option("", "--label", help="What the token is for."),
     days: int | None = typer.Option(None, "--days", min=1, help="Expire after this many days."),
+    purpose: str = typer.Option(
+        "",
+        "--purpose",
+        help="The purpose the token's checks are logged with when a request states none "
+        "(for clients that cannot send X-Nitka-Purpose, such as yente's).",
+    ),
 ) -> None:
     """Make an API token; it is printed once and only its hash is kept."""
     with _administering(ctx, {"token create": user}) as (conn, who):
-        token = admin.create_api_token(conn, who, user, label=label, days=days)
+        token = admin.create_api_token(conn, who, user, label=label, days=days, purpose=purpose)
     stdout.print(token, highlight=False)
 
 

@@ -29,9 +29,9 @@ from sqlalchemy import Connection, Engine
 from nitka.access.accounts import (
     Account,
     Role,
-    account_for_token,
     administrator_can_sign_in,
     find_account,
+    token_holder,
 )
 from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action, Outcome
@@ -175,8 +175,8 @@ def resolve(
     shown = presented(ctx)
     problem = shown.problem
     if shown.token is not None:
-        account = account_for_token(conn, shown.token)
-        if account is None:
+        holder = token_holder(conn, shown.token)
+        if holder is None:
             problem = (
                 f"{shown.source} is not a valid token: unknown, expired or revoked, "
                 "or its account is disabled"
@@ -184,11 +184,13 @@ def resolve(
             if not shown.from_environment:
                 problem += ": run `nitka login`"
         else:
-            actor = Actor.of(account, proof=Proof.TOKEN, origin=here, purpose=purpose)
-            if claim and claim != account.name:
+            actor = Actor.of(
+                holder.account, proof=Proof.TOKEN, origin=here, purpose=purpose or holder.purpose
+            )
+            if claim and claim != actor.name:
                 option = "--user" if user else "--as (NITKA_USER)"
                 return actor, (
-                    f"signed in as {account.name} ({shown.source}), but {option} names "
+                    f"signed in as {actor.name} ({shown.source}), but {option} names "
                     f"{claim}: drop it, or sign in as {claim}"
                 )
             return actor, None

@@ -10,13 +10,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from nitka.access.audit import Action
 from nitka.cli.context import actor, calling, fail, open_store, require, settings, stderr
 from nitka.errors import IngestError
-from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.files import screen_file
 from nitka.screen.service import Screener
 from nitka.screen.withdrawals import WithdrawalKind
-from nitka.services import lists
-from nitka.services.guard import CHECKERS
+from nitka.services import lists, screening
+from nitka.services.guard import CHECKERS, DeclinedError
 from nitka.settings import SettingsError
 
 LISTS_HELP = "A watch list: a dataset in the store (repeatable)."
@@ -49,9 +48,9 @@ def screen_command(
     asked = {"screen": str(source), "lists": lists, "purpose": purpose}
     who = require(ctx, engine, Action.CHECK, asked, roles=CHECKERS, user=user)
     try:
-        context = CheckContext(user=who.name, purpose=purpose, channel="file")
-    except AuditError as error:
-        fail(str(error))
+        context = screening.begin_check(engine, who.for_purpose(purpose), "file", "file")
+    except DeclinedError as error:
+        fail(f"{error.field}: {error}")
     target = out or source.with_name(source.stem + ".screened.csv")
     screener = Screener(engine, lists)
     with source.open("rb") as fh:

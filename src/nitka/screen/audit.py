@@ -9,7 +9,7 @@ EIS tells the data owner). Both tables are append-only in the database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -132,6 +132,26 @@ def notices_for(conn: Connection, listed: str) -> list[dict[str, Any]]:
         .order_by(owner_notice.c.id)
     )
     return [dict(row._mapping) for row in rows]
+
+
+def latest_hit(conn: Connection, entry_ids: Collection[str]) -> dict[str, Any] | None:
+    """The latest check that hit one of these list entries (an entity and the ids
+    merged into it): when, on which list, with what score. Who checked and why
+    is the check log's, for auditors and the list's owner, not said here."""
+    row = conn.execute(
+        select(check_log.c.checked_at, owner_notice.c.list, owner_notice.c.score)
+        .join(check_log, check_log.c.id == owner_notice.c.check_id)
+        .where(owner_notice.c.entry_id.in_(sorted(entry_ids)))
+        .order_by(owner_notice.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {
+        "at": row.checked_at.isoformat(timespec="seconds"),
+        "list": row.list,
+        "score": round(row.score, 2),
+    }
 
 
 def recent_hits(conn: Connection, user: str, limit: int) -> list[dict[str, Any]]:

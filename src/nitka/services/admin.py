@@ -68,12 +68,25 @@ def link_user(conn: Connection, actor: Actor, name: str, provider: str, sub: str
 
 
 def create_api_token(
-    conn: Connection, actor: Actor, user: str, *, label: str = "", days: int | None = None
+    conn: Connection,
+    actor: Actor,
+    user: str,
+    *,
+    label: str = "",
+    days: int | None = None,
+    purpose: str = "",
 ) -> str:
-    """A new API token for an account, returned once (only its hash is kept)."""
-    subject: dict[str, object] = {"token create": None, "user": user, "label": label, "days": days}
+    """A new API token for an account, returned once (only its hash is kept);
+    ``purpose``: what its requests are logged as made for when they state none."""
+    subject: dict[str, object] = {
+        "token create": None,
+        "user": user,
+        "label": label,
+        "days": days,
+        "purpose": purpose,
+    }
     require(conn, actor, ADMINISTRATORS, Action.CHANGE, subject)
-    token = accounts.create_token(conn, user, label=label, days=days)
+    token = accounts.create_token(conn, user, label=label, days=days, purpose=purpose)
     audit(conn, actor, Action.CHANGE, {**subject, "token create": accounts.token_id(token)})
     return token
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -10,9 +11,10 @@ from sqlalchemy.engine import Connection
 from nitka.access.actor import Actor
 from nitka.access.audit import Action, Outcome
 from nitka.access.reading import visible_entity, visible_search
-from nitka.access.visibility import READERS, Redacted
+from nitka.access.visibility import READERS, Redacted, Viewer, redact_all
 from nitka.search.query import SearchFilters, search
 from nitka.services.guard import NotFoundError, audit, require, viewer_of
+from nitka.services.nesting import Adjacent, Reveal, adjacent, nested_dict, reveal_all
 from nitka.store.reader import get_entities, get_entity
 
 
@@ -35,13 +37,25 @@ class Hit:
 
 @dataclass(frozen=True)
 class Shown:
-    """An entity as the actor may see it, and the ids merged into it."""
+    """An entity as the actor may see it, the ids merged into it, and (when asked
+    for) the entities next to it that the actor may see."""
 
     entity: Redacted
     members: list[str]
+    adjacent: list[Adjacent] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.entity.as_dict(), "members": self.members}
+
+    def yente_dict(self, *, nested: bool = False) -> dict[str, Any]:
+        """The answer of ``GET /entities/{id}``: Nitka's fields and yente's
+        (``datasets``, ``referents``), with adjacent entities nested if asked."""
+        answer = {
+            **self.entity.as_dict(),
+            "datasets": sorted({s.dataset for s in self.entity.statements}),
+            "referents": sorted(set(self.members) - {self.entity.id}),
+        }
+        return nested_dict(answer, self.adjacent) if nested else answer
 
 
 def find(
@@ -97,13 +111,14 @@ def find(
     return hits
 
 
-def show(conn: Connection, actor: Actor, entity_id: str) -> Shown:
-    """An entity with the statements the actor may see, and their provenance.
+def show(conn: Connection, actor: Actor, entity_id: str, *, nested: bool = False) -> Shown:
+    """An entity with the statements the actor may see, and their provenance;
+    ``nested``: with the entities it names and that name it (``nesting``).
 
     An entity with nothing the actor may see is answered as one that does not
     exist; the attempt is an audit record either way.
     """
-    subject = {"id": entity_id}
+    subject: dict[str, Any] = {"id": entity_id, **({"nested": True} if nested else {})}
     require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
     shown: Shown | None = None
@@ -119,6 +134,18 @@ def show(conn: Connection, actor: Actor, entity_id: str) -> Shown:
     if shown is None:
         audit(conn, actor, Action.VIEW, subject, outcome=Outcome.REFUSED)
         raise NotFoundError(f"no entity {entity_id!r}", field="entity_id")
-    audit(conn, actor, Action.VIEW, subject, entities=[shown.entity.id, *shown.members],
+    if nested:
+        reveal = reveal_all(conn) if viewer is None else _revealing(conn, viewer)
+        shown = replace(shown, adjacent=adjacent(conn, shown.entity, shown.members, reveal))
+    seen = [shown.entity.id, *shown.members, *(item.entity.id for item in shown.adjacent)]
+    audit(conn, actor, Action.VIEW, subject, entities=list(dict.fromkeys(seen)),
           result_size=len(shown.entity.statements))  # fmt: skip
     return shown
+
+
+def _revealing(conn: Connection, viewer: Viewer) -> Reveal:
+    def reveal(ids: Iterable[str]) -> dict[str, Redacted]:
+        found = get_entities(conn, list(dict.fromkeys(ids)))
+        return {item.id: item for item in redact_all(list(found.values()), viewer)}
+
+    return reveal

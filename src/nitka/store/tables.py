@@ -155,7 +155,7 @@ owner_notice = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", DateTime, nullable=False),
     Column("check_id", Integer, ForeignKey("check_log.id"), nullable=False),
-    Column("entry_id", String(ID), nullable=False),
+    Column("entry_id", String(ID), nullable=False, index=True),
     Column("list", String(ID), nullable=False, index=True),
     Column("records", Text, nullable=False),
     Column("score", Float, nullable=False),
@@ -275,7 +275,10 @@ api_token = Table(
     Column("created_at", String(32), nullable=False),
     Column("expires_at", String(32), nullable=True),
     Column("revoked_at", String(32), nullable=True),
+    Column("purpose", Text, nullable=False, server_default=""),
 )
+"""An API token (only its hash); ``purpose`` is the purpose its checks are logged
+with when a request states none (``nitka token create --purpose``)."""
 
 case_file = Table(
     "case_file",

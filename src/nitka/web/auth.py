@@ -6,7 +6,9 @@ a 401, and a role that may not do what is asked a 403; both are recorded in
 the audit trail with the caller's address. A token that checks out is
 remembered for ``TOKEN_CACHE_SECONDS``, so that a busy screening service
 does not look it up for each check; a revoked token stops working within
-that time.
+that time. A token may carry a default purpose (``nitka token create
+--purpose``), which a request's own ``X-Nitka-Purpose`` overrides: a client
+that cannot send the header (yente's) still has every check logged with one.
 
 The dependency ``requires`` is a coroutine: a token taken within that time
 is answered on the event loop, with no database and no thread; any other
@@ -26,7 +28,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from nitka.access.accounts import Account, Role, account_for_token, token_id
+from nitka.access.accounts import Account, Role, TokenHolder, token_holder, token_id
 from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.visibility import Viewer
@@ -41,7 +43,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ANY_ROLE = frozenset(Role)
 """For routes whose service decides what the caller's role may do (``nitka.services``)."""
 
-_cache: dict[str, tuple[Account, float]] = {}
+_cache: dict[str, tuple[TokenHolder, float]] = {}
 _viewers: dict[str, tuple[Viewer, float]] = {}
 
 
@@ -55,9 +57,11 @@ def requires(
     """A dependency: the caller's account, if its role is one of ``roles``."""
 
     async def dependency(request: Request, engine: EngineDep, settings: SettingsDep) -> Account:
-        account = remembered_account(request.headers.get("authorization", ""))
-        if account is None:
-            account = await run_in_threadpool(authenticate, request, engine, settings)
+        holder = remembered_holder(request.headers.get("authorization", ""))
+        if holder is None:
+            holder = await run_in_threadpool(authenticate, request, engine, settings)
+        request.state.token_purpose = holder.purpose
+        account = holder.account
         if account.role not in roles:
             why = "role " + account.role.value
             await run_in_threadpool(_refuse, request, engine, account.name, why, Action.CHECK)
@@ -76,14 +80,24 @@ SIGNED_IN = requires(ANY_ROLE)
 
 def actor_of(request: Request, account: Account) -> Actor:
     """The service layer's actor for a request: the account its token or session
-    proved, where the request came from, and the purpose it states."""
+    proved, where the request came from, and the purpose it states (or its
+    token's default purpose)."""
     by_session = not request.headers.get("authorization") and SESSION_COOKIE in request.cookies
     return Actor.of(
         account,
         proof=Proof.SESSION if by_session else Proof.TOKEN,
         origin=origin_of(request),
-        purpose=request.headers.get("x-nitka-purpose", ""),
+        purpose=stated_purpose(request, request.headers.get("x-nitka-purpose")),
     )
+
+
+def stated_purpose(request: Request, *stated: str | None) -> str:
+    """The first purpose the request states (body field, header), else the default
+    purpose of the token it was authenticated with (``requires`` notes it)."""
+    for purpose in stated:
+        if purpose and purpose.strip():
+            return purpose
+    return str(getattr(request.state, "token_purpose", "") or "")
 
 
 async def acting(request: Request, account: Annotated[Account, Depends(SIGNED_IN)]) -> Actor:
@@ -94,9 +108,10 @@ async def acting(request: Request, account: Annotated[Account, Depends(SIGNED_IN
 ActorDep = Annotated[Actor, Depends(acting)]
 
 
-def authenticate(request: Request, engine: Engine, settings: Settings) -> Account:
-    """The account of the request's token or session; refusals recorded (reads and
-    writes the store: call it from a thread, not the event loop)."""
+def authenticate(request: Request, engine: Engine, settings: Settings) -> TokenHolder:
+    """The account of the request's token or session, with the token's default
+    purpose; refusals recorded (reads and writes the store: call it from a thread,
+    not the event loop)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if not scheme and SESSION_COOKIE in request.cookies:
@@ -109,17 +124,17 @@ def authenticate(request: Request, engine: Engine, settings: Settings) -> Accoun
         return known
     key = hashlib.sha256(token.encode("utf-8")).hexdigest()
     with engine.connect() as conn:
-        account = account_for_token(conn, token)
-    if account is None:
+        holder = token_holder(conn, token)
+    if holder is None:
         _cache.pop(key, None)
         _refuse(request, engine, "-", "invalid, expired or revoked token", Action.SIGN_IN)
         raise _unauthorised("the token is not valid, or has expired or been revoked")
-    _cache[key] = (account, time.monotonic() + TOKEN_CACHE_SECONDS)
-    return account
+    _cache[key] = (holder, time.monotonic() + TOKEN_CACHE_SECONDS)
+    return holder
 
 
-def remembered_account(authorization: str) -> Account | None:
-    """The account of an ``Authorization`` header's token if this process took the
+def remembered_holder(authorization: str) -> TokenHolder | None:
+    """Who an ``Authorization`` header's token speaks for if this process took the
     token within ``TOKEN_CACHE_SECONDS``; None otherwise (then ``authenticate``
     decides, and records a refusal). Reads no database and writes no record."""
     scheme, _, token = authorization.partition(" ")
@@ -129,7 +144,7 @@ def remembered_account(authorization: str) -> Account | None:
     return _remembered(token)
 
 
-def _remembered(token: str) -> Account | None:
+def _remembered(token: str) -> TokenHolder | None:
     cached = _cache.get(hashlib.sha256(token.encode("utf-8")).hexdigest())
     if cached is not None and cached[1] > time.monotonic():
         return cached[0]

@@ -24,11 +24,18 @@ SEARCH_FIELDS = ("id", "schema", "caption", "score", "matched_name", "protected"
 
 
 @router.get("/entities/{entity_id}", response_class=Response)
-def show_entity(entity_id: str, engine: EngineDep, actor: ActorDep) -> Response:
+def show_entity(
+    entity_id: str,
+    engine: EngineDep,
+    actor: ActorDep,
+    nested: bool = Query(
+        False, description="Nest the entities it names and that name it, as yente does."
+    ),
+) -> Response:
     """An entity with the statements the caller may see, and their provenance."""
     with transaction(engine) as conn:
-        shown = entities.show(conn, actor, entity_id)
-    return json_response(shown.entity.as_dict())
+        shown = entities.show(conn, actor, entity_id, nested=nested)
+    return json_response(shown.yente_dict(nested=nested))
 
 
 @router.get("/search", response_class=Response)

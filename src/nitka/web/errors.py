@@ -47,6 +47,7 @@ _MEANINGS = {
     401: "No token, or a token that is forged, expired or revoked.",
     403: "The caller's role may not do this, or a CSRF token is missing.",
     404: "No such entity, list or provider (or none the caller may see).",
+    409: "The service cannot do this as set up: a check against no watch list.",
     413: "The request or batch is too large.",
     429: "Too many sign-in attempts from this address: wait a minute.",
     500: "A fault of the server: the answer's error id is in the server's log.",

@@ -15,6 +15,7 @@ orjson straight from plain dicts.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -25,14 +26,13 @@ from pydantic import BaseModel, Field
 from nitka.access.accounts import Account
 from nitka.access.actor import Actor
 from nitka.access.visibility import PLACEHOLDER, Sight, Viewer, sight_of
-from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD, Hit
 from nitka.screen.recorder import CheckLogError
 from nitka.screen.service import MAX_BATCH, Answer, BatchTooLargeError, Screener
 from nitka.screen.withdrawals import WithdrawalKind
-from nitka.services import lists
+from nitka.services import lists, screening
 from nitka.services.guard import CHECKERS, transaction
-from nitka.web.auth import ActorDep, requires, viewer_of
+from nitka.web.auth import ActorDep, actor_of, requires, stated_purpose, viewer_of
 from nitka.web.deps import ScreenerDep
 
 router = APIRouter()
@@ -52,18 +52,6 @@ class ScreenRequest(BaseModel):
 def json_response(data: Any) -> Response:
     """An answer serialised by orjson, past FastAPI's slower generic encoder."""
     return Response(orjson.dumps(data), media_type="application/json")
-
-
-def check_context(
-    request: Request, user: str | None, purpose: str | None, channel: str
-) -> CheckContext:
-    origin = f"{channel}@{request.client.host}" if request.client else channel
-    try:
-        return CheckContext(user=user or "", purpose=purpose or "", channel=channel, origin=origin)
-    except AuditError as error:
-        raise HTTPException(
-            status_code=400, detail={"field": error.field, "error": str(error)}
-        ) from None
 
 
 def hit_json(hit: Hit, viewer: Viewer) -> dict[str, Any] | None:
@@ -136,22 +124,36 @@ def screen(
     account: Account = Depends(requires(CHECKERS)),
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
-    context = check_context(request, account.name, body.purpose or x_nitka_purpose, "api")
+    actor = checking_actor(request, account, body.purpose, x_nitka_purpose)
+    context = screening.begin_check(screener.engine, actor, "api", check_origin(request, "api"))
     viewer = viewer_of(screener.engine, account)
+    checked_lists = screening.lists_to_check(screener, viewer, screening.DEFAULT_LISTS)
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
-        answers = screener.screen_logged(queries or [], context, threshold=threshold, limit=limit)
+        checked = screening.screen(
+            screener, context, queries or [], checked_lists, threshold=threshold, limit=limit
+        )
     except BatchTooLargeError as error:
         raise HTTPException(
             status_code=413, detail={"field": error.field, "error": str(error)}
         ) from None
     except CheckLogError as error:
         raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
-    status, reply = screen_reply(answers, viewer, batch=batch)
+    status, reply = screen_reply(checked.answers, viewer, batch=batch)
     if status != 200:
         raise HTTPException(status_code=status, detail=reply["detail"])
     return json_response(reply)
+
+
+def checking_actor(request: Request, account: Account, *stated: str | None) -> Actor:
+    """The actor of a check: the purpose stated in the request, else its token's."""
+    return actor_of(request, account).for_purpose(stated_purpose(request, *stated))
+
+
+def check_origin(request: Request, channel: str) -> str:
+    """Where a check came from, as the check log records it (``api@addr``)."""
+    return f"{channel}@{request.client.host}" if request.client else channel
 
 
 def log_unavailable(error: CheckLogError) -> dict[str, Any]:
@@ -203,33 +205,46 @@ def match(
 
     ``dataset`` is a watch list this service loaded, or ``default`` for all.
     """
-    if dataset != "default" and dataset not in screener.lists:
-        raise HTTPException(status_code=404, detail=f"no watch list {dataset!r}")
-    context = check_context(request, account.name, x_nitka_purpose, "api:match")
+    actor = checking_actor(request, account, x_nitka_purpose)
+    context = screening.begin_check(
+        screener.engine, actor, "api:match", check_origin(request, "api:match")
+    )
     viewer = viewer_of(screener.engine, account)
+    checked_lists = screening.lists_to_check(screener, viewer, dataset)
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:
-        answers = screener.screen_logged(queries, context, threshold=cutoff, limit=limit)
+        checked = screening.screen(
+            screener, context, queries, checked_lists, threshold=cutoff, limit=limit
+        )
     except BatchTooLargeError as error:
         raise HTTPException(status_code=413, detail=str(error)) from None
     except CheckLogError as error:
         raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
+    refused = [(name, a) for name, a in zip(names, checked.answers, strict=True) if a.error]
+    if refused:
+        name, answer = refused[0]
+        assert answer.error is not None
+        raise HTTPException(
+            status_code=422,
+            detail={
+                "field": f"queries.{name}.{_within_query(answer.error.field)}",
+                "error": answer.error.message,
+                "query": name,
+                "log_id": answer.log_id,
+            },
+        )
     responses: dict[str, Any] = {}
-    for name, answer in zip(names, answers, strict=True):
+    for name, answer in zip(names, checked.answers, strict=True):
         hits = [] if answer.result is None else answer.result.hits
-        if dataset != "default":
-            hits = [hit for hit in hits if dataset in hit.entry.lists]
         shown = [hit_json(hit, viewer) for hit in hits]
         results = [_yente_result(hit, threshold) for hit in shown if hit is not None]
         responses[name] = {
-            "status": 200 if answer.error is None else 400,
+            "status": 200,
             "results": results,
             "total": {"value": len(results), "relation": "eq"},
             "query": answer.query,
         }
-        if answer.error is not None:
-            responses[name]["detail"] = str(answer.error)
     return json_response(
         {
             "responses": responses,
@@ -239,6 +254,11 @@ def match(
             "limit": limit,
         }
     )
+
+
+def _within_query(field: str) -> str:
+    """A query's field without the batch position the screener puts before it."""
+    return re.sub(r"^queries\[\d+\]\.", "", field)
 
 
 def _yente_result(hit: dict[str, Any], threshold: float) -> dict[str, Any]:

@@ -9,31 +9,46 @@ the page, merging and undoing are audit records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
+from followthemoney.types import registry
 
 from nitka.access.accounts import Account
-from nitka.access.audit import Action, Outcome
-from nitka.access.reading import visible_entity
-from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
-from nitka.analysis.graph import PHONE, Graph, expand
+from nitka.access.visibility import PLACEHOLDER, READERS, Redacted
+from nitka.analysis.graph import PHONE, Edge, Graph
 from nitka.errors import FieldError
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
-from nitka.resolve.merges import judgements_for
-from nitka.services import resolution
+from nitka.services import profiles, resolution
 from nitka.services.guard import NotFoundError, transaction
 from nitka.web.auth import actor_of
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
-from nitka.web.ui.recording import record
+from nitka.web.ui.recording import PURPOSE
 from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
+
+FACT_KINDS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
+    ("names", lambda prop, kind: kind == "name" and prop != "fatherName"),
+    ("born", lambda prop, kind: prop in ("birthDate", "birthPlace", "incorporationDate")),
+    ("nationality", lambda prop, kind: prop in ("nationality", "citizenship", "jurisdiction")),
+    ("identifiers", lambda prop, kind: kind in ("identifier", "iban")),
+    ("contacts", lambda prop, kind: kind in ("phone", "email")),
+)
+"""The header's facts: a kind, and which properties (name, type) give it."""
+FACT_TITLES = (
+    ("names", N_("Names")),
+    ("born", N_("Born")),
+    ("nationality", N_("Nationality")),
+    ("identifiers", N_("Identifiers")),
+    ("contacts", N_("Phones and e-mail")),
+)
 
 LINK_GROUPS = (
     ("Call", N_("Calls")),
@@ -51,35 +66,57 @@ def entity_page(
     engine: EngineDep,
     account: Account = Depends(page_user(READERS)),
 ) -> Response:
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        shown = visible_entity(conn, viewer, entity_id)
-        graph = expand(conn, viewer, [shown.id]) if shown is not None else Graph()
-        judgements = judgements_for(conn, shown.id) if shown is not None else []
-        seen = [shown.id, *graph.entity_ids()] if shown is not None else []
-        size = len(shown.statements) if shown is not None else 0
-        outcome = Outcome.DONE if shown is not None else Outcome.REFUSED
-        subject = {"id": entity_id}
-        record(
-            conn, request, account, Action.VIEW, subject, seen, result_size=size, outcome=outcome
-        )
-    if shown is None:
+    try:
+        with transaction(engine) as conn:
+            found = profiles.profile(
+                conn, actor_of(request, account).for_purpose(PURPOSE), entity_id
+            )
+    except NotFoundError:
         message = _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
         return not_found(request, account, message)
+    shown = found.entity
     context = {
         "entity": shown,
         "caption": shown.caption() if shown.statements else PLACEHOLDER,
+        "schema_label": _schema_label(shown.schema),
+        "facts": key_facts(shown),
+        "sources": found.sources,
+        "cases": found.cases,
+        "latest_hit": found.latest_hit,
         "properties": properties_of(shown),
         "caveats": [shown.handling().value, *shown.restrictions()],
-        "links": links_of(shown.id, graph),
-        "judgements": judgements,
+        "links": links_of(shown.id, found.graph),
+        "judgements": found.judgements,
     }
     return render(request, "entity.html", context, account=account)
 
 
+def key_facts(entity: Redacted) -> list[dict[str, Any]]:
+    """The facts an officer looks for first, for the page's header: names in every
+    script, birth date, nationality, identifiers (each value once, in the
+    schema's order of properties)."""
+    schema = model.get(entity.schema)
+    if schema is None:
+        return []
+    values: dict[str, dict[str, None]] = {}
+    for stmt in entity.statements:
+        prop = schema.properties.get(stmt.prop)
+        if prop is None or stmt.prop == ENTITY_PROP:
+            continue
+        kind = next((k for k, test in FACT_KINDS if test(prop.name, prop.type.name)), None)
+        if kind is not None:
+            values.setdefault(kind, {})[_shown_value(prop.type.name, stmt.value)] = None
+    titles = dict(FACT_TITLES)
+    return [
+        {"key": kind, "title": _(titles[kind]), "values": list(values[kind])}
+        for kind, _test in FACT_KINDS
+        if kind in values
+    ]
+
+
 def properties_of(entity: Redacted) -> list[dict[str, Any]]:
     """Each property (in the schema's order) with its values, and under each value
-    the statements that say it."""
+    the statements that say it, summed up by source."""
     schema = model.get(entity.schema)
     grouped: dict[str, dict[str, list[PoliceStatement]]] = {}
     for stmt in entity.statements:
@@ -89,18 +126,45 @@ def properties_of(entity: Redacted) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for prop in sorted(grouped, key=lambda p: (order.index(p) if p in order else len(order), p)):
         found = schema.properties.get(prop) if schema is not None else None
+        kind = found.type.name if found is not None else "string"
         rows.append(
             {
                 "name": prop,
-                "label": found.label if found is not None else prop,
-                "type": found.type.name if found is not None else "string",
+                "label": _(found.label) if found is not None else prop,
+                "type": kind,
                 "values": [
-                    {"value": value, "statements": [_statement(s) for s in stmts]}
+                    {
+                        "value": _shown_value(kind, value),
+                        "statements": [_statement(s) for s in stmts],
+                        "summary": _summary(stmts),
+                    }
                     for value, stmts in grouped[prop].items()
                 ],
             }
         )
     return rows
+
+
+def _summary(stmts: list[PoliceStatement]) -> str:
+    """A value's sources in a line: each source once, with its best grading."""
+    best: dict[str, str] = {}
+    for stmt in stmts:
+        grading = f"{stmt.reliability.value}{stmt.credibility.value}"
+        best[stmt.dataset] = min(best.get(stmt.dataset, grading), grading)
+    return ", ".join(f"{dataset} ({grading})" for dataset, grading in sorted(best.items()))
+
+
+def _shown_value(kind: str, value: str) -> str:
+    """A value as a person reads it: a country's name, not its code."""
+    if kind == "country":
+        caption = registry.country.caption(value)
+        return f"{caption} ({value.upper()})" if caption and caption != value else value
+    return value
+
+
+def _schema_label(name: str) -> str:
+    schema = model.get(name)
+    return _(schema.label) if schema is not None else name
 
 
 def _statement(stmt: PoliceStatement) -> dict[str, Any]:
@@ -122,7 +186,8 @@ def _statement(stmt: PoliceStatement) -> dict[str, Any]:
 
 def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
     """The entity's links in tables: calls, payments, family, associates, trips, and
-    every other reference."""
+    every other reference, each named as a person says it ("Family: brother",
+    "Address"), not by the model's property name."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for edge in graph.edges.values():
         if entity_id not in (edge.source, edge.target):
@@ -137,16 +202,14 @@ def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
                 "direction": "out" if edge.source == entity_id else "in",
                 "other_id": other_id,
                 "other": other.label,
-                "other_schema": other.schema,
+                "other_schema": _schema_label(other.schema),
                 "other_is_entity": not other_id.startswith(PHONE),
-                "label": edge.label,
+                "label": link_label(edge, graph),
                 "count": edge.count,
                 "first": edge.first[:19],
                 "last": edge.last[:19],
                 "amount": edge.as_dict()["amount"],
                 "currency": ", ".join(sorted(edge.currencies)),
-                "source": graph.nodes[edge.source].label if edge.source in graph.nodes else "",
-                "target": graph.nodes[edge.target].label if edge.target in graph.nodes else "",
             }
         )
     titles = {**dict(LINK_GROUPS), "reference": N_("Other links")}
@@ -155,6 +218,20 @@ def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
         for key in [*dict(LINK_GROUPS), "reference"]
         if key in groups
     ]
+
+
+def link_label(edge: Edge, graph: Graph) -> str:
+    """What a link is, in words: the link's kind and the tie it states ("Family:
+    brother"), or the label of the property that names the other end ("Address",
+    "Holder")."""
+    if edge.schema != "reference":
+        label = _schema_label(edge.schema)
+        tie = ", ".join(sorted(edge.relationships))
+        return f"{label}: {tie}" if tie else label
+    source = graph.nodes.get(edge.source)
+    schema = model.get(source.schema) if source is not None else None
+    prop = schema.properties.get(edge.label) if schema is not None else None
+    return _(prop.label) if prop is not None else edge.label
 
 
 @router.post("/ui/entities/{entity_id}/merge", response_class=HTMLResponse)

@@ -64,11 +64,12 @@ def page_user(
             raise SignInRequiredError(sign_in_url(request))
         try:
             # The session is looked up (and a refusal recorded) in a thread.
-            account = await run_in_threadpool(authenticate, request, engine, settings)
+            holder = await run_in_threadpool(authenticate, request, engine, settings)
         except HTTPException as refused:
             if refused.status_code == 401:
                 raise SignInRequiredError(sign_in_url(request)) from None
             raise
+        account = holder.account
         request.state.csrf_token = csrf_token(settings, request.cookies[SESSION_COOKIE])
         if account.role not in roles:
             raise PageForbiddenError(account, f"a {account.role.value} may not see this page")

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from nitka.access.accounts import Account
-from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.service import Screener
-from nitka.services.guard import CHECKERS
-from nitka.web.auth import viewer_of
+from nitka.services import screening
+from nitka.services.guard import CHECKERS, DeclinedError
+from nitka.web.auth import actor_of, viewer_of
 from nitka.web.deps import ScreenerDep
-from nitka.web.screen_api import answer_json, check_context
+from nitka.web.screen_api import answer_json, check_origin
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.templating import render
@@ -66,13 +66,23 @@ def screen_check(
         "country": country,
         "plate": plate,
     }
-    if not purpose.strip():
-        error = {"field": "purpose", "message": _("State the purpose of the check: it is logged.")}
-        return _answer(request, screener, account, asked, {"status": 400, "error": error}, 400)
     query = {"schema": kind, "properties": _properties(kind, asked)}
-    context = check_context(request, account.name, purpose, "ui")
-    answer = screener.screen([query], context, threshold=DEFAULT_THRESHOLD, limit=10)[0]
-    shown = answer_json(answer, viewer_of(screener.engine, account))
+    actor = actor_of(request, account).for_purpose(purpose)
+    viewer = viewer_of(screener.engine, account)
+    try:
+        context = screening.begin_check(screener.engine, actor, "ui", check_origin(request, "ui"))
+        checked_lists = screening.lists_to_check(screener, viewer, screening.DEFAULT_LISTS)
+    except DeclinedError as declined:
+        message = declined.message
+        if declined.field == "purpose":
+            message = _("State the purpose of the check: it is logged.")
+        error = {"field": declined.field, "message": message}
+        status = declined.status
+        return _answer(
+            request, screener, account, asked, {"status": status, "error": error}, status
+        )
+    checked = screening.screen(screener, context, [query], checked_lists)
+    shown = answer_json(checked.answers[0], viewer)
     return _answer(request, screener, account, asked, shown, 400 if "error" in shown else 200)
 
 

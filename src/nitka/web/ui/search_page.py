@@ -66,7 +66,7 @@ class Chosen:
 def search_page(
     request: Request,
     engine: EngineDep,
-    q: str = Query("", max_length=500),
+    q: str = Query(""),
     schema: list[str] = Query([]),
     dataset: list[str] = Query([]),
     country: list[str] = Query([]),

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
@@ -16,6 +16,8 @@ from nitka.web.ui import i18n, labels
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
+LANGUAGE_KEPT = 365 * 24 * 3600
+"""Seconds a chosen language is remembered in the browser."""
 
 
 def _environment() -> Environment:
@@ -65,7 +67,19 @@ def render(
         **(context or {}),
     }
     page = ENVIRONMENT.get_template(template).render(values)
-    return HTMLResponse(page, status_code=status_code)
+    response = HTMLResponse(page, status_code=status_code)
+    remember_language(request, response)
+    return response
+
+
+def remember_language(request: Request, response: Response) -> None:
+    """A language chosen with ``?lang=`` stays chosen: the next link, without the
+    parameter, speaks it too."""
+    chosen = request.query_params.get("lang")
+    if chosen in i18n.LANGUAGES and chosen != request.cookies.get(i18n.LANGUAGE_COOKIE):
+        response.set_cookie(
+            i18n.LANGUAGE_COOKIE, chosen, path="/", samesite="strict", max_age=LANGUAGE_KEPT
+        )
 
 
 def refusal(message: str, status_code: int = 400) -> HTMLResponse:

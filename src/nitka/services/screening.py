@@ -1,0 +1,113 @@
+"""Checks against the watch lists, as one user makes them.
+
+A check is answered from the screening index in memory and logged in the
+check log (Art. 25) before it is answered; that log, not the audit trail,
+is its record. What is recorded in the audit trail is a check refused
+before it was made: a role that may not check, a check without a purpose.
+Those writes take a transaction of their own, so that the answering path
+holds no database connection.
+
+``default`` (yente's name) means every list the service loaded that the
+account may see; a check against no list at all is an error, never an
+empty answer that a client would read as "no match".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from sqlalchemy.engine import Engine
+
+from nitka.access.actor import Actor
+from nitka.access.audit import Action
+from nitka.access.visibility import Viewer
+from nitka.screen.answers import Answer
+from nitka.screen.audit import AuditError, CheckContext
+from nitka.screen.checks import DEFAULT_THRESHOLD
+from nitka.screen.service import Screener
+from nitka.services.guard import CHECKERS, DeclinedError, NotFoundError, refuse, role_refusal
+
+DEFAULT_LISTS = "default"
+"""The dataset name yente's clients use for every list."""
+
+
+class NoListError(DeclinedError):
+    """A check that would be made against no watch list at all."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The answers to a request, and the lists they were checked against."""
+
+    answers: list[Answer]
+    lists: tuple[str, ...]
+
+
+def begin_check(engine: Engine, actor: Actor, channel: str, origin: str) -> CheckContext:
+    """Who checks, why and from where; a check the actor may not make, or one
+    that states no purpose, is refused and the refusal recorded."""
+    subject: dict[str, Any] = {"check": channel}
+    why = role_refusal(actor, CHECKERS)
+    if why is not None:
+        _refused(engine, actor, subject, why, "role")
+    try:
+        return CheckContext(user=actor.name, purpose=actor.purpose, channel=channel, origin=origin)
+    except AuditError as error:
+        _refused(engine, actor, subject, str(error), error.field)
+
+
+def lists_to_check(screener: Screener, viewer: Viewer | None, dataset: str) -> tuple[str, ...]:
+    """The loaded lists a check of ``dataset`` goes against, as the viewer may see
+    them. A list the viewer may not see is answered as one that is not loaded."""
+    loaded = [name for name in screener.lists if viewer is None or name not in viewer.hidden_lists]
+    if dataset != DEFAULT_LISTS:
+        if dataset not in loaded:
+            raise NotFoundError(f"no watch list {dataset!r}", field="dataset")
+        return (dataset,)
+    if not loaded:
+        if screener.lists:
+            why = "none of the watch lists this service checks against is shared with your unit"
+        else:
+            why = (
+                "this service checks against no watch list: start it with `nitka serve --list NAME`"
+            )
+        raise NoListError(why, field="dataset")
+    return tuple(loaded)
+
+
+def screen(
+    screener: Screener,
+    context: CheckContext,
+    queries: Sequence[Any],
+    lists: tuple[str, ...],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+) -> Checked:
+    """Answer and log each query; hits on lists other than ``lists`` are left out
+    of the answers (the log keeps what the index found)."""
+    answers = screener.screen_logged(queries, context, threshold=threshold, limit=limit)
+    if set(lists) != set(screener.lists):
+        wanted = set(lists)
+        for answer in answers:
+            if answer.result is not None:
+                answer.result.hits = [
+                    hit for hit in answer.result.hits if wanted.intersection(hit.entry.lists)
+                ]
+    return Checked(answers, lists)
+
+
+def _refused(
+    engine: Engine, actor: Actor, subject: dict[str, Any], why: str, field: str
+) -> NoReturn:
+    """Record the refusal (in a transaction of its own) and raise it: a 403 for a
+    role, a 400 for a request that lacks what a check needs."""
+    with engine.begin() as conn:
+        error = refuse(conn, actor, Action.CHECK, subject, why, field)
+    if field == "role":
+        raise error
+    raise DeclinedError(why, field=field)
