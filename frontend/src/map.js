@@ -1,17 +1,28 @@
 // The map: Leaflet over a basemap shipped with Nitka (country borders from
 // Natural Earth through world-atlas, Ukraine's hromadas from the bundled
-// gazetteer); no tile server, so it works on a closed network.
+// gazetteer); no tile server, so it works on a closed network. Addresses are
+// placed by the server only where their place and country agree; the others
+// are listed under the map with the reason.
 import L from "leaflet";
 import { feature } from "topojson-client";
 import countries from "world-atlas/countries-50m.json";
 import { getJSON } from "./selection.js";
 
 const UKRAINE = [48.5, 31.2];
+const FIT = { padding: [40, 40], maxZoom: 9, animate: false };
+// Room around the markers when the map fits them: more than a marker's radius,
+// so that none is cut off at the map's edge.
+
+function escapeText(value) {
+  const span = document.createElement("span");
+  span.textContent = value;
+  return span.innerHTML;
+}
 
 export function startMap(container, selection, text) {
   const map = L.map(container, { preferCanvas: false, attributionControl: true, zoomControl: true }).setView(UKRAINE, 5);
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("Natural Earth · KSE / OCHA");
+  map.attributionControl.addAttribution("Natural Earth · GeoNames (CC BY 4.0) · KSE / OCHA");
   L.geoJSON(feature(countries, countries.objects.countries), {
     style: { color: "#7f8c8d", weight: 1, fillColor: "#fbfbf8", fillOpacity: 1 },
     interactive: false,
@@ -34,12 +45,48 @@ export function startMap(container, selection, text) {
   const places = L.layerGroup().addTo(map);
   let markers = new Map();
 
+  const Unplaced = L.Control.extend({
+    options: { position: "bottomleft" },
+    onAdd() {
+      const box = L.DomUtil.create("details", "unplaced");
+      box.dataset.unplaced = "";
+      box.dataset.testid = "unplaced";
+      box.hidden = true;
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    },
+  });
+  const unplaced = new Unplaced().addTo(map);
+
+  function listUnplaced(left) {
+    const box = unplaced.getContainer();
+    box.hidden = !left.length;
+    const title = (text.notPlaced || "Not on the map ({count}):").replace("{count}", left.length);
+    box.innerHTML =
+      `<summary>${escapeText(title)}</summary><ul>` +
+      left
+        .map(
+          (u) =>
+            `<li data-entity="${escapeText(u.entity)}"><b>${escapeText(u.label)}</b>: ` +
+            `${escapeText(u.text)} — <span data-reason="${escapeText(u.reason)}">${escapeText(u.why)}</span></li>`,
+        )
+        .join("") +
+      "</ul>";
+    container.dataset.unplaced = String(left.length);
+  }
+
+  let latest = 0;
+
   async function show(ids) {
+    // Only the answer to the latest request is drawn: an earlier one that comes
+    // back later would add its markers a second time.
+    const ticket = ++latest;
+    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
+    const found = ids.length ? await getJSON(`/ui/api/places?${query}`) : { places: [], routes: [], unplaced: [] };
+    if (ticket !== latest) return found.places;
     places.clearLayers();
     markers = new Map();
-    if (!ids.length) return [];
-    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
-    const found = await getJSON(`/ui/api/places?${query}`);
     for (const place of found.places) {
       const marker = L.circleMarker([place.lat, place.lon], { radius: 7, color: "#c0392b", weight: 2, fillOpacity: 0.6 })
         .bindTooltip(`${place.label} · ${place.place}`)
@@ -55,6 +102,9 @@ export function startMap(container, selection, text) {
         .on("click", () => selection.select([route.entity], "map"))
         .addTo(places);
     }
+    listUnplaced(found.unplaced || []);
+    const layers = places.getLayers();
+    if (layers.length) map.fitBounds(L.featureGroup(layers).getBounds(), FIT);
     container.dataset.markers = String(found.places.length);
     container.dataset.entities = [...markers.keys()].join(" ");
     return found.places;
@@ -68,7 +118,7 @@ export function startMap(container, selection, text) {
       }
     }
     const chosen = ids.flatMap((id) => markers.get(id) || []);
-    if (chosen.length) map.fitBounds(L.featureGroup(chosen).getBounds(), { maxZoom: 9, padding: [30, 30] });
+    if (chosen.length) map.fitBounds(L.featureGroup(chosen).getBounds(), FIT);
     container.dataset.selected = ids.filter((id) => markers.has(id)).join(" ");
   }
 

@@ -29,6 +29,7 @@ from fastapi import FastAPI
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
+from nitka.analysis.gazetteer import gazetteer
 from nitka.screen.log_client import RemoteRecorder
 from nitka.screen.log_writer import WriterProcess
 
@@ -42,6 +43,7 @@ def serve(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
     """Serve ``app`` (its screener already loaded) from ``workers`` processes, the
     check log written by a process of its own."""
     _log_to_stderr()
+    gazetteer()  # the map's places, built once here for every worker (some seconds)
     screener = app.state.screener
     writer = WriterProcess(screener.engine)
     screener.recorder = RemoteRecorder(writer.path)

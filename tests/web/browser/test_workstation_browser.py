@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
+from nitka.model.handling import DataSubjectCategory
+from nitka.model.statement import Provenance
 from tests.analysis.ring import (
     CARDS,
     ORGANISER,
@@ -26,6 +28,7 @@ from tests.analysis.ring import (
     VICTIM_NAMES,
     VICTIMS,
 )
+from tests.helpers import make_entity, store_entities
 from tests.web.browser.conftest import PageErrors, new_page, screenshot
 from tests.web.serving import Service
 from tests.web.workstation import PASSWORD, workstation
@@ -258,3 +261,59 @@ def test_the_chart_groups_filters_by_time_saves_and_exports(
     page.get_by_role("link", name="calls of the recruiter").click()
     page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
     assert {RECRUITER, phone, ORGANISER, other_phone} <= node_ids(page)
+
+
+def test_the_map_lists_what_it_could_not_place_and_keeps_every_marker_in_view(
+    browser: Browser, service: Service, engine: Engine, page_errors: PageErrors, tmp_path: Path
+) -> None:
+    """Issue 21: addresses far apart (Moscow, London, Izhevsk) are all on the map,
+    inside its edges; an Izhevsk address that says Ukraine and an ambiguous one are
+    listed as not placed, with the reason."""
+    case = Provenance("npu", case="c1", category=DataSubjectCategory.SUSPECT)
+    people = {
+        "p-moscow": "Б-Р ЧЕРНОМОРСКИЙ Д. 17 К. 1, Г.МОСКВА, 117452",
+        "p-london": "Flat 612, Romney House, 47 Marsham Street, London SW1P 3DS",
+        "p-izhevsk": "272 Pushkinskaya Street, Apt 41, Izhevsk, 426008",
+        "p-valencia": "Calle Mayor 3, Valencia",
+    }
+    entities = [
+        make_entity("Person", person, name=f"Person {person}", address=address)
+        for person, address in people.items()
+    ]
+    entities.append(make_entity("Address", "addr-wrong", full="Izhevsk", country="ua"))
+    entities.append(
+        make_entity("Person", "p-wrong", name="Person p-wrong", addressEntity="addr-wrong")
+    )
+    store_entities(engine, entities, case)
+    page = new_page(browser, page_errors)
+    sign_in(page, service.url, "investigator.in")
+    ids = [*people, "p-wrong"]
+    page.goto(f"{service.url}/ui/chart?{urlencode([('id', i) for i in ids])}")
+    page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
+    mapped = page.get_by_test_id("map")
+    expect(mapped).to_have_attribute("data-markers", "3")
+    # The two people's, and the Izhevsk address itself (on the chart as a neighbour).
+    expect(mapped).to_have_attribute("data-unplaced", "3")
+
+    unplaced = page.get_by_test_id("unplaced")
+    unplaced.locator("summary").click()
+    expect(unplaced.locator("summary")).to_have_text("Not on the map (3):")
+    expect(unplaced.locator('li[data-entity="p-valencia"]')).to_contain_text(
+        re.compile(r"ambiguous: \d+ places named Valencia")
+    )
+    expect(unplaced.locator('li[data-entity="p-wrong"]')).to_contain_text(
+        "country disagrees: Izhevsk is in RU, the address says UA"
+    )
+    # Every marker lies wholly inside the map's visible box.
+    box = mapped.bounding_box()
+    assert box is not None
+    for person in ("p-moscow", "p-london", "p-izhevsk"):
+        marker = page.locator(f'[data-map] path[data-entity="{person}"]').bounding_box()
+        assert marker is not None
+        assert box["x"] <= marker["x"] and marker["x"] + marker["width"] <= box["x"] + box["width"]
+        assert (
+            box["y"] <= marker["y"] and marker["y"] + marker["height"] <= box["y"] + box["height"]
+        )
+    screenshot(page, "map-not-placed", tmp_path)
+    unplaced.locator("summary").click()  # closed again: the markers are in view
+    screenshot(page, "map-placed", tmp_path)

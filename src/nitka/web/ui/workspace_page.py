@@ -27,7 +27,7 @@ from nitka.analysis.chart_files import induced
 from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
 from nitka.analysis.graph import PHONE, expand
 from nitka.analysis.paths import shortest_path
-from nitka.analysis.places import GAZETTEER, places_of
+from nitka.analysis.places import GAZETTEER, Unplaced, places_of
 from nitka.analysis.timeline import timeline_of
 from nitka.normalise.romanize import romanize_uk
 from nitka.services import exports
@@ -74,6 +74,7 @@ def workspace(
             "permission": _(
                 "The provider's permission (its reference), recorded in the audit trail:"
             ),
+            "notPlaced": _("Not on the map ({count}):"),
         },
     }
     return render(request, "workspace.html", context, account=account)
@@ -120,9 +121,36 @@ def places(
 ) -> Response:
     entity_ids = [i for i in ids if not i.startswith(PHONE)]
     with _reading(request, engine, account, {"places": ids}) as (conn, viewer, shown):
-        points, routes = places_of(conn, viewer, entity_ids)
-        shown.extend({p.entity for p in points} | {r["entity"] for r in routes})
-    return _json({"places": [p.as_dict() for p in points], "routes": routes})
+        points, routes, unplaced = places_of(conn, viewer, entity_ids)
+        shown.extend(
+            {p.entity for p in points}
+            | {r["entity"] for r in routes}
+            | {u.entity for u in unplaced}
+        )
+    return _json(
+        {
+            "places": [p.as_dict() for p in points],
+            "routes": routes,
+            "unplaced": [{**u.as_dict(), "why": _why(u)} for u in unplaced],
+        }
+    )
+
+
+def _why(left: Unplaced) -> str:
+    """Why an address is not on the map, in the user's language."""
+    detail = left.detail
+    if left.reason == "ambiguous":
+        return _("ambiguous: {count} places named {name}").format(**detail)
+    if left.reason == "several places":
+        return _("names several places: {names}").format(**detail)
+    if left.reason == "country disagrees":
+        return _("country disagrees: {name} is in {country}, the address says {expected}").format(
+            **{**detail, "country": str(detail["country"]).upper(),
+               "expected": str(detail["expected"]).upper()}
+        )  # fmt: skip
+    if left.reason == "not in gazetteer":
+        return _("place not in the gazetteer: {name}").format(**detail)
+    return _("no place name found")
 
 
 class ChartBody(BaseModel):
