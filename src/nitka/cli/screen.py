@@ -11,8 +11,6 @@ from nitka.access.audit import Action
 from nitka.cli.context import actor, calling, fail, open_store, require, settings, stderr
 from nitka.errors import IngestError
 from nitka.screen.checks import DEFAULT_THRESHOLD
-from nitka.screen.files import screen_file
-from nitka.screen.service import Screener
 from nitka.screen.withdrawals import WithdrawalKind
 from nitka.services import lists, screening
 from nitka.services.guard import CHECKERS, DeclinedError
@@ -47,31 +45,29 @@ def screen_command(
     engine = open_store(ctx)
     asked = {"screen": str(source), "lists": lists, "purpose": purpose}
     who = require(ctx, engine, Action.CHECK, asked, roles=CHECKERS, user=user)
-    try:
-        context = screening.begin_check(engine, who.for_purpose(purpose), "file", "file")
-    except DeclinedError as error:
-        fail(f"{error.field}: {error}")
     target = out or source.with_name(source.stem + ".screened.csv")
-    screener = Screener(engine, lists)
     with source.open("rb") as fh:
         total = max(sum(1 for _ in fh) - 1, 0)
     columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task("rows", total=total or None)
         try:
-            rows, hits = screen_file(
-                screener,
+            checked = screening.screen_file(
+                engine,
+                who.for_purpose(purpose),
                 source,
                 target,
-                context,
+                lists,
                 threshold=threshold,
                 progress=lambda n: bar.advance(task, n),
             )
+        except DeclinedError as error:
+            fail(f"{error.field}: {error}")
         except IngestError as error:
             fail(str(error))
     stderr.print(
-        f"screened {rows:,} rows against {', '.join(screener.lists)}: "
-        f"{hits:,} hits, written to {target}",
+        f"screened {checked.rows:,} rows against {', '.join(checked.lists)}: "
+        f"{checked.hits:,} hits, written to {target}",
         highlight=False,
     )
 

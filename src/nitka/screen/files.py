@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from nitka.access.visibility import PLACEHOLDER, Sight, Viewer, sight_of
 from nitka.csv_files import csv_in_out
 from nitka.errors import IngestError
 from nitka.screen.audit import CheckContext
+from nitka.screen.checks import Hit
 from nitka.screen.service import MAX_BATCH, Answer, Screener
 
 ANSWER_COLUMNS = (
@@ -74,8 +76,14 @@ def screen_file(
     *,
     threshold: float,
     progress: Callable[[int], None] | None = None,
+    viewer: Viewer | None = None,
 ) -> tuple[int, int]:
-    """Screen every row into ``target`` (written whole or not at all); (rows, hits)."""
+    """Screen every row into ``target`` (written whole or not at all); (rows, hits).
+
+    Each hit is written as far as ``viewer`` may see it (None: a local operator,
+    who sees all): an entry of a case they are not in, or a protected person
+    their role may not see, is written as a placeholder that names the lists
+    to call, and one they may not see at all is not written."""
     rows = hits = 0
     with csv_in_out(source, target) as (fh, out):
         reader = csv.DictReader(fh)
@@ -85,11 +93,12 @@ def screen_file(
         writer.writeheader()
         for chunk in _chunks(reader, MAX_BATCH):
             answers = screener.screen(
-                [row_query(row) for row in chunk], context, threshold=threshold, limit=1
+                [row_query(row) for row in chunk], context, threshold=threshold, limit=3
             )
             for row, answer in zip(chunk, answers, strict=True):
-                writer.writerow({**row, **_answer_columns(answer)})
-                hits += bool(answer.result and answer.result.is_hit)
+                columns = _answer_columns(answer, viewer)
+                writer.writerow({**row, **columns})
+                hits += columns["hit"] == "yes"
             rows += len(chunk)
             if progress is not None:
                 progress(len(chunk))
@@ -107,22 +116,32 @@ def _chunks(reader: Iterator[dict[str, str]], size: int) -> Iterator[list[dict[s
         yield chunk
 
 
-def _answer_columns(answer: Answer) -> dict[str, str]:
+def _answer_columns(answer: Answer, viewer: Viewer | None) -> dict[str, str]:
     columns = dict.fromkeys(ANSWER_COLUMNS, "")
     columns["log_id"] = str(answer.log_id or "")
     if answer.error is not None:
         columns["error"] = str(answer.error)
         return columns
     assert answer.result is not None
-    columns["hit"] = "yes" if answer.result.is_hit else "no"
-    if answer.result.hits:
-        best = answer.result.hits[0]
-        columns.update(
-            score=f"{best.score:.4f}",
-            entry_id=best.entry.id,
-            entry=best.entry.caption,
-            lists=";".join(best.entry.lists),
-            records=";".join(best.entry.records),
-            handling=best.entry.handling.value,
-        )
+    shown = [(hit, _sight(hit, viewer)) for hit in answer.result.hits]
+    shown = [(hit, sight) for hit, sight in shown if sight is not Sight.NONE]
+    columns["hit"] = "yes" if shown else "no"
+    if shown:
+        best, sight = shown[0]
+        entry = best.entry
+        columns.update(score=f"{best.score:.4f}", entry_id=entry.id, handling=entry.handling.value)
+        if sight is Sight.FULL:
+            columns.update(
+                entry=entry.caption, lists=";".join(entry.lists), records=";".join(entry.records)
+            )
+        else:
+            assert viewer is not None
+            seen = {d for case, d in entry.sources if viewer.may_see_source(case, d)}
+            columns.update(entry=PLACEHOLDER, lists=";".join(sorted(seen)))
     return columns
+
+
+def _sight(hit: Hit, viewer: Viewer | None) -> Sight:
+    if viewer is None:
+        return Sight.FULL
+    return sight_of(viewer, hit.entry.sources, hit.entry.protected)

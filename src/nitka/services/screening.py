@@ -14,8 +14,9 @@ empty answer that a client would read as "no match".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy.engine import Engine
@@ -23,11 +24,19 @@ from sqlalchemy.engine import Engine
 from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.visibility import Viewer
+from nitka.screen import files
 from nitka.screen.answers import Answer
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.service import Screener
-from nitka.services.guard import CHECKERS, DeclinedError, NotFoundError, refuse, role_refusal
+from nitka.services.guard import (
+    CHECKERS,
+    DeclinedError,
+    NotFoundError,
+    refuse,
+    role_refusal,
+    viewer_of,
+)
 
 DEFAULT_LISTS = "default"
 """The dataset name yente's clients use for every list."""
@@ -45,6 +54,14 @@ class Checked:
 
     answers: list[Answer]
     lists: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileChecked(Checked):
+    """A file's checks: how many rows, how many hit (as the actor may see them)."""
+
+    rows: int
+    hits: int
 
 
 def begin_check(engine: Engine, actor: Actor, channel: str, origin: str) -> CheckContext:
@@ -99,6 +116,32 @@ def screen(
                     hit for hit in answer.result.hits if wanted.intersection(hit.entry.lists)
                 ]
     return Checked(answers, lists)
+
+
+def screen_file(
+    engine: Engine,
+    actor: Actor,
+    source: Path,
+    target: Path,
+    lists: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int], None] | None = None,
+) -> FileChecked:
+    """Check every row of a CSV (a passenger list, a crossing log) against these
+    lists into ``target``; each check is logged, and each hit written as far as
+    the actor may see it. Returns no answers (they are in the file), only the
+    lists and the counts."""
+    context = begin_check(engine, actor, "file", actor.origin)
+    with engine.connect() as conn:
+        viewer = viewer_of(conn, actor)
+    screener = Screener(engine, lists)
+    for name in lists:
+        lists_to_check(screener, viewer, name)
+    rows, hits = files.screen_file(
+        screener, source, target, context, threshold=threshold, progress=progress, viewer=viewer
+    )
+    return FileChecked([], screener.lists, rows, hits)
 
 
 def _refused(
