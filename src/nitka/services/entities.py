@@ -11,8 +11,10 @@ from nitka.access.actor import Actor
 from nitka.access.audit import Action, Outcome
 from nitka.access.reading import visible_entity, visible_search
 from nitka.access.visibility import READERS, Redacted
+from nitka.analysis.graph import PHONE, Graph, expand
+from nitka.resolve.merges import Judgement, judgements_for
 from nitka.search.query import SearchFilters, search
-from nitka.services.guard import NotFoundError, audit, require, viewer_of
+from nitka.services.guard import NotFoundError, audit, refuse, require, viewer_of
 from nitka.store.reader import get_entities, get_entity
 
 
@@ -122,3 +124,32 @@ def show(conn: Connection, actor: Actor, entity_id: str) -> Shown:
     audit(conn, actor, Action.VIEW, subject, entities=[shown.entity.id, *shown.members],
           result_size=len(shown.entity.statements))  # fmt: skip
     return shown
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """An entity's page: the entity as the actor may see it, its neighbours and links,
+    and the merge judgements about it."""
+
+    entity: Redacted
+    graph: Graph
+    judgements: list[Judgement]
+
+
+def inspect(conn: Connection, actor: Actor, entity_id: str) -> Inspected:
+    """An entity with its statements, its links and the judgements that merged it, as
+    the actor may see them. One the actor may not see answers as one that does not
+    exist; the attempt is an audit record either way, naming what the page showed."""
+    subject = {"id": entity_id}
+    require(conn, actor, READERS, Action.VIEW, subject)
+    viewer = viewer_of(conn, actor)
+    if viewer is None:
+        raise refuse(conn, actor, Action.VIEW, subject, "a page is an account's", "account")
+    shown = visible_entity(conn, viewer, entity_id)
+    if shown is None:
+        audit(conn, actor, Action.VIEW, subject, outcome=Outcome.REFUSED)
+        raise NotFoundError(f"no entity {entity_id!r}", field="entity_id")
+    graph = expand(conn, viewer, [shown.id])
+    seen = [e for e in (shown.id, *graph.entity_ids()) if not e.startswith(PHONE)]
+    audit(conn, actor, Action.VIEW, subject, entities=seen, result_size=len(shown.statements))
+    return Inspected(shown, graph, judgements_for(conn, shown.id))

@@ -2,35 +2,30 @@
 category, handling code, dates), its links in tables, and merge and undo with
 a reason.
 
-All of it is what the viewer may see (``nitka.access.visibility``); a page
-for an entity the viewer may not see at all is a 404, as on the API. Opening
-the page, merging and undoing are audit records.
+All of it is what the viewer may see (``nitka.services.entities.inspect``); a
+page for an entity the viewer may not see at all is a 404, as on the API.
+Opening the page, merging and undoing are audit records, written by the
+services.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
 
-from nitka.access.accounts import Account
-from nitka.access.audit import Action, Outcome
-from nitka.access.reading import visible_entity
-from nitka.access.visibility import PLACEHOLDER, READERS, Redacted, Viewer
-from nitka.analysis.graph import PHONE, Graph, expand
+from nitka.access.visibility import PLACEHOLDER, Redacted
+from nitka.analysis.graph import PHONE, Graph
 from nitka.errors import FieldError
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
-from nitka.resolve.merges import judgements_for
-from nitka.services import resolution
+from nitka.services import entities, resolution
 from nitka.services.guard import NotFoundError, transaction
-from nitka.web.auth import actor_of
 from nitka.web.deps import EngineDep
-from nitka.web.ui.guard import page_user
+from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
-from nitka.web.ui.recording import record
 from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
@@ -45,36 +40,23 @@ LINK_GROUPS = (
 
 
 @router.get("/ui/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(
-    entity_id: str,
-    request: Request,
-    engine: EngineDep,
-    account: Account = Depends(page_user(READERS)),
-) -> Response:
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        shown = visible_entity(conn, viewer, entity_id)
-        graph = expand(conn, viewer, [shown.id]) if shown is not None else Graph()
-        judgements = judgements_for(conn, shown.id) if shown is not None else []
-        seen = [shown.id, *graph.entity_ids()] if shown is not None else []
-        size = len(shown.statements) if shown is not None else 0
-        outcome = Outcome.DONE if shown is not None else Outcome.REFUSED
-        subject = {"id": entity_id}
-        record(
-            conn, request, account, Action.VIEW, subject, seen, result_size=size, outcome=outcome
-        )
-    if shown is None:
+def entity_page(entity_id: str, request: Request, engine: EngineDep, actor: ReaderDep) -> Response:
+    try:
+        with transaction(engine) as conn:
+            found = entities.inspect(conn, actor, entity_id)
+    except NotFoundError:
         message = _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
-        return not_found(request, account, message)
+        return not_found(request, actor.account, message)
+    shown = found.entity
     context = {
         "entity": shown,
         "caption": shown.caption() if shown.statements else PLACEHOLDER,
         "properties": properties_of(shown),
         "caveats": [shown.handling().value, *shown.restrictions()],
-        "links": links_of(shown.id, graph),
-        "judgements": judgements,
+        "links": links_of(shown.id, found.graph),
+        "judgements": found.judgements,
     }
-    return render(request, "entity.html", context, account=account)
+    return render(request, "entity.html", context, account=actor.account)
 
 
 def properties_of(entity: Redacted) -> list[dict[str, Any]]:
@@ -160,16 +142,15 @@ def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
 @router.post("/ui/entities/{entity_id}/merge", response_class=HTMLResponse)
 def merge_entities(
     entity_id: str,
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     other: str = Form(..., min_length=1, max_length=255),
     reason: str = Form(..., min_length=1, max_length=2000),
-    account: Account = Depends(page_user(READERS)),
 ) -> Response:
     """Merge another entity into this one; both must be visible to the user."""
     try:
         with transaction(engine) as conn:
-            merged = resolution.merge(conn, actor_of(request, account), entity_id, other, reason)
+            merged = resolution.merge(conn, actor, entity_id, other, reason)
     except FieldError as error:
         return refusal(_declined(error, other))
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{merged}"})
@@ -178,15 +159,14 @@ def merge_entities(
 @router.post("/ui/judgements/{judgement_id}/undo", response_class=HTMLResponse)
 def undo_merge(
     judgement_id: int,
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     entity: str = Form(..., max_length=255),
     reason: str = Form(..., min_length=1, max_length=2000),
-    account: Account = Depends(page_user(READERS)),
 ) -> Response:
     try:
         with transaction(engine) as conn:
-            separated = resolution.unmerge(conn, actor_of(request, account), judgement_id, reason)
+            separated = resolution.unmerge(conn, actor, judgement_id, reason)
     except FieldError as error:
         return refusal(_declined(error, entity))
     target = entity if entity in separated else separated[0]
