@@ -100,8 +100,9 @@ def keep_chart(
     if case_id not in viewer.cases:
         raise refuse(conn, actor, Action.CHANGE, subject, "not a member of this case", "case")
     chart_id = save_chart(conn, case_id, name, ids, positions, by=actor.name)
+    named = _entities(ids)
     audit(conn, actor, Action.CHANGE, {"chart saved": chart_id, "case": case_id},
-          entities=_entities(ids), result_size=len(_entities(ids)))  # fmt: skip
+          entities=named, result_size=len(named))  # fmt: skip
     return chart_id
 
 
