@@ -16,7 +16,7 @@ import orjson
 import pytest
 from sqlalchemy import Engine, select
 
-from nitka.access.audit import who_saw
+from nitka.access.audit import iter_records, who_saw
 from nitka.store.tables import audit_log, check_log
 from tests.analysis.ring import (
     CARDS,
@@ -104,7 +104,7 @@ def test_every_page_renders_with_a_policy_that_loads_nothing_from_outside(
     assert "investigator.in" in investigator.get("/ui/").text
 
 
-def test_roles_see_only_their_pages(service: Service) -> None:
+def test_roles_see_only_their_pages(service: Service, engine: Engine) -> None:
     with (
         signed_in(service.url, "auditor.a") as auditor,
         signed_in(service.url, "analyst.in") as analyst,
@@ -115,6 +115,16 @@ def test_roles_see_only_their_pages(service: Service) -> None:
         assert auditor.get(f"/ui/api/graph/expand?id={RECRUITER}").status_code == 403
         assert auditor.get("/ui/audit").status_code == 200
         assert analyst.get("/ui/audit").status_code == 403
+        assert analyst.get("/ui/").status_code == 200
+    with engine.connect() as conn:
+        refusals = [r.as_dict() for r in iter_records(conn) if r.outcome == "refused"]
+    # The forbidden page says the refusal has been recorded: it has.
+    assert [(r["actor"], r["subject"]["page"]) for r in refusals] == [
+        ("auditor.a", "/ui/search"),
+        ("auditor.a", "/ui/api/graph/expand"),
+        ("analyst.in", "/ui/audit"),
+    ]
+    assert all(r["subject"]["refused"].endswith("may not see this page") for r in refusals)
 
 
 @pytest.mark.parametrize("user", ["analyst.in", "investigator.out"])

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 from rich.markup import escape
-from sqlalchemy.engine import Connection
 
-from nitka.access.audit import Action, AuditRecord, by_actor, verify, who_saw
-from nitka.cli.context import (
-    RefusedError,
-    acting_account,
-    audited,
-    emit_json,
-    fail,
-    open_store,
-    stdout,
-)
-from nitka.services.guard import AUDITORS
-from nitka.store.reader import cluster_ids
+from nitka.access.audit import Action, AuditRecord
+from nitka.cli.context import actor, calling, emit_json, fail, open_store, stdout
+from nitka.services import audit_trail
 
 audit_app = typer.Typer(
     help="The audit trail: verify its hash chain, who saw an entity, what a user did.",
@@ -37,11 +25,9 @@ def verify_command(
 ) -> None:
     """Walk the hash chain; name the first record that was changed, removed or slipped in."""
     engine = open_store(ctx)
-    with engine.begin() as conn:
-        # Checked but not recorded: a verification reads no personal data, and
-        # must not add to a chain that may be broken.
-        _ask(ctx, conn, {"audit": "verify"}, record=False)
-        found = verify(conn)
+    who = actor(ctx, engine, Action.VIEW, {"audit": "verify"})
+    with calling(engine) as conn:
+        found = audit_trail.verify_trail(conn, who)
     if as_json:
         emit_json(
             {
@@ -71,9 +57,9 @@ def who_saw_command(
 ) -> None:
     """Every search, view, check, export and change about this entity or one merged with it."""
     engine = open_store(ctx)
-    with engine.begin() as conn:
-        _ask(ctx, conn, {"audit": "who-saw", "entity": entity_id})
-        records = who_saw(conn, cluster_ids(conn, entity_id))
+    who = actor(ctx, engine, Action.VIEW, {"audit": "who-saw", "entity": entity_id})
+    with calling(engine) as conn:
+        records = audit_trail.entity_history(conn, who, entity_id)
     _show(records, as_json, f"no audit record names {entity_id}")
 
 
@@ -85,24 +71,10 @@ def by_user_command(
 ) -> None:
     """Everything one user (or system) did, oldest first."""
     engine = open_store(ctx)
-    with engine.begin() as conn:
-        _ask(ctx, conn, {"audit": "by-user", "user": user})
-        records = by_actor(conn, user)
+    who = actor(ctx, engine, Action.VIEW, {"audit": "by-user", "user": user})
+    with calling(engine) as conn:
+        records = audit_trail.user_history(conn, who, user)
     _show(records, as_json, f"no audit record of {user}")
-
-
-def _ask(
-    ctx: typer.Context, conn: Connection, question: dict[str, Any], *, record: bool = True
-) -> None:
-    """Only an auditor (or, in development, an operator naming no account) reads the
-    trail; the question is recorded before it is answered."""
-    try:
-        acting_account(ctx, conn, AUDITORS, Action.VIEW, question)
-    except RefusedError as refused:
-        conn.commit()
-        fail(str(refused))
-    if record:
-        audited(ctx, conn, Action.VIEW, subject=question)
 
 
 def _show(records: list[AuditRecord], as_json: bool, empty: str) -> None:

@@ -27,7 +27,6 @@ from rich.console import Console
 from sqlalchemy import Connection, Engine
 
 from nitka.access.accounts import (
-    Account,
     Role,
     administrator_can_sign_in,
     find_account,
@@ -347,16 +346,3 @@ def audited(
             fail(str(refused))
     audit(conn, actor, action, subject, entities=entities, result_size=result_size,
           outcome=outcome)  # fmt: skip
-
-
-def acting_account(
-    ctx: typer.Context,
-    conn: Connection,
-    roles: frozenset[Role],
-    action: Action,
-    subject: dict[str, Any],
-) -> Account | None:
-    """The acting account, if its role is one of ``roles``; None for a local
-    operator (development mode only). Raises RefusedError, after recording
-    the refusal, otherwise."""
-    return acting(ctx, conn, action, subject, roles=roles).account

@@ -15,7 +15,7 @@ from nitka.access.visibility import READERS
 from nitka.analysis.charts import charts_of_case
 from nitka.analysis.graph import visible_entities
 from nitka.analysis.notes import Note, add_note, notes_of
-from nitka.services.guard import NotFoundError, audit, refuse, require, viewer_of
+from nitka.services.guard import NotFoundError, audit, refuse, require, role_refusal, viewer_of
 from nitka.store.reader import case_entity_ids
 
 CASE_OPENERS = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -68,6 +68,12 @@ def list_cases(conn: Connection, actor: Actor) -> list[CaseSummary]:
         CaseSummary(case_id, title, members(conn, case_id))
         for case_id, title in case_titles(conn, None if everyone else actor.name)
     ]
+
+
+def opens_cases(actor: Actor) -> bool:
+    """Whether the actor's role opens a case's workspace (``workspace``): the roles
+    that read case data, not an administrator or an auditor."""
+    return role_refusal(actor, READERS) is None
 
 
 def workspace(conn: Connection, actor: Actor, case_id: str) -> CaseWorkspace:

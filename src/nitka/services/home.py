@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -18,11 +19,29 @@ from nitka.exchange.kinds import Status
 from nitka.exchange.messages import Message, due_within, list_messages, overdue
 from nitka.exchange.sight import ALL_MESSAGES, may_see_message
 from nitka.screen.audit import recent_hits
-from nitka.services.guard import require, viewer_of
+from nitka.services.guard import AUDITORS, refuse, require, role_refusal, viewer_of
 
 DEADLINE_HOURS = 72
 """Requests due within this many hours are shown beside the overdue ones."""
 RECENT_HITS = 10
+
+
+class Start(StrEnum):
+    """Where an actor starts in the workstation."""
+
+    CASE_DATA = "case data"
+    """The start page of cases, deadlines, hits and messages (``start_page``)."""
+    AUDIT_TRAIL = "audit trail"
+    """An auditor's: the audit trail."""
+    CASES = "cases"
+    """An administrator's: the list of cases and their members (never their data)."""
+
+
+def start_of(actor: Actor) -> Start:
+    """Where the actor starts: only the roles that read case data see the start page."""
+    if role_refusal(actor, READERS) is None:
+        return Start.CASE_DATA
+    return Start.AUDIT_TRAIL if role_refusal(actor, AUDITORS) is None else Start.CASES
 
 
 @dataclass(frozen=True)
@@ -35,15 +54,22 @@ class StartPage:
 
 def start_page(conn: Connection, actor: Actor) -> StartPage:
     """What a reader sees first. Reads only what is the actor's own or may be seen."""
-    require(conn, actor, READERS, Action.VIEW, {"page": "start"})
+    subject = {"page": "start"}
+    require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
-    assert viewer is not None, "the workstation is used by accounts only"
+    if viewer is None:
+        raise refuse(conn, actor, Action.VIEW, subject, "the start page is an account's", "account")
     return StartPage(
-        [{"id": case_id, "title": title} for case_id, title in case_titles(conn, actor.name)],
+        cases_of(conn, actor.name),
         _deadlines(conn, viewer),
         recent_hits(conn, actor.name, RECENT_HITS),
         _waiting(conn, viewer),
     )
+
+
+def cases_of(conn: Connection, name: str) -> list[dict[str, str]]:
+    """The cases an account is a member of (id and title), for a page's case picker."""
+    return [{"id": case_id, "title": title} for case_id, title in case_titles(conn, name)]
 
 
 def _deadlines(conn: Connection, viewer: Viewer) -> list[dict[str, Any]]:

@@ -9,44 +9,36 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from nitka.access.accounts import Account, Role
-from nitka.access.visibility import READERS
 from nitka.errors import FieldError
 from nitka.services import cases
 from nitka.services.guard import NotFoundError, transaction
-from nitka.web.auth import actor_of
 from nitka.web.deps import EngineDep
-from nitka.web.ui.guard import page_user
+from nitka.web.ui.guard import ReaderDep, SignedInDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
-READER = Depends(page_user(READERS))
 
 
 @router.get("/ui/cases", response_class=HTMLResponse)
-def cases_page(
-    request: Request, engine: EngineDep, account: Account = Depends(page_user(frozenset(Role)))
-) -> Response:
+def cases_page(request: Request, engine: EngineDep, actor: SignedInDep) -> Response:
     with transaction(engine) as conn:
-        found = cases.list_cases(conn, actor_of(request, account))
-    context = {"cases": [asdict(case) for case in found], "may_open": account.role in READERS}
-    return render(request, "cases.html", context, account=account)
+        found = cases.list_cases(conn, actor)
+    context = {"cases": [asdict(case) for case in found], "may_open": cases.opens_cases(actor)}
+    return render(request, "cases.html", context, account=actor.account)
 
 
 @router.get("/ui/cases/{case_id}", response_class=HTMLResponse)
-def case_page(
-    case_id: str, request: Request, engine: EngineDep, account: Account = READER
-) -> Response:
+def case_page(case_id: str, request: Request, engine: EngineDep, actor: ReaderDep) -> Response:
     try:
         with transaction(engine) as conn:
-            space = cases.workspace(conn, actor_of(request, account), case_id)
+            space = cases.workspace(conn, actor, case_id)
     except NotFoundError:
         message = _("There is no case %(id)s, or you are not a member.") % {"id": case_id}
-        return not_found(request, account, message)
+        return not_found(request, actor.account, message)
     context = {
         "case": {"id": space.id, "title": space.title},
         "members": space.members,
@@ -54,22 +46,21 @@ def case_page(
         "notes": space.notes,
         "charts": space.charts,
     }
-    return render(request, "case.html", context, account=account)
+    return render(request, "case.html", context, account=actor.account)
 
 
 @router.post("/ui/cases/{case_id}/notes", response_class=HTMLResponse)
 def write_note(
     case_id: str,
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     text: str = Form(..., max_length=20_000),
     about: str = Form("", max_length=5_000),
-    account: Account = READER,
 ) -> Response:
     about_ids = about.replace(",", " ").split()
     try:
         with transaction(engine) as conn:
-            cases.write_note(conn, actor_of(request, account), case_id, text, about_ids)
+            cases.write_note(conn, actor, case_id, text, about_ids)
     except FieldError as error:
         why = error.message
         if error.field == "case":

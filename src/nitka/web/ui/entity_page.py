@@ -2,9 +2,10 @@
 category, handling code, dates), its links in tables, and merge and undo with
 a reason.
 
-All of it is what the viewer may see (``nitka.access.visibility``); a page
-for an entity the viewer may not see at all is a 404, as on the API. Opening
-the page, merging and undoing are audit records.
+All of it is what the viewer may see (``nitka.services.profiles``); a
+page for an entity the viewer may not see at all is a 404, as on the API.
+Opening the page, merging and undoing are audit records, written by the
+services.
 """
 
 from __future__ import annotations
@@ -12,24 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from followthemoney import model
 from followthemoney.types import registry
 
-from nitka.access.accounts import Account
-from nitka.access.visibility import PLACEHOLDER, READERS, Redacted
+from nitka.access.visibility import PLACEHOLDER, Redacted
 from nitka.analysis.graph import PHONE, Edge, Graph
 from nitka.errors import FieldError
 from nitka.model.statement import ENTITY_PROP, PoliceStatement
 from nitka.services import profiles, resolution
 from nitka.services.guard import NotFoundError, transaction
-from nitka.web.auth import actor_of
 from nitka.web.deps import EngineDep
-from nitka.web.ui.guard import page_user
+from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
-from nitka.web.ui.recording import PURPOSE
 from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
@@ -60,20 +58,13 @@ LINK_GROUPS = (
 
 
 @router.get("/ui/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(
-    entity_id: str,
-    request: Request,
-    engine: EngineDep,
-    account: Account = Depends(page_user(READERS)),
-) -> Response:
+def entity_page(entity_id: str, request: Request, engine: EngineDep, actor: ReaderDep) -> Response:
     try:
         with transaction(engine) as conn:
-            found = profiles.profile(
-                conn, actor_of(request, account).for_purpose(PURPOSE), entity_id
-            )
+            found = profiles.profile(conn, actor, entity_id)
     except NotFoundError:
         message = _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
-        return not_found(request, account, message)
+        return not_found(request, actor.account, message)
     shown = found.entity
     context = {
         "entity": shown,
@@ -88,7 +79,7 @@ def entity_page(
         "links": links_of(shown.id, found.graph),
         "judgements": found.judgements,
     }
-    return render(request, "entity.html", context, account=account)
+    return render(request, "entity.html", context, account=actor.account)
 
 
 def key_facts(entity: Redacted) -> list[dict[str, Any]]:
@@ -237,16 +228,15 @@ def link_label(edge: Edge, graph: Graph) -> str:
 @router.post("/ui/entities/{entity_id}/merge", response_class=HTMLResponse)
 def merge_entities(
     entity_id: str,
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     other: str = Form(..., min_length=1, max_length=255),
     reason: str = Form(..., min_length=1, max_length=2000),
-    account: Account = Depends(page_user(READERS)),
 ) -> Response:
     """Merge another entity into this one; both must be visible to the user."""
     try:
         with transaction(engine) as conn:
-            merged = resolution.merge(conn, actor_of(request, account), entity_id, other, reason)
+            merged = resolution.merge(conn, actor, entity_id, other, reason)
     except FieldError as error:
         return refusal(_declined(error, other))
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/entities/{merged}"})
@@ -255,15 +245,14 @@ def merge_entities(
 @router.post("/ui/judgements/{judgement_id}/undo", response_class=HTMLResponse)
 def undo_merge(
     judgement_id: int,
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     entity: str = Form(..., max_length=255),
     reason: str = Form(..., min_length=1, max_length=2000),
-    account: Account = Depends(page_user(READERS)),
 ) -> Response:
     try:
         with transaction(engine) as conn:
-            separated = resolution.unmerge(conn, actor_of(request, account), judgement_id, reason)
+            separated = resolution.unmerge(conn, actor, judgement_id, reason)
     except FieldError as error:
         return refusal(_declined(error, entity))
     target = entity if entity in separated else separated[0]

@@ -3,27 +3,38 @@
 A page asked for without a session sends the browser to the sign-in page
 (and back afterwards); a session that no longer holds is refused in the
 audit trail like a bad API token, and also leads to the sign-in page; a
-role that may not see a page gets a page that says so (403). Every page
-request also settles the language of the answer.
+role that may not see a page is refused in the audit trail too, and gets a
+page that says so (403). Every page request also settles the language of
+the answer.
+
+Routes take who is looking as an ``Actor`` (``ReaderDep``, ``AuditorDep``,
+``SignedInDep``) and hand it to the service, which checks again and writes
+the audit record; the role sets are the services' (``nitka.services.guard``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from nitka.access.accounts import Account, Role
+from nitka.access.actor import Actor, Proof
+from nitka.access.audit import Action
+from nitka.access.visibility import READERS
+from nitka.services.guard import AUDITORS, refuse, transaction
 from nitka.settings import Settings
-from nitka.web.auth import SESSION_COOKIE, authenticate, csrf_token
+from nitka.web.auth import SAFE_METHODS, SESSION_COOKIE, authenticate, csrf_token, origin_of
 from nitka.web.deps import EngineDep, SettingsDep
 from nitka.web.ui import i18n
 
 SIGN_IN_PATH = "/ui/sign-in"
+PURPOSE = "workstation"
+"""The purpose of the workstation's audit records (its pages carry none of their own)."""
 
 
 class SignInRequiredError(Exception):
@@ -72,10 +83,52 @@ def page_user(
         account = holder.account
         request.state.csrf_token = csrf_token(settings, request.cookies[SESSION_COOKIE])
         if account.role not in roles:
-            raise PageForbiddenError(account, f"a {account.role.value} may not see this page")
+            why = f"a {account.role.value} may not see this page"
+            await run_in_threadpool(_record_refusal, request, engine, account, why)
+            raise PageForbiddenError(account, why)
         return account
 
     return dependency
+
+
+def actor_of_page(request: Request, account: Account) -> Actor:
+    """The service layer's actor for a page: the session's account, the request's
+    address, and ``workstation`` as the purpose unless the request states one."""
+    return Actor.of(
+        account,
+        proof=Proof.SESSION,
+        origin=origin_of(request),
+        purpose=request.headers.get("x-nitka-purpose", "") or PURPOSE,
+    )
+
+
+def page_actor(
+    roles: frozenset[Role] = frozenset(Role),
+) -> Callable[[Request, Account], Coroutine[Any, Any, Actor]]:
+    """A page dependency: who is looking, as the services take it (``page_user``)."""
+    signed_in = Depends(page_user(roles))
+
+    # Not ``Annotated``: the annotation would be read as a string, without ``roles``.
+    async def dependency(request: Request, account: Account = signed_in) -> Actor:
+        return actor_of_page(request, account)
+
+    return dependency
+
+
+def _record_refusal(request: Request, engine: Engine, account: Account, why: str) -> None:
+    """The refusal of a page, in the audit trail (the forbidden page says it is)."""
+    action = Action.VIEW if request.method in SAFE_METHODS else Action.CHANGE
+    subject = {"method": request.method, "page": request.url.path}
+    with transaction(engine) as conn:
+        refuse(conn, actor_of_page(request, account), action, subject, why, "role")
+
+
+SignedInDep = Annotated[Actor, Depends(page_actor())]
+"""Who is looking at a page any signed-in role may see."""
+ReaderDep = Annotated[Actor, Depends(page_actor(READERS))]
+"""Who is looking at a page of case data (the roles that read it)."""
+AuditorDep = Annotated[Actor, Depends(page_actor(AUDITORS))]
+"""Who is looking at the audit trail."""
 
 
 def safe_next(target: str | None) -> str:

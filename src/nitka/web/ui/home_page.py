@@ -3,20 +3,19 @@ messages waiting for me."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Account, Role
-from nitka.access.cases import case_titles
 from nitka.services.guard import transaction
-from nitka.services.home import start_page
-from nitka.web.auth import actor_of
+from nitka.services.home import Start, cases_of, start_of, start_page
 from nitka.web.deps import EngineDep
-from nitka.web.ui.guard import page_user
+from nitka.web.ui.guard import SignedInDep
 from nitka.web.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
+ELSEWHERE = {Start.AUDIT_TRAIL: "/ui/audit", Start.CASES: "/ui/cases"}
+"""Where the roles that read no case data start."""
 
 
 @router.get("/", response_class=RedirectResponse)
@@ -25,20 +24,21 @@ def root() -> Response:
 
 
 @router.get("/ui/", response_class=HTMLResponse)
-def home(request: Request, engine: EngineDep, account: Account = Depends(page_user())) -> Response:
-    if account.role in (Role.AUDITOR, Role.ADMINISTRATOR):
-        return RedirectResponse("/ui/audit" if account.role == Role.AUDITOR else "/ui/cases", 303)
+def home(request: Request, engine: EngineDep, actor: SignedInDep) -> Response:
+    start = start_of(actor)
+    if start in ELSEWHERE:
+        return RedirectResponse(ELSEWHERE[start], 303)
     with transaction(engine) as conn:
-        page = start_page(conn, actor_of(request, account))
+        page = start_page(conn, actor)
     context = {
         "cases": page.cases,
         "deadlines": page.deadlines,
         "hits": page.hits,
         "waiting": page.waiting,
     }
-    return render(request, "home.html", context, account=account)
+    return render(request, "home.html", context, account=actor.account)
 
 
 def my_cases(conn: Connection, name: str) -> list[dict[str, str]]:
-    """The cases the account is a member of, for a page's case picker."""
-    return [{"id": case_id, "title": title} for case_id, title in case_titles(conn, name)]
+    """The cases the account is a member of, for the exchange's pages' case picker."""
+    return cases_of(conn, name)

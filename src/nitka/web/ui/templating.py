@@ -90,7 +90,7 @@ def refusal(message: str, status_code: int = 400) -> HTMLResponse:
     )
 
 
-def not_found(request: Request, account: Account, message: str) -> HTMLResponse:
+def not_found(request: Request, account: Account | None, message: str) -> HTMLResponse:
     """The 404 page: what was asked for does not exist, or the user may not see it
     (the two are not told apart)."""
     return render(request, "not_found.html", {"message": message}, account=account, status_code=404)

@@ -1,66 +1,50 @@
 """The analysis workspace (link chart, map, timeline) and the JSON it reads.
 
-Every answer is built from what the signed-in user may see, and is an audit
-record naming the entities it showed: a chart expansion discloses entities
-as much as an entity page does.
+Every answer comes from a service (``nitka.services.workspace``, and
+``nitka.services.exports`` for a chart's export): built from what the signed-in
+user may see, and an audit record naming the entities it showed.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Account
-from nitka.access.audit import Action
-from nitka.access.visibility import READERS, Viewer
-from nitka.analysis.chart_files import induced
-from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
-from nitka.analysis.graph import PHONE, expand
-from nitka.analysis.paths import shortest_path
-from nitka.analysis.places import GAZETTEER, Unplaced, places_of
-from nitka.analysis.timeline import timeline_of
+from nitka.analysis.places import GAZETTEER, Unplaced
 from nitka.normalise.romanize import romanize_uk
 from nitka.services import exports
-from nitka.services.guard import transaction
-from nitka.web.auth import actor_of
+from nitka.services import workspace as space
+from nitka.services.guard import NotFoundError, RefusedError, transaction
 from nitka.web.deps import EngineDep
-from nitka.web.ui.guard import page_user
-from nitka.web.ui.home_page import my_cases
+from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.recording import record
 from nitka.web.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
 IDS = Query(..., min_length=1, max_length=500, alias="id")
-READER = Depends(page_user(READERS))
 
 
 @router.get("/ui/chart", response_class=HTMLResponse)
 def workspace(
     request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     id: list[str] = Query([], max_length=50),
     chart: int | None = None,
-    account: Account = READER,
 ) -> Response:
-    with engine.connect() as conn:
-        cases = my_cases(conn, account.name)
-        saved = [c.summary() for case in cases for c in charts_of_case(conn, case["id"])]
+    with transaction(engine) as conn:
+        desk = space.desk(conn, actor)
     context = {
         "start": id,
         "chart_id": chart or "",
-        "cases": cases,
-        "saved": saved,
+        "cases": desk.cases,
+        "saved": desk.saved,
         "texts": {
             "shown": _("{nodes} nodes, {edges} links on the chart."),
             "truncated": _("Not every neighbour is shown: there are too many."),
@@ -77,56 +61,39 @@ def workspace(
             "notPlaced": _("Not on the map ({count}):"),
         },
     }
-    return render(request, "workspace.html", context, account=account)
+    return render(request, "workspace.html", context, account=actor.account)
 
 
 @router.get("/ui/api/graph/expand")
-def graph_expand(
-    request: Request, engine: EngineDep, ids: list[str] = IDS, account: Account = READER
-) -> Response:
-    with _reading(request, engine, account, {"expand": ids}) as (conn, viewer, shown):
-        graph = expand(conn, viewer, ids)
-        shown.extend(graph.entity_ids())
+def graph_expand(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
+    with transaction(engine) as conn:
+        graph = space.expand_chart(conn, actor, ids)
     return _json(graph.as_dict())
 
 
 @router.get("/ui/api/graph/path")
 def graph_path(
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     start: str = Query(..., alias="from", max_length=300),
     goal: str = Query(..., alias="to", max_length=300),
-    account: Account = READER,
 ) -> Response:
-    with _reading(request, engine, account, {"path": [start, goal]}) as (conn, viewer, shown):
-        found = shortest_path(conn, viewer, start, goal)
-        if found is not None:
-            shown.extend(found.entity_ids())
+    with transaction(engine) as conn:
+        found = space.find_path(conn, actor, start, goal)
     return _json(found.as_dict() if found is not None else {"nodes": [], "edges": []})
 
 
 @router.get("/ui/api/timeline")
-def timeline(
-    request: Request, engine: EngineDep, ids: list[str] = IDS, account: Account = READER
-) -> Response:
-    with _reading(request, engine, account, {"timeline": ids}) as (conn, viewer, shown):
-        items = timeline_of(conn, viewer, ids)
-        shown.extend(i.id for i in items if not i.id.startswith("message:"))
+def timeline(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
+    with transaction(engine) as conn:
+        items = space.timeline(conn, actor, ids)
     return _json({"items": [item.as_dict() for item in items]})
 
 
 @router.get("/ui/api/places")
-def places(
-    request: Request, engine: EngineDep, ids: list[str] = IDS, account: Account = READER
-) -> Response:
-    entity_ids = [i for i in ids if not i.startswith(PHONE)]
-    with _reading(request, engine, account, {"places": ids}) as (conn, viewer, shown):
-        points, routes, unplaced = places_of(conn, viewer, entity_ids)
-        shown.extend(
-            {p.entity for p in points}
-            | {r["entity"] for r in routes}
-            | {u.entity for u in unplaced}
-        )
+def places(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
+    with transaction(engine) as conn:
+        points, routes, unplaced = space.places(conn, actor, ids)
     return _json(
         {
             "places": [p.as_dict() for p in points],
@@ -161,54 +128,46 @@ class ChartBody(BaseModel):
 
 
 @router.post("/ui/api/charts")
-def save(
-    body: ChartBody, request: Request, engine: EngineDep, account: Account = READER
-) -> Response:
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        if body.case not in viewer.cases:
-            raise HTTPException(
-                403, {"field": "case", "error": _("You are not a member of this case.")}
-            )
-        try:
-            chart_id = save_chart(
-                conn, body.case, body.name, body.ids, body.positions, by=account.name
-            )
-        except ChartError as error:
-            raise HTTPException(400, {"field": error.field, "error": str(error)}) from None
-        subject = {"chart saved": chart_id, "case": body.case}
-        record(conn, request, account, Action.CHANGE, subject, body.ids)
+def save(body: ChartBody, engine: EngineDep, actor: ReaderDep) -> Response:
+    try:
+        with transaction(engine) as conn:
+            chart_id = space.keep_chart(conn, actor, body.case, body.name, body.ids, body.positions)
+    except RefusedError as refused:
+        if refused.field != "case":
+            raise
+        raise HTTPException(
+            403, {"field": "case", "error": _("You are not a member of this case.")}
+        ) from None
     return _json({"id": chart_id, "case": body.case, "name": body.name})
 
 
 @router.get("/ui/api/charts/{chart_id}")
-def open_chart(
-    chart_id: int, request: Request, engine: EngineDep, account: Account = READER
-) -> Response:
-    with _reading(request, engine, account, {"chart": chart_id}) as (conn, viewer, shown):
-        saved = load_chart(conn, chart_id)
-        if saved is None or saved.case_id not in viewer.cases:
-            raise HTTPException(404, {"field": "chart", "error": _("No such chart in your cases.")})
-        graph = induced(conn, viewer, saved.ids)
-        shown.extend(graph.entity_ids())
-    return _json({**saved.summary(), "graph": graph.as_dict(), "positions": saved.positions})
+def open_chart(chart_id: int, engine: EngineDep, actor: ReaderDep) -> Response:
+    try:
+        with transaction(engine) as conn:
+            opened = space.open_chart(conn, actor, chart_id)
+    except NotFoundError:
+        raise HTTPException(
+            404, {"field": "chart", "error": _("No such chart in your cases.")}
+        ) from None
+    saved = opened.chart
+    return _json({**saved.summary(), "graph": opened.graph.as_dict(), "positions": saved.positions})
 
 
 @router.post("/ui/api/charts/export")
 def export_chart(
     body: ChartBody,
-    request: Request,
     engine: EngineDep,
+    actor: ReaderDep,
     format: str = Query(..., pattern="^(graphml|anx)$"),
     permission: str | None = Query(None, max_length=500),
-    account: Account = READER,
 ) -> Response:
     """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one.
     Data under H2 or H3 leaves only with its provider's permission (``permission``)."""
     with transaction(engine) as conn:
         data = exports.export_chart(
             conn,
-            actor_of(request, account),
+            actor,
             body.ids,
             format=format,
             positions=body.positions,
@@ -219,7 +178,7 @@ def export_chart(
 
 
 @router.get("/ui/basemap/hromadas.json")
-def hromadas(_: Account = READER) -> Response:
+def hromadas(_: ReaderDep) -> Response:
     """The map's offline layer of place names: each hromada centre, in Ukrainian and Latin."""
     return Response(_hromadas(), media_type="application/json")
 
@@ -232,18 +191,6 @@ def _hromadas() -> bytes:
             for r in csv.DictReader(fh)
         ]
     return orjson.dumps(rows)
-
-
-@contextmanager
-def _reading(
-    request: Request, engine: Engine, account: Account, subject: dict[str, Any]
-) -> Iterator[tuple[Connection, Viewer, list[str]]]:
-    """A read transaction that ends with an audit record of the entities shown
-    (the caller adds them to the list it is given)."""
-    shown: list[str] = []
-    with engine.begin() as conn:
-        yield conn, Viewer.of(conn, account), shown
-        record(conn, request, account, Action.VIEW, subject, sorted(set(shown)))
 
 
 def _json(data: Any) -> Response:
