@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import Engine
 from typer.testing import Result
 
 from nitka.access.accounts import create_token
+from nitka.access.audit import by_actor
 from nitka.exchange.kinds import Kind
 from nitka.services import exchange as service
 from nitka.services.exchange import Draft
@@ -232,3 +234,34 @@ def test_both_front_ends_give_every_role_the_same_answer_and_leak_nothing(setup:
     assert answers["cli"] == answers["http"]
     assert answers["http"] == expected
     assert leaks == []
+
+
+def test_partners_keys_and_the_outbox_at_the_command_line(setup: Setup) -> None:
+    """The exchange's set-up in production mode: an administrator registers partners
+    and makes the keys; readers list partners; the exchange desk delivers."""
+    cli, tokens, world = setup.cli, setup.tokens, setup.world
+    key = world.partner_keys.signing_public
+    add = ("partner", "add", "md-igp", "--address", "https://md.example", "--signing-key", key,
+           "--name", "Moldovan police", "--country", "MD")  # fmt: skip
+    refused = cli.production(*add, token=tokens["liaison.desk"])
+    assert refused.exit_code == 1 and "a liaison may not do this" in refused.stderr
+    added = cli.production(*add, token=tokens["admin.one"])
+    assert added.exit_code == 0 and "md-igp is a partner at https://md.example" in added.output
+    listed = cli.production("partner", "list", "--json", token=tokens["analyst.in"])
+    assert listed.exit_code == 0
+    assert [p["agency_id"] for p in orjson.loads(listed.stdout)] == [THEM, "md-igp"]
+    assert cli.production("partner", "list", token=tokens["auditor.a"]).exit_code == 1
+
+    keys = cli.production("exchange", "keys", "--json", token=tokens["admin.one"])
+    assert keys.exit_code == 0
+    assert orjson.loads(keys.stdout)["signing_key"] == world.keys.signing_public
+    assert cli.production("exchange", "keys", token=tokens["supervisor.two"]).exit_code == 1
+
+    assert cli.production("exchange", "deliver", token=tokens["analyst.in"]).exit_code == 1
+    delivered = cli.production("exchange", "deliver", token=tokens["liaison.desk"])
+    assert delivered.exit_code == 0 and "delivered" in delivered.output
+    with world.engine.connect() as conn:
+        admin = [(r.outcome, orjson.loads(r.subject)) for r in by_actor(conn, "admin.one")]
+        desk = [r.outcome for r in by_actor(conn, "liaison.desk")]
+    assert ("done", {"partner add": "md-igp", "address": "https://md.example"}) in admin
+    assert desk == ["refused", "done"]
