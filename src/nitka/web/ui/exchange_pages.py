@@ -2,11 +2,11 @@
 its steps, and drafting, approval (four eyes), the legal decision, sending,
 taking up, answering and closing.
 
-Each step is the workflow's own (``nitka.exchange.workflow``), so the rules
-are the API's: who may approve, the Article 3 review before approval, H2
-data not passed on without permission; a refused step shows its reason
-beside the form. Messages are shown by the exchange's need-to-know
-(``nitka.exchange.sight``).
+Each page and step calls the exchange's service (``nitka.services.exchange``),
+as the API and the command line do, so the rules are theirs: who may approve,
+the Article 3 review before approval, H2 data not passed on without
+permission, the exchange's need-to-know. A step the workflow declines shows
+its reason beside the form; a role that may not take it gets the 403 page.
 """
 
 from __future__ import annotations
