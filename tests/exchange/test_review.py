@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from nitka.access.accounts import Account, add_account
+from nitka.access.actor import Actor, Proof
 from nitka.access.audit import by_actor
 from nitka.access.organisations import add_agency
 from nitka.access.visibility import Viewer
@@ -26,6 +27,7 @@ from nitka.exchange.receive import accept
 from nitka.exchange.review import decide
 from nitka.exchange.workflow import Draft, approve, draft, send, take_up
 from nitka.model.statement import Provenance
+from nitka.services import exchange as service
 from nitka.settings import Settings
 from tests.helpers import make_entity, store_entities
 
@@ -62,7 +64,9 @@ def test_a_flagged_outgoing_notice_is_approved_only_after_a_legal_decision(
         assert refused.value.field == "review" and "penalty" in str(refused.value)
         with pytest.raises(MessageError):  # the author may not decide on their own message
             decide(conn, who["officer"], made.id, cleared=True, reasoning="fine")
-        decide(conn, who["deputy"], made.id, cleared=True, reasoning="Extradition treaty case")
+        # Through the service: the decision's audit record is the service layer's.
+        deputy = Actor.of(who["deputy"], proof=Proof.TOKEN, origin="test")
+        service.decide(conn, deputy, made.id, cleared=True, reasoning="Extradition treaty case")
         approve(conn, who["chief"], made.id, settings)
         sent = send(conn, who["officer"], made.id, load_or_create(Path(settings.keys_dir)))
         assert sent.status is Status.SENT

@@ -257,3 +257,17 @@ def test_each_role_starts_where_its_work_is(ring: Engine) -> None:
     assert cases.opens_cases(ANALYST) and not cases.opens_cases(ADMINISTRATOR)
     page = _call(ring, lambda conn: home.start_page(conn, INVESTIGATOR))
     assert page.cases == [{"id": "c1", "title": "Recruitment ring, Odesa"}]
+
+
+def test_a_case_is_shown_a_page_at_a_time_and_the_record_names_that_page(ring: Engine) -> None:
+    everything = _call(ring, lambda conn: cases.workspace(conn, INVESTIGATOR, "c1", per_page=500))
+    assert everything.pages == 1 and everything.total == len(everything.entities) > 4
+    first = _call(ring, lambda conn: cases.workspace(conn, INVESTIGATOR, "c1", per_page=3))
+    assert (first.page, len(first.entities), first.total) == (1, 3, everything.total)
+    assert set(last_record(ring)["entities"]) == {row["id"] for row in first.entities}
+    last = _call(ring, lambda conn: cases.workspace(conn, INVESTIGATOR, "c1", page=99, per_page=3))
+    assert last.page == last.pages == -(-everything.total // 3)
+    paged = [row["id"] for p in range(1, last.pages + 1) for row in _call(
+        ring, lambda conn, p=p: cases.workspace(conn, INVESTIGATOR, "c1", page=p, per_page=3)
+    ).entities]  # fmt: skip
+    assert paged == [row["id"] for row in everything.entities]

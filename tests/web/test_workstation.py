@@ -288,6 +288,10 @@ def test_the_auditor_sees_who_looked_and_that_the_chain_holds(
         page = auditor.get("/ui/audit", params={"entity": VICTIMS[0], "check": "true"}).text
     assert 'data-testid="verified"' in page and "is intact" in page
     assert "investigator.in" in page and "workstation" in page
+    rows = page.split('data-testid="audit-records"')[1]
+    assert "viewed" in rows and "<dt>id</dt>" in rows and VICTIMS[0] in rows
+    assert "&#34;" not in rows and "{&#" not in rows, "raw JSON in the audit page"
+    assert "workstation@" in rows
 
 
 def test_the_interface_speaks_ukrainian_on_request(investigator: httpx.Client) -> None:

@@ -3,52 +3,33 @@ command line (the same steps as the API's ``/exchange`` routes)."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import typer
 from rich.markup import escape
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Account
+from nitka.access.actor import Actor
 from nitka.access.audit import Action
-from nitka.access.organisations import OrganisationError, add_agency, find_agency
-from nitka.access.visibility import READERS, Viewer
 from nitka.cli.context import (
-    RefusedError,
-    acting,
     actor,
-    audited,
-    calling,
+    administering,
     emit_json,
     fail,
     open_store,
-    require,
     settings,
     stdout,
 )
 from nitka.errors import FieldError
-from nitka.exchange.delivery import deliver_due, pending
-from nitka.exchange.keys import ExchangeKeyError, InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind, Priority, Status
-from nitka.exchange.messages import (
-    Message,
-    due_within,
-    list_messages,
-    load_message,
-    overdue,
-    require_message,
-)
-from nitka.exchange.partners import PartnerError, add_partner, all_partners
-from nitka.exchange.review import decide
-from nitka.exchange.statistics import exchange_statistics
-from nitka.exchange.workflow import Draft, approve, change_sent, close, draft, send, take_up
-from nitka.services import exchange as exchange_service
-from nitka.services.exchange import sees_message
-from nitka.services.guard import LIST_KEEPERS, viewer_of
+from nitka.exchange.messages import Message
+from nitka.services import exchange as service
+from nitka.services.exchange import Draft
+from nitka.services.guard import RefusedError, transaction
 
 exchange_app = typer.Typer(
     help="This instance's exchange keys and its outbox.", no_args_is_help=True
@@ -75,32 +56,26 @@ def _agency(ctx: typer.Context) -> str:
     return agency
 
 
-def _keys(ctx: typer.Context) -> InstanceKeys:
+@contextmanager
+def _calling(
+    ctx: typer.Context,
+    subject: dict[str, Any],
+    *,
+    action: Action = Action.CHANGE,
+    admin: bool = False,
+) -> Iterator[tuple[Connection, Actor]]:
+    """Who acts (proven as the mode asks) and the service call's transaction. A
+    refusal is committed to the audit trail and ends the command with its reason;
+    a request the service finds bad ends it naming the field."""
+    engine = open_store(ctx)
+    who = (administering if admin else actor)(ctx, engine, action, subject)
     try:
-        return load_or_create(Path(settings(ctx).keys_dir))
-    except (ExchangeKeyError, OSError, ValueError) as error:
-        fail(f"keys_dir: {error}")
-
-
-def _account(ctx: typer.Context, conn: Connection, subject: dict[str, Any]) -> Account:
-    """The acting account; a refusal is committed before the command fails."""
-    try:
-        who = acting(ctx, conn, Action.CHANGE, subject, roles=READERS)
+        with transaction(engine) as conn:
+            yield conn, who
     except RefusedError as refused:
-        conn.commit()
         fail(str(refused))
-    if who.account is None:
-        fail(f"messages are written by accounts: {who.name!r} is none (use --as)")
-    return who.account
-
-
-def _viewer(ctx: typer.Context, conn: Connection, subject: dict[str, Any]) -> Viewer | None:
-    """Whose need-to-know a reading command applies (None: a development operator)."""
-    try:
-        return viewer_of(conn, acting(ctx, conn, Action.VIEW, subject, roles=READERS))
-    except RefusedError as refused:
-        conn.commit()
-        fail(str(refused))
+    except FieldError as error:
+        fail(f"{error.field}: {error}")
 
 
 @exchange_app.command("keys")
@@ -109,12 +84,8 @@ def keys_command(
 ) -> None:
     """Make this instance's key pairs (once) and print what partners register."""
     agency = _agency(ctx)
-    keys = _keys(ctx)
-    shown = {
-        "agency": agency,
-        "signing_key": keys.signing_public,
-        "encryption_key": keys.encryption_public,
-    }
+    with _calling(ctx, {"exchange keys": agency}, admin=True) as (conn, who):
+        shown = service.identity(conn, who, settings(ctx))
     if as_json:
         emit_json(shown)
         return
@@ -134,18 +105,15 @@ def deliver_command(
 ) -> None:
     """Deliver the outbox now (``nitka serve`` does this in the background)."""
     engine = open_store(ctx)
-    deadline = time.monotonic() + wait
-    delivered = failed = 0
-    with httpx.Client() as client:
-        while True:
-            done = deliver_due(engine, client)
-            delivered += done.delivered
-            failed += done.failed
-            left = pending(engine)
-            if not left or time.monotonic() >= deadline:
-                break
-            time.sleep(0.2)
-    stdout.print(f"delivered {delivered}, failed tries {failed}, waiting {left}", highlight=False)
+    who = actor(ctx, engine, Action.CHANGE, {"exchange deliver": "outbox"})
+    try:
+        done = service.deliver_outbox(engine, who, wait=wait)
+    except RefusedError as refused:
+        fail(str(refused))
+    left = done.waiting
+    stdout.print(
+        f"delivered {done.delivered}, failed tries {done.failed}, waiting {left}", highlight=False
+    )
     if left and wait:
         raise typer.Exit(1)
 
@@ -163,17 +131,10 @@ def partner_add(
     country: str | None = typer.Option(None, "--country", help="Its country (ISO 3166)."),
 ) -> None:
     """Register a partner agency by its address and public keys."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            if find_agency(conn, agency) is None and name:
-                add_agency(conn, agency, name, country)
-            by = acting(ctx, conn, Action.CHANGE, {"partner add": agency}, proven=False).name
-            made = add_partner(conn, agency, address, signing_key, encryption_key, by=by)
-            change = {"partner add": made.agency_id, "address": made.address}
-            audited(ctx, conn, Action.CHANGE, subject=change)
-    except (PartnerError, OrganisationError, ExchangeKeyError) as error:
-        fail(f"{error.field}: {error}")
+    with _calling(ctx, {"partner add": agency}, admin=True) as (conn, who):
+        made = service.add_partner(
+            conn, who, agency, address, signing_key, encryption_key, name=name, country=country
+        )
     stdout.print(f"{made.agency_id} is a partner at {made.address}", highlight=False)
 
 
@@ -182,9 +143,8 @@ def partner_list(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 ) -> None:
     """The partners, their addresses and keys."""
-    engine = open_store(ctx)
-    with engine.connect() as conn:
-        partners = all_partners(conn)
+    with _calling(ctx, {"partners": "all"}, action=Action.VIEW, admin=True) as (conn, who):
+        partners = service.list_partners(conn, who)
     rows = [vars(p) for p in partners]
     if as_json:
         emit_json(rows)
@@ -213,7 +173,6 @@ def message_draft(
 ) -> None:
     """Draft a message; a supervisor other than you approves it before it is sent."""
     _agency(ctx)
-    engine = open_store(ctx)
     request = Draft(
         kind=kind,
         receiver=to,
@@ -227,12 +186,8 @@ def message_draft(
         permission=permission,
         attachments=[(path.name, path.read_bytes()) for path in attach],
     )
-    try:
-        with engine.begin() as conn:
-            author = _account(ctx, conn, {"message draft": to})
-            made = draft(conn, author, Viewer.of(conn, author), settings(ctx), request)
-    except FieldError as error:
-        fail(f"{error.field}: {error}")
+    with _calling(ctx, {"message draft": to}) as (conn, who):
+        made = service.draft(conn, who, settings(ctx), request)
     _print(made, as_json)
 
 
@@ -247,23 +202,10 @@ def message_answer(
 ) -> None:
     """Draft the answer to a message received (approved and sent like any other)."""
     _agency(ctx)
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            author = _account(ctx, conn, {"message answer": message_id})
-            original = require_message(conn, message_id)
-            request = Draft(
-                kind=Kind.ANSWER,
-                receiver=original.sender,
-                subject=subject or f"Re: {original.body.get('subject', '')}",
-                text=text,
-                entity_ids=entity,
-                case=original.case_id,
-                in_reply_to=original.id,
-            )
-            made = draft(conn, author, Viewer.of(conn, author), settings(ctx), request)
-    except FieldError as error:
-        fail(f"{error.field}: {error}")
+    with _calling(ctx, {"message answer": message_id}) as (conn, who):
+        made = service.answer(
+            conn, who, settings(ctx), message_id, subject=subject, text=text, entity_ids=entity
+        )
     _print(made, as_json)
 
 
@@ -275,9 +217,9 @@ def message_approve(
 ) -> None:
     """Approve a draft (a supervisor who is not its author)."""
     chosen = settings(ctx)
-    _step(
-        ctx, message_id, lambda conn, who: approve(conn, who, message_id, chosen, note), "approved"
-    )
+    with _calling(ctx, {"message approve": message_id}) as (conn, who):
+        service.approve(conn, who, chosen, message_id, note)
+    _done(message_id, "approved")
 
 
 @message_app.command("decide")
@@ -291,24 +233,25 @@ def message_decide(
 ) -> None:
     """Record the legal decision on a message the Article 3 checks flagged."""
 
-    def decision(conn: Connection, who: Account) -> None:
-        decide(conn, who, message_id, cleared=clear, reasoning=reasoning)
-
-    _step(ctx, message_id, decision, "cleared" if clear else "refused", visible=True)
+    with _calling(ctx, {"message decision": message_id}) as (conn, who):
+        service.decide(conn, who, message_id, cleared=clear, reasoning=reasoning)
+    _done(message_id, "cleared" if clear else "refused")
 
 
 @message_app.command("send")
 def message_send(ctx: typer.Context, message_id: str = typer.Argument(...)) -> None:
     """Sign an approved message and put it in the outbox."""
-    keys = _keys(ctx)
-    _step(ctx, message_id, lambda conn, who: send(conn, who, message_id, keys), "sent")
+    with _calling(ctx, {"message send": message_id}, action=Action.DISCLOSURE) as (conn, who):
+        service.send(conn, who, service.keys_of(settings(ctx)), message_id)
+    _done(message_id, "sent")
 
 
 @message_app.command("take-up")
 def message_take_up(ctx: typer.Context, message_id: str = typer.Argument(...)) -> None:
     """Mark a received message as being worked on."""
-    step = lambda conn, who: take_up(conn, who, message_id)  # noqa: E731
-    _step(ctx, message_id, step, "in progress", visible=True)
+    with _calling(ctx, {"message take up": message_id}) as (conn, who):
+        service.take_up(conn, who, message_id)
+    _done(message_id, "in progress")
 
 
 @message_app.command("close")
@@ -318,8 +261,9 @@ def message_close(
     note: str = typer.Option("", "--note"),
 ) -> None:
     """Close a message (nothing more is expected of it)."""
-    step = lambda conn, who: close(conn, who, message_id, note)  # noqa: E731
-    _step(ctx, message_id, step, "closed", visible=True)
+    with _calling(ctx, {"message close": message_id}) as (conn, who):
+        service.close(conn, who, message_id, note)
+    _done(message_id, "closed")
 
 
 @message_app.command("list")
@@ -330,11 +274,7 @@ def message_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Messages sent and received, oldest first."""
-    engine = open_store(ctx)
-    with engine.begin() as conn:
-        viewer = _viewer(ctx, conn, {"messages": direction or "all"})
-        found = list_messages(conn, direction=direction, status=status)
-    _print_list([m for m in found if sees_message(viewer, m)], as_json)
+    _list(ctx, as_json, {"messages": direction or "all"}, direction=direction, status=status)
 
 
 @message_app.command("overdue")
@@ -342,11 +282,7 @@ def message_overdue(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 ) -> None:
     """Requests past their deadline without an answer: ours and the partners'."""
-    engine = open_store(ctx)
-    with engine.begin() as conn:
-        viewer = _viewer(ctx, conn, {"messages": "overdue"})
-        found = overdue(conn)
-    _print_list([m for m in found if sees_message(viewer, m)], as_json)
+    _list(ctx, as_json, {"messages": "overdue"}, overdue=True)
 
 
 @message_app.command("show")
@@ -356,10 +292,8 @@ def message_show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A message, its body (the statements you may read) and every step it went through."""
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.VIEW, {"message": message_id})
-    with calling(engine) as conn:
-        shown = exchange_service.show_message(conn, who, message_id)
+    with _calling(ctx, {"message": message_id}, action=Action.VIEW) as (conn, who):
+        shown = service.show_message(conn, who, message_id)
     if as_json:
         emit_json(shown.as_dict())
         return
@@ -372,22 +306,15 @@ def message_show(
         )
 
 
-def _step(
-    ctx: typer.Context, message_id: str, action: Any, done: str, *, visible: bool = False
-) -> None:
-    """One workflow step as the acting account. ``visible``: the step is refused, as
-    "no message", on a message outside the account's cases (as over HTTP)."""
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            who = _account(ctx, conn, {"message": message_id, "step": done})
-            item = load_message(conn, message_id) if visible else None
-            if item is not None and not sees_message(Viewer.of(conn, who), item):
-                fail(f"message: no message {message_id!r}")  # as over HTTP
-            action(conn, who)
-    except FieldError as error:
-        fail(f"{error.field}: {error}")
-    stdout.print(f"{message_id} {done}", highlight=False)
+def _done(message_id: str, step: str) -> None:
+    stdout.print(f"{message_id} {step}", highlight=False)
+
+
+def _list(ctx: typer.Context, as_json: bool, subject: dict[str, Any], **which: Any) -> None:
+    """The messages the acting account sees, by the service's filters (``which``)."""
+    with _calling(ctx, subject, action=Action.VIEW) as (conn, who):
+        found = service.list_messages(conn, who, **which)
+    _print_list(found, as_json)
 
 
 def _print(item: Message, as_json: bool) -> None:
@@ -422,11 +349,7 @@ def message_due(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Reminders: open requests whose deadline falls within the next hours."""
-    engine = open_store(ctx)
-    with engine.begin() as conn:
-        viewer = _viewer(ctx, conn, {"messages": "due", "hours": hours})
-        found = due_within(conn, hours)
-    _print_list([m for m in found if sees_message(viewer, m)], as_json)
+    _list(ctx, as_json, {"messages": "due", "hours": hours}, due_within=hours)
 
 
 @message_app.command("stats")
@@ -435,10 +358,9 @@ def message_stats(
     since: str | None = typer.Option(None, "--since", help="Only messages since (ISO date)."),
 ) -> None:
     """Statistics for reports: contacts per country, requests, answers in time (JSON)."""
-    engine = open_store(ctx)
-    require(ctx, engine, Action.VIEW, {"exchange statistics": since}, roles=LIST_KEEPERS)
-    with engine.connect() as conn:
-        emit_json(exchange_statistics(conn, since))
+    with _calling(ctx, {"exchange statistics": since}, action=Action.VIEW) as (conn, who):
+        figures = service.statistics(conn, who, since)
+    emit_json(figures)
 
 
 @message_app.command("retract")
@@ -467,15 +389,8 @@ def _change(
     ctx: typer.Context, kind: Kind, entities: list[str], reason: str, as_json: bool
 ) -> None:
     _agency(ctx)
-    engine = open_store(ctx)
-    try:
-        with engine.begin() as conn:
-            author = _account(ctx, conn, {f"message {kind.value}": entities})
-            made = change_sent(
-                conn, author, Viewer.of(conn, author), settings(ctx), kind, entities, reason
-            )
-    except FieldError as error:
-        fail(f"{error.field}: {error}")
+    with _calling(ctx, {f"message {kind.value}": entities}) as (conn, who):
+        made = service.change_sent(conn, who, settings(ctx), kind, entities, reason)
     if as_json:
         emit_json([item.summary() for item in made])
         return

@@ -15,8 +15,12 @@ ALL_MESSAGES = frozenset({Role.LIAISON, Role.SUPERVISOR})
 
 
 def may_see_message(viewer: Viewer, item: Message) -> bool:
-    return viewer.role in ALL_MESSAGES or (
-        item.case_id is not None and item.case_id in viewer.cases
+    """The exchange desk sees every message; others those of their cases, and the
+    ones they wrote (a draft need not name a case, and its author takes it on)."""
+    return (
+        viewer.role in ALL_MESSAGES
+        or (item.case_id is not None and item.case_id in viewer.cases)
+        or (item.author is not None and item.author == viewer.name)
     )
 
 

@@ -4,8 +4,9 @@ Four eyes: a supervisor who is not the author approves a message before it
 can be sent. What a message carries is what its author may see
 (``nitka.access.visibility``); data a partner gave under H2 goes to no third
 agency without that partner's permission, whose reference is recorded. Each
-step is a message event and an audit record; sending is a disclosure,
-recorded with every entity that left.
+step is a message event. Who may take a step, and the audit record of it
+(sending is a disclosure, recorded with every entity that left), are the
+service layer's (``nitka.services.exchange``), which calls these.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Account, Role
-from nitka.access.audit import Action, AuditEvent, append
+from nitka.access.accounts import Account
 from nitka.access.reading import visible_entity
 from nitka.access.visibility import Viewer
 from nitka.exchange.envelope import wrap
@@ -46,8 +46,6 @@ from nitka.model.statement import PoliceStatement
 from nitka.settings import Settings
 from nitka.store.tables import disclosure, outbox
 
-APPROVERS = frozenset({Role.SUPERVISOR})
-SENDERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
 PARTNER_PREFIX = "partner:"
 _STRICTNESS = {code: rank for rank, code in enumerate(HandlingCode)}
 
@@ -140,27 +138,24 @@ def draft(
     insert_message(conn, item)
     run_review(conn, item, settings)
     add_event(conn, item.id, author.name, "drafted")
-    _audit(conn, author.name, Action.CHANGE, {"message draft": item.id, "to": item.receiver})
     return item
 
 
 def approve(
     conn: Connection, approver: Account, message_id: str, settings: Settings, note: str = ""
 ) -> Message:
-    """The second pair of eyes: a supervisor who did not write it, after the Article 3
-    checks run again (and, if they flag it, a legal decision that clears it)."""
+    """The second pair of eyes: someone who did not write it (a supervisor: the caller
+    checks the role), after the Article 3 checks run again (and, if they flag it, a
+    legal decision that clears it)."""
     item = require_message(conn, message_id)
     if item.direction != OUT or item.status is not Status.DRAFT:
         raise MessageError(f"only a draft can be approved, not a {item.status}", field="status")
-    if approver.role not in APPROVERS:
-        raise MessageError(f"a {approver.role.value} may not approve", field="approver")
     if approver.name == item.author:
         raise MessageError("the author may not approve their own message", field="approver")
     run_review(conn, item, settings)
     require_cleared(item, "approved")
     update_message(conn, message_id, status=Status.APPROVED)
     add_event(conn, message_id, approver.name, "approved", note)
-    _audit(conn, approver.name, Action.CHANGE, {"message approve": message_id})
     item.status = Status.APPROVED
     return item
 
@@ -170,8 +165,6 @@ def send(conn: Connection, sender: Account, message_id: str, keys: InstanceKeys)
     item = require_message(conn, message_id)
     if item.direction != OUT or item.status is not Status.APPROVED:
         raise MessageError(f"only an approved message is sent, not a {item.status}", field="status")
-    if sender.role not in SENDERS and sender.name != item.author:
-        raise MessageError(f"a {sender.role.value} may not send", field="sender")
     partner = find_partner(conn, item.receiver)
     if partner is None:
         raise MessageError(f"{item.receiver!r} is no longer a partner", field="receiver")
@@ -197,15 +190,6 @@ def send(conn: Connection, sender: Account, message_id: str, keys: InstanceKeys)
         update_message(conn, item.in_reply_to, status=Status.ANSWERED, answered_at=sent_at)
         add_event(conn, item.in_reply_to, sender.name, "answered", item.id)
     add_event(conn, item.id, sender.name, "sent")
-    subject = {
-        "message": item.id,
-        "to": item.receiver,
-        "kind": item.kind.value,
-        "handling": item.body["handling"],
-    }
-    if item.body.get("permission"):
-        subject["permission"] = item.body["permission"]
-    _audit(conn, sender.name, Action.DISCLOSURE, subject, entities, len(item.body["statements"]))
     item.status = Status.SENT
     return item
 
@@ -220,7 +204,6 @@ def take_up(conn: Connection, actor: Account, message_id: str) -> None:
     require_cleared(item, "taken up")
     update_message(conn, message_id, status=Status.IN_PROGRESS)
     add_event(conn, message_id, actor.name, "in progress")
-    _audit(conn, actor.name, Action.CHANGE, {"message take up": message_id})
 
 
 def close(conn: Connection, actor: Account, message_id: str, note: str = "") -> None:
@@ -229,7 +212,6 @@ def close(conn: Connection, actor: Account, message_id: str, note: str = "") -> 
         raise MessageError(f"a {item.status} message cannot be closed", field="status")
     update_message(conn, message_id, status=Status.CLOSED)
     add_event(conn, message_id, actor.name, "closed", note)
-    _audit(conn, actor.name, Action.CHANGE, {"message close": message_id})
 
 
 def _statements(conn: Connection, viewer: Viewer, request: Draft) -> list[PoliceStatement]:
@@ -294,25 +276,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _audit(
-    conn: Connection,
-    actor: str,
-    action: Action,
-    subject: dict[str, Any],
-    entities: list[str] | None = None,
-    size: int = 0,
-) -> None:
-    event = AuditEvent(
-        actor=actor,
-        action=action,
-        origin="exchange",
-        subject=subject,
-        entities=entities or [],
-        result_size=size,
-    )
-    append(conn, event)
-
-
 def change_sent(
     conn: Connection,
     author: Account,
@@ -333,11 +296,7 @@ def change_sent(
         raise MessageError("a change is a correction or a retraction", field="kind")
     if not reason.strip():
         raise MessageError("say why the data is corrected or withdrawn", field="text")
-    rows = conn.execute(
-        select(disclosure.c.agency_id, disclosure.c.message_id, disclosure.c.entity_id).where(
-            disclosure.c.entity_id.in_(entity_ids)
-        )
-    ).all()
+    rows = disclosures(conn, entity_ids)
     if not rows:
         raise MessageError("none of these entities was sent to anyone", field="entities")
     by_agency: dict[str, set[str]] = {}
@@ -357,3 +316,13 @@ def change_sent(
         update_message(conn, item.id, body=item.body)
         made.append(item)
     return made
+
+
+def disclosures(conn: Connection, entity_ids: list[str]) -> list[tuple[str, str, str]]:
+    """(agency, message, entity) for every time one of these entities was sent."""
+    rows = conn.execute(
+        select(disclosure.c.agency_id, disclosure.c.message_id, disclosure.c.entity_id).where(
+            disclosure.c.entity_id.in_(entity_ids)
+        )
+    )
+    return [(agency_id, message_id, entity_id) for agency_id, message_id, entity_id in rows]

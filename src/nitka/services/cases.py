@@ -26,6 +26,10 @@ CASE_ENTITIES = 500
 """Entities a case's workspace lists at most."""
 
 
+PER_PAGE = 50
+"""Entities a case page shows at once."""
+
+
 @dataclass(frozen=True)
 class CaseSummary:
     id: str
@@ -41,6 +45,10 @@ class CaseWorkspace:
     entities: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    """Entities of the case the member may see, on every page."""
+    page: int = 1
+    pages: int = 1
 
 
 def open_case(conn: Connection, actor: Actor, case_id: str, title: str = "") -> None:
@@ -76,8 +84,11 @@ def opens_cases(actor: Actor) -> bool:
     return role_refusal(actor, READERS) is None
 
 
-def workspace(conn: Connection, actor: Actor, case_id: str) -> CaseWorkspace:
-    """A case as one of its members sees it: its entities, notes and saved charts."""
+def workspace(
+    conn: Connection, actor: Actor, case_id: str, *, page: int = 1, per_page: int = PER_PAGE
+) -> CaseWorkspace:
+    """A case as one of its members sees it: one page of its entities (by kind, then
+    name), its notes and saved charts. The audit record names the entities shown."""
     subject = {"case": case_id}
     require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
@@ -93,14 +104,21 @@ def workspace(conn: Connection, actor: Actor, case_id: str) -> CaseWorkspace:
         ),
         key=lambda r: (r["schema"], r["caption"]),
     )
-    audit(conn, actor, Action.VIEW, subject, entities=sorted(entities))
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * per_page : page * per_page]
+    audit(conn, actor, Action.VIEW, {**subject, "page": page},
+          entities=sorted(str(row["id"]) for row in shown))  # fmt: skip
     return CaseWorkspace(
         case_id,
         title,
         members(conn, case_id),
-        rows,
+        shown,
         notes_of(conn, viewer, case_id),
         [c.summary() for c in charts_of_case(conn, case_id)],
+        total=len(rows),
+        page=page,
+        pages=pages,
     )
 
 

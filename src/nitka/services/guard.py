@@ -33,6 +33,22 @@ DATA_PROTECTION = frozenset({Role.SUPERVISOR})
 periods, erasure (Art. 16) and subject access reports."""
 H2_EXPORTERS = READERS
 """Who may export H2 statements, and only with the provider's permission named."""
+EXCHANGE_USERS = READERS
+"""Who drafts, answers, sends, takes up and closes messages to and from partners, and
+reads them: the messages of their cases (``nitka.exchange.sight``)."""
+APPROVERS = frozenset({Role.SUPERVISOR})
+"""Who approves a message for sending (never its own: four eyes) and records the legal
+decision on a message the Article 3 checks flagged."""
+SENDERS = frozenset({Role.LIAISON, Role.SUPERVISOR})
+"""Who sends an approved message that someone else wrote (its author may send it too)."""
+EXCHANGE_DESK = frozenset({Role.LIAISON, Role.SUPERVISOR})
+"""Who reads the exchange's statistics (figures over every message)."""
+EXCHANGE_KEEPERS = ADMINISTRATORS
+"""Who registers partner agencies and makes this instance's exchange keys."""
+PARTNER_READERS = ADMINISTRATORS | READERS
+"""Who lists the partners (their addresses and public keys: no case data)."""
+OUTBOX_KEEPERS = ADMINISTRATORS | SENDERS
+"""Who delivers the outbox by hand (``nitka serve`` does it in the background)."""
 
 
 class DeclinedError(FieldError):

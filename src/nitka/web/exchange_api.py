@@ -13,46 +13,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
-from nitka.access.accounts import Account, Role
-from nitka.access.visibility import READERS, Viewer
-from nitka.errors import FieldError
 from nitka.exchange.delivery import MAX_BATCH, deliver_due
-from nitka.exchange.envelope import EnvelopeError
 from nitka.exchange.keys import InstanceKeys
 from nitka.exchange.kinds import Kind, Priority, Status
-from nitka.exchange.messages import (
-    Message,
-    due_within,
-    list_messages,
-    load_message,
-    overdue,
-    require_message,
-)
-from nitka.exchange.receive import accept, accept_batch, record_refusal
-from nitka.exchange.review import decide
-from nitka.exchange.sight import may_see_message
-from nitka.exchange.statistics import exchange_statistics
-from nitka.exchange.workflow import (
-    Draft,
-    approve,
-    change_sent,
-    close,
-    draft,
-    send,
-    take_up,
-)
-from nitka.services import exchange as exchange_service
+from nitka.services import exchange as service
+from nitka.services.exchange import Draft
 from nitka.services.guard import transaction
-from nitka.web.auth import ActorDep, origin_of, requires
+from nitka.web.auth import ActorDep, origin_of
 from nitka.web.deps import DeliveryDep, EngineDep, KeysDep, SettingsDep
 
 router = APIRouter(prefix="/exchange")
@@ -92,18 +66,11 @@ def inbox(
     settings: SettingsDep,
     exchange: ExchangeDep,
 ) -> dict[str, Any]:
-    """A partner's signed message; answered with our signed receipt."""
+    """A partner's signed message; answered with our signed receipt. A refused one is
+    a 401 (not signed by the partner it names) or a 400, naming the field."""
     _us, keys = exchange
-    try:
-        with engine.begin() as conn:
-            accepted = accept(conn, envelope, keys, settings)
-    except EnvelopeError as error:
-        _refuse(engine, request, envelope, error)
-        status = 401 if error.field in ("signature", "sender") else 400
-        raise HTTPException(
-            status_code=status, detail={"field": error.field, "error": str(error)}
-        ) from None
-    return accepted.receipt
+    with transaction(engine) as conn:
+        return service.receive(conn, origin_of(request), envelope, keys, settings)
 
 
 class Batch(BaseModel):
@@ -121,8 +88,8 @@ def inbox_batch(
     """Several signed messages in one delivery (one transaction here): a receipt or a
     refusal for each, in order. The outbox delivers this way."""
     _, keys = exchange
-    with engine.begin() as conn:
-        results = accept_batch(conn, batch.envelopes, keys, settings, origin_of(request))
+    with transaction(engine) as conn:
+        results = service.receive_batch(conn, origin_of(request), batch.envelopes, keys, settings)
     return {"results": results}
 
 
@@ -146,11 +113,10 @@ class StepBody(BaseModel):
 @router.post("/messages")
 def create_draft(
     body: DraftBody,
-    request: Request,
     engine: EngineDep,
     settings: SettingsDep,
     _exchange: ExchangeDep,
-    account: Account = Depends(requires(READERS)),
+    actor: ActorDep,
 ) -> dict[str, Any]:
     """Draft a message; it goes nowhere before a supervisor approves it."""
     request_ = Draft(
@@ -165,22 +131,17 @@ def create_draft(
         in_reply_to=body.reply_to,
         permission=body.permission,
     )
-    with _step(engine) as conn:
-        made = draft(conn, account, Viewer.of(conn, account), settings, request_)
-    return made.summary()
+    with transaction(engine) as conn:
+        return service.draft(conn, actor, settings, request_).summary()
 
 
 @router.post("/messages/{message_id}/approve")
 def approve_message(
-    message_id: str,
-    body: StepBody,
-    request: Request,
-    engine: EngineDep,
-    settings: SettingsDep,
-    account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
+    message_id: str, body: StepBody, engine: EngineDep, settings: SettingsDep, actor: ActorDep
 ) -> dict[str, Any]:
-    with _step(engine) as conn:
-        return approve(conn, account, message_id, settings, body.note).summary()
+    """Approve a draft: a supervisor who is not its author (four eyes)."""
+    with transaction(engine) as conn:
+        return service.approve(conn, actor, settings, message_id, body.note).summary()
 
 
 class DecisionBody(BaseModel):
@@ -190,16 +151,13 @@ class DecisionBody(BaseModel):
 
 @router.post("/messages/{message_id}/decision")
 def record_decision(
-    message_id: str,
-    body: DecisionBody,
-    request: Request,
-    engine: EngineDep,
-    account: Account = Depends(requires(frozenset({Role.SUPERVISOR}))),
+    message_id: str, body: DecisionBody, engine: EngineDep, actor: ActorDep
 ) -> dict[str, Any]:
     """The legal decision on a message the Article 3 checks flagged."""
-    with _step(engine) as conn:
-        _visible(conn, account, message_id)
-        decided = decide(conn, account, message_id, cleared=body.cleared, reasoning=body.reasoning)
+    with transaction(engine) as conn:
+        decided = service.decide(
+            conn, actor, message_id, cleared=body.cleared, reasoning=body.reasoning
+        )
         return decided.summary()
 
 
@@ -209,94 +167,72 @@ def send_message(
     engine: EngineDep,
     exchange: ExchangeDep,
     wake: DeliveryDep,
-    account: Account = Depends(requires(READERS)),
+    actor: ActorDep,
 ) -> dict[str, Any]:
     """Sign the approved message and queue it: delivered and retried in the background."""
     _, keys = exchange
-    with _step(engine) as conn:
-        sent = send(conn, account, message_id, keys)
+    with transaction(engine) as conn:
+        sent = service.send(conn, actor, keys, message_id)
     if wake is not None:
         wake.set()
     return sent.summary()
 
 
 @router.post("/messages/{message_id}/take-up")
-def take_up_message(
-    message_id: str,
-    request: Request,
-    engine: EngineDep,
-    account: Account = Depends(requires(READERS)),
-) -> dict[str, Any]:
-    with _step(engine) as conn:
-        _visible(conn, account, message_id)
-        take_up(conn, account, message_id)
-        return require_message(conn, message_id).summary()
+def take_up_message(message_id: str, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+    """Mark a received message as being worked on."""
+    with transaction(engine) as conn:
+        return service.take_up(conn, actor, message_id).summary()
 
 
 @router.post("/messages/{message_id}/close")
 def close_message(
-    message_id: str,
-    body: StepBody,
-    request: Request,
-    engine: EngineDep,
-    account: Account = Depends(requires(READERS)),
+    message_id: str, body: StepBody, engine: EngineDep, actor: ActorDep
 ) -> dict[str, Any]:
-    with _step(engine) as conn:
-        _visible(conn, account, message_id)
-        close(conn, account, message_id, body.note)
-        return require_message(conn, message_id).summary()
+    """Close a message: nothing more is expected of it."""
+    with transaction(engine) as conn:
+        return service.close(conn, actor, message_id, body.note).summary()
 
 
 @router.get("/messages")
 def messages(
-    request: Request,
     engine: EngineDep,
+    actor: ActorDep,
     direction: str | None = Query(None, pattern="^(in|out)$"),
     status: Status | None = None,
-    account: Account = Depends(requires(READERS)),
 ) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        viewer = Viewer.of(conn, account)
-        found = list_messages(conn, direction=direction, status=status)
-    return [m.summary() for m in found if may_see_message(viewer, m)]
+    """Messages sent and received that the caller sees, oldest first."""
+    with transaction(engine) as conn:
+        found = service.list_messages(conn, actor, direction=direction, status=status)
+    return [m.summary() for m in found]
 
 
 @router.get("/overdue")
-def overdue_messages(
-    request: Request, engine: EngineDep, account: Account = Depends(requires(READERS))
-) -> list[dict[str, Any]]:
+def overdue_messages(engine: EngineDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Requests past their deadline without an answer, on both sides."""
-    with engine.connect() as conn:
-        viewer = Viewer.of(conn, account)
-        found = overdue(conn)
-    return [m.summary() for m in found if may_see_message(viewer, m)]
+    with transaction(engine) as conn:
+        found = service.list_messages(conn, actor, overdue=True)
+    return [m.summary() for m in found]
 
 
 @router.get("/due")
 def due_messages(
-    request: Request,
-    engine: EngineDep,
-    hours: float = Query(24.0, ge=0.0, le=24 * 365),
-    account: Account = Depends(requires(READERS)),
+    engine: EngineDep, actor: ActorDep, hours: float = Query(24.0, ge=0.0, le=24 * 365)
 ) -> list[dict[str, Any]]:
     """Reminders: open requests whose deadline falls within the next ``hours``."""
-    with engine.connect() as conn:
-        viewer = Viewer.of(conn, account)
-        found = due_within(conn, hours)
-    return [m.summary() for m in found if may_see_message(viewer, m)]
+    with transaction(engine) as conn:
+        found = service.list_messages(conn, actor, due_within=hours)
+    return [m.summary() for m in found]
 
 
 @router.get("/statistics")
 def statistics(
-    request: Request,
-    engine: EngineDep,
-    since: str | None = Query(None, max_length=32),
-    _: Account = Depends(requires(frozenset({Role.LIAISON, Role.SUPERVISOR}))),
+    engine: EngineDep, actor: ActorDep, since: str | None = Query(None, max_length=32)
 ) -> dict[str, Any]:
     """Contacts per partner country, requests sent and received, answers within the
     deadline, average time to answer."""
-    with engine.connect() as conn:
-        return exchange_statistics(conn, since)
+    with transaction(engine) as conn:
+        return service.statistics(conn, actor, since)
 
 
 class ChangeBody(BaseModel):
@@ -308,16 +244,14 @@ class ChangeBody(BaseModel):
 @router.post("/changes")
 def change_sent_data(
     body: ChangeBody,
-    request: Request,
     engine: EngineDep,
     settings: SettingsDep,
     _exchange: ExchangeDep,
-    account: Account = Depends(requires(READERS)),
+    actor: ActorDep,
 ) -> list[dict[str, Any]]:
     """Draft a correction or retraction to every agency the entities were sent to."""
-    with _step(engine) as conn:
-        viewer = Viewer.of(conn, account)
-        made = change_sent(conn, account, viewer, settings, body.kind, body.entities, body.reason)
+    with transaction(engine) as conn:
+        made = service.change_sent(conn, actor, settings, body.kind, body.entities, body.reason)
         return [item.summary() for item in made]
 
 
@@ -325,35 +259,7 @@ def change_sent_data(
 def show_message(message_id: str, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
     """A message with its body (the statements the caller may see) and its steps."""
     with transaction(engine) as conn:
-        return exchange_service.show_message(conn, actor, message_id).as_dict()
-
-
-@contextmanager
-def _step(engine: Engine) -> Iterator[Any]:
-    """One transaction for a workflow step; a refused step is a 400 naming the field."""
-    try:
-        with engine.begin() as conn:
-            yield conn
-    except FieldError as error:
-        raise HTTPException(
-            status_code=404 if error.field == "message" else 400,
-            detail={"field": error.field, "error": str(error)},
-        ) from None
-
-
-def _visible(conn: Connection, account: Account, message_id: str) -> tuple[Message, Viewer]:
-    item = load_message(conn, message_id)
-    viewer = Viewer.of(conn, account)
-    if item is None or not may_see_message(viewer, item):
-        raise HTTPException(
-            status_code=404, detail={"field": "message", "error": f"no message {message_id!r}"}
-        )
-    return item, viewer
-
-
-def _refuse(engine: Engine, request: Request, envelope: Any, error: EnvelopeError) -> None:
-    with engine.begin() as conn:
-        record_refusal(conn, envelope, error, origin_of(request))
+        return service.show_message(conn, actor, message_id).as_dict()
 
 
 def delivery_loop(engine: Engine, stop: threading.Event, wake: threading.Event) -> None:

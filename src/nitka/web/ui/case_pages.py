@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from nitka.errors import FieldError
@@ -32,10 +32,16 @@ def cases_page(request: Request, engine: EngineDep, actor: SignedInDep) -> Respo
 
 
 @router.get("/ui/cases/{case_id}", response_class=HTMLResponse)
-def case_page(case_id: str, request: Request, engine: EngineDep, actor: ReaderDep) -> Response:
+def case_page(
+    case_id: str,
+    request: Request,
+    engine: EngineDep,
+    actor: ReaderDep,
+    page: int = Query(1, ge=1, le=10_000),
+) -> Response:
     try:
         with transaction(engine) as conn:
-            space = cases.workspace(conn, actor, case_id)
+            space = cases.workspace(conn, actor, case_id, page=page)
     except NotFoundError:
         message = _("There is no case %(id)s, or you are not a member.") % {"id": case_id}
         return not_found(request, actor.account, message)
@@ -43,6 +49,9 @@ def case_page(case_id: str, request: Request, engine: EngineDep, actor: ReaderDe
         "case": {"id": space.id, "title": space.title},
         "members": space.members,
         "entities": space.entities,
+        "total": space.total,
+        "page": space.page,
+        "pages": space.pages,
         "notes": space.notes,
         "charts": space.charts,
     }

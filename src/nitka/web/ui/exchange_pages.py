@@ -2,11 +2,11 @@
 its steps, and drafting, approval (four eyes), the legal decision, sending,
 taking up, answering and closing.
 
-Each step is the workflow's own (``nitka.exchange.workflow``), so the rules
-are the API's: who may approve, the Article 3 review before approval, H2
-data not passed on without permission; a refused step shows its reason
-beside the form. Messages are shown by the exchange's need-to-know
-(``nitka.exchange.sight``).
+Each page and step calls the exchange's service (``nitka.services.exchange``),
+as the API and the command line do, so the rules are theirs: who may approve,
+the Article 3 review before approval, H2 data not passed on without
+permission, the exchange's need-to-know. A step the workflow declines shows
+its reason beside the form; a role that may not take it gets the 403 page.
 """
 
 from __future__ import annotations
@@ -20,49 +20,42 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from nitka.access.accounts import Account, Role
-from nitka.access.audit import Action
-from nitka.access.visibility import READERS, Viewer
+from nitka.access.accounts import Account
+from nitka.access.actor import Actor
 from nitka.errors import FieldError
 from nitka.exchange.kinds import Kind, Priority
-from nitka.exchange.messages import events_of, list_messages, load_message, overdue
-from nitka.exchange.partners import all_partners
-from nitka.exchange.review import REVIEW_KEY, decide
-from nitka.exchange.sight import may_read_statement, may_see_message
-from nitka.exchange.workflow import Draft, approve, close, draft, send, take_up
+from nitka.exchange.review import REVIEW_KEY
+from nitka.services import exchange as service
+from nitka.services.exchange import Draft
+from nitka.services.guard import NotFoundError, RefusedError, transaction
+from nitka.web.auth import actor_of
 from nitka.web.deps import DeliveryDep, EngineDep, KeysDep, SettingsDep
 from nitka.web.ui.guard import page_user
-from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.recording import record
 from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
-READER = Depends(page_user(READERS))
-SUPERVISOR = Depends(page_user(frozenset({Role.SUPERVISOR})))
+SIGNED_IN = Depends(page_user())
+"""Any signed-in account: the service decides what its role may do (a refusal is the
+403 page, ``nitka.web.errors``)."""
 DRAFT_KINDS = [k for k in Kind if k not in (Kind.CORRECTION, Kind.RETRACTION)]
 
 
 @router.get("/ui/exchange", response_class=HTMLResponse)
 def exchange_lists(
-    request: Request, engine: EngineDep, settings: SettingsDep, account: Account = READER
+    request: Request, engine: EngineDep, settings: SettingsDep, account: Account = SIGNED_IN
 ) -> Response:
     now = datetime.now(UTC)
-    with engine.connect() as conn:
-        viewer = Viewer.of(conn, account)
-        visible = [m for m in list_messages(conn) if may_see_message(viewer, m)]
-        late = [m.summary(now) for m in overdue(conn, now) if may_see_message(viewer, m)]
-        partners = [p.agency_id for p in all_partners(conn)]
-        cases = my_cases(conn, account.name)
-    newest_first = sorted(visible, key=lambda m: m.created_at, reverse=True)
+    with transaction(engine) as conn:
+        seen = service.overview(conn, actor_of(request, account), now)
     context = {
         "enabled": bool(settings.agency_id),
         "agency": settings.agency_id,
-        "inbox": [m.summary(now) for m in newest_first if m.direction == "in"],
-        "outbox": [m.summary(now) for m in newest_first if m.direction == "out"],
-        "overdue": late,
-        "partners": partners,
-        "cases": cases,
+        "inbox": [m.summary(now) for m in seen.messages if m.direction == "in"],
+        "outbox": [m.summary(now) for m in seen.messages if m.direction == "out"],
+        "overdue": [m.summary(now) for m in seen.overdue],
+        "partners": seen.partners,
+        "cases": [{"id": case_id, "title": title} for case_id, title in seen.cases],
         "kinds": [k.value for k in DRAFT_KINDS],
         "priorities": [p.value for p in Priority],
     }
@@ -71,27 +64,23 @@ def exchange_lists(
 
 @router.get("/ui/exchange/{message_id}", response_class=HTMLResponse)
 def message_page(
-    message_id: str, request: Request, engine: EngineDep, account: Account = READER
+    message_id: str, request: Request, engine: EngineDep, account: Account = SIGNED_IN
 ) -> Response:
-    with engine.begin() as conn:
-        viewer = Viewer.of(conn, account)
-        item = load_message(conn, message_id)
-        if item is None or not may_see_message(viewer, item):
-            message = _("There is no message %(id)s, or you may not see it.") % {"id": message_id}
-            return not_found(request, account, message)
-        statements = [s for s in item.body.get("statements", []) if may_read_statement(viewer, s)]
-        steps = events_of(conn, message_id)
-        seen = sorted({s["entity_id"] for s in statements})
-        subject = {"message": message_id}
-        record(conn, request, account, Action.VIEW, subject, seen, result_size=len(statements))
+    try:
+        with transaction(engine) as conn:
+            shown = service.show_message(conn, actor_of(request, account), message_id)
+    except NotFoundError:
+        message = _("There is no message %(id)s, or you may not see it.") % {"id": message_id}
+        return not_found(request, account, message)
+    item = shown.item
     review = item.body.get(REVIEW_KEY) or {}
     context: dict[str, Any] = {
         "m": item.summary(),
         "text": item.body.get("text", ""),
         "legal_basis": item.body.get("legal_basis", ""),
         "handling": item.body.get("handling", ""),
-        "statements": statements,
-        "steps": steps,
+        "statements": shown.body["statements"],
+        "steps": shown.events,
         "flags": review.get("flags") or [],
         "decision": review.get("decision"),
         "is_author": item.author == account.name,
@@ -114,7 +103,7 @@ def draft_message(
     case: str = Form("", max_length=255),
     legal_basis: str = Form("", max_length=2_000),
     reply_to: str = Form("", max_length=64),
-    account: Account = READER,
+    account: Account = SIGNED_IN,
 ) -> Response:
     try:
         request_ = Draft(
@@ -133,7 +122,8 @@ def draft_message(
     return _step(
         request,
         engine,
-        lambda conn: draft(conn, account, Viewer.of(conn, account), settings, request_).id,
+        account,
+        lambda conn, who: service.draft(conn, who, settings, request_).id,
     )
 
 
@@ -144,11 +134,12 @@ def approve_message(
     engine: EngineDep,
     settings: SettingsDep,
     note: str = Form(""),
-    account: Account = SUPERVISOR,
+    account: Account = SIGNED_IN,
 ) -> Response:
-    return _step(
-        request, engine, lambda conn: approve(conn, account, message_id, settings, note).id
-    )
+    def step(conn: Connection, who: Actor) -> str:
+        return service.approve(conn, who, settings, message_id, note).id
+
+    return _step(request, engine, account, step)
 
 
 @router.post("/ui/exchange/{message_id}/decide", response_class=HTMLResponse)
@@ -158,14 +149,13 @@ def decide_message(
     engine: EngineDep,
     cleared: str = Form(...),
     reasoning: str = Form(..., min_length=1, max_length=10_000),
-    account: Account = SUPERVISOR,
+    account: Account = SIGNED_IN,
 ) -> Response:
-    def step(conn: Connection) -> str:
-        _require_visible(conn, account, message_id)
-        decided = decide(conn, account, message_id, cleared=cleared == "yes", reasoning=reasoning)
-        return decided.id
+    def step(conn: Connection, who: Actor) -> str:
+        yes = cleared == "yes"
+        return service.decide(conn, who, message_id, cleared=yes, reasoning=reasoning).id
 
-    return _step(request, engine, step)
+    return _step(request, engine, account, step)
 
 
 @router.post("/ui/exchange/{message_id}/send", response_class=HTMLResponse)
@@ -175,11 +165,15 @@ def send_message(
     engine: EngineDep,
     wake: DeliveryDep,
     keys: KeysDep,
-    account: Account = READER,
+    account: Account = SIGNED_IN,
 ) -> Response:
     if keys is None:
         return refusal(_("The exchange is off: this server has no agency id."))
-    response = _step(request, engine, lambda conn: send(conn, account, message_id, keys).id)
+
+    def step(conn: Connection, who: Actor) -> str:
+        return service.send(conn, who, keys, message_id).id
+
+    response = _step(request, engine, account, step)
     if wake is not None:
         wake.set()
     return response
@@ -187,14 +181,12 @@ def send_message(
 
 @router.post("/ui/exchange/{message_id}/take-up", response_class=HTMLResponse)
 def take_up_message(
-    message_id: str, request: Request, engine: EngineDep, account: Account = READER
+    message_id: str, request: Request, engine: EngineDep, account: Account = SIGNED_IN
 ) -> Response:
-    def step(conn: Connection) -> str:
-        _require_visible(conn, account, message_id)
-        take_up(conn, account, message_id)
-        return message_id
+    def step(conn: Connection, who: Actor) -> str:
+        return service.take_up(conn, who, message_id).id
 
-    return _step(request, engine, step)
+    return _step(request, engine, account, step)
 
 
 @router.post("/ui/exchange/{message_id}/close", response_class=HTMLResponse)
@@ -203,28 +195,28 @@ def close_message(
     request: Request,
     engine: EngineDep,
     note: str = Form(""),
-    account: Account = READER,
+    account: Account = SIGNED_IN,
 ) -> Response:
-    def step(conn: Connection) -> str:
-        _require_visible(conn, account, message_id)
-        close(conn, account, message_id, note)
-        return message_id
+    def step(conn: Connection, who: Actor) -> str:
+        return service.close(conn, who, message_id, note).id
 
-    return _step(request, engine, step)
+    return _step(request, engine, account, step)
 
 
-def _require_visible(conn: Connection, account: Account, message_id: str) -> None:
-    item = load_message(conn, message_id)
-    if item is None or not may_see_message(Viewer.of(conn, account), item):
-        raise FieldError(f"no message {message_id!r}", field="message")
-
-
-def _step(request: Request, engine: Engine, step: Callable[[Connection], str]) -> Response:
-    """One workflow step in one transaction; then to the message's page, or the
-    refusal shown beside the form."""
+def _step(
+    request: Request,
+    engine: Engine,
+    account: Account,
+    step: Callable[[Connection, Actor], str],
+) -> Response:
+    """One step as the signed-in account, in the service's transaction; then to the
+    message's page, or the reason shown beside the form. A role that may not take
+    the step gets the 403 page (``nitka.web.errors``), its refusal on record."""
     try:
-        with engine.begin() as conn:
-            message_id = step(conn)
+        with transaction(engine) as conn:
+            message_id = step(conn, actor_of(request, account))
+    except RefusedError:
+        raise
     except FieldError as error:
         return refusal(f"{error.field}: {error}")
     return Response(status_code=204, headers={"HX-Redirect": f"/ui/exchange/{message_id}"})

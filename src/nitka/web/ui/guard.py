@@ -28,7 +28,7 @@ from nitka.access.audit import Action
 from nitka.access.visibility import READERS
 from nitka.services.guard import AUDITORS, refuse, transaction
 from nitka.settings import Settings
-from nitka.web.auth import SAFE_METHODS, SESSION_COOKIE, authenticate, csrf_token, origin_of
+from nitka.web.auth import SAFE_METHODS, SESSION_COOKIE, authenticate, csrf_token
 from nitka.web.deps import EngineDep, SettingsDep
 from nitka.web.ui import i18n
 
@@ -94,10 +94,11 @@ def page_user(
 def actor_of_page(request: Request, account: Account) -> Actor:
     """The service layer's actor for a page: the session's account, the request's
     address, and ``workstation`` as the purpose unless the request states one."""
+    host = request.client.host if request.client else ""
     return Actor.of(
         account,
         proof=Proof.SESSION,
-        origin=origin_of(request),
+        origin=f"workstation@{host}" if host else "workstation",
         purpose=request.headers.get("x-nitka-purpose", "") or PURPOSE,
     )
 

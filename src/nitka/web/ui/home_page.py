@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.engine import Connection
 
 from nitka.services.guard import transaction
-from nitka.services.home import Start, cases_of, start_of, start_page
+from nitka.services.home import Start, start_of, start_page
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import SignedInDep
 from nitka.web.ui.templating import render
@@ -37,8 +36,3 @@ def home(request: Request, engine: EngineDep, actor: SignedInDep) -> Response:
         "waiting": page.waiting,
     }
     return render(request, "home.html", context, account=actor.account)
-
-
-def my_cases(conn: Connection, name: str) -> list[dict[str, str]]:
-    """The cases the account is a member of, for the exchange's pages' case picker."""
-    return cases_of(conn, name)

@@ -49,6 +49,18 @@ STATUSES = {
     "closed": N_("closed"),
 }
 
+ACTIONS = {
+    "sign-in": N_("signed in"),
+    "search": N_("searched"),
+    "view": N_("viewed"),
+    "check": N_("checked against the lists"),
+    "export": N_("exported"),
+    "disclosure": N_("disclosed to a partner"),
+    "change": N_("changed"),
+    "erasure": N_("erased"),
+}
+OUTCOMES = {"done": N_("done"), "refused": N_("refused"), "failed": N_("failed")}
+
 
 def label(table: dict[str, str], code: str) -> str:
     """The translated name of a code; the code itself if it has none."""

@@ -8,8 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from followthemoney import model
+from followthemoney.types import registry
 
 from nitka.access.reading import Found
+from nitka.access.visibility import Redacted
 from nitka.services.facets import FACETS, Chosen, Faceted, search_with_facets
 from nitka.services.guard import transaction
 from nitka.web.deps import EngineDep
@@ -69,9 +72,22 @@ def _row(found: Found) -> dict[str, Any]:
         "id": entity.id,
         "schema": entity.schema,
         "caption": entity.caption(),
+        "born": sorted({s.value for s in entity.statements if s.prop == "birthDate"})[:2],
+        "countries": _countries(entity),
         "matched": found.result.name,
         "score": round(found.result.score, 2),
         "protected": entity.protected,
         "datasets": sorted({s.dataset for s in entity.statements}),
         "handling": entity.handling().value,
     }
+
+
+def _countries(entity: Redacted) -> list[str]:
+    """The entity's nationalities and countries, by name, as a result line shows them."""
+    schema = model.get(entity.schema)
+    codes: set[str] = set()
+    for stmt in entity.statements:
+        prop = schema.properties.get(stmt.prop) if schema is not None else None
+        if prop is not None and prop.type == registry.country:
+            codes.add(stmt.value)
+    return sorted(registry.country.caption(code) or code for code in codes)[:3]

@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from nitka.access.accounts import Account
 from nitka.web.ui import i18n, labels
+from nitka.web.ui.audit_words import subject_lines
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -37,6 +38,9 @@ def _environment() -> Environment:
     env.globals["category_label"] = lambda code: labels.label(labels.CATEGORIES, code)
     env.globals["handling_label"] = lambda code: labels.label(labels.HANDLING, code)
     env.globals["status_label"] = lambda code: labels.label(labels.STATUSES, code)
+    env.globals["action_label"] = lambda code: labels.label(labels.ACTIONS, code)
+    env.globals["outcome_label"] = lambda code: labels.label(labels.OUTCOMES, code)
+    env.globals["subject_lines"] = subject_lines
     return env
 
 
