@@ -290,6 +290,15 @@ def test_the_interface_speaks_ukrainian_on_request(investigator: httpx.Client) -
     assert '<html lang="en">' in back and '<html lang="en">' in investigator.get("/ui/").text
 
 
+def test_the_interface_speaks_bulgarian_on_request(investigator: httpx.Client) -> None:
+    page = investigator.get("/ui/search?q=Petrenko&lang=bg").text
+    assert '<html lang="bg">' in page
+    words = re.sub(r"<[^>]+>", " ", page).split()
+    assert "Търсене" in words and "Search" not in words and "Пошук" not in words
+    assert "Субект на данните" in page, "the facet titles are not in Bulgarian"
+    assert '<html lang="bg">' in investigator.get("/ui/cases").text
+
+
 def test_a_search_too_long_is_refused_in_a_short_message(investigator: httpx.Client) -> None:
     answer = investigator.get("/ui/search", params={"q": "Petrenko " * 1200})
     assert answer.status_code == 400
