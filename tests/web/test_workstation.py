@@ -5,6 +5,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from tests.analysis.ring import (
     ORGANISER_ACCOUNT,
     RECRUITER,
     RECRUITER_PHONE,
+    TRIP,
     VICTIM_NAMES,
     VICTIMS,
 )
@@ -297,6 +299,32 @@ def test_the_interface_speaks_bulgarian_on_request(investigator: httpx.Client) -
     assert "Търсене" in words and "Search" not in words and "Пошук" not in words
     assert "Субект на данните" in page, "the facet titles are not in Bulgarian"
     assert '<html lang="bg">' in investigator.get("/ui/cases").text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("uk", ("Особа", "Ім'я", "Телефон", "Адреса →", "Власник документа ←", "Поїздка")),
+        ("bg", ("Лице", "Име", "Телефон", "Адрес →", "Притежател на документа ←", "Пътуване")),
+    ],
+)
+def test_the_models_labels_are_in_the_chosen_language(
+    investigator: httpx.Client, language: str, said: tuple[str, ...]
+) -> None:
+    kind, name, phone, address, holder, trip = said
+    page = html.unescape(investigator.get(f"/ui/entities/{RECRUITER}?lang={language}").text)
+    assert f'data-testid="schema">{kind}<' in page
+    rows = dict(re.findall(r'<tr data-prop="(\w+)">\s*<th scope="row"[^>]*>([^<]+)</th>', page))
+    assert (rows["name"], rows["phone"]) == (name, phone)
+    links = page.split('aria-labelledby="links"')[1]
+    assert address in links and holder in links and "Address" not in links
+    results = html.unescape(investigator.get("/ui/search", params={"q": "Petrenko"}).text)
+    assert re.search(rf'name="schema" value="Person">\s*{kind} ', results), "the Kind facet"
+    graph = investigator.get("/ui/api/graph/expand", params={"id": RECRUITER}).json()
+    assert {n["kind"] for n in graph["nodes"] if n["id"] == RECRUITER} == {kind}
+    assert holder.rstrip(" ←") in {e["kind"] for e in graph["edges"]}
+    items = investigator.get("/ui/api/timeline", params={"id": RECRUITER}).json()["items"]
+    assert [i["kind"] for i in items if i["id"] == TRIP] == [trip]
 
 
 def test_a_search_too_long_is_refused_in_a_short_message(investigator: httpx.Client) -> None:

@@ -29,6 +29,7 @@ from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
+from nitka.web.ui.model_labels import property_label, schema_label
 from nitka.web.ui.recording import PURPOSE
 from nitka.web.ui.templating import not_found, refusal, render
 
@@ -130,7 +131,7 @@ def properties_of(entity: Redacted) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": prop,
-                "label": _(found.label) if found is not None else prop,
+                "label": property_label(entity.schema, prop),
                 "type": kind,
                 "values": [
                     {
@@ -163,8 +164,7 @@ def _shown_value(kind: str, value: str) -> str:
 
 
 def _schema_label(name: str) -> str:
-    schema = model.get(name)
-    return _(schema.label) if schema is not None else name
+    return schema_label(name)
 
 
 def _statement(stmt: PoliceStatement) -> dict[str, Any]:
@@ -229,9 +229,7 @@ def link_label(edge: Edge, graph: Graph) -> str:
         tie = ", ".join(sorted(edge.relationships))
         return f"{label}: {tie}" if tie else label
     source = graph.nodes.get(edge.source)
-    schema = model.get(source.schema) if source is not None else None
-    prop = schema.properties.get(edge.label) if schema is not None else None
-    return _(prop.label) if prop is not None else edge.label
+    return property_label(source.schema, edge.label) if source is not None else edge.label
 
 
 @router.post("/ui/entities/{entity_id}/merge", response_class=HTMLResponse)

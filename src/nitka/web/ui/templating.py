@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import escape
 
 from nitka.access.accounts import Account
-from nitka.web.ui import i18n, labels
+from nitka.web.ui import i18n, labels, model_labels
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -37,6 +37,7 @@ def _environment() -> Environment:
     env.globals["category_label"] = lambda code: labels.label(labels.CATEGORIES, code)
     env.globals["handling_label"] = lambda code: labels.label(labels.HANDLING, code)
     env.globals["status_label"] = lambda code: labels.label(labels.STATUSES, code)
+    env.globals["kind_label"] = model_labels.schema_label
     return env
 
 

@@ -37,6 +37,7 @@ from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.home_page import my_cases
 from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.model_labels import label_graph, label_timeline_item
 from nitka.web.ui.recording import record
 from nitka.web.ui.templating import render
 
@@ -87,7 +88,7 @@ def graph_expand(
     with _reading(request, engine, account, {"expand": ids}) as (conn, viewer, shown):
         graph = expand(conn, viewer, ids)
         shown.extend(graph.entity_ids())
-    return _json(graph.as_dict())
+    return _json(label_graph(graph.as_dict()))
 
 
 @router.get("/ui/api/graph/path")
@@ -102,7 +103,7 @@ def graph_path(
         found = shortest_path(conn, viewer, start, goal)
         if found is not None:
             shown.extend(found.entity_ids())
-    return _json(found.as_dict() if found is not None else {"nodes": [], "edges": []})
+    return _json(label_graph(found.as_dict()) if found is not None else {"nodes": [], "edges": []})
 
 
 @router.get("/ui/api/timeline")
@@ -112,7 +113,7 @@ def timeline(
     with _reading(request, engine, account, {"timeline": ids}) as (conn, viewer, shown):
         items = timeline_of(conn, viewer, ids)
         shown.extend(i.id for i in items if not i.id.startswith("message:"))
-    return _json({"items": [item.as_dict() for item in items]})
+    return _json({"items": [label_timeline_item(item.as_dict()) for item in items]})
 
 
 @router.get("/ui/api/places")
@@ -191,7 +192,8 @@ def open_chart(
             raise HTTPException(404, {"field": "chart", "error": _("No such chart in your cases.")})
         graph = induced(conn, viewer, saved.ids)
         shown.extend(graph.entity_ids())
-    return _json({**saved.summary(), "graph": graph.as_dict(), "positions": saved.positions})
+    graph_data = label_graph(graph.as_dict())
+    return _json({**saved.summary(), "graph": graph_data, "positions": saved.positions})
 
 
 @router.post("/ui/api/charts/export")
