@@ -184,10 +184,10 @@ export function startChart(container, root, selection, text) {
       if (grouping === "case") {
         cy.nodes().forEach((n) => {
           const cases = n.data("cases") || [];
-          if (cases.length) groups.set(n.id(), `case ${cases[0]}`);
+          if (cases.length) groups.set(n.id(), text.groupCase.replace("{id}", cases[0]));
         });
       } else {
-        const found = communities(cy);
+        const found = communities(cy, (n) => text.groupCommunity.replace("{n}", n));
         for (const [id, label] of found) groups.set(id, label);
       }
       const parents = new Set(groups.values());

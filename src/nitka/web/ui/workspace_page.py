@@ -76,6 +76,8 @@ def workspace(
                 "The provider's permission (its reference), recorded in the audit trail:"
             ),
             "notPlaced": _("Not on the map ({count}):"),
+            "groupCase": _("case {id}"),
+            "groupCommunity": _("community {n}"),
         },
     }
     return render(request, "workspace.html", context, account=account)
