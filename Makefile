@@ -51,10 +51,13 @@ bench: setup
 screenshots: setup
 	NITKA_SCREENSHOTS=1 $(BIN)/pytest tests/web/browser -k sqlite -q
 
-# Extract the UI's strings and update each language's catalogue (then translate the new ones).
+# Extract the UI's strings and update each language's catalogue (then translate the new ones);
+# likewise the labels of the FollowTheMoney model (schemata, properties), taken from the model.
 messages: setup
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --output-file build/messages.pot --project Nitka --no-location --sort-output .
 	$(BIN)/pybabel update --input-file build/messages.pot --output-dir src/nitka/web/locale --no-fuzzy-matching
+	$(BIN)/python -m nitka.web.ui.model_labels build/model.pot
+	$(BIN)/pybabel update --domain model --input-file build/model.pot --output-dir src/nitka/web/locale --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) nitka.db nitka.db-wal nitka.db-shm *.rejects.jsonl frontend/node_modules src/nitka/web/static/dist

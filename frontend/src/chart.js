@@ -75,7 +75,8 @@ const STYLE = [
 ];
 
 function edgeCaption(edge) {
-  const parts = [edge.label];
+  // kind: the link's kind in the user's language (the server's model labels).
+  const parts = [edge.kind || edge.label];
   if (edge.count > 1) parts.push(`×${edge.count}`);
   if (edge.amount) parts.push(`${edge.amount} ${edge.currency || ""}`.trim());
   return parts.join(" ");
@@ -183,10 +184,10 @@ export function startChart(container, root, selection, text) {
       if (grouping === "case") {
         cy.nodes().forEach((n) => {
           const cases = n.data("cases") || [];
-          if (cases.length) groups.set(n.id(), `case ${cases[0]}`);
+          if (cases.length) groups.set(n.id(), text.groupCase.replace("{id}", cases[0]));
         });
       } else {
-        const found = communities(cy);
+        const found = communities(cy, (n) => text.groupCommunity.replace("{n}", n));
         for (const [id, label] of found) groups.set(id, label);
       }
       const parents = new Set(groups.values());
@@ -254,6 +255,13 @@ export function startChart(container, root, selection, text) {
   });
   cy.on("mouseover", "edge", (event) => event.target.addClass("hover"));
   cy.on("mouseout", "edge", (event) => event.target.removeClass("hover"));
+  cy.on("mouseover", "node", (event) => {
+    const kind = event.target.data("kind");
+    container.title = kind ? `${kind}: ${event.target.data("label")}` : "";
+  });
+  cy.on("mouseout", "node", () => {
+    container.title = "";
+  });
   cy.on("dbltap", "node", (event) => {
     if (!event.target.id().startsWith("group:")) expand([event.target.id()]);
   });

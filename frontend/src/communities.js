@@ -1,7 +1,8 @@
 // Communities of the chart by label propagation: each node takes the label most
 // of its neighbours carry, until nothing changes. Deterministic (nodes in id
 // order, ties to the smallest label), so the same chart groups the same way.
-export function communities(cy, rounds = 20) {
+// name: what the n-th community is called (in the user's language).
+export function communities(cy, name = (n) => `community ${n}`, rounds = 20) {
   const nodes = cy.nodes().filter((n) => !n.id().startsWith("group:")).sort((a, b) => (a.id() < b.id() ? -1 : 1));
   const label = new Map(nodes.map((n) => [n.id(), n.id()]));
   for (let round = 0; round < rounds; round++) {
@@ -34,7 +35,7 @@ export function communities(cy, rounds = 20) {
   const names = new Map();
   let index = 0;
   for (const [l, size] of [...sizes].sort((a, b) => b[1] - a[1])) {
-    if (size > 1) names.set(l, `community ${++index}`);
+    if (size > 1) names.set(l, name(++index));
   }
   const grouped = new Map();
   for (const [id, l] of label) if (names.has(l)) grouped.set(id, names.get(l));

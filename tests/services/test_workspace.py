@@ -267,7 +267,12 @@ def test_a_case_is_shown_a_page_at_a_time_and_the_record_names_that_page(ring: E
     assert set(last_record(ring)["entities"]) == {row["id"] for row in first.entities}
     last = _call(ring, lambda conn: cases.workspace(conn, INVESTIGATOR, "c1", page=99, per_page=3))
     assert last.page == last.pages == -(-everything.total // 3)
-    paged = [row["id"] for p in range(1, last.pages + 1) for row in _call(
-        ring, lambda conn, p=p: cases.workspace(conn, INVESTIGATOR, "c1", page=p, per_page=3)
-    ).entities]  # fmt: skip
+
+    def page(number: int) -> list[str]:
+        found = _call(
+            ring, lambda conn: cases.workspace(conn, INVESTIGATOR, "c1", page=number, per_page=3)
+        )
+        return [row["id"] for row in found.entities]
+
+    paged = [entity for number in range(1, last.pages + 1) for entity in page(number)]
     assert paged == [row["id"] for row in everything.entities]

@@ -5,6 +5,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from tests.analysis.ring import (
     ORGANISER_ACCOUNT,
     RECRUITER,
     RECRUITER_PHONE,
+    TRIP,
     VICTIM_NAMES,
     VICTIMS,
 )
@@ -165,7 +167,7 @@ def test_a_member_investigator_sees_the_victims_and_is_recorded(
     with engine.connect() as conn:
         seen = who_saw(conn, VICTIMS[0])
     assert [r.actor for r in seen].count("investigator.in") >= 2
-    assert {r.origin.split("@")[0] for r in seen} == {"api"}
+    assert {r.origin.split("@")[0] for r in seen} == {"workstation"}
 
 
 def test_changing_requests_need_the_csrf_token(
@@ -302,6 +304,41 @@ def test_the_interface_speaks_ukrainian_on_request(investigator: httpx.Client) -
     assert '<html lang="uk">' in following, "the chosen language was not kept"
     back = investigator.get("/ui/search?lang=en").text
     assert '<html lang="en">' in back and '<html lang="en">' in investigator.get("/ui/").text
+
+
+def test_the_interface_speaks_bulgarian_on_request(investigator: httpx.Client) -> None:
+    page = investigator.get("/ui/search?q=Petrenko&lang=bg").text
+    assert '<html lang="bg">' in page
+    words = re.sub(r"<[^>]+>", " ", page).split()
+    assert "Търсене" in words and "Search" not in words and "Пошук" not in words
+    assert "Субект на данните" in page, "the facet titles are not in Bulgarian"
+    assert '<html lang="bg">' in investigator.get("/ui/cases").text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("uk", ("Особа", "Ім'я", "Телефон", "Адреса →", "Власник документа ←", "Поїздка")),
+        ("bg", ("Лице", "Име", "Телефон", "Адрес →", "Притежател на документа ←", "Пътуване")),
+    ],
+)
+def test_the_models_labels_are_in_the_chosen_language(
+    investigator: httpx.Client, language: str, said: tuple[str, ...]
+) -> None:
+    kind, name, phone, address, holder, trip = said
+    page = html.unescape(investigator.get(f"/ui/entities/{RECRUITER}?lang={language}").text)
+    assert f'data-testid="schema">{kind}<' in page
+    rows = dict(re.findall(r'<tr data-prop="(\w+)">\s*<th scope="row"[^>]*>([^<]+)</th>', page))
+    assert (rows["name"], rows["phone"]) == (name, phone)
+    links = page.split('aria-labelledby="links"')[1]
+    assert address in links and holder in links and "Address" not in links
+    results = html.unescape(investigator.get("/ui/search", params={"q": "Petrenko"}).text)
+    assert re.search(rf'name="schema" value="Person">\s*{kind} ', results), "the Kind facet"
+    graph = investigator.get("/ui/api/graph/expand", params={"id": RECRUITER}).json()
+    assert {n["kind"] for n in graph["nodes"] if n["id"] == RECRUITER} == {kind}
+    assert holder.rstrip(" ←") in {e["kind"] for e in graph["edges"]}
+    items = investigator.get("/ui/api/timeline", params={"id": RECRUITER}).json()["items"]
+    assert [i["kind"] for i in items if i["id"] == TRIP] == [trip]
 
 
 def test_a_search_too_long_is_refused_in_a_short_message(investigator: httpx.Client) -> None:

@@ -28,6 +28,7 @@ from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
+from nitka.web.ui.model_labels import property_label, schema_label
 from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +70,7 @@ def entity_page(entity_id: str, request: Request, engine: EngineDep, actor: Read
     context = {
         "entity": shown,
         "caption": shown.caption() if shown.statements else PLACEHOLDER,
-        "schema_label": _schema_label(shown.schema),
+        "schema_label": schema_label(shown.schema),
         "facts": key_facts(shown),
         "sources": found.sources,
         "cases": found.cases,
@@ -121,7 +122,7 @@ def properties_of(entity: Redacted) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": prop,
-                "label": _(found.label) if found is not None else prop,
+                "label": property_label(entity.schema, prop),
                 "type": kind,
                 "values": [
                     {
@@ -151,11 +152,6 @@ def _shown_value(kind: str, value: str) -> str:
         caption = registry.country.caption(value)
         return f"{caption} ({value.upper()})" if caption and caption != value else value
     return value
-
-
-def _schema_label(name: str) -> str:
-    schema = model.get(name)
-    return _(schema.label) if schema is not None else name
 
 
 def _statement(stmt: PoliceStatement) -> dict[str, Any]:
@@ -193,7 +189,7 @@ def links_of(entity_id: str, graph: Graph) -> list[dict[str, Any]]:
                 "direction": "out" if edge.source == entity_id else "in",
                 "other_id": other_id,
                 "other": other.label,
-                "other_schema": _schema_label(other.schema),
+                "other_schema": schema_label(other.schema),
                 "other_is_entity": not other_id.startswith(PHONE),
                 "label": link_label(edge, graph),
                 "count": edge.count,
@@ -216,13 +212,11 @@ def link_label(edge: Edge, graph: Graph) -> str:
     brother"), or the label of the property that names the other end ("Address",
     "Holder")."""
     if edge.schema != "reference":
-        label = _schema_label(edge.schema)
+        label = schema_label(edge.schema)
         tie = ", ".join(sorted(edge.relationships))
         return f"{label}: {tie}" if tie else label
     source = graph.nodes.get(edge.source)
-    schema = model.get(source.schema) if source is not None else None
-    prop = schema.properties.get(edge.label) if schema is not None else None
-    return _(prop.label) if prop is not None else edge.label
+    return property_label(source.schema, edge.label) if source is not None else edge.label
 
 
 @router.post("/ui/entities/{entity_id}/merge", response_class=HTMLResponse)

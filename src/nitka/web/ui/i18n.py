@@ -1,8 +1,10 @@
 """UI text in the user's language, from gettext catalogues (Babel).
 
 The English text is in the templates and the code; each other language has
-a catalogue, ``nitka/web/locale/<lang>/LC_MESSAGES/messages.po``, read at
-start-up (no compile step: the .po is turned into a .mo in memory). The
+a catalogue, ``nitka/web/locale/<lang>/LC_MESSAGES/messages.po``, read when
+first used (no compile step: the .po is turned into a .mo in memory). The
+labels of the FollowTheMoney model (schemata, properties) have their own
+catalogue in each language, ``model.po`` (see ``model_labels``). The
 language of a request is the one the user chose (``?lang=`` sets a cookie),
 or else the best of the browser's ``Accept-Language``.
 
@@ -23,7 +25,7 @@ from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT = "en"
-LANGUAGES = {"en": "English", "uk": "Українська"}
+LANGUAGES = {"en": "English", "uk": "Українська", "bg": "Български"}
 """The languages offered, each named in itself."""
 LANGUAGE_COOKIE = "nitka_lang"
 
@@ -31,9 +33,9 @@ _current: ContextVar[str] = ContextVar("nitka_language", default=DEFAULT)
 
 
 @cache
-def translations(language: str) -> NullTranslations:
+def translations(language: str, domain: str = "messages") -> NullTranslations:
     """The catalogue of a language; English (the source text) has none."""
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
     if language == DEFAULT or not path.is_file():
         return NullTranslations()
     with path.open("rb") as po:

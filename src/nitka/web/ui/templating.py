@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import escape
 
 from nitka.access.accounts import Account
-from nitka.web.ui import i18n, labels
+from nitka.web.ui import i18n, labels, model_labels
 from nitka.web.ui.audit_words import subject_lines
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -41,6 +41,7 @@ def _environment() -> Environment:
     env.globals["action_label"] = lambda code: labels.label(labels.ACTIONS, code)
     env.globals["outcome_label"] = lambda code: labels.label(labels.OUTCOMES, code)
     env.globals["subject_lines"] = subject_lines
+    env.globals["kind_label"] = model_labels.schema_label
     return env
 
 

@@ -24,6 +24,7 @@ from nitka.services.guard import NotFoundError, RefusedError, transaction
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
+from nitka.web.ui.model_labels import label_graph, label_timeline_item
 from nitka.web.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -59,6 +60,8 @@ def workspace(
                 "The provider's permission (its reference), recorded in the audit trail:"
             ),
             "notPlaced": _("Not on the map ({count}):"),
+            "groupCase": _("case {id}"),
+            "groupCommunity": _("community {n}"),
         },
     }
     return render(request, "workspace.html", context, account=actor.account)
@@ -68,7 +71,7 @@ def workspace(
 def graph_expand(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
     with transaction(engine) as conn:
         graph = space.expand_chart(conn, actor, ids)
-    return _json(graph.as_dict())
+    return _json(label_graph(graph.as_dict()))
 
 
 @router.get("/ui/api/graph/path")
@@ -80,14 +83,14 @@ def graph_path(
 ) -> Response:
     with transaction(engine) as conn:
         found = space.find_path(conn, actor, start, goal)
-    return _json(found.as_dict() if found is not None else {"nodes": [], "edges": []})
+    return _json(label_graph(found.as_dict()) if found is not None else {"nodes": [], "edges": []})
 
 
 @router.get("/ui/api/timeline")
 def timeline(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
     with transaction(engine) as conn:
         items = space.timeline(conn, actor, ids)
-    return _json({"items": [item.as_dict() for item in items]})
+    return _json({"items": [label_timeline_item(item.as_dict()) for item in items]})
 
 
 @router.get("/ui/api/places")
@@ -151,7 +154,13 @@ def open_chart(chart_id: int, engine: EngineDep, actor: ReaderDep) -> Response:
             404, {"field": "chart", "error": _("No such chart in your cases.")}
         ) from None
     saved = opened.chart
-    return _json({**saved.summary(), "graph": opened.graph.as_dict(), "positions": saved.positions})
+    return _json(
+        {
+            **saved.summary(),
+            "graph": label_graph(opened.graph.as_dict()),
+            "positions": saved.positions,
+        }
+    )
 
 
 @router.post("/ui/api/charts/export")
