@@ -18,7 +18,7 @@ from followthemoney.types import registry
 from sqlalchemy.engine import Connection
 
 from nitka.access.visibility import Redacted
-from nitka.analysis.links import canonical_ids, references_to
+from nitka.analysis.links import canonical_ids, members_of, references_to
 from nitka.store.reader import get_entities
 
 MAX_ADJACENT = 200
@@ -48,7 +48,8 @@ def adjacent(
             named.append((stmt.prop, stmt.value))
     resolved = canonical_ids(conn, [value for _, value in named])
     pairs = [(prop, resolved[value]) for prop, value in named if resolved[value] != shown.id]
-    for ref in references_to(conn, set(members) | {shown.id}):
+    named_ids = set(members) | members_of(conn, [shown.id])[shown.id]
+    for ref in references_to(conn, named_ids):
         if ref.prop_type != registry.entity.name or ref.referrer == shown.id:
             continue
         referrer_schema = model.get(ref.schema)
