@@ -88,8 +88,10 @@ def test_graphml_is_read_back_by_networkx(ring: Engine, tmp_path: pytest.TempPat
     assert set(read.nodes) == set(nodes) - {RELATIVE}
     assert read.nodes[RECRUITER]["label"] == "Олександр Петренко"
     assert read.nodes[RECRUITER]["category"] == "suspect"
-    call = read.edges[PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE]
+    # The calls between the two numbers join their people, and name the numbers.
+    call = read.edges[RECRUITER, ORGANISER]
     assert call["schema"] == "Call" and call["count"] == 3
+    assert call["numbers"] == f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"
     assert read.number_of_edges() == 3
 
 
