@@ -68,7 +68,8 @@ def test_the_timeline_has_the_calls_of_a_number_and_the_payments_of_an_account(
     assert [i.schema for i in calls] == ["Call"] * 3
     assert [i.start for i in calls] == sorted(i.start for i in calls)
     assert all(i.entities == {PHONE + RECRUITER_PHONE} for i in calls)
-    assert calls[0].label == f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"
+    assert calls[0].label == "Олександр Петренко → Ihor Melnyk: call 1 min"
+    assert f"({RECRUITER_PHONE})" in calls[0].title and f"({ORGANISER_PHONE})" in calls[0].title
     assert [(i.schema, i.start) for i in payments] == [
         ("Payment", "2024-04-01"),
         ("Payment", "2024-04-02"),
