@@ -149,14 +149,16 @@ export function startChart(container, root, selection, text) {
     if (status) status.textContent = message;
   };
 
-  // Canvas text does not wait for a web font: load the subsets that these names
-  // need (each face has a unicode-range), then draw the labels again.
-  function loadFonts(text) {
-    if (!text || !document.fonts) return;
+  // Canvas text does not wait for a web font, nor draws again once it is there:
+  // load the subsets that these names need (each face has a unicode-range)
+  // before the names are drawn, waiting no more than a few seconds.
+  function loadFonts(graph) {
+    const text = (graph.nodes || []).map((n) => n.label).join(" ");
+    if (!text || !document.fonts) return Promise.resolve();
     const families = FONTS.split(",").map((f) => f.trim()).filter((f) => f.startsWith('"'));
-    Promise.all(families.map((family) => document.fonts.load(`11px ${family}`, text)))
-      .then(() => cy.style().update())
-      .catch(() => {});
+    const loading = Promise.all(families.map((family) => document.fonts.load(`11px ${family}`, text)));
+    const enough = new Promise((resolve) => setTimeout(resolve, 3000));
+    return Promise.race([loading, enough]).catch(() => {});
   }
 
   const tip = document.createElement("div");
@@ -212,7 +214,6 @@ export function startChart(container, root, selection, text) {
   function add(graph) {
     const fresh = toElements(graph).filter((el) => cy.getElementById(el.data.id).empty());
     cy.batch(() => cy.add(fresh));
-    loadFonts(fresh.filter((el) => el.group === "nodes").map((el) => el.data.label).join(" "));
     if (!straight && cy.edges().length > BIG) {
       // A large chart draws with less detail: straight edges (several times faster
       // than curves), link captions only on hover or selection, node names only
@@ -246,12 +247,14 @@ export function startChart(container, root, selection, text) {
     const query = ids.map((id) => `id=${encodeURIComponent(id)}`).join("&");
     say(text.loading);
     const graph = await getJSON(`/ui/api/graph/expand?${query}`);
+    await loadFonts(graph);
     return grow(graph);
   }
 
   async function findPath(from, to) {
     say(text.searching);
     const found = await getJSON(`/ui/api/graph/path?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    await loadFonts(found);
     cy.elements().removeClass("path");
     if (!found.nodes.length) {
       say(text.noPath);
@@ -295,6 +298,7 @@ export function startChart(container, root, selection, text) {
 
   async function openSaved(chartId) {
     const saved = await getJSON(`/ui/api/charts/${encodeURIComponent(chartId)}`);
+    await loadFonts(saved.graph);
     add(saved.graph);
     const positions = saved.positions || {};
     if (Object.keys(positions).length) {

@@ -322,9 +322,7 @@ def _people_behind(
     people: dict[str, str] = {}
     for number, owner in owners.items():
         graph.nodes.setdefault(owner.id, entity_node(owner))
-        tie = graph.edge(owner.id, PHONE + number, "phone", "reference")
-        if not tie.count:
-            tie.add(None)
+        _tie(graph, owner.id, PHONE + number, "phone")
         people[PHONE + number] = owner.id
     return people
 
@@ -366,9 +364,15 @@ def _add_outgoing(conn: Connection, viewer: Viewer, graph: Graph, entities: list
     ends = _resolve_ends(conn, viewer, graph, [value for _, _, value in named])
     for entity_id, prop_name, value in named:
         if value in ends:
-            tie = graph.edge(entity_id, ends[value], prop_name, "reference")
-            if not (prop_name == "phone" and tie.count):
-                tie.add(None)
+            _tie(graph, entity_id, ends[value], prop_name)
+
+
+def _tie(graph: Graph, source: str, target: str, prop_name: str) -> None:
+    """An edge for a value naming another node; a person's own number is found
+    both ways (what they name, what names the number), and counted once."""
+    tie = graph.edge(source, target, prop_name, "reference")
+    if not (prop_name == "phone" and tie.count):
+        tie.add(None)
 
 
 def _add_incoming(conn: Connection, viewer: Viewer, graph: Graph, named: dict[str, str]) -> None:
@@ -395,5 +399,5 @@ def _add_incoming(conn: Connection, viewer: Viewer, graph: Graph, named: dict[st
         for prop_name, value in by_referrer.get(referrer_id, []):
             if (prop_name, value) in seen:
                 graph.nodes.setdefault(referrer_id, entity_node(referrer))
-                graph.edge(referrer_id, named[value], prop_name, "reference").add(None)
+                _tie(graph, referrer_id, named[value], prop_name)
     _add_links(conn, viewer, graph, links)
