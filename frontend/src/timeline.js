@@ -34,12 +34,16 @@ export function startTimeline(container, selection, text) {
   });
   let byEntity = new Map();
 
+  // The chart may change again before an answer comes: only the latest is shown
+  // (two answers added at once would repeat item ids).
+  let asked = 0;
   async function show(ids) {
+    const mine = ++asked;
+    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
+    const found = ids.length ? await getJSON(`/ui/api/timeline?${query}`) : { items: [] };
+    if (mine !== asked) return [];
     items.clear();
     byEntity = new Map();
-    if (!ids.length) return [];
-    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
-    const found = await getJSON(`/ui/api/timeline?${query}`);
     const rows = found.items.map((item) => ({
       id: item.id,
       content: item.label,
