@@ -3,83 +3,125 @@ import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
 import { csrfToken, download, getJSON, postJSON } from "./selection.js";
 import { communities } from "./communities.js";
+import { FONTS, borderOf, colourOf, iconOf, shapeOf } from "./looks.js";
 
 cytoscape.use(fcose);
-
-const SHAPES = {
-  Person: "ellipse",
-  LegalEntity: "ellipse",
-  Company: "round-rectangle",
-  Organization: "round-rectangle",
-  BankAccount: "rhomboid",
-  Phone: "round-tag",
-  Passport: "rectangle",
-  Identification: "rectangle",
-  Vehicle: "hexagon",
-  Address: "diamond",
-  Sanction: "tag",
-};
-const CATEGORY_COLOURS = {
-  suspect: "#c0392b",
-  convicted: "#7b1d1d",
-  victim: "#6a3d9a",
-  witness: "#1b7f79",
-  informant: "#444444",
-  contact: "#d68910",
-  other: "#5d6d7e",
-};
 
 const STYLE = [
   {
     selector: "node",
     style: {
       label: "data(label)",
-      "font-size": 10,
+      "font-family": FONTS,
+      "font-size": 11,
+      color: "#1d2430",
       "text-valign": "bottom",
-      "text-margin-y": 3,
+      "text-halign": "center",
+      "text-margin-y": 4,
       "text-wrap": "ellipsis",
-      "text-max-width": 120,
-      "min-zoomed-font-size": 8,
-      width: 26,
-      height: 26,
-      shape: (n) => SHAPES[n.data("schema")] || "ellipse",
-      "background-color": (n) => CATEGORY_COLOURS[n.data("category")] || "#5d6d7e",
+      "text-max-width": 130,
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.85,
+      "text-background-padding": 2,
+      "text-background-shape": "round-rectangle",
+      "min-zoomed-font-size": 7,
+      width: 34,
+      height: 34,
+      shape: shapeOf,
+      "background-color": colourOf,
+      "background-image": iconOf,
+      "background-width": "58%",
+      "background-height": "58%",
+      "background-clip": "none",
+      "border-width": 3,
+      "border-color": borderOf,
     },
   },
-  { selector: "node[schema = 'Phone']", style: { "background-color": "#2e86c1", width: 18, height: 18 } },
+  { selector: "node[schema = 'Phone']", style: { width: 28, height: 28 } },
   { selector: "node[?protected]", style: { "border-width": 3, "border-style": "dashed", "border-color": "#6a3d9a" } },
-  { selector: "node:parent", style: { "background-opacity": 0.06, "background-color": "#1f5fae", label: "data(label)", "text-valign": "top", shape: "round-rectangle" } },
-  { selector: "node:selected", style: { "border-width": 4, "border-color": "#f1c40f" } },
+  {
+    selector: "node:parent",
+    style: {
+      "background-opacity": 0.06,
+      "background-color": "#1f5fae",
+      "background-image": "none",
+      "border-width": 1,
+      "border-color": "#1f5fae",
+      label: "data(label)",
+      "text-valign": "top",
+      shape: "round-rectangle",
+    },
+  },
+  { selector: "node:selected", style: { "border-width": 5, "border-color": "#f1c40f", "border-style": "solid" } },
   {
     selector: "edge",
     style: {
-      width: (e) => Math.min(1 + Math.log2(e.data("count") || 1), 8),
+      width: (e) => Math.min(1.5 + Math.log2(e.data("count") || 1), 8),
       "line-color": "#95a5a6",
       "target-arrow-color": "#95a5a6",
       "target-arrow-shape": "triangle",
       "curve-style": "bezier",
-      label: "data(caption)",
-      "font-size": 8,
-      "min-zoomed-font-size": 10,
+      label: "",
+      "font-family": FONTS,
+      "font-size": 10,
       "text-rotation": "autorotate",
-      color: "#555",
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.9,
+      "text-background-padding": 2,
+      color: "#333",
     },
   },
-  { selector: "edge[schema = 'Call']", style: { "line-style": "dashed", "line-color": "#2e86c1", "target-arrow-color": "#2e86c1" } },
-  { selector: "edge[schema = 'Payment']", style: { "line-color": "#27ae60", "target-arrow-color": "#27ae60" } },
+  { selector: "edge.hover, edge:selected", style: { label: "data(caption)", width: (e) => Math.min(3 + Math.log2(e.data("count") || 1), 9), "z-index": 10 } },
+  { selector: "edge[schema = 'reference']", style: { "line-style": "dotted", "target-arrow-shape": "none" } },
+  { selector: "edge[schema = 'Call']", style: { "line-style": "dashed", "line-color": "#0e7c9a", "target-arrow-color": "#0e7c9a" } },
+  { selector: "edge[schema = 'Payment']", style: { "line-color": "#1e8449", "target-arrow-color": "#1e8449" } },
   { selector: "edge[schema = 'Family'], edge[schema = 'Associate']", style: { "line-color": "#8e44ad", "target-arrow-shape": "none" } },
-  { selector: "node.path", style: { "border-color": "#f39c12", "border-width": 5 } },
+  { selector: "node.path", style: { "border-color": "#f39c12", "border-width": 6 } },
   { selector: "edge.path", style: { "line-color": "#f39c12", "target-arrow-color": "#f39c12", width: 5 } },
   { selector: ".outside", style: { display: "none" } },
   { selector: ".faded", style: { opacity: 0.25 } },
 ];
 
+// fCoSE with room for every node and its label: nodes repel each other, edges
+// are long enough for two labels, and separate components are packed apart.
+const LAYOUT = {
+  name: "fcose",
+  quality: "proof",
+  animate: false,
+  nodeDimensionsIncludeLabels: true,
+  uniformNodeDimensions: false,
+  packComponents: true,
+  nodeRepulsion: () => 45000,
+  idealEdgeLength: () => 140,
+  edgeElasticity: () => 0.3,
+  nodeSeparation: 120,
+  gravity: 0.2,
+  gravityRange: 3.8,
+  numIter: 2500,
+  tile: true,
+  tilingPaddingVertical: 30,
+  tilingPaddingHorizontal: 30,
+  padding: 40,
+};
+
 function edgeCaption(edge) {
   // kind: the link's kind in the user's language (the server's model labels).
   const parts = [edge.kind || edge.label];
+  if (edge.relationships && edge.relationships.length) parts.push(`(${edge.relationships.join(", ")})`);
   if (edge.count > 1) parts.push(`×${edge.count}`);
   if (edge.amount) parts.push(`${edge.amount} ${edge.currency || ""}`.trim());
   return parts.join(" ");
+}
+
+// The full text behind a node or an edge, for its tooltip: names are cut at
+// the label's width, and an edge's caption is shown only on hover.
+function describe(element) {
+  const data = element.data();
+  if (element.isNode()) return [data.label, data.kind || data.schema, (data.cases || []).join(", ")].filter(Boolean).join("\n");
+  const lines = [data.caption];
+  for (const numbers of data.numbers || []) lines.push(numbers);
+  if (data.first) lines.push(data.last && data.last !== data.first ? `${data.first} – ${data.last}` : data.first);
+  return lines.join("\n");
 }
 
 function toElements(graph) {
@@ -108,14 +150,66 @@ export function startChart(container, root, selection, text) {
     if (status) status.textContent = message;
   };
 
+  // Canvas text does not wait for a web font, nor draws again once it is there:
+  // load the subsets that these names need (each face has a unicode-range)
+  // before the names are drawn, waiting no more than a few seconds.
+  function loadFonts(graph) {
+    const text = (graph.nodes || []).map((n) => n.label).join(" ");
+    if (!text || !document.fonts) return Promise.resolve();
+    const families = FONTS.split(",").map((f) => f.trim()).filter((f) => f.startsWith('"'));
+    const loading = Promise.all(families.map((family) => document.fonts.load(`11px ${family}`, text)));
+    const enough = new Promise((resolve) => setTimeout(resolve, 3000));
+    return Promise.race([loading, enough]).catch(() => {});
+  }
+
+  const tip = document.createElement("div");
+  tip.className = "chart-tip";
+  tip.dataset.testid = "chart-tip";
+  tip.hidden = true;
+  container.appendChild(tip);
+  function showTip(event) {
+    const element = event.target;
+    if (element.isNode() && element.isParent()) return;
+    tip.textContent = describe(element);
+    const at = event.renderedPosition || element.renderedMidpoint?.() || { x: 0, y: 0 };
+    tip.style.left = `${Math.min(at.x + 14, container.clientWidth - 260)}px`;
+    tip.style.top = `${at.y + 14}px`;
+    tip.hidden = false;
+  }
+
   function entityIds() {
     return cy.nodes().filter((n) => !n.id().startsWith("group:")).map((n) => n.id());
   }
 
-  function layout(fit = true) {
-    const visible = cy.elements(":visible");
-    const options = { name: "fcose", quality: "default", randomize: visible.length > 2, animate: false, fit, nodeRepulsion: 6000, idealEdgeLength: 80, numIter: 1500 };
-    cy.layout(options).run();
+  // A fresh chart is laid out from scratch; an expanded one goes on from where
+  // its nodes are, each new node first placed on a ring around its neighbour
+  // already on the chart, so that none starts on top of another.
+  function layout(fit = true, fresh = null) {
+    const incremental = fresh && fresh.length < cy.nodes().length;
+    if (incremental) placeAround(fresh);
+    cy.layout({ ...LAYOUT, randomize: !incremental, fit }).run();
+    if (fit && cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    if (fit) cy.center();
+  }
+
+  function placeAround(fresh) {
+    const added = cy.collection(fresh.map((id) => cy.getElementById(id))).nodes();
+    const byAnchor = new Map();
+    added.forEach((node) => {
+      const anchor = node.neighborhood("node").filter((n) => !added.has(n))[0];
+      const key = anchor ? anchor.id() : "";
+      if (!byAnchor.has(key)) byAnchor.set(key, []);
+      byAnchor.get(key).push(node);
+    });
+    const box = cy.nodes().not(added).boundingBox();
+    for (const [key, nodes] of byAnchor) {
+      const centre = key ? cy.getElementById(key).position() : { x: box.x2 + 200, y: (box.y1 + box.y2) / 2 };
+      const radius = 120 + 12 * nodes.length;
+      nodes.forEach((node, index) => {
+        const angle = (2 * Math.PI * index) / nodes.length;
+        node.position({ x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) });
+      });
+    }
   }
 
   function add(graph) {
@@ -142,25 +236,32 @@ export function startChart(container, root, selection, text) {
     return fresh.length;
   }
 
+  // Adds what an expansion or a path brought, laid out around what was there.
+  function grow(graph) {
+    const before = new Set(cy.nodes().map((n) => n.id()));
+    const added = add(graph);
+    layout(true, cy.nodes().filter((n) => !before.has(n.id()) && !n.isParent()).map((n) => n.id()));
+    return added;
+  }
+
   async function expand(ids) {
     const query = ids.map((id) => `id=${encodeURIComponent(id)}`).join("&");
     say(text.loading);
     const graph = await getJSON(`/ui/api/graph/expand?${query}`);
-    const added = add(graph);
-    layout(true);
-    return added;
+    await loadFonts(graph);
+    return grow(graph);
   }
 
   async function findPath(from, to) {
     say(text.searching);
     const found = await getJSON(`/ui/api/graph/path?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    await loadFonts(found);
     cy.elements().removeClass("path");
     if (!found.nodes.length) {
       say(text.noPath);
       return [];
     }
-    add(found);
-    layout(true);
+    grow(found);
     const ids = [...found.nodes.map((n) => n.id), ...found.edges.map((e) => e.id)];
     for (const id of ids) cy.getElementById(id).addClass("path");
     say(text.pathFound.replace("{links}", found.edges.length));
@@ -198,6 +299,7 @@ export function startChart(container, root, selection, text) {
 
   async function openSaved(chartId) {
     const saved = await getJSON(`/ui/api/charts/${encodeURIComponent(chartId)}`);
+    await loadFonts(saved.graph);
     add(saved.graph);
     const positions = saved.positions || {};
     if (Object.keys(positions).length) {
@@ -255,12 +357,12 @@ export function startChart(container, root, selection, text) {
   });
   cy.on("mouseover", "edge", (event) => event.target.addClass("hover"));
   cy.on("mouseout", "edge", (event) => event.target.removeClass("hover"));
-  cy.on("mouseover", "node", (event) => {
-    const kind = event.target.data("kind");
-    container.title = kind ? `${kind}: ${event.target.data("label")}` : "";
+  cy.on("mouseover", "node, edge", showTip);
+  cy.on("mouseout", "node, edge", () => {
+    tip.hidden = true;
   });
-  cy.on("mouseout", "node", () => {
-    container.title = "";
+  cy.on("viewport", () => {
+    tip.hidden = true;
   });
   cy.on("dbltap", "node", (event) => {
     if (!event.target.id().startsWith("group:")) expand([event.target.id()]);

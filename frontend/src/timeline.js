@@ -3,6 +3,15 @@
 import { DataSet, Timeline } from "vis-timeline/standalone";
 import { getJSON } from "./selection.js";
 
+const MONTH = 30 * 24 * 3600 * 1000;
+
+// Only a long period is drawn as a bar: a call of minutes or a trip of a day
+// would be a sliver too narrow for its text, so it is a box at its start (its
+// end is in the tooltip).
+function long(item) {
+  return Boolean(item.end) && Date.parse(item.end) - Date.parse(item.start) >= MONTH;
+}
+
 export function startTimeline(container, selection, text) {
   const items = new DataSet();
   const timeline = new Timeline(container, items, {
@@ -13,23 +22,35 @@ export function startTimeline(container, selection, text) {
     selectable: true,
     multiselect: true,
     showCurrentTime: false,
-    tooltip: { followMouse: true },
+    tooltip: { followMouse: true, overflowMethod: "cap" },
+    verticalScroll: true,
+    // The label as text (never as markup), whole: the item's box grows or wraps to fit it.
+    template: (item) => {
+      const text = document.createElement("span");
+      text.className = "item-text";
+      text.textContent = item.content;
+      return text;
+    },
   });
   let byEntity = new Map();
 
+  // The chart may change again before an answer comes: only the latest is shown
+  // (two answers added at once would repeat item ids).
+  let asked = 0;
   async function show(ids) {
+    const mine = ++asked;
+    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
+    const found = ids.length ? await getJSON(`/ui/api/timeline?${query}`) : { items: [] };
+    if (mine !== asked) return [];
     items.clear();
     byEntity = new Map();
-    if (!ids.length) return [];
-    const query = ids.slice(0, 500).map((id) => `id=${encodeURIComponent(id)}`).join("&");
-    const found = await getJSON(`/ui/api/timeline?${query}`);
     const rows = found.items.map((item) => ({
       id: item.id,
       content: item.label,
       title: item.title,
       start: item.start,
-      end: item.end || undefined,
-      type: item.end ? "range" : "point",
+      end: long(item) ? item.end : undefined,
+      type: long(item) ? "range" : "box",
       className: `item-${item.schema.toLowerCase()}`,
       entities: item.entities,
     }));

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from nitka.access.accounts import Role
 from nitka.analysis.graph import PHONE, Graph, expand
 from nitka.analysis.paths import shortest_path
+from nitka.model.handling import DataSubjectCategory
+from nitka.model.statement import Provenance
 from nitka.resolve.merges import merge
 from tests.analysis.ring import (
     CALL_DATES,
@@ -26,6 +28,7 @@ from tests.analysis.ring import (
     store_ring,
     viewer,
 )
+from tests.helpers import make_entity, store_entities
 
 INVESTIGATOR = viewer(Role.INVESTIGATOR, "c1")
 ANALYST = viewer(Role.ANALYST, "c1")
@@ -53,17 +56,59 @@ def test_a_person_has_their_phone_passport_and_address_as_neighbours(ring: Engin
     assert _edge(graph, RECRUITER, PHONE + RECRUITER_PHONE)["label"] == "phone"
 
 
-def test_calls_between_two_numbers_are_one_edge_with_count_and_dates(ring: Engine) -> None:
+def test_calls_between_the_numbers_of_known_people_join_the_people(ring: Engine) -> None:
+    """Issue 21: the people behind the numbers, the numbers kept on the edge and the chart."""
     with ring.connect() as conn:
         graph = expand(conn, INVESTIGATOR, [PHONE + RECRUITER_PHONE])
-    call = _edge(graph, PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE)
+    call = _edge(graph, RECRUITER, ORGANISER)
     assert call["schema"] == "Call"
     assert call["count"] == 3
     assert call["first"] == CALL_DATES[0]
     assert str(call["last"]) >= CALL_DATES[-1]
-    assert call["source"] == PHONE + RECRUITER_PHONE
-    # The person with the number is a neighbour of the number too.
+    assert call["source"] == RECRUITER
+    assert call["numbers"] == [f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"]
+    assert graph.nodes[ORGANISER].label == "Ihor Melnyk"
+    # Each number stays on the chart, tied to its person (once, not once per way found).
     assert _edge(graph, RECRUITER, PHONE + RECRUITER_PHONE)["label"] == "phone"
+    assert _edge(graph, RECRUITER, PHONE + RECRUITER_PHONE)["count"] == 1
+    assert _edge(graph, ORGANISER, PHONE + ORGANISER_PHONE)["label"] == "phone"
+    assert not any(e.schema == "Call" and PHONE in e.source for e in graph.edges.values())
+
+
+def test_calls_stay_between_numbers_whose_person_is_unknown_shared_or_hidden(
+    ring: Engine,
+) -> None:
+    unknown, shared, victims_phone = "+380930000001", "+380930000002", "+380930000003"
+    suspect = Provenance("npu", case="c1", category=DataSubjectCategory.SUSPECT)
+    victim = Provenance("npu", case="c1", category=DataSubjectCategory.VICTIM)
+    store_entities(
+        ring,
+        [
+            make_entity("Person", "p-one", name="Taras One", phone=shared),
+            make_entity("Person", "p-two", name="Taras Two", phone=shared),
+        ],
+        suspect,
+    )
+    store_entities(
+        ring, [make_entity("Person", "p-hidden", name="Nadia Hidden", phone=victims_phone)], victim
+    )
+    calls = [
+        make_entity("Call", f"call-x{n}", callerNumber=RECRUITER_PHONE, receiverNumber=number,
+                    startDate=f"2024-05-0{n + 1}")
+        for n, number in enumerate((unknown, shared, victims_phone))
+    ]  # fmt: skip
+    store_entities(ring, calls, Provenance("cdr", case="c1"))
+    with ring.connect() as conn:
+        investigator = expand(conn, INVESTIGATOR, [PHONE + RECRUITER_PHONE])
+        analyst = expand(conn, ANALYST, [PHONE + RECRUITER_PHONE])
+    for number in (unknown, shared):
+        call = _edge(investigator, RECRUITER, PHONE + number)
+        assert call["numbers"] == [f"{RECRUITER_PHONE} → {number}"]
+    # The investigator may see the victim's number; the analyst sees only the number.
+    assert _edge(investigator, RECRUITER, "p-hidden")["schema"] == "Call"
+    assert _edge(analyst, RECRUITER, PHONE + victims_phone)["schema"] == "Call"
+    dumped = orjson.dumps(analyst.as_dict()).decode()
+    assert "Nadia Hidden" not in dumped and "p-hidden" not in dumped
 
 
 def test_payments_into_one_account_carry_their_amounts(ring: Engine) -> None:
@@ -116,19 +161,14 @@ def test_a_member_of_both_cases_sees_the_family_tie(ring: Engine) -> None:
     assert graph.nodes[RELATIVE].label == "Petro Petrenko"
 
 
-def test_the_shortest_path_goes_through_phones_and_the_account_owner(ring: Engine) -> None:
+def test_the_shortest_path_goes_through_the_callers_and_the_account_owner(ring: Engine) -> None:
     with ring.connect() as conn:
         path = shortest_path(conn, INVESTIGATOR, RECRUITER, ORGANISER_ACCOUNT)
     assert path is not None
-    assert set(path.nodes) == {
-        RECRUITER,
-        PHONE + RECRUITER_PHONE,
-        PHONE + ORGANISER_PHONE,
-        ORGANISER,
-        ORGANISER_ACCOUNT,
-    }
-    assert len(path.edges) == 4
-    assert {e.schema for e in path.edges.values()} == {"reference", "Call", "Ownership"}
+    # The recruiter called the organiser (from number to number), who owns the account.
+    assert set(path.nodes) == {RECRUITER, ORGANISER, ORGANISER_ACCOUNT}
+    assert len(path.edges) == 2
+    assert {e.schema for e in path.edges.values()} == {"Call", "Ownership"}
 
 
 def test_no_path_through_what_the_viewer_may_not_see(ring: Engine) -> None:

@@ -68,7 +68,8 @@ def test_the_timeline_has_the_calls_of_a_number_and_the_payments_of_an_account(
     assert [i.schema for i in calls] == ["Call"] * 3
     assert [i.start for i in calls] == sorted(i.start for i in calls)
     assert all(i.entities == {PHONE + RECRUITER_PHONE} for i in calls)
-    assert calls[0].label == f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"
+    assert calls[0].label == "Олександр Петренко → Ihor Melnyk: call 1 min"
+    assert f"({RECRUITER_PHONE})" in calls[0].title and f"({ORGANISER_PHONE})" in calls[0].title
     assert [(i.schema, i.start) for i in payments] == [
         ("Payment", "2024-04-01"),
         ("Payment", "2024-04-02"),
@@ -88,8 +89,10 @@ def test_graphml_is_read_back_by_networkx(ring: Engine, tmp_path: pytest.TempPat
     assert set(read.nodes) == set(nodes) - {RELATIVE}
     assert read.nodes[RECRUITER]["label"] == "Олександр Петренко"
     assert read.nodes[RECRUITER]["category"] == "suspect"
-    call = read.edges[PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE]
+    # The calls between the two numbers join their people, and name the numbers.
+    call = read.edges[RECRUITER, ORGANISER]
     assert call["schema"] == "Call" and call["count"] == 3
+    assert call["numbers"] == f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"
     assert read.number_of_edges() == 3
 
 

@@ -18,7 +18,7 @@ from nitka.access.visibility import Viewer
 from nitka.analysis.graph import Graph, expand
 
 NODE_KEYS = ("label", "schema", "category", "cases", "datasets", "protected")
-EDGE_KEYS = ("label", "schema", "count", "first", "last", "amount", "currency")
+EDGE_KEYS = ("label", "schema", "count", "first", "last", "amount", "currency", "numbers")
 _NUMBERS = {"count": "int", "amount": "double", "protected": "boolean"}
 I2_ICONS = {
     "Person": "Person",
@@ -117,6 +117,7 @@ def to_anx(graph: Graph, positions: Mapping[str, Mapping[str, float]] | None = N
             details.append(f"{round(edge.amount, 2)} {', '.join(sorted(edge.currencies))}".strip())
         if edge.first:
             details.append(f"{edge.first} - {edge.last}")
+        details.extend(sorted(edge.numbers))
         attributes = {"Label": edge.label, "Description": "; ".join(details), "DateSet": "false"}
         if edge.first[:10]:
             attributes.update(DateSet="true", DateTime=f"{edge.first[:10]}T00:00:00")

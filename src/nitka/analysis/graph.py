@@ -12,6 +12,10 @@ there were and how much money moved. So:
 - a phone number is a node of its own (``phone:<number>``): operators' call
   records name numbers, not people, and a person's ``phone`` ties the person
   to the number;
+- calls are drawn between the people behind the numbers where the viewer may
+  see whose number it is (one person whose ``phone`` statement they may see):
+  the edge joins the two people and carries the numbers (``numbers``), and
+  each number stays on the chart, tied to its person;
 - any other value naming an entity (a Passport's holder, a Vehicle's owner)
   is an edge labelled with the property.
 
@@ -97,6 +101,8 @@ class Edge:
     entities: list[str] = field(default_factory=list)
     relationships: set[str] = field(default_factory=set)
     """What a Family, Associate or Employment link says the tie is (``brother``)."""
+    numbers: set[str] = field(default_factory=set)
+    """The phone numbers behind a call drawn between people (``+380… → +380…``)."""
 
     def add(self, link: Redacted | None) -> None:
         """Count one more link of this kind between the two ends."""
@@ -131,6 +137,7 @@ class Edge:
             "amount": round(self.amount, 2) if self.amount else None,
             "currency": ", ".join(sorted(self.currencies)),
             "relationships": sorted(self.relationships),
+            "numbers": sorted(self.numbers),
             "entities": self.entities[:50],
         }
 
@@ -240,21 +247,84 @@ def expand(conn: Connection, viewer: Viewer, node_ids: Iterable[str]) -> Graph:
     members = members_of(conn, [e for e in entities if e in graph.nodes])
     named = {m: cid for cid, ids in members.items() for m in ids}
     named.update({n: PHONE + n for n in numbers})
+    # A person's own numbers: their calls are the person's links too.
+    named.update({n: PHONE + n for n in _own_numbers(entities.values(), graph)})
     _add_incoming(conn, viewer, graph, named)
     return graph
 
 
+def _own_numbers(entities: Iterable[Redacted], graph: Graph) -> list[str]:
+    """The phone numbers that these nodes' visible statements give as theirs."""
+    return [
+        stmt.value
+        for entity in entities
+        if entity.id in graph.nodes
+        for stmt in entity.statements
+        if stmt.prop == "phone"
+    ]
+
+
 def _add_links(conn: Connection, viewer: Viewer, graph: Graph, links: list[Redacted]) -> None:
-    """Link entities: their two ends as nodes and each link as (part of) an edge."""
+    """Link entities: their two ends as nodes and each link as (part of) an edge;
+    a link between phone numbers joins the people behind them, where known."""
     ends_of = [link_ends(link) for link in links]
-    ends = _resolve_ends(
-        conn, viewer, graph, [v for sources, targets in ends_of for v in sources + targets]
-    )
+    values = [v for sources, targets in ends_of for v in sources + targets]
+    ends = _resolve_ends(conn, viewer, graph, values)
+    people = _people_behind(conn, viewer, graph, [v for v in ends if v.startswith(PHONE)])
     for link, (sources, targets) in zip(links, ends_of, strict=True):
         for source in sources:
             for target in targets:
-                if source in ends and target in ends:
-                    graph.edge(ends[source], ends[target], link.schema, link.schema).add(link)
+                if source not in ends or target not in ends:
+                    continue
+                one, other = ends[source], ends[target]
+                edge = graph.edge(
+                    people.get(one, one), people.get(other, other), link.schema, link.schema
+                )
+                edge.add(link)
+                if one in people or other in people:
+                    edge.numbers.add(f"{_number(one)} → {_number(other)}")
+
+
+def _number(node_id: str) -> str:
+    return node_id.removeprefix(PHONE)
+
+
+def phone_owners(conn: Connection, viewer: Viewer, numbers: Iterable[str]) -> dict[str, Redacted]:
+    """Each number with the one entity (a person, a company) whose ``phone`` it is,
+    where the viewer may see that statement; a number that several entities give
+    as theirs has no owner here (which of them made the call is not known)."""
+    wanted = set(numbers)
+    references = [
+        r
+        for r in references_to(conn, wanted)
+        if r.prop_type == "phone" and not _is_link_schema(r.schema)
+    ]
+    holders = visible_entities(conn, viewer, {r.referrer for r in references})
+    found: dict[str, set[str]] = {}
+    for holder_id, holder in holders.items():
+        for stmt in holder.statements:
+            if stmt.value in wanted and stmt.prop == "phone":
+                found.setdefault(stmt.value, set()).add(holder_id)
+    return {n: holders[next(iter(ids))] for n, ids in found.items() if len(ids) == 1}
+
+
+def _is_link_schema(name: str) -> bool:
+    schema = model.get(name)
+    return schema is None or is_link(schema)
+
+
+def _people_behind(
+    conn: Connection, viewer: Viewer, graph: Graph, phone_nodes: list[str]
+) -> dict[str, str]:
+    """Phone node ids with the node of their owner, added to the graph with the
+    edge that ties the owner to the number."""
+    owners = phone_owners(conn, viewer, [_number(n) for n in phone_nodes])
+    people: dict[str, str] = {}
+    for number, owner in owners.items():
+        graph.nodes.setdefault(owner.id, entity_node(owner))
+        _tie(graph, owner.id, PHONE + number, "phone")
+        people[PHONE + number] = owner.id
+    return people
 
 
 def _resolve_ends(
@@ -294,7 +364,15 @@ def _add_outgoing(conn: Connection, viewer: Viewer, graph: Graph, entities: list
     ends = _resolve_ends(conn, viewer, graph, [value for _, _, value in named])
     for entity_id, prop_name, value in named:
         if value in ends:
-            graph.edge(entity_id, ends[value], prop_name, "reference").add(None)
+            _tie(graph, entity_id, ends[value], prop_name)
+
+
+def _tie(graph: Graph, source: str, target: str, prop_name: str) -> None:
+    """An edge for a value naming another node; a person's own number is found
+    both ways (what they name, what names the number), and counted once."""
+    tie = graph.edge(source, target, prop_name, "reference")
+    if not (prop_name == "phone" and tie.count):
+        tie.add(None)
 
 
 def _add_incoming(conn: Connection, viewer: Viewer, graph: Graph, named: dict[str, str]) -> None:
@@ -321,5 +399,5 @@ def _add_incoming(conn: Connection, viewer: Viewer, graph: Graph, named: dict[st
         for prop_name, value in by_referrer.get(referrer_id, []):
             if (prop_name, value) in seen:
                 graph.nodes.setdefault(referrer_id, entity_node(referrer))
-                graph.edge(referrer_id, named[value], prop_name, "reference").add(None)
+                _tie(graph, referrer_id, named[value], prop_name)
     _add_links(conn, viewer, graph, links)

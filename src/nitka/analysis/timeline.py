@@ -1,6 +1,12 @@
 """What happened when: the calls, payments, trips and events of some entities,
 and the exchange messages about them, as timeline items.
 
+An item says who and what ("Oleksandr Petrenko → Ihor Melnyk: call 3 min",
+"Maria Koval → Ihor Melnyk: payment 500 EUR", "Trip: Odesa → Lviv"), with its
+ends named as the viewer may see them (``nitka.analysis.parties``: the person
+behind a number or an account, a protected person as the placeholder); its
+tooltip adds the dates and the numbers and accounts behind the names.
+
 An item is a dated entity linked to one of the given nodes (a Payment naming
 one of the given accounts, a Call of one of the given numbers), or one of the
 given entities itself when it is dated (an Event), or a message that carried
@@ -10,17 +16,19 @@ selecting it selects them on the chart and the map.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from followthemoney import model
+from followthemoney.schema import Schema
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nitka.access.visibility import Redacted, Viewer
-from nitka.analysis.graph import PHONE, visible_entities
+from nitka.analysis.graph import PHONE, is_link, link_ends, visible_entities
 from nitka.analysis.links import members_of, references_to
+from nitka.analysis.parties import UNSEEN, Names
 from nitka.exchange.messages import load_message
 from nitka.exchange.sight import may_see_message
 from nitka.store.tables import disclosure, statement
@@ -28,6 +36,10 @@ from nitka.store.tables import disclosure, statement
 ITEM_LIMIT = 2_000
 START_PROPS = ("startDate", "date")
 END_PROPS = ("endDate",)
+PLACE_PROPS = ("startLocation", "endLocation", "addressEntity")
+"""Where a trip went from and to, or where an event was."""
+PEOPLE_PROPS = ("involved", "organizer", "holder", "entity")
+"""Whom an event, a trip, a document or a sanction is about."""
 
 
 @dataclass
@@ -62,9 +74,15 @@ def timeline_of(conn: Connection, viewer: Viewer, node_ids: Iterable[str]) -> li
     for reference in references_to(conn, named):
         owners.setdefault(reference.referrer, set()).add(named[reference.value])
     items: dict[str, Item] = {}
-    for entity_id, entity in visible_entities(conn, viewer, owners).items():
-        item = dated_item(entity, owners.get(entity_id, {entity_id}))
+    dated = visible_entities(conn, viewer, owners)
+    names = Names(conn, viewer, [v for entity in dated.values() for v in _ends(entity)])
+    given = set(nodes)
+    for entity_id, entity in dated.items():
+        item = dated_item(entity, owners.get(entity_id, {entity_id}), names)
         if item is not None:
+            # A call belongs to the people behind its numbers too, where charted.
+            behind = (names.owner(v) for v in _ends(entity))
+            item.entities |= {o.id for o in behind if o is not None and o.id in given}
             items[item.id] = item
         if len(items) >= ITEM_LIMIT:
             break
@@ -73,7 +91,7 @@ def timeline_of(conn: Connection, viewer: Viewer, node_ids: Iterable[str]) -> li
     return sorted(items.values(), key=lambda i: (i.start, i.id))
 
 
-def dated_item(entity: Redacted, owners: set[str]) -> Item | None:
+def dated_item(entity: Redacted, owners: set[str], names: Names) -> Item | None:
     schema = model.get(entity.schema)
     if schema is None or not schema.is_a("Interval"):
         return None
@@ -84,19 +102,73 @@ def dated_item(entity: Redacted, owners: set[str]) -> Item | None:
     if not start:
         return None
     end = next((max(values[p]) for p in END_PROPS if p in values), "")
-    label = _label(entity, values)
-    return Item(entity.id, entity.schema, label, start, end, f"{entity.schema}: {label}", owners)
+    label, detail = describe(entity, schema, values, names)
+    title = f"{_when(start, end)} {detail}"
+    return Item(entity.id, entity.schema, label, start, end, title, owners)
 
 
-def _label(entity: Redacted, values: dict[str, list[str]]) -> str:
-    if entity.schema == "Call":
-        caller = ", ".join(values.get("callerNumber", []))
-        receiver = ", ".join(values.get("receiverNumber", []))
-        return f"{caller} → {receiver}"
-    if entity.schema == "Payment" and "amount" in values:
-        currency = " ".join(values.get("currency", []))
-        return f"{entity.caption()} {values['amount'][0]} {currency}".strip()
-    return entity.caption()
+def _ends(entity: Redacted) -> list[str]:
+    """The values that name a link's ends, a trip's places and the people involved."""
+    schema = model.get(entity.schema)
+    if schema is None or not schema.is_a("Interval"):
+        return []
+    wanted = [v for side in link_ends(entity) for v in side] if is_link(schema) else []
+    wanted += [s.value for s in entity.statements if s.prop in PLACE_PROPS + PEOPLE_PROPS]
+    return wanted
+
+
+def describe(
+    entity: Redacted, schema: Schema, values: dict[str, list[str]], names: Names
+) -> tuple[str, str]:
+    """Who and what: the item's label, and the longer text of its tooltip (the
+    numbers and accounts behind the people, the place names in full)."""
+    what = schema.label.lower()
+    if entity.schema == "Call" and "duration" in values:
+        what = f"{what} {_duration(values['duration'][0])}"
+    elif "amount" in values:
+        what = f"{what} {values['amount'][0]} {' '.join(values.get('currency', []))}".strip()
+    kind = sorted(set(values.get("relationship", []) + values.get("role", [])))
+    if kind:
+        what = f"{what} ({', '.join(kind)})"
+    caption = next((v[0] for p in ("name", "title", "summary") if (v := values.get(p))), "")
+    if is_link(schema):
+        sources, targets = link_ends(entity)
+        who = f"{_joined(names.of, sources)} → {_joined(names.of, targets)}"
+        full = f"{_joined(names.detailed, sources)} → {_joined(names.detailed, targets)}"
+        return f"{who}: {what}", f"{full}: {what}"
+    places = [names.place(v) for p in PLACE_PROPS for v in values.get(p, [])[:1]]
+    people = [v for p in PEOPLE_PROPS for v in values.get(p, [])]
+    label = schema.label
+    if people:
+        label = f"{_joined(names.of, people)}: {what}"
+    if places:
+        label = f"{label} {' → '.join(places)}" if people else f"{label}: {' → '.join(places)}"
+    if caption:
+        label = f"{label} · {caption}" if (people or places) else caption
+    return label, label
+
+
+def _joined(name: Callable[[str], str], values: list[str]) -> str:
+    return ", ".join(dict.fromkeys(name(v) for v in values)) or UNSEEN
+
+
+def _duration(seconds: str) -> str:
+    """Whole seconds as a call's length: ``45 s``, ``3 min``, ``1 h 5 min``."""
+    try:
+        total = round(float(seconds))
+    except ValueError:
+        return seconds
+    if total < 60:
+        return f"{total} s"
+    minutes = round(total / 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _when(start: str, end: str) -> str:
+    shown = start.replace("T", " ")[:16]
+    if end and end > start:
+        shown = f"{shown} – {end.replace('T', ' ')[:16]}"
+    return f"{shown}:"
 
 
 def message_items(conn: Connection, viewer: Viewer, members: dict[str, set[str]]) -> list[Item]:

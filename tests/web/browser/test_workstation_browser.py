@@ -50,7 +50,9 @@ def sign_in(page: Page, base: str, name: str) -> None:
 
 
 def chart(page: Page, script: str, argument: Any = None) -> Any:
-    """Run ``script`` (a function of the workspace) in the page."""
+    """Run ``script`` (a function of the workspace) in the page. It must not return a
+    Cytoscape collection (``nodes().unselect()`` does): Playwright would serialise the
+    whole chart behind it, gigabytes, and the page would run out of memory."""
     return page.evaluate(f"(argument) => ({script})(window.nitkaWorkspace, argument)", argument)
 
 
@@ -91,37 +93,47 @@ def test_an_analysts_walk_through_search_entity_chart_map_and_timeline(
     expect(statement.locator(".source")).to_have_text("npu")
     expect(statement.locator(".grading")).to_have_text(re.compile(r"^[A-F][1-6]$"))
     expect(statement.locator(".category")).to_have_text("suspect")
-    expect(page.locator("table.links")).to_contain_text("FE123456")
+    expect(page.locator("table.links", has_text="FE123456")).to_have_count(1)
+    # His calls, drawn between the people behind the numbers (issue 21).
+    expect(page.locator("table.links[data-group=Call]")).to_contain_text("Ihor Melnyk")
     screenshot(page, "entity", tmp_path)
 
-    # The chart, expanded from the recruiter's phone, then a path to the organiser.
+    # The chart: the recruiter's calls join him to the organiser, behind the numbers.
     page.get_by_role("link", name="Open in the chart").click()
     page.wait_for_selector("[data-nitka-workspace][data-ready=true]")
     phone, other_phone = f"phone:{RECRUITER_PHONE}", f"phone:{ORGANISER_PHONE}"
-    assert {RECRUITER, phone, TRIP} <= node_ids(page)
-    assert other_phone not in node_ids(page)
-    click_node(page, phone)
+    assert {RECRUITER, phone, TRIP, ORGANISER, other_phone} <= node_ids(page)
+    numbers = chart(
+        page,
+        "(w, ids) => w.chart.cy.edges('[schema = \"Call\"]')"
+        ".filter((e) => e.source().id() === ids[0] && e.target().id() === ids[1])"
+        ".map((e) => e.data('numbers'))",
+        [RECRUITER, ORGANISER],
+    )
+    assert numbers == [[f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"]]
+    assert ORGANISER_ACCOUNT not in node_ids(page)
+    click_node(page, ORGANISER)
     page.get_by_role("button", name="Expand selected").click()
     expect(page.locator("[data-status]")).to_contain_text("nodes")
     page.wait_for_function(
-        "id => window.nitkaWorkspace.chart.cy.getElementById(id).nonempty()", arg=other_phone
+        "id => window.nitkaWorkspace.chart.cy.getElementById(id).nonempty()", arg=ORGANISER_ACCOUNT
     )
-    page.fill("input[name=add]", ORGANISER)
+    page.fill("input[name=add]", CARDS[0])
     page.get_by_role("button", name="Add", exact=True).click()
     page.wait_for_function(
-        "id => window.nitkaWorkspace.chart.cy.getElementById(id).nonempty()", arg=ORGANISER
+        "id => window.nitkaWorkspace.chart.cy.getElementById(id).nonempty()", arg=CARDS[0]
     )
-    chart(page, "(w) => w.chart.cy.nodes().unselect()")
+    chart(page, "(w) => { w.chart.cy.nodes().unselect(); }")
     click_node(page, RECRUITER)
-    click_node(page, ORGANISER)
+    click_node(page, ORGANISER_ACCOUNT)
     assert set(chart(page, "(w) => w.chart.cy.nodes(':selected').map((n) => n.id())")) == {
         RECRUITER,
-        ORGANISER,
+        ORGANISER_ACCOUNT,
     }
     page.get_by_role("button", name="Shortest path").click()
-    expect(page.locator("[data-status]")).to_have_text("A path of 3 links.")
+    expect(page.locator("[data-status]")).to_have_text("A path of 2 links.")
     on_path = set(chart(page, "(w) => w.chart.cy.nodes('.path').map((n) => n.id())"))
-    assert on_path == {RECRUITER, phone, other_phone, ORGANISER}
+    assert on_path == {RECRUITER, ORGANISER, ORGANISER_ACCOUNT}
 
     # The basemap comes from the server: country borders, and hromadas when zoomed in.
     assert page.locator("[data-map] .leaflet-overlay-pane path").count() > 100
@@ -136,11 +148,14 @@ def test_an_analysts_walk_through_search_entity_chart_map_and_timeline(
         arg=RECRUITER,
     )
     expect(page.locator("[data-timeline] .vis-item", has_text="Odesa to Lviv")).to_have_count(1)
-    chart(page, "(w) => w.chart.cy.nodes().unselect()")
+    chart(page, "(w) => { w.chart.cy.nodes().unselect(); }")
     click_node(page, RECRUITER)
     expect(page.locator("[data-map]")).to_have_attribute("data-selected", RECRUITER)
-    expect(page.locator("[data-timeline]")).to_have_attribute("data-selected", TRIP)
-    expect(page.locator("[data-timeline] .vis-item.vis-selected")).to_have_count(1)
+    # His trip and his calls (the calls of his number).
+    expect(page.locator("[data-timeline]")).to_have_attribute(
+        "data-selected", re.compile(rf"^(?=.*\b{TRIP}\b)(?=.*\bcall-0\b)")
+    )
+    expect(page.locator("[data-timeline] .vis-item.vis-box.vis-selected")).to_have_count(4)
     screenshot(page, "chart", tmp_path)
 
 
