@@ -356,6 +356,8 @@ def test_the_entity_page_leads_with_key_facts_and_folds_sources(
     assert "Олександр Петренко" in facts and RECRUITER_PHONE in facts
     assert 'data-fact="cases"' in facts and "c1" in facts
     assert 'data-fact="latest-hit"' in facts
+    address_row = page.split('data-prop="addressEntity"')[1].split("</tr>")[0]
+    assert "вул. Дерибасівська 1, Одеса" in address_row and "addr-odesa" not in address_row
     summaries = re.findall(r'data-testid="sources-summary">(.*?)</summary>', page, re.S)
     assert summaries and all("npu (" in summary for summary in summaries)
     links = page.split('aria-labelledby="links"')[1]

@@ -75,7 +75,7 @@ def entity_page(entity_id: str, request: Request, engine: EngineDep, actor: Read
         "sources": found.sources,
         "cases": found.cases,
         "latest_hit": found.latest_hit,
-        "properties": properties_of(shown),
+        "properties": properties_of(shown, _names(found.graph)),
         "caveats": [shown.handling().value, *shown.restrictions()],
         "links": links_of(shown.id, found.graph),
         "judgements": found.judgements,
@@ -106,9 +106,11 @@ def key_facts(entity: Redacted) -> list[dict[str, Any]]:
     ]
 
 
-def properties_of(entity: Redacted) -> list[dict[str, Any]]:
+def properties_of(entity: Redacted, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Each property (in the schema's order) with its values, and under each value
-    the statements that say it, summed up by source."""
+    the statements that say it, summed up by source. A value naming another entity
+    is shown by that entity's name where ``names`` has it (what the viewer may see)."""
+    names = names or {}
     schema = model.get(entity.schema)
     grouped: dict[str, dict[str, list[PoliceStatement]]] = {}
     for stmt in entity.statements:
@@ -126,7 +128,9 @@ def properties_of(entity: Redacted) -> list[dict[str, Any]]:
                 "type": kind,
                 "values": [
                     {
-                        "value": _shown_value(kind, value),
+                        "value": names.get(value, value)
+                        if kind == "entity"
+                        else _shown_value(kind, value),
                         "statements": [_statement(s) for s in stmts],
                         "summary": _summary(stmts),
                     }
@@ -135,6 +139,11 @@ def properties_of(entity: Redacted) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _names(graph: Graph) -> dict[str, str]:
+    """The names of the entities on the entity's chart, by id (placeholders included)."""
+    return {node_id: node.label for node_id, node in graph.nodes.items()}
 
 
 def _summary(stmts: list[PoliceStatement]) -> str:
