@@ -33,21 +33,22 @@ from nitka.web.ui.templating import not_found, refusal, render
 
 router = APIRouter(include_in_schema=False)
 
-FACT_KINDS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
-    ("names", lambda prop, kind: kind == "name" and prop != "fatherName"),
-    ("born", lambda prop, kind: prop in ("birthDate", "birthPlace", "incorporationDate")),
-    ("nationality", lambda prop, kind: prop in ("nationality", "citizenship", "jurisdiction")),
-    ("identifiers", lambda prop, kind: kind in ("identifier", "iban")),
-    ("contacts", lambda prop, kind: kind in ("phone", "email")),
+FACTS: tuple[tuple[str, str, Callable[[str, str], bool]], ...] = (
+    ("names", N_("Names"), lambda prop, kind: kind == "name" and prop != "fatherName"),
+    (
+        "born",
+        N_("Born"),
+        lambda prop, kind: prop in ("birthDate", "birthPlace", "incorporationDate"),
+    ),
+    (
+        "nationality",
+        N_("Nationality"),
+        lambda prop, kind: prop in ("nationality", "citizenship", "jurisdiction"),
+    ),
+    ("identifiers", N_("Identifiers"), lambda prop, kind: kind in ("identifier", "iban")),
+    ("contacts", N_("Phones and e-mail"), lambda prop, kind: kind in ("phone", "email")),
 )
-"""The header's facts: a kind, and which properties (name, type) give it."""
-FACT_TITLES = (
-    ("names", N_("Names")),
-    ("born", N_("Born")),
-    ("nationality", N_("Nationality")),
-    ("identifiers", N_("Identifiers")),
-    ("contacts", N_("Phones and e-mail")),
-)
+"""The header's facts: a key, its title, and which properties (name, type) give it."""
 
 LINK_GROUPS = (
     ("Call", N_("Calls")),
@@ -95,13 +96,12 @@ def key_facts(entity: Redacted) -> list[dict[str, Any]]:
         prop = schema.properties.get(stmt.prop)
         if prop is None or stmt.prop == ENTITY_PROP:
             continue
-        kind = next((k for k, test in FACT_KINDS if test(prop.name, prop.type.name)), None)
+        kind = next((k for k, _t, test in FACTS if test(prop.name, prop.type.name)), None)
         if kind is not None:
             values.setdefault(kind, {})[_shown_value(prop.type.name, stmt.value)] = None
-    titles = dict(FACT_TITLES)
     return [
-        {"key": kind, "title": _(titles[kind]), "values": list(values[kind])}
-        for kind, _test in FACT_KINDS
+        {"key": kind, "title": _(title), "values": list(values[kind])}
+        for kind, title, _test in FACTS
         if kind in values
     ]
 
