@@ -19,7 +19,7 @@ from nitka.exchange.delivery import pending
 from nitka.exchange.envelope import check_receipt, wrap
 from nitka.exchange.keys import InstanceKeys, load_or_create
 from nitka.exchange.kinds import Kind
-from nitka.exchange.receive import accept_batch
+from nitka.exchange.receive import Accepted, accept_batch
 from nitka.exchange.workflow import Draft, approve, draft, send
 from nitka.settings import Settings
 from nitka.store.db import make_engine
@@ -213,8 +213,8 @@ def test_deliveries_out_of_order_end_as_if_in_order(agencies: tuple[Agency, Agen
     )
     wires = [_envelope(kyiv_keys, "m-11", correction), _envelope(kyiv_keys, "m-10", original)]
     with sofia.engine.begin() as conn:
-        results = accept_batch(conn, wires, sofia_keys, settings, "test")
-    assert [r["id"] for r in results if "receipt" in r] == ["m-11", "m-10"]
+        results = accept_batch(conn, wires, sofia_keys, settings)
+    assert [r.message_id for r in results if isinstance(r, Accepted)] == ["m-11", "m-10"]
     with sofia.engine.connect() as conn:
         rows = conn.execute(
             select(statement.c.entity_id, statement.c.value).where(statement.c.prop == "phone")

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine
 from nitka.access.actor import Actor
 from nitka.access.audit import AuditRecord, by_actor
 from nitka.exchange.kinds import Kind, Status
-from nitka.exchange.messages import MessageError, load_message
+from nitka.exchange.messages import load_message
 from nitka.services import exchange as service
 from nitka.services.exchange import Draft
 from nitka.services.guard import NotFoundError, RefusedError, transaction
@@ -108,11 +108,24 @@ def test_approval_and_sending_are_on_record_with_what_left(world: World) -> None
 
 
 def test_the_author_may_not_approve_their_own_message(world: World) -> None:
+    """Four eyes is a refusal (403 over HTTP), on record, and the draft stays a draft."""
     with transaction(world.engine) as conn:
         own = service.draft(conn, actor("supervisor.in"), world.settings, _new_draft(world, "s"))
-    with pytest.raises(MessageError) as refused, transaction(world.engine) as conn:
+    with pytest.raises(RefusedError) as refused, transaction(world.engine) as conn:
         service.approve(conn, actor("supervisor.in"), world.settings, own.id)
     assert refused.value.field == "approver"
+    with pytest.raises(RefusedError) as refused, transaction(world.engine) as conn:
+        service.decide(conn, actor("supervisor.in"), own.id, cleared=True, reasoning="mine")
+    assert refused.value.field == "decider"
+    records = _records(world.engine, "supervisor.in")[-2:]
+    assert [r.outcome for r in records] == ["refused", "refused"]
+    assert _subject(records[0]) == {
+        "message approve": own.id,
+        "refused": "the author may not approve their own message",
+    }
+    with world.engine.connect() as conn:
+        found = load_message(conn, own.id)
+    assert found is not None and found.status is Status.DRAFT
 
 
 @pytest.mark.parametrize("step", ["show", "take_up", "close", "answer", "send"])

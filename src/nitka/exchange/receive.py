@@ -23,7 +23,6 @@ import orjson
 from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Connection
 
-from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.access.cases import add_case, case_exists
 from nitka.effects import ChangeKind, after_write
 from nitka.errors import RecordError
@@ -52,9 +51,16 @@ from nitka.store.writer import load_canonical_map, write_statements
 
 @dataclass(frozen=True)
 class Accepted:
+    """One envelope taken in: the receipt to send back, and what it brought (for the
+    audit record the caller writes: ``nitka.services.exchange``)."""
+
     receipt: dict[str, Any]
     duplicate: bool
     message_id: str
+    sender: str
+    kind: str = ""
+    entities: tuple[str, ...] = ()
+    statements: int = 0
 
 
 def accept(
@@ -77,7 +83,7 @@ def accept(
     opened = unwrap(wire, partner.signing_key, keys, us)
     received_at = now_iso()
     if load_message(conn, message_id) is not None:
-        return Accepted(receipt(keys, message_id, us, received_at, True), True, message_id)
+        return Accepted(receipt(keys, message_id, us, received_at, True), True, message_id, sender)
     # Every check before the first write: a refused envelope leaves nothing behind,
     # also inside a batch that goes on with the next one.
     item = _message(conn, opened, received_at, exchange_case)
@@ -103,17 +109,15 @@ def accept(
             update_message(conn, original.id, status=Status.ANSWERED, answered_at=received_at)
             add_event(conn, original.id, f"{PARTNER_PREFIX}{sender}", "answered", item.id)
     add_event(conn, item.id, f"{PARTNER_PREFIX}{sender}", "received")
-    entities = sorted({s.entity_id for s in statements})
-    event = AuditEvent(
-        actor=f"{PARTNER_PREFIX}{sender}",
-        action=Action.CHANGE,
-        origin="exchange",
-        subject={"message received": item.id, "kind": item.kind.value, "from": sender},
-        entities=entities,
-        result_size=len(statements),
+    return Accepted(
+        receipt(keys, message_id, us, received_at, False),
+        False,
+        message_id,
+        sender,
+        item.kind.value,
+        tuple(sorted({s.entity_id for s in statements})),
+        len(statements),
     )
-    append(conn, event)
-    return Accepted(receipt(keys, message_id, us, received_at, False), False, message_id)
 
 
 def _message(conn: Connection, opened: Opened, received_at: str, exchange_case: str) -> Message:
@@ -263,25 +267,20 @@ def _apply_change(conn: Connection, sender: str, origins: list[str], entities: l
 
 
 def accept_batch(
-    conn: Connection, wires: list[Any], keys: InstanceKeys, settings: Settings, origin: str
-) -> list[dict[str, Any]]:
-    """Take in a batch of envelopes in one transaction: a receipt for each one taken
-    in (or seen before), a refusal naming the field for each one refused (and in the
-    audit trail). The caller commits."""
-    answers: list[dict[str, Any]] = []
+    conn: Connection, wires: list[Any], keys: InstanceKeys, settings: Settings
+) -> list[Accepted | EnvelopeError]:
+    """Take in a batch of envelopes in one transaction: for each in order, what was
+    taken in (or seen before), or why it was refused. The caller commits, and
+    writes the audit records."""
+    outcomes: list[Accepted | EnvelopeError] = []
     pending: list[PoliceStatement] = []
     for wire in wires:
         try:
-            accepted = accept(conn, wire, keys, settings, pending)
+            outcomes.append(accept(conn, wire, keys, settings, pending))
         except EnvelopeError as error:
-            record_refusal(conn, wire, error, origin)
-            answers.append(
-                {"id": _id_of(wire), "refused": {"field": error.field, "error": str(error)}}
-            )
-        else:
-            answers.append({"id": accepted.message_id, "receipt": accepted.receipt})
+            outcomes.append(error)
     flush(conn, pending)
-    return answers
+    return outcomes
 
 
 def flush(conn: Connection, statements: list[PoliceStatement]) -> None:
@@ -294,23 +293,15 @@ def flush(conn: Connection, statements: list[PoliceStatement]) -> None:
         statements.clear()
 
 
-def record_refusal(conn: Connection, wire: Any, error: EnvelopeError, origin: str) -> None:
+def sender_of(wire: Any) -> str | None:
+    """The agency an envelope says it is from, if it says so readably."""
     try:
-        _, sender, _ = header(wire)
-        actor = f"{PARTNER_PREFIX}{sender}"
+        return header(wire)[1]
     except EnvelopeError:
-        actor = "-"
-    event = AuditEvent(
-        actor=actor,
-        action=Action.CHANGE,
-        origin=origin,
-        subject={"inbox": "refused", "field": error.field, "error": str(error)[:500]},
-        outcome=Outcome.REFUSED,
-    )
-    append(conn, event)
+        return None
 
 
-def _id_of(wire: Any) -> str | None:
+def id_of(wire: Any) -> str | None:
     value = wire.get("id") if isinstance(wire, dict) else None
     return value if isinstance(value, str) else None
 

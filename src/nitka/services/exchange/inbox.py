@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from nitka.access.audit import Action, AuditEvent, Outcome, append
 from nitka.exchange.envelope import EnvelopeError
 from nitka.exchange.keys import InstanceKeys
-from nitka.exchange.receive import accept, accept_batch, record_refusal
+from nitka.exchange.receive import Accepted, accept, accept_batch, id_of, sender_of
+from nitka.exchange.workflow import PARTNER_PREFIX
 from nitka.services.guard import DeclinedError
 from nitka.settings import Settings
 
@@ -36,11 +38,13 @@ def receive(
 ) -> dict[str, Any]:
     """Take in one envelope (exactly once); returns our signed receipt."""
     try:
-        return accept(conn, envelope, keys, settings).receipt
+        accepted = accept(conn, envelope, keys, settings)
     except EnvelopeError as error:
         # accept checks everything before its first write: nothing to undo.
-        record_refusal(conn, envelope, error, origin)
+        _record_refusal(conn, origin, envelope, error)
         raise EnvelopeRefusedError(error) from None
+    _record_delivery(conn, origin, accepted)
+    return accepted.receipt
 
 
 def receive_batch(
@@ -48,4 +52,48 @@ def receive_batch(
 ) -> list[dict[str, Any]]:
     """Take in several envelopes in one transaction: a receipt or a refusal (on
     record) for each, in order."""
-    return accept_batch(conn, envelopes, keys, settings, origin)
+    answers: list[dict[str, Any]] = []
+    for envelope, outcome in zip(
+        envelopes, accept_batch(conn, envelopes, keys, settings), strict=True
+    ):
+        if isinstance(outcome, EnvelopeError):
+            _record_refusal(conn, origin, envelope, outcome)
+            refused = {"field": outcome.field, "error": str(outcome)}
+            answers.append({"id": id_of(envelope), "refused": refused})
+        else:
+            _record_delivery(conn, origin, outcome)
+            answers.append({"id": outcome.message_id, "receipt": outcome.receipt})
+    return answers
+
+
+def _record_delivery(conn: Connection, origin: str, accepted: Accepted) -> None:
+    """A message taken in, under the partner's name; a repeat of one taken in
+    before changes nothing and is not recorded again."""
+    if accepted.duplicate:
+        return
+    subject = {
+        "message received": accepted.message_id,
+        "kind": accepted.kind,
+        "from": accepted.sender,
+    }
+    event = AuditEvent(
+        actor=f"{PARTNER_PREFIX}{accepted.sender}",
+        action=Action.CHANGE,
+        origin=origin,
+        subject=subject,
+        entities=list(accepted.entities),
+        result_size=accepted.statements,
+    )
+    append(conn, event)
+
+
+def _record_refusal(conn: Connection, origin: str, envelope: Any, error: EnvelopeError) -> None:
+    sender = sender_of(envelope)
+    event = AuditEvent(
+        actor=f"{PARTNER_PREFIX}{sender}" if sender else "-",
+        action=Action.CHANGE,
+        origin=origin,
+        subject={"inbox": "refused", "field": error.field, "error": str(error)[:500]},
+        outcome=Outcome.REFUSED,
+    )
+    append(conn, event)

@@ -108,7 +108,8 @@ def approve(
     """The second pair of eyes: a supervisor who did not write the message."""
     subject = {"message approve": message_id}
     approver = _account(conn, actor, APPROVERS, Action.CHANGE, subject)
-    visible_message(conn, actor, message_id, Action.CHANGE, subject)
+    item = visible_message(conn, actor, message_id, Action.CHANGE, subject)
+    _second_pair_of_eyes(conn, actor, item, subject, "approve", "approver")
     approved = workflow.approve(conn, approver, message_id, settings, note)
     audit(conn, actor, Action.CHANGE, subject)
     return approved
@@ -121,10 +122,21 @@ def decide(
     other than its author clears it, or refuses it (which closes it)."""
     subject = {"message decision": message_id}
     decider = _account(conn, actor, APPROVERS, Action.CHANGE, subject)
-    visible_message(conn, actor, message_id, Action.CHANGE, subject)
+    item = visible_message(conn, actor, message_id, Action.CHANGE, subject)
+    _second_pair_of_eyes(conn, actor, item, subject, "decide on", "decider")
     decided = review.decide(conn, decider, message_id, cleared=cleared, reasoning=reasoning)
     audit(conn, actor, Action.CHANGE, {**subject, "cleared": cleared, "reasoning": reasoning})
     return decided
+
+
+def _second_pair_of_eyes(
+    conn: Connection, actor: Actor, item: Message, subject: dict[str, Any], step: str, field: str
+) -> None:
+    """Four eyes: the author of a message may not be the one who lets it go. A
+    refusal like any other, on record (the workflow holds the same rule again)."""
+    if item.author == actor.name:
+        why = f"the author may not {step} their own message"
+        raise refuse(conn, actor, Action.CHANGE, subject, why, field)
 
 
 def send(conn: Connection, actor: Actor, keys: InstanceKeys, message_id: str) -> Message:
