@@ -1,5 +1,6 @@
 """The check log's writer process: workers' requests logged together, none lost or mixed up."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -194,3 +195,55 @@ def test_a_writer_that_dies_is_replaced_and_workers_connect_to_the_new_one(
         assert verify(conn).intact
     assert users == ["officer.1", "officer.3"]
     assert after.answers[0].log_id is not None
+
+
+def test_coroutines_on_one_event_loop_are_logged_with_their_own_ids(
+    listed: Engine, writer: WriterProcess
+) -> None:
+    """The API's coroutines await their logs on the event loop's own connection; a
+    request that cannot be logged fails alone, and the others keep their ids."""
+    screener = Screener(listed, WATCH_LISTS)
+    recorder = RemoteRecorder(writer.path)
+    requests = [Request(_context(n), screener.answer([LISTED, UNKNOWN])) for n in range(40)]
+    bad = Request(_context(99, channel=""), screener.answer([LISTED]))
+
+    async def all_of_them() -> list[BaseException | None]:
+        written = [recorder.write_async(r) for r in [*requests, bad]]
+        try:
+            return list(await asyncio.gather(*written, return_exceptions=True))
+        finally:
+            await recorder.aclose()
+
+    outcomes = asyncio.run(all_of_them())
+    assert outcomes[:-1] == [None] * 40
+    assert isinstance(outcomes[-1], AuditError) and outcomes[-1].field == "origin"
+    with listed.connect() as conn:
+        users = dict(conn.execute(select(check_log.c.id, check_log.c.user)).all())
+        assert verify(conn).intact
+    assert len(users) == 80
+    for n, request in enumerate(requests):
+        assert {users[a.log_id] for a in request.answers if a.log_id} == {f"officer.{n}"}
+        assert all(a.log_id is not None for a in request.answers)
+
+
+def test_with_the_writer_gone_a_coroutine_fails_instead_of_waiting(
+    listed: Engine, writer: WriterProcess
+) -> None:
+    screener = Screener(listed, WATCH_LISTS)
+    recorder = RemoteRecorder(writer.path)
+
+    async def logged(request: Request) -> None:
+        try:
+            await recorder.write_async(request)
+        finally:
+            await recorder.aclose()
+
+    asyncio.run(logged(Request(_context(1), screener.answer([LISTED]))))
+    writer.stop()
+    refused = Request(_context(2), screener.answer([UNKNOWN]))
+    with pytest.raises(CheckLogError):
+        asyncio.run(logged(refused))
+    assert refused.answers[0].log_id is None
+    with listed.connect() as conn:
+        users = conn.execute(select(check_log.c.user)).scalars().all()
+    assert users == ["officer.1"]

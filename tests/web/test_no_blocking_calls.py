@@ -36,6 +36,9 @@ STORE_NAMES = {"engine", "screener", "conn", "connection"}
 STORE_CALLS = {"connect", "begin", "execute", "exec_driver_sql", "scalar", "scalars"}
 EXEMPT_MODULES = {"nitka.web.deps"}
 """The dependencies that hand the store over: they only read an attribute."""
+HANDING_OVER = {"run_in_threadpool", "screen_request"}
+"""Calls whose arguments are used off the event loop: FastAPI's thread pool, and the
+screening service, which runs a request's checks in the screener's check thread."""
 
 
 def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
@@ -62,12 +65,18 @@ def _coroutines(app: FastAPI) -> Iterator[tuple[str, Callable[..., Any]]]:
                 yield route.path, call
 
 
+def _called(call: ast.Call) -> str:
+    """The name a call calls: ``f(...)`` and ``module.f(...)`` both give ``f``."""
+    return str(getattr(call.func, "id", "") or getattr(call.func, "attr", ""))
+
+
 def _store_uses(function: Callable[..., Any]) -> list[str]:
-    """Uses of the store in the function's own code outside ``run_in_threadpool(...)``."""
+    """Uses of the store in the function's own code outside the calls that hand it
+    over (``HANDING_OVER``)."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     handed: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "run_in_threadpool":
+        if isinstance(node, ast.Call) and _called(node) in HANDING_OVER:
             handed.update(id(n) for arg in node.args for n in ast.walk(arg))
     found = []
     for node in ast.walk(tree):

@@ -17,6 +17,7 @@ both keep the promise of ``CheckRecorder``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import queue
@@ -54,9 +55,12 @@ class CheckRecorder(Protocol):
     the request itself, or ``CheckLogError`` (never the database's own error,
     whose text is for the operator's log). It blocks its thread while it
     waits: callers are threads (FastAPI runs plain ``def`` routes in its
-    thread pool), so other requests go on meanwhile."""
+    thread pool), so other requests go on meanwhile. ``write_async`` keeps the
+    same promise for a coroutine, without holding a thread while it waits."""
 
     def write(self, request: Request) -> None: ...
+
+    async def write_async(self, request: Request) -> None: ...
 
 
 @dataclass
@@ -150,6 +154,12 @@ class Recorder:
         waiting = _Waiting(request)
         self._started().put(waiting)
         waiting.done.result()
+
+    async def write_async(self, request: Request) -> None:
+        """``write`` for a coroutine: the event loop goes on while the log is written."""
+        waiting = _Waiting(request)
+        self._started().put(waiting)
+        await asyncio.wrap_future(waiting.done)
 
     def _started(self) -> queue.SimpleQueue[_Waiting]:
         """The queue of this process's writer thread, started on first use (a

@@ -8,10 +8,14 @@ no answer leaves without its log entry.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -28,6 +32,9 @@ POLL_SECONDS = 1.0
 withdrawn notice stops hitting everywhere within about this long."""
 MAX_BATCH = 1000
 """Queries per request: a passenger list of a large aircraft, not a whole registry."""
+
+
+T = TypeVar("T")
 
 
 class BatchTooLargeError(ValueError):
@@ -65,6 +72,22 @@ class Screener:
             self._changes = Follower.now(conn)
             self.index: ScreeningIndex = load_index(conn, self.lists)
         self._caught_up = time.monotonic()
+        self._checker: ThreadPoolExecutor | None = None
+        self._checker_pid = -1
+
+    async def in_check_thread(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``work`` in this process's one check thread, for a coroutine.
+
+        Checks read the index (and, for documents and vehicles, the store), so
+        they may not run on the event loop; one thread of their own, rather than
+        the API's shared pool, costs one hand-over each way and never waits for
+        the index's lock behind another check."""
+        if self._checker is None or self._checker_pid != os.getpid():
+            # A thread does not survive a fork: each worker starts its own.
+            self._checker_pid = os.getpid()
+            self._checker = ThreadPoolExecutor(1, thread_name_prefix="nitka-checks")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._checker, partial(work, *args, **kwargs))
 
     def apply(self, canonical_ids: Sequence[str]) -> None:
         """Re-read these entities into this process's index."""

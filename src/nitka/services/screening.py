@@ -28,6 +28,7 @@ from nitka.screen import files
 from nitka.screen.answers import Answer
 from nitka.screen.audit import AuditError, CheckContext
 from nitka.screen.checks import DEFAULT_THRESHOLD
+from nitka.screen.recorder import Request
 from nitka.screen.service import Screener
 from nitka.services.guard import (
     CHECKERS,
@@ -54,6 +55,13 @@ class Checked:
 
     answers: list[Answer]
     lists: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RequestChecked(Checked):
+    """A request's answers, and the viewer they are shown to."""
+
+    viewer: Viewer | None
 
 
 @dataclass(frozen=True)
@@ -108,14 +116,52 @@ def screen(
     """Answer and log each query; hits on lists other than ``lists`` are left out
     of the answers (the log keeps what the index found)."""
     answers = screener.screen_logged(queries, context, threshold=threshold, limit=limit)
-    if set(lists) != set(screener.lists):
-        wanted = set(lists)
-        for answer in answers:
-            if answer.result is not None:
-                answer.result.hits = [
-                    hit for hit in answer.result.hits if wanted.intersection(hit.entry.lists)
-                ]
+    _only_lists(screener, answers, lists)
     return Checked(answers, lists)
+
+
+def _only_lists(screener: Screener, answers: list[Answer], lists: tuple[str, ...]) -> None:
+    """Leave out of the answers the hits on lists other than ``lists`` (the log keeps
+    what the index found)."""
+    if set(lists) == set(screener.lists):
+        return
+    wanted = set(lists)
+    for answer in answers:
+        if answer.result is not None:
+            answer.result.hits = [
+                hit for hit in answer.result.hits if wanted.intersection(hit.entry.lists)
+            ]
+
+
+async def screen_request(
+    screener: Screener,
+    actor: Actor,
+    viewer: Callable[[], Viewer | None],
+    channel: str,
+    origin: str,
+    queries: Sequence[Any],
+    dataset: str = DEFAULT_LISTS,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+) -> RequestChecked:
+    """A request of the API, for its coroutine: who checks and why (a refusal on
+    record), the lists of ``dataset`` the viewer may see, each query answered in
+    the screener's check thread, and the answers logged, many requests to a
+    commit, before they are given out. ``viewer`` gives the actor's sight (it may
+    read the store: it is called in the check thread)."""
+
+    def answered() -> tuple[CheckContext, Viewer | None, tuple[str, ...], list[Answer]]:
+        context = begin_check(screener.engine, actor, channel, origin)
+        sight = viewer()
+        lists = lists_to_check(screener, sight, dataset)
+        answers = screener.answer(queries, threshold=threshold, limit=limit)
+        return context, sight, lists, answers
+
+    context, sight, lists, answers = await screener.in_check_thread(answered)
+    await screener.recorder.write_async(Request(context, answers, screener.audited))
+    _only_lists(screener, answers, lists)
+    return RequestChecked(answers, lists, sight)
 
 
 def screen_file(

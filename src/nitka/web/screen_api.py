@@ -5,17 +5,19 @@ is the user of every check. Every check states its purpose (header
 ``X-Nitka-Purpose``, or the ``purpose`` field of a /screen request) and is
 logged before it is answered.
 
-The routes are plain functions, which FastAPI runs in its thread pool: a
-check may look a document up in the store and waits for its log to commit,
-and neither may hold up the event loop. Their dependencies are cheap
-coroutines (a token taken lately is answered from memory), the screening
-index is read under the screener's lock, and answers are serialised by
-orjson straight from plain dicts.
+The checking routes are coroutines that hand the checks to the screener's
+one check thread (a check may look a document up in the store, which may
+not hold up the event loop) and await the check log's commit on the event
+loop (``nitka.services.screening.screen_request``): one hand-over to a
+thread and back per request, no thread waiting on the log. Their
+dependencies are cheap coroutines (a token taken lately is answered from
+memory), and answers are serialised by orjson straight from plain dicts.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import orjson
@@ -114,7 +116,7 @@ def answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
 
 
 @router.post("/screen", response_class=Response)
-def screen(
+async def screen(
     body: ScreenRequest,
     request: Request,
     screener: ScreenerDep,
@@ -125,14 +127,18 @@ def screen(
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
     actor = checking_actor(request, account, body.purpose, x_nitka_purpose)
-    context = screening.begin_check(screener.engine, actor, "api", check_origin(request, "api"))
-    viewer = viewer_of(screener.engine, account)
-    checked_lists = screening.lists_to_check(screener, viewer, screening.DEFAULT_LISTS)
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
-        checked = screening.screen(
-            screener, context, queries or [], checked_lists, threshold=threshold, limit=limit
+        checked = await screening.screen_request(
+            screener,
+            actor,
+            partial(viewer_of, screener.engine, account),
+            "api",
+            check_origin(request, "api"),
+            queries or [],
+            threshold=threshold,
+            limit=limit,
         )
     except BatchTooLargeError as error:
         raise HTTPException(
@@ -140,7 +146,8 @@ def screen(
         ) from None
     except CheckLogError as error:
         raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
-    status, reply = screen_reply(checked.answers, viewer, batch=batch)
+    assert checked.viewer is not None  # an API request is an account's
+    status, reply = screen_reply(checked.answers, checked.viewer, batch=batch)
     if status != 200:
         raise HTTPException(status_code=status, detail=reply["detail"])
     return json_response(reply)
@@ -190,7 +197,7 @@ class MatchRequest(BaseModel):
 
 
 @router.post("/match/{dataset}", response_class=Response)
-def match(
+async def match(
     dataset: str,
     body: MatchRequest,
     request: Request,
@@ -206,16 +213,19 @@ def match(
     ``dataset`` is a watch list this service loaded, or ``default`` for all.
     """
     actor = checking_actor(request, account, x_nitka_purpose)
-    context = screening.begin_check(
-        screener.engine, actor, "api:match", check_origin(request, "api:match")
-    )
-    viewer = viewer_of(screener.engine, account)
-    checked_lists = screening.lists_to_check(screener, viewer, dataset)
     names = list(body.queries)
     queries = [body.queries[name].model_dump(by_alias=True) for name in names]
     try:
-        checked = screening.screen(
-            screener, context, queries, checked_lists, threshold=cutoff, limit=limit
+        checked = await screening.screen_request(
+            screener,
+            actor,
+            partial(viewer_of, screener.engine, account),
+            "api:match",
+            check_origin(request, "api:match"),
+            queries,
+            dataset,
+            threshold=cutoff,
+            limit=limit,
         )
     except BatchTooLargeError as error:
         raise HTTPException(status_code=413, detail=str(error)) from None
@@ -234,6 +244,8 @@ def match(
                 "log_id": answer.log_id,
             },
         )
+    viewer = checked.viewer
+    assert viewer is not None  # an API request is an account's
     responses: dict[str, Any] = {}
     for name, answer in zip(names, checked.answers, strict=True):
         hits = [] if answer.result is None else answer.result.hits
