@@ -6,9 +6,10 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
-from nitka.access.cases import add_case, case_exists
+from nitka.access.actor import Actor
+from nitka.access.cases import case_exists
 from nitka.cli import demo_exchange as exchange
-from nitka.cli.context import fail, new_engine, say_development_mode, settings, stdout
+from nitka.cli.context import fail, new_engine, origin, say_development_mode, settings, stdout
 from nitka.cli.search import print_result
 from nitka.demo import (
     DATA,
@@ -24,11 +25,14 @@ from nitka.demo import (
 from nitka.errors import FieldError, IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.kinds import CONVERTERS
-from nitka.ingest.runner import OnError, ingest
+from nitka.ingest.runner import OnError
 from nitka.model.grading import Grading
 from nitka.model.statement import Provenance
 from nitka.normalise.names import name_keys
 from nitka.search.query import search
+from nitka.services.cases import open_case
+from nitka.services.guard import transaction
+from nitka.services.ingest import ingest_file
 from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity
 
@@ -61,16 +65,18 @@ def demo(
     url = chosen.database_url
     engine = new_engine(ctx)
     upgrade(engine)
-    with engine.begin() as conn:
+    operator = Actor.operator("demo", origin=origin(), purpose="demo workspace")
+    with transaction(engine) as conn:
         if not case_exists(conn, DEMO_CASE):
-            add_case(conn, DEMO_CASE, by="demo", title=DEMO_CASE_TITLE)
+            open_case(conn, operator, DEMO_CASE, DEMO_CASE_TITLE)
     stdout.print(f"[bold]Nitka demo[/] — store: {url}\n", highlight=False)
     for sample in SAMPLES:
         options = ConverterOptions(mapping=str(DATA / sample.mapping) if sample.mapping else None)
         try:
             converter = CONVERTERS[sample.kind](str(DATA / sample.file), sample.dataset, options)
-            report = ingest(
+            report = ingest_file(
                 engine,
+                operator,
                 converter,
                 Provenance(
                     dataset=sample.dataset,
@@ -79,10 +85,11 @@ def demo(
                     category=converter.default_category,
                     seen=DEMO_SEEN,
                 ),
+                kind=sample.kind,
                 on_error=OnError.REJECT,
                 reject_path=f"{sample.dataset}.rejects.jsonl",
             )
-        except (IngestError, RecordError) as exc:
+        except (IngestError, RecordError, FieldError) as exc:
             fail(f"demo ingest of {sample.file} failed: {exc}")
         rejected = f", {report.rejected} rejected" if report.rejected else ""
         stdout.print(
