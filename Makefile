@@ -60,4 +60,5 @@ messages: setup
 	$(BIN)/pybabel update --domain model --input-file build/model.pot --output-dir src/nitka/web/locale --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) nitka.db nitka.db-wal nitka.db-shm *.rejects.jsonl frontend/node_modules src/nitka/web/static/dist
+	rm -rf $(VENV) nitka.db nitka.db-wal nitka.db-shm *.rejects.jsonl nitka-keys \
+		nitka-partner.db nitka-partner.db-wal nitka-partner.db-shm nitka-partner-keys nitka-partner.log frontend/node_modules src/nitka/web/static/dist

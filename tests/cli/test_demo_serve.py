@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from nitka.demo import DEMO_CASE, DEMO_PASSWORD
+from nitka.demo import DEMO_CASE, DEMO_PASSWORD, HOME_REQUEST, PARTNER_AGENCY, PARTNER_REQUEST
 from tests.web.serving import free_port
 from tests.web.workstation import csrf_of, form_token
 
@@ -28,14 +29,16 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_the_demo_serves_the_workstation_with_a_working_sign_in(tmp_path: Path) -> None:
-    port = free_port()
+    port, partner_port = free_port(), free_port()
     log = tmp_path / "demo.log"
+    command = ["demo", "--serve", "--port", str(port), "--partner-port", str(partner_port)]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "nitka.cli.main", "demo", "--serve", "--port", str(port)],
+            [sys.executable, "-m", "nitka.cli.main", *command],
             env=_environment(tmp_path),
             stdout=out,
             stderr=subprocess.STDOUT,
+            cwd=tmp_path,  # the demo's keys and reject files are made in the working folder
         )
     try:
         address = f"http://127.0.0.1:{port}/ui/"
@@ -72,9 +75,31 @@ def test_the_demo_serves_the_workstation_with_a_working_sign_in(tmp_path: Path) 
                 headers={"X-CSRF-Token": csrf_of(signed.text)},
             )
             assert 'data-testid="screen-hit"' in screened.text
+            # The partner agency's request has come into the inbox, with its deadline.
+            for _ in range(120):
+                inbox = client.get("/ui/exchange").text
+                if PARTNER_REQUEST.subject in inbox:
+                    break
+                time.sleep(0.5)
+            row = re.search(rf"{PARTNER_REQUEST.reference}.*?</tr>", inbox, re.S)
+            assert row and PARTNER_AGENCY.id in row[0], inbox
+            assert re.search(r"<td>\d{4}-\d\d-\d\dT\d\d:\d\d</td>", row[0]), row[0]
+        assert f"http://localhost:{partner_port}/ui/" in printed
+        with httpx.Client(base_url=f"http://127.0.0.1:{partner_port}", timeout=30) as partner:
+            page = partner.get("/ui/sign-in")
+            signed = partner.post(
+                "/ui/sign-in",
+                data={"name": "demo.liaison", "password": DEMO_PASSWORD,
+                      "form_token": form_token(page.text), "next": "/ui/exchange"},
+                follow_redirects=True,
+            )  # fmt: skip
+            assert HOME_REQUEST.subject in signed.text
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        process.wait(timeout=30)
+    # The partner's server stopped with the workstation.
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{partner_port}/exchange/identity", timeout=2)
 
 
 def test_no_demo_accounts_in_production(tmp_path: Path) -> None:

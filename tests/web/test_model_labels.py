@@ -5,20 +5,22 @@ has, and the chart's and timeline's JSON name kinds in the user's language."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from babel.messages.pofile import read_po
 from followthemoney import model
 
+from nitka.analysis.timeline import Item, Parts
 from nitka.web.ui import i18n
 from nitka.web.ui.model_labels import (
     DOMAIN,
     label_graph,
-    label_timeline_item,
     model_messages,
     property_label,
     schema_label,
 )
+from nitka.web.ui.timeline_words import timeline_item
 
 LANGUAGES = ("uk", "bg")
 USED = [
@@ -148,14 +150,46 @@ def test_chart_and_timeline_json_name_kinds_in_the_language(speaking: None) -> N
     assert [n["kind"] for n in graph["nodes"]] == ["Особа", "Паспорт", "Телефон"]
     assert [e["kind"] for e in graph["edges"]] == ["Власник документа", "Платіж"]
     assert graph["edges"][0]["label"] == "holder", "the property's name is kept"
-    item = label_timeline_item(
-        {"schema": "Trip", "label": "Odesa to Lviv", "title": "Trip: Odesa to Lviv"}
-    )
-    assert (item["kind"], item["title"]) == ("Поїздка", "Поїздка: Odesa to Lviv")
-    message = label_timeline_item(
-        {"schema": "Message", "label": "UA-1", "title": "request npu → mvr"}
-    )
-    assert message["title"] == "request npu → mvr"
+    trip = Item("t1", "Trip", "2024-06-01", "", Parts("Trip", places=("Odesa", "Lviv")), set())
+    item = timeline_item(trip)
+    assert (item["kind"], item["label"]) == ("Поїздка", "Поїздка: Odesa → Lviv")
+    parts = Parts("Message", reference="UA-1", message_kind="request-information",
+                  sender="npu", receiver="mvr")  # fmt: skip
+    message = timeline_item(Item("message:1", "Message", "2024-06-02", "", parts, set()))
+    assert message["title"] == "request-information npu → mvr"
+
+
+CALL = Parts("Call", link=True, sources=("Олександр Петренко",), targets=("Ihor Melnyk",),
+             sources_detail=("Олександр Петренко (+380501112233)",),
+             targets_detail=("Ihor Melnyk (+380671234567)",), when="2024-03-01 10:00:")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "seconds", "label"),
+    [
+        ("en", "45", "Олександр Петренко → Ihor Melnyk: call 45 s"),
+        ("en", "3900", "Олександр Петренко → Ihor Melnyk: call 1 h 5 min"),
+        ("uk", "45", "Олександр Петренко → Ihor Melnyk: дзвінок 45 с"),
+        ("uk", "185", "Олександр Петренко → Ihor Melnyk: дзвінок 3 хв"),
+        ("uk", "3900", "Олександр Петренко → Ihor Melnyk: дзвінок 1 год 5 хв"),
+        ("bg", "185", "Олександр Петренко → Ihor Melnyk: обаждане 3 мин"),
+        ("bg", "3900", "Олександр Петренко → Ihor Melnyk: обаждане 1 ч 5 мин"),
+    ],
+)
+def test_timeline_words_speak_the_request_language(
+    speaking: None, language: str, seconds: str, label: str
+) -> None:
+    i18n.use(language)
+    call = Item("call-1", "Call", "2024-03-01T10:00", "", replace(CALL, duration=seconds), set())
+    shown = timeline_item(call)
+    assert shown["label"] == label
+    assert shown["title"].startswith("2024-03-01 10:00: Олександр Петренко (+380501112233) → ")
+    assert shown["title"].endswith(label.split(": ", 1)[1])
+    payment = Parts("Payment", link=True, sources=("Maria Koval",), targets=("Ihor Melnyk",),
+                    amount="500", currency="EUR")  # fmt: skip
+    paid = timeline_item(Item("pay-1", "Payment", "2024-04-01", "", payment, set()))
+    word = {"en": "payment", "uk": "платіж", "bg": "плащане"}[language]
+    assert paid["label"] == f"Maria Koval → Ihor Melnyk: {word} 500 EUR"
 
 
 def test_every_model_schema_has_a_distinct_translation_in_each_language(

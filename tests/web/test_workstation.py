@@ -318,14 +318,16 @@ def test_the_interface_speaks_bulgarian_on_request(investigator: httpx.Client) -
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("uk", ("Особа", "Ім'я", "Телефон", "Адреса →", "Власник документа ←", "Поїздка")),
-        ("bg", ("Лице", "Име", "Телефон", "Адрес →", "Притежател на документа ←", "Пътуване")),
+        ("uk", ("Особа", "Ім'я", "Телефон", "Адреса →", "Власник документа ←", "Поїздка",
+                "дзвінок 1 хв")),
+        ("bg", ("Лице", "Име", "Телефон", "Адрес →", "Притежател на документа ←", "Пътуване",
+                "обаждане 1 мин")),
     ],
-)
+)  # fmt: skip
 def test_the_models_labels_are_in_the_chosen_language(
     investigator: httpx.Client, language: str, said: tuple[str, ...]
 ) -> None:
-    kind, name, phone, address, holder, trip = said
+    kind, name, phone, address, holder, trip, call = said
     page = html.unescape(investigator.get(f"/ui/entities/{RECRUITER}?lang={language}").text)
     assert f'data-testid="schema">{kind}<' in page
     rows = dict(re.findall(r'<tr data-prop="(\w+)">\s*<th scope="row"[^>]*>([^<]+)</th>', page))
@@ -339,6 +341,14 @@ def test_the_models_labels_are_in_the_chosen_language(
     assert holder.rstrip(" ←") in {e["kind"] for e in graph["edges"]}
     items = investigator.get("/ui/api/timeline", params={"id": RECRUITER}).json()["items"]
     assert [i["kind"] for i in items if i["id"] == TRIP] == [trip]
+    assert next(i["label"] for i in items if i["id"] == TRIP).startswith(
+        f"Олександр Петренко: {trip.lower()} "
+    )
+    # Calls in the page's words: the kind and the length ("дзвінок 1 хв").
+    number = f"phone:{RECRUITER_PHONE}"
+    calls = investigator.get("/ui/api/timeline", params={"id": number}).json()["items"]
+    assert calls and all(i["label"].endswith(f": {call}") for i in calls), calls
+    assert all(i["title"].endswith(f": {call}") for i in calls)
 
 
 def test_a_search_too_long_is_refused_in_a_short_message(investigator: httpx.Client) -> None:

@@ -12,13 +12,19 @@ one of the given accounts, a Call of one of the given numbers), or one of the
 given entities itself when it is dated (an Event), or a message that carried
 or brought their data. Each item names the given nodes it belongs to, so that
 selecting it selects them on the chart and the map.
+
+An item keeps what it says as parts (``Parts``: the kind, the ends, the
+amount, the duration, ...), and is put in words by a ``Wording``: English by
+default (``ENGLISH``), or the page's language, which the workstation passes in
+(``nitka.web.ui.timeline_words``). Names and places stay as the sources give
+them; only the words around them are translated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from followthemoney import model
 from followthemoney.schema import Schema
@@ -40,28 +46,132 @@ PLACE_PROPS = ("startLocation", "endLocation", "addressEntity")
 """Where a trip went from and to, or where an event was."""
 PEOPLE_PROPS = ("involved", "organizer", "holder", "entity")
 """Whom an event, a trip, a document or a sanction is about."""
+MESSAGE = "Message"
+
+
+class Wording(Protocol):
+    """The words around the names: what a kind of item is called, and a length of time."""
+
+    def schema(self, name: str) -> str:
+        """A schema's label ("Call", "Trip")."""
+
+    def duration(self, seconds: int) -> str:
+        """A call's length: ``45 s``, ``3 min``, ``1 h 5 min``."""
+
+
+class _English:
+    def schema(self, name: str) -> str:
+        schema = model.get(name)
+        return schema.label if schema is not None else name
+
+    def duration(self, seconds: int) -> str:
+        if seconds < 60:
+            return f"{seconds} s"
+        minutes = round(seconds / 60)
+        return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+ENGLISH: Wording = _English()
+"""The model's own labels and English units (the CLI's, the tests')."""
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What an item says, before it is put in words."""
+
+    kind: str
+    """The schema (``Call``), or ``Message``."""
+    link: bool = False
+    """Whether it goes from ``sources`` to ``targets`` (a call, a payment)."""
+    sources: tuple[str, ...] = ()
+    """A link's first ends, named as the viewer may see them."""
+    targets: tuple[str, ...] = ()
+    sources_detail: tuple[str, ...] = ()
+    """The same with the numbers and accounts behind the names, for the tooltip."""
+    targets_detail: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    """Whom an event, a trip, a document or a sanction is about."""
+    places: tuple[str, ...] = ()
+    """Where a trip went from and to, or where an event was."""
+    amount: str = ""
+    currency: str = ""
+    duration: str = ""
+    """A call's length in seconds, as the source gives it."""
+    ties: tuple[str, ...] = ()
+    """The relationship or role stated (``brother``)."""
+    caption: str = ""
+    """The item's own name, title or summary."""
+    when: str = ""
+    """``2024-03-01 10:00:``, or a period; empty for a message."""
+    reference: str = ""
+    """A message's reference, subject, kind and the two agencies."""
+    subject: str = ""
+    message_kind: str = ""
+    sender: str = ""
+    receiver: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: list(v) if isinstance(v, tuple) else v for name, v in vars(self).items()}
 
 
 @dataclass
 class Item:
     id: str
     schema: str
-    label: str
     start: str
     end: str
-    title: str
+    parts: Parts
     entities: set[str]
 
-    def as_dict(self) -> dict[str, Any]:
+    @property
+    def label(self) -> str:
+        """The item's text, in English."""
+        return words(self.parts, ENGLISH)[0]
+
+    @property
+    def title(self) -> str:
+        """Its tooltip, in English."""
+        return words(self.parts, ENGLISH)[1]
+
+    def as_dict(self, wording: Wording = ENGLISH) -> dict[str, Any]:
+        label, title = words(self.parts, wording)
         return {
             "id": self.id,
             "schema": self.schema,
-            "label": self.label,
+            "label": label,
             "start": self.start,
             "end": self.end if self.end and self.end > self.start else "",
-            "title": self.title,
+            "title": title,
+            "parts": self.parts.as_dict(),
             "entities": sorted(self.entities),
         }
+
+
+def words(parts: Parts, wording: Wording) -> tuple[str, str]:
+    """An item's text and tooltip: who and what ("A → B: call 3 min")."""
+    if parts.kind == MESSAGE:
+        label = f"{parts.reference}: {parts.subject}" if parts.subject else parts.reference
+        return label, f"{parts.message_kind} {parts.sender} → {parts.receiver}"
+    what = wording.schema(parts.kind).lower()
+    if parts.duration:
+        what = f"{what} {_duration(parts.duration, wording)}"
+    elif parts.amount:
+        what = f"{what} {parts.amount} {parts.currency}".strip()
+    if parts.ties:
+        what = f"{what} ({', '.join(parts.ties)})"
+    if parts.link:
+        who = f"{_joined(parts.sources)} → {_joined(parts.targets)}"
+        full = f"{_joined(parts.sources_detail)} → {_joined(parts.targets_detail)}"
+        return f"{who}: {what}", f"{parts.when} {full}: {what}"
+    label = wording.schema(parts.kind)
+    if parts.people:
+        label = f"{_joined(parts.people)}: {what}"
+    if parts.places:
+        route = " → ".join(parts.places)
+        label = f"{label} {route}" if parts.people else f"{label}: {route}"
+    if parts.caption:
+        label = f"{label} · {parts.caption}" if (parts.people or parts.places) else parts.caption
+    return label, f"{parts.when} {label}"
 
 
 def timeline_of(conn: Connection, viewer: Viewer, node_ids: Iterable[str]) -> list[Item]:
@@ -102,9 +212,8 @@ def dated_item(entity: Redacted, owners: set[str], names: Names) -> Item | None:
     if not start:
         return None
     end = next((max(values[p]) for p in END_PROPS if p in values), "")
-    label, detail = describe(entity, schema, values, names)
-    title = f"{_when(start, end)} {detail}"
-    return Item(entity.id, entity.schema, label, start, end, title, owners)
+    parts = describe(entity, schema, values, names, when=_when(start, end))
+    return Item(entity.id, entity.schema, start, end, parts, owners)
 
 
 def _ends(entity: Redacted) -> list[str]:
@@ -118,50 +227,54 @@ def _ends(entity: Redacted) -> list[str]:
 
 
 def describe(
-    entity: Redacted, schema: Schema, values: dict[str, list[str]], names: Names
-) -> tuple[str, str]:
-    """Who and what: the item's label, and the longer text of its tooltip (the
-    numbers and accounts behind the people, the place names in full)."""
-    what = schema.label.lower()
-    if entity.schema == "Call" and "duration" in values:
-        what = f"{what} {_duration(values['duration'][0])}"
-    elif "amount" in values:
-        what = f"{what} {values['amount'][0]} {' '.join(values.get('currency', []))}".strip()
-    kind = sorted(set(values.get("relationship", []) + values.get("role", [])))
-    if kind:
-        what = f"{what} ({', '.join(kind)})"
-    caption = next((v[0] for p in ("name", "title", "summary") if (v := values.get(p))), "")
+    entity: Redacted, schema: Schema, values: dict[str, list[str]], names: Names, when: str = ""
+) -> Parts:
+    """Who and what: the ends (named as the viewer may see them, and with the numbers
+    and accounts behind the people for the tooltip), the places in full, the
+    amount or the length, and the tie stated."""
+    duration = values["duration"][0] if entity.schema == "Call" and "duration" in values else ""
+    common: dict[str, Any] = {
+        "kind": schema.name,
+        "duration": duration,
+        "amount": "" if duration else next(iter(values.get("amount", [])), ""),
+        "currency": " ".join(values.get("currency", [])),
+        "ties": tuple(sorted(set(values.get("relationship", []) + values.get("role", [])))),
+        "when": when,
+    }
     if is_link(schema):
         sources, targets = link_ends(entity)
-        who = f"{_joined(names.of, sources)} → {_joined(names.of, targets)}"
-        full = f"{_joined(names.detailed, sources)} → {_joined(names.detailed, targets)}"
-        return f"{who}: {what}", f"{full}: {what}"
-    places = [names.place(v) for p in PLACE_PROPS for v in values.get(p, [])[:1]]
-    people = [v for p in PEOPLE_PROPS for v in values.get(p, [])]
-    label = schema.label
-    if people:
-        label = f"{_joined(names.of, people)}: {what}"
-    if places:
-        label = f"{label} {' → '.join(places)}" if people else f"{label}: {' → '.join(places)}"
-    if caption:
-        label = f"{label} · {caption}" if (people or places) else caption
-    return label, label
+        return Parts(
+            link=True,
+            sources=_named(names.of, sources),
+            targets=_named(names.of, targets),
+            sources_detail=_named(names.detailed, sources),
+            targets_detail=_named(names.detailed, targets),
+            **common,
+        )
+    caption = next((v[0] for p in ("name", "title", "summary") if (v := values.get(p))), "")
+    return Parts(
+        people=_named(names.of, [v for p in PEOPLE_PROPS for v in values.get(p, [])]),
+        places=tuple(names.place(v) for p in PLACE_PROPS for v in values.get(p, [])[:1]),
+        caption=caption,
+        **common,
+    )
 
 
-def _joined(name: Callable[[str], str], values: list[str]) -> str:
-    return ", ".join(dict.fromkeys(name(v) for v in values)) or UNSEEN
+def _named(name: Callable[[str], str], values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name(v) for v in values))
 
 
-def _duration(seconds: str) -> str:
-    """Whole seconds as a call's length: ``45 s``, ``3 min``, ``1 h 5 min``."""
+def _joined(names: tuple[str, ...]) -> str:
+    return ", ".join(names) or UNSEEN
+
+
+def _duration(seconds: str, wording: Wording) -> str:
+    """Whole seconds as a call's length, or the value as given if it is no number."""
     try:
         total = round(float(seconds))
     except ValueError:
         return seconds
-    if total < 60:
-        return f"{total} s"
-    minutes = round(total / 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    return wording.duration(total)
 
 
 def _when(start: str, end: str) -> str:
@@ -198,8 +311,13 @@ def message_items(conn: Connection, viewer: Viewer, members: dict[str, set[str]]
         if found is None or not may_see_message(viewer, found):
             continue
         when = found.sent_at or found.received_at or found.created_at
-        subject = str(found.body.get("subject", ""))
-        label = f"{found.reference}: {subject}" if subject else found.reference
-        title = f"{found.kind.value} {found.sender} → {found.receiver}"
-        items.append(Item(f"message:{found.id}", "Message", label, when, "", title, owners))
+        parts = Parts(
+            kind=MESSAGE,
+            reference=found.reference,
+            subject=str(found.body.get("subject", "")),
+            message_kind=found.kind.value,
+            sender=found.sender,
+            receiver=found.receiver,
+        )
+        items.append(Item(f"message:{found.id}", MESSAGE, when, "", parts, owners))
     return items

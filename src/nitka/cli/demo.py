@@ -6,9 +6,10 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
-from nitka.access.accounts import add_account, find_account
-from nitka.access.cases import add_case, add_member, case_exists
-from nitka.cli.context import fail, new_engine, say_development_mode, settings, stdout
+from nitka.access.actor import Actor
+from nitka.access.cases import case_exists
+from nitka.cli import demo_exchange as exchange
+from nitka.cli.context import fail, new_engine, origin, say_development_mode, settings, stdout
 from nitka.cli.search import print_result
 from nitka.demo import (
     DATA,
@@ -16,18 +17,22 @@ from nitka.demo import (
     DEMO_CASE,
     DEMO_CASE_TITLE,
     DEMO_PASSWORD,
+    PARTNER_PORT,
     SAMPLES,
     TOUR_QUERIES,
     WATCH_LISTS,
 )
-from nitka.errors import IngestError, RecordError
+from nitka.errors import FieldError, IngestError, RecordError
 from nitka.ingest.base import ConverterOptions
 from nitka.ingest.kinds import CONVERTERS
-from nitka.ingest.runner import OnError, ingest
+from nitka.ingest.runner import OnError
 from nitka.model.grading import Grading
 from nitka.model.statement import Provenance
 from nitka.normalise.names import name_keys
 from nitka.search.query import search
+from nitka.services.cases import open_case
+from nitka.services.guard import transaction
+from nitka.services.ingest import ingest_file
 from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity
 
@@ -46,9 +51,13 @@ def demo(
     ),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (--serve)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on (--serve)."),
+    partner_port: int = typer.Option(
+        PARTNER_PORT, "--partner-port", help="Port of the demo's partner agency (--serve)."
+    ),
 ) -> None:
     """Ingest the bundled samples into the store, show a short tour, and (with
-    --serve) start the workstation with demo accounts."""
+    --serve) start the workstation with demo accounts, beside a partner agency's
+    instance that has exchanged messages with it."""
     chosen = settings(ctx)
     if serve and chosen.mode == "production":
         fail("the demo accounts have a published password: no demo in production mode")
@@ -56,16 +65,18 @@ def demo(
     url = chosen.database_url
     engine = new_engine(ctx)
     upgrade(engine)
-    with engine.begin() as conn:
+    operator = Actor.operator("demo", origin=origin(), purpose="demo workspace")
+    with transaction(engine) as conn:
         if not case_exists(conn, DEMO_CASE):
-            add_case(conn, DEMO_CASE, by="demo", title=DEMO_CASE_TITLE)
+            open_case(conn, operator, DEMO_CASE, DEMO_CASE_TITLE)
     stdout.print(f"[bold]Nitka demo[/] — store: {url}\n", highlight=False)
     for sample in SAMPLES:
         options = ConverterOptions(mapping=str(DATA / sample.mapping) if sample.mapping else None)
         try:
             converter = CONVERTERS[sample.kind](str(DATA / sample.file), sample.dataset, options)
-            report = ingest(
+            report = ingest_file(
                 engine,
+                operator,
                 converter,
                 Provenance(
                     dataset=sample.dataset,
@@ -74,10 +85,11 @@ def demo(
                     category=converter.default_category,
                     seen=DEMO_SEEN,
                 ),
+                kind=sample.kind,
                 on_error=OnError.REJECT,
                 reject_path=f"{sample.dataset}.rejects.jsonl",
             )
-        except (IngestError, RecordError) as exc:
+        except (IngestError, RecordError, FieldError) as exc:
             fail(f"demo ingest of {sample.file} failed: {exc}")
         rejected = f", {report.rejected} rejected" if report.rejected else ""
         stdout.print(
@@ -106,32 +118,58 @@ def demo(
         "`nitka --help` for every command."
     )
     if serve:
-        _serve(ctx, engine, host, port)
+        _serve(ctx, engine, host, port, partner_port)
 
 
-def _serve(ctx: typer.Context, engine: Engine, host: str, port: int) -> None:
-    """Demo accounts (members of the demo case), then the workstation."""
+def _serve(ctx: typer.Context, engine: Engine, host: str, port: int, partner_port: int) -> None:
+    """Demo accounts (members of the demo case), a partner agency's instance beside
+    this one with a message each way (``nitka.cli.demo_exchange``), then the
+    workstation; the partner stops when the workstation does."""
     from nitka.web.app import create_app
     from nitka.web.server import serve
 
-    with engine.begin() as conn:
-        for name, role in DEMO_ACCOUNTS:
-            if find_account(conn, name) is None:
-                add_account(conn, name, role, password=DEMO_PASSWORD)
-            if role != "auditor":
-                add_member(conn, DEMO_CASE, name, by="demo")
-    address = f"http://{host}:{port}/ui/"
+    chosen = settings(ctx)
+    home = exchange.home_instance(engine, chosen, host, port)
+    partner = exchange.partner_instance(chosen, host, partner_port)
+    log = exchange.partner_paths(chosen.database_url)[2]
+    try:
+        exchange.set_up(home, partner)
+        exchange.set_up(partner, home)
+        with exchange.partner_server(partner, partner_port, host, log):
+            done = exchange.round_trip(home, partner)
+            partner.engine.dispose()  # the partner's server has its own; none are forked
+            _tour(home, partner, done)
+            app = create_app(engine, list(WATCH_LISTS), home.settings)
+            try:
+                serve(app, host=host, port=port, workers=1)
+            except (OSError, RuntimeError) as error:
+                fail(f"cannot serve on {host}:{port}: {error}")
+    except exchange.DemoExchangeError as error:
+        fail(f"the demo's partner agency: {error}")
+    except FieldError as error:
+        fail(f"the demo's exchange: {error.field}: {error}")
+    finally:
+        partner.engine.dispose()
+
+
+def _tour(home: exchange.Instance, partner: exchange.Instance, done: list[str]) -> None:
+    """Where the two workstations are and how to sign in to each."""
+    accounts = ", ".join(name for name, _ in DEMO_ACCOUNTS if name != "demo.investigator")
+    # Cookies are kept per host name, not per port: a second name for the same
+    # address keeps the two sign-ins apart in one browser.
+    partner_ui = partner.address.replace("//127.0.0.1:", "//localhost:") + "/ui/"
+    for step in done:
+        stdout.print(f"exchange: {step}", highlight=False)
     stdout.print(
-        f"\n[bold]Nitka workstation:[/] {address}\n"
+        f"\n[bold]Nitka workstation:[/] {home.address}/ui/ ({home.agency.name})\n"
         f"Sign in as [bold]demo.investigator[/] with the password [bold]{DEMO_PASSWORD}[/] "
-        "(also demo.analyst, demo.supervisor, demo.auditor). Ctrl-C stops the server.",
+        f"(also {accounts}).\n"
+        f"[bold]Partner agency:[/] {partner_ui} ({partner.agency.name}, a second Nitka on "
+        f"{partner.settings.database_url}): the same accounts and password. Its request waits "
+        "in your inbox (Exchange), and its answer to your request is in the demo case.\n"
+        "Ctrl-C stops both servers.",
         highlight=False,
     )
-    app = create_app(engine, list(WATCH_LISTS), settings(ctx))
-    try:
-        serve(app, host=host, port=port, workers=1)
-    except (OSError, RuntimeError) as error:
-        fail(f"cannot serve on {host}:{port}: {error}")
 
 
 def _matching_names(names: list[str], query: str) -> list[str]:

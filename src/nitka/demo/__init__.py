@@ -51,6 +51,64 @@ DEMO_ACCOUNTS = (
     ("demo.analyst", "analyst"),
     ("demo.supervisor", "supervisor"),
     ("demo.auditor", "auditor"),
+    ("demo.liaison", "liaison"),
 )
 WATCH_LISTS = ("interpol_red_notices", "eu_sanctions_269_2014", "opensanctions_zala")
 """The demo's datasets that the demo server screens against."""
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    id: str
+    name: str
+    country: str
+
+
+HOME_AGENCY = DemoAgency("ua-ncb", "Demo: NCB of INTERPOL, Kyiv", "UA")
+"""The demo workspace's own agency, unless ``NITKA_AGENCY_ID`` names another."""
+PARTNER_AGENCY = DemoAgency("bg-ncb", "Demo: NCB of INTERPOL, Sofia", "BG")
+"""The partner that ``nitka demo --serve`` runs beside the workstation."""
+PARTNER_PORT = 8001
+
+
+@dataclass(frozen=True)
+class DemoMessage:
+    """A message the demo's round trip sends; its reference makes it findable, so
+    that a second run sends it no more."""
+
+    reference: str
+    kind: str
+    subject: str
+    text: str
+    priority: str = "normal"
+    handling: str | None = None
+    legal_basis: str = "Directive (EU) 2023/977 Art. 4"
+
+
+AMLSIM_ACCOUNT = "6976"
+"""The account whose holder the demo's request asks for: it sends the first
+transfer of AMLSim's fan-in alert 193 (synthetic data)."""
+HOME_REQUEST = DemoMessage(
+    "ua-ncb-demo-1",
+    "request-information",
+    f"Who holds account {AMLSIM_ACCOUNT}? (AMLSim alert 193, fan-in)",
+    "A demonstration request of `nitka demo`: the account sends transfers into the "
+    "fan-in pattern of case demo-thb-1. Please tell us who holds it.",
+)
+PARTNER_ANSWER = DemoMessage(
+    "bg-ncb-demo-2",
+    "answer",
+    f"Re: Who holds account {AMLSIM_ACCOUNT}?",
+    "A demonstration answer of `nitka demo`: the account is not held at a Bulgarian bank; "
+    "we have no record of its holder.",
+)
+PARTNER_REQUEST = DemoMessage(
+    "bg-ncb-demo-3",
+    "request-information",
+    "Recruiter of Bulgarian women for work abroad: is he known to you?",
+    "A demonstration request of `nitka demo`: victims name a recruiter who arranged their "
+    "travel through Odesa. Please check your records and tell us where he is.",
+    priority="urgent",
+    handling="H2",
+)
+"""Arrives in the demo workspace's inbox, waiting to be taken up and answered."""

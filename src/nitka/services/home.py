@@ -1,5 +1,6 @@
-"""The start page of the workstation: my cases, my deadlines, my recent hits, and the
-messages waiting for me."""
+"""The start page of the workstation: my cases, my deadlines, my recent hits, the
+messages waiting for me, and an overview of what the store holds (per source, and
+the latest ingests) as far as I may see it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from nitka.access.visibility import READERS, Viewer
 from nitka.exchange.kinds import Status
 from nitka.exchange.messages import Message, due_within, list_messages, overdue
 from nitka.exchange.sight import ALL_MESSAGES, may_see_message
+from nitka.ingest.summary import Ingested, SourceTotal, recent_ingests, source_totals
 from nitka.screen.audit import recent_hits
 from nitka.services.guard import AUDITORS, refuse, require, role_refusal, viewer_of
 
@@ -50,6 +52,10 @@ class StartPage:
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     hits: list[dict[str, Any]] = field(default_factory=list)
     waiting: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[SourceTotal] = field(default_factory=list)
+    """What the store holds per dataset (and case), from the ingests' summaries."""
+    ingests: list[Ingested] = field(default_factory=list)
+    """The latest ingests, newest first."""
 
 
 def start_page(conn: Connection, actor: Actor) -> StartPage:
@@ -64,6 +70,8 @@ def start_page(conn: Connection, actor: Actor) -> StartPage:
         _deadlines(conn, viewer),
         recent_hits(conn, actor.name, RECENT_HITS),
         _waiting(conn, viewer),
+        source_totals(conn, viewer.cases, viewer.hidden_lists),
+        recent_ingests(conn, viewer.cases, viewer.hidden_lists),
     )
 
 

@@ -4,7 +4,8 @@ An ingest writes in batches, each its own transaction (a million statements
 are not one transaction), so this service takes the engine rather than the
 caller's connection: it checks access in one transaction, runs the ingest
 (every batch ends with the after-write step, ``nitka.ingest.runner``) and
-records the outcome in another.
+records the outcome in another, with the source's summary for the start page
+(``nitka.ingest.summary``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from nitka.access.cases import add_member, case_exists
 from nitka.errors import IngestError, RecordError
 from nitka.ingest.base import Converter
 from nitka.ingest.runner import IngestReport, OnError, ingest
+from nitka.ingest.summary import record_ingest
 from nitka.model.statement import Provenance
 from nitka.services.cases import open_case
 from nitka.services.guard import NotFoundError, audit, refuse, require, transaction, viewer_of
@@ -86,6 +88,7 @@ def ingest_file(
     with engine.begin() as conn:
         audit(conn, actor, Action.CHANGE, {**subject, "result": result},
               result_size=report.statements)  # fmt: skip
+        record_ingest(conn, kind, provenance, report, actor.name)
     return report
 
 

@@ -131,6 +131,28 @@ ingest_run = Table(
 )
 """Progress of each ingest, committed with each batch, so an ingest can resume."""
 
+ingest_summary = Table(
+    "ingest_summary",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_key", String(64), nullable=False, unique=True),
+    Column("dataset", String(ID), nullable=False),
+    Column("case_id", String(ID), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("grading", String(2), nullable=True),
+    Column("records", Integer, nullable=False),
+    Column("statements", Integer, nullable=False),
+    Column("entities", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("dropped_values", Integer, nullable=False),
+    Column("ingested_at", DateTime, nullable=False, index=True),
+    Column("ingested_by", String(ID), nullable=False),
+)
+"""What each source brought in at its latest ingest (one row per dataset, case and
+file; an ingest of the same file again replaces its row): the start page's
+overview of the store, read without counting the statement table."""
+
 check_log = Table(
     "check_log",
     metadata,

@@ -1,5 +1,5 @@
-"""The start page: my cases, my deadlines, my recent screening hits, and the
-messages waiting for me."""
+"""The start page: what the store holds and its latest ingests, my cases, my
+deadlines, my recent screening hits, and the messages waiting for me."""
 
 from __future__ import annotations
 
@@ -34,5 +34,7 @@ def home(request: Request, engine: EngineDep, actor: SignedInDep) -> Response:
         "deadlines": page.deadlines,
         "hits": page.hits,
         "waiting": page.waiting,
+        "sources": page.sources,
+        "ingests": page.ingests,
     }
     return render(request, "home.html", context, account=actor.account)

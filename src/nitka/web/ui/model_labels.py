@@ -79,16 +79,6 @@ def label_graph(graph: dict[str, Any]) -> dict[str, Any]:
     return graph
 
 
-def label_timeline_item(item: dict[str, Any]) -> dict[str, Any]:
-    """A timeline item's JSON (``Item.as_dict``) with its kind in words, also in its
-    title ("Trip: Odesa to Lviv")."""
-    kind = schema_label(item["schema"])
-    if item["title"] == f"{item['schema']}: {item['label']}":
-        item["title"] = f"{kind}: {item['label']}"
-    item["kind"] = kind
-    return item
-
-
 def model_messages() -> dict[str, list[str]]:
     """Every label of the model, with where it is used ("Person", "Person.birthDate")."""
     found: dict[str, list[str]] = {}

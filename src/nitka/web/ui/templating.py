@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -42,6 +43,7 @@ def _environment() -> Environment:
     env.globals["outcome_label"] = lambda code: labels.label(labels.OUTCOMES, code)
     env.globals["subject_lines"] = subject_lines
     env.globals["kind_label"] = model_labels.schema_label
+    env.filters["number"] = lambda value: format_decimal(value, locale=i18n.current())
     return env
 
 

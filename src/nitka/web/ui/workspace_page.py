@@ -24,8 +24,9 @@ from nitka.services.guard import NotFoundError, RefusedError, transaction
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
-from nitka.web.ui.model_labels import label_graph, label_timeline_item
+from nitka.web.ui.model_labels import label_graph
 from nitka.web.ui.templating import render
+from nitka.web.ui.timeline_words import timeline_item
 
 router = APIRouter(include_in_schema=False)
 IDS = Query(..., min_length=1, max_length=500, alias="id")
@@ -90,7 +91,7 @@ def graph_path(
 def timeline(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
     with transaction(engine) as conn:
         items = space.timeline(conn, actor, ids)
-    return _json({"items": [label_timeline_item(item.as_dict()) for item in items]})
+    return _json({"items": [timeline_item(item) for item in items]})
 
 
 @router.get("/ui/api/places")
