@@ -36,9 +36,11 @@ STORE_NAMES = {"engine", "screener", "conn", "connection"}
 STORE_CALLS = {"connect", "begin", "execute", "exec_driver_sql", "scalar", "scalars"}
 EXEMPT_MODULES = {"nitka.web.deps"}
 """The dependencies that hand the store over: they only read an attribute."""
-HANDING_OVER = {"run_in_threadpool", "screen_request"}
-"""Calls whose arguments are used off the event loop: FastAPI's thread pool, and the
-screening service, which runs a request's checks in the screener's check thread."""
+HANDING_OVER = {"run_in_threadpool", "screen_request", "_checker"}
+"""Calls whose arguments are used off the event loop: FastAPI's thread pool, the
+screening service, which runs a request's checks in the screener's check thread,
+and the token check of ``/screen`` (``nitka.web.auth.requires``: a coroutine checked
+here as every route's dependency is, which reads the store only in the pool)."""
 
 
 def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select, update
 from nitka.access.accounts import create_token, revoke_token
 from nitka.access.audit import by_actor, verify
 from nitka.screen.audit import notices_for
+from nitka.screen.checks import DEFAULT_THRESHOLD
 from nitka.screen.service import POLL_SECONDS
 from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.store.tables import api_token, check_log
@@ -165,6 +166,26 @@ def test_the_yente_match_endpoint_answers_a_request_from_yentes_documentation(
 def test_the_openapi_schema_lists_the_endpoints(service: Service) -> None:
     paths = httpx.get(f"{service.url}/openapi.json").json()["paths"]
     assert "/screen" in paths and "/match/{dataset}" in paths
+    parameters = {p["name"]: p for p in paths["/screen"]["post"]["parameters"]}
+    assert parameters["limit"]["schema"]["maximum"] == 100
+    assert parameters["threshold"]["schema"]["default"] == pytest.approx(DEFAULT_THRESHOLD)
+    assert parameters["X-Nitka-Purpose"]["in"] == "header"
+    assert "requestBody" in paths["/screen"]["post"]
+
+
+def test_bad_parameters_are_refused_as_fastapi_refuses_them(service: Service) -> None:
+    """A 422 naming the parameter, after the token: a caller without one learns nothing."""
+    url = f"{service.url}/screen"
+    body = {"schema": "Person", "properties": {"name": ["Сергій Аксьонов"]}}
+    for query, field in (("limit=500", "limit"), ("threshold=high", "threshold")):
+        refused = httpx.post(f"{url}?{query}", json=body, headers=service.officer)
+        assert refused.status_code == 422, query
+        [error] = refused.json()["detail"]
+        assert error["loc"] == ["query", field]
+        unknown = httpx.post(f"{url}?{query}", json=body, headers={"X-Nitka-Purpose": "x"})
+        assert unknown.status_code == 401
+    narrowed = httpx.post(f"{url}?limit=1&threshold=0.99", json=body, headers=service.officer)
+    assert narrowed.status_code == 200 and len(narrowed.json()["hits"]) <= 1
 
 
 def test_screening_a_file(listed: Engine, database_url: str, tmp_path: Path) -> None:

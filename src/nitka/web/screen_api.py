@@ -17,13 +17,15 @@ memory), and answers are serialised by orjson straight from plain dicts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from nitka.access.accounts import Account
 from nitka.access.actor import Actor
@@ -36,6 +38,8 @@ from nitka.services import lists, screening
 from nitka.services.guard import CHECKERS, transaction
 from nitka.web.auth import ActorDep, actor_of, requires, stated_purpose, viewer_of
 from nitka.web.deps import ScreenerDep
+from nitka.web.deps import screener as screener_of
+from nitka.web.deps import settings as settings_of
 
 router = APIRouter()
 
@@ -115,30 +119,87 @@ def answer_json(answer: Answer, viewer: Viewer) -> dict[str, Any]:
     }
 
 
-@router.post("/screen", response_class=Response)
+class ScreenParameters(BaseModel):
+    """The query parameters of ``/screen``."""
+
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    limit: int = Field(10, ge=1, le=100)
+
+
+@dataclass(frozen=True)
+class ScreenCall:
+    """What ``/screen`` needs besides its body: the screener, the checking account,
+    the query parameters and the stated purpose.
+
+    Read by one dependency rather than one per parameter: ``/screen`` is the hot
+    path of a border crossing, and FastAPI's solving of seven parameters and
+    dependencies cost about 110 µs a request, a third as much again as a check
+    (measured: ``bench/screening_speed.py``, ``docs/benchmarks.md``). The
+    parameters are still validated by a model and refused with FastAPI's 422,
+    and documented in the OpenAPI schema (``SCREEN_PARAMETERS``)."""
+
+    screener: Screener
+    account: Account
+    parameters: ScreenParameters
+    purpose: str | None
+
+
+_checker = requires(CHECKERS)
+
+
+async def screen_call(request: Request) -> ScreenCall:
+    """The caller's account first (a request without a valid token learns nothing
+    more), then the parameters."""
+    found = await screener_of(request)
+    account = await _checker(request, found.engine, await settings_of(request))
+    try:
+        parameters = ScreenParameters.model_validate(dict(request.query_params))
+    except ValidationError as invalid:
+        errors = [{**e, "loc": ("query", *e["loc"])} for e in invalid.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+    return ScreenCall(found, account, parameters, request.headers.get("x-nitka-purpose"))
+
+
+SCREEN_PARAMETERS = {
+    "parameters": [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": ScreenParameters.model_json_schema()["properties"][name],
+        }
+        for name in ScreenParameters.model_fields
+    ]
+    + [
+        {
+            "name": "X-Nitka-Purpose",
+            "in": "header",
+            "required": False,
+            "description": "Why the check is made (logged); else the body's or the token's.",
+            "schema": {"type": "string"},
+        }
+    ]
+}
+
+
+@router.post("/screen", response_class=Response, openapi_extra=SCREEN_PARAMETERS)
 async def screen(
-    body: ScreenRequest,
-    request: Request,
-    screener: ScreenerDep,
-    threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
-    limit: int = Query(10, ge=1, le=100),
-    x_nitka_purpose: str | None = Header(None),
-    account: Account = Depends(requires(CHECKERS)),
+    body: ScreenRequest, request: Request, call: Annotated[ScreenCall, Depends(screen_call)]
 ) -> Response:
     """Check a person, a travel document or a vehicle (or a batch) against the watch lists."""
-    actor = checking_actor(request, account, body.purpose, x_nitka_purpose)
+    actor = checking_actor(request, call.account, body.purpose, call.purpose)
     batch = body.queries is not None
     queries = body.queries if batch else [{"schema": body.schema_, "properties": body.properties}]
     try:
         checked = await screening.screen_request(
-            screener,
+            call.screener,
             actor,
-            partial(viewer_of, screener.engine, account),
+            partial(viewer_of, call.screener.engine, call.account),
             "api",
             check_origin(request, "api"),
             queries or [],
-            threshold=threshold,
-            limit=limit,
+            threshold=call.parameters.threshold,
+            limit=call.parameters.limit,
         )
     except BatchTooLargeError as error:
         raise HTTPException(
