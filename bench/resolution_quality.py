@@ -1,0 +1,248 @@
+"""Entity resolution quality and speed (issue 22): Nitka beside Splink's defaults.
+
+Each contender gets the same CSV (``bench.resolution_corpus``) and gives one
+cluster per record; the clusters are scored against the known persons:
+
+- pairwise precision, recall and F1 over the pairs of records put together,
+  and the recall of the cross-script pairs alone (a Cyrillic record and a
+  Latin one of the same person);
+- B-cubed precision and recall (per record: how much of its cluster is its
+  person, and how much of its person is in its cluster);
+- the largest cluster and how many clusters of each size.
+
+Contenders, in one run:
+
+``nitka``
+    ``nitka resolve file IN --out OUT``, the fixed interface, as an operator
+    runs it (a process of its own: its time and peak memory are measured).
+``splink-default``
+    Splink as its tutorial sets it up for people, on the raw names: the first
+    word and the last word of the name as written (in lower case), the birth
+    date as a string, no transliteration. The same DuckDB engine, in a process of its own.
+
+    python -m bench.resolution_quality                 # the labelled EU set
+    python -m bench.resolution_quality --synthetic 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import CACHE
+from bench.report import machine, save
+from bench.resolution_corpus import CYRILLIC, cached, eu_labelled, read_truth, synthetic
+
+Clusters = dict[str, str]
+"""Record id -> cluster id."""
+
+
+# -- measures -----------------------------------------------------------------------
+
+
+def _groups(assignment: dict[str, str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for record, group in assignment.items():
+        groups.setdefault(group, []).append(record)
+    return groups
+
+
+def _pairs(groups: Iterable[list[str]]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for members in groups:
+        ordered = sorted(members)
+        for i, left in enumerate(ordered):
+            found.update((left, right) for right in ordered[i + 1 :])
+    return found
+
+
+def pairwise(truth: dict[str, str], clusters: Clusters) -> dict[str, float]:
+    true_pairs = _pairs(_groups(truth).values())
+    found = _pairs(_groups(clusters).values())
+    right = len(true_pairs & found)
+    precision = right / len(found) if found else 1.0
+    recall = right / len(true_pairs) if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "pairs_true": len(true_pairs),
+        "pairs_found": len(found),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+def cross_script_recall(truth: dict[str, str], clusters: Clusters, names: dict[str, str]) -> float:
+    """Recall of the true pairs of one Cyrillic and one Latin record."""
+    cyrillic = {record for record, name in names.items() if CYRILLIC.search(name)}
+    crossing = [
+        (left, right)
+        for left, right in _pairs(_groups(truth).values())
+        if (left in cyrillic) != (right in cyrillic)
+    ]
+    if not crossing:
+        return 1.0
+    kept = sum(1 for left, right in crossing if clusters[left] == clusters[right])
+    return round(kept / len(crossing), 4)
+
+
+def bcubed(truth: dict[str, str], clusters: Clusters) -> dict[str, float]:
+    by_cluster = {group: set(members) for group, members in _groups(clusters).items()}
+    by_person = {person: set(members) for person, members in _groups(truth).items()}
+    precision = recall = 0.0
+    for record in truth:
+        cluster = by_cluster[clusters[record]]
+        person = by_person[truth[record]]
+        common = len(cluster & person)
+        precision += common / len(cluster)
+        recall += common / len(person)
+    n = len(truth)
+    p, r = precision / n, recall / n
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+    }
+
+
+def sizes(clusters: Clusters) -> dict[str, Any]:
+    counts = Counter(len(members) for members in _groups(clusters).values())
+    return {"largest": max(counts), "clusters_by_size": dict(sorted(counts.items()))}
+
+
+def score(truth: dict[str, str], clusters: Clusters, names: dict[str, str]) -> dict[str, Any]:
+    missing = set(truth) - set(clusters)
+    if missing:
+        raise ValueError(f"{len(missing)} records have no cluster, e.g. {sorted(missing)[:3]}")
+    return {
+        "pairwise": pairwise(truth, clusters),
+        "cross_script_recall": cross_script_recall(truth, clusters, names),
+        "bcubed": bcubed(truth, clusters),
+        "sizes": sizes(clusters),
+    }
+
+
+# -- contenders ---------------------------------------------------------------------
+
+
+def read_clusters(path: Path) -> Clusters:
+    with path.open(encoding="utf-8") as fh:
+        return {row["id"]: row["cluster"] for row in csv.DictReader(fh)}
+
+
+def timed(command: list[str]) -> dict[str, float]:
+    """Run a command; its wall time and the peak memory of its processes (MiB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child so far: a rise is this command's.
+    return {"seconds": round(seconds, 1), "peak_mib": round(max(peak, before) / 1024)}
+
+
+def run_nitka(source: Path, out: Path) -> dict[str, float]:
+    nitka = str(Path(sys.executable).parent / "nitka")
+    return timed([nitka, "resolve", "file", str(source), "--out", str(out)])
+
+
+def run_splink_default(source: Path, out: Path) -> dict[str, float]:
+    return timed([sys.executable, "-m", "bench.resolution_quality", "--splink-default",
+                  str(source), str(out)])  # fmt: skip
+
+
+def splink_default(source: Path, out: Path) -> None:
+    """Splink's tutorial model for people on the raw names (no transliteration)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    rows = []
+    with source.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            words = re.split(r"\s+", row["name"].split(";")[0].strip().lower())
+            rows.append(
+                {
+                    "unique_id": row["id"],
+                    "first_name": words[0] if words else None,
+                    "surname": words[-1] if len(words) > 1 else None,
+                    "dob": row["birthDate"] if len(row["birthDate"]) == 10 else None,
+                }
+            )
+    db = DuckDBAPI()
+    frame = db.register(rows)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+        ],
+    )
+    linker = Linker(frame, settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.95)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "cluster"])
+        writer.writerows((r["unique_id"], r["cluster_id"]) for r in clusters.as_record_list())
+
+
+def names_of(source: Path) -> dict[str, str]:
+    with source.open(encoding="utf-8") as fh:
+        return {row["id"]: row["name"] for row in csv.DictReader(fh)}
+
+
+def compare(source: Path, truth_path: Path) -> dict[str, Any]:
+    truth, names = read_truth(truth_path), names_of(source)
+    results: dict[str, Any] = {"records": len(truth), "persons": len(set(truth.values()))}
+    for name, run in (("nitka", run_nitka), ("splink-default", run_splink_default)):
+        out = CACHE / f"{source.stem}_{name}_clusters.csv"
+        out.unlink(missing_ok=True)
+        cost = run(source, out)
+        results[name] = {**cost, **score(truth, read_clusters(out), names)}
+        print(name, results[name], flush=True)
+    return results
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--splink-default":
+        splink_default(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--synthetic", type=int, default=0, help="records of the synthetic set")
+    args = parser.parse_args()
+    if args.synthetic:
+        source, truth = cached(
+            f"resolution_synthetic_{args.synthetic}", lambda: synthetic(args.synthetic)
+        )
+    else:
+        source, truth = cached("resolution_eu_labelled", eu_labelled)
+    results = compare(source, truth)
+    save(
+        f"resolution_{source.stem}",
+        {"source": source.name, **results, "machine": machine()},
+    )
+
+
+if __name__ == "__main__":
+    main()
