@@ -64,7 +64,7 @@ class Entity:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Projected:
     """What a rebuild or a catch-up did."""
 
     projected: int = 0
@@ -107,7 +107,9 @@ class Projection(ABC):
         return entity.facts
 
 
-def catch_up(conn: Connection, projection: Projection, progress: Progress | None = None) -> Outcome:
+def catch_up(
+    conn: Connection, projection: Projection, progress: Progress | None = None
+) -> Projected:
     """Take in the changes recorded since the projection's position; rebuild it when it
     was never built or is more than ``REBUILD_ABOVE`` entities behind."""
     position = _hold(conn, projection.kind)
@@ -127,7 +129,9 @@ def catch_up(conn: Connection, projection: Projection, progress: Progress | None
     return outcome
 
 
-def rebuild(conn: Connection, projection: Projection, progress: Progress | None = None) -> Outcome:
+def rebuild(
+    conn: Connection, projection: Projection, progress: Progress | None = None
+) -> Projected:
     """Make the projection again from every statement of its schema in the store."""
     _hold(conn, projection.kind)
     # The position first: a change committed while the store is read is read again.
@@ -166,7 +170,7 @@ def rebuild(conn: Connection, projection: Projection, progress: Progress | None 
         .where(analysis_position.c.kind == projection.kind)
         .values(seq=position, rebuilt_at=_now())
     )
-    return Outcome(projected, rejected, rebuilt=True)
+    return Projected(projected, rejected, rebuilt=True)
 
 
 def refresh(
@@ -174,13 +178,13 @@ def refresh(
     projection: Projection,
     ids: Iterable[str],
     progress: Progress | None = None,
-) -> Outcome:
+) -> Projected:
     """Project these entities again (canonical ids, or ids merged into one): their rows
     and rejects go, and come back from the statements as they are now. Rows that read
     them (a payment reading an account) are projected again too."""
     named = set(ids)
     if not named:
-        return Outcome()
+        return Projected()
     named |= projection.dependents(conn, named)
     targets = sorted(named | _canonical_now(conn, named))
     removed = 0
@@ -200,7 +204,7 @@ def refresh(
         projected, rejected = projected + rows, rejected + rejects
         if progress is not None:
             progress(min(done * PAGE, len(targets)), len(targets))
-    return Outcome(projected, rejected, removed)
+    return Projected(projected, rejected, removed)
 
 
 def load_entities(

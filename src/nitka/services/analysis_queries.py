@@ -17,17 +17,15 @@ from sqlalchemy.engine import Connection
 
 from nitka.access.actor import Actor
 from nitka.access.audit import Action, Outcome
-from nitka.access.visibility import READERS
+from nitka.access.visibility import READERS, Viewer
 from nitka.analysis import contacts, flows
 from nitka.analysis.calls import CallsProjection
 from nitka.analysis.contacts import Contact, number_keys
 from nitka.analysis.flows import Cycle, FanIn
 from nitka.analysis.payments import PaymentsProjection
 from nitka.analysis.projection import (
-    Outcome as Projected,
-)
-from nitka.analysis.projection import (
     Progress,
+    Projected,
     Projection,
     RejectedEntity,
     catch_up,
@@ -55,8 +53,9 @@ def common_contacts(
 ) -> list[Contact]:
     """The numbers in contact with every one of two to ten numbers, with how many calls."""
     subject = {"calls": "common", "numbers": list(numbers), "case": case}
+    viewer = _reader(conn, actor, subject, case)
     number_keys(numbers)
-    scopes = _reading(conn, actor, subject, CallsProjection(), case, progress)
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
     found = contacts.common_contacts(conn, numbers, scopes)
     _shown(conn, actor, subject, [i for c in found for i in c.ids], len(found))
     return found
@@ -73,8 +72,9 @@ def top_contacts(
 ) -> list[Contact]:
     """The numbers with the most calls with this one."""
     subject = {"calls": "top", "number": number, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
     number_keys([number], "number")
-    scopes = _reading(conn, actor, subject, CallsProjection(), case, progress)
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
     found = contacts.top_contacts(conn, number, scopes, limit=limit)
     _shown(conn, actor, subject, [i for c in found for i in c.ids], len(found))
     return found
@@ -91,9 +91,10 @@ def fan_in(
 ) -> list[FanIn]:
     """Accounts paid by at least ``min_sources`` different accounts."""
     subject = {"flows": "fan-in", "min_sources": min_sources, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
     if min_sources < 2:
         raise FieldError("a fan-in needs at least 2 sources", field="min_sources")
-    scopes = _reading(conn, actor, subject, PaymentsProjection(), case, progress)
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
     found = flows.fan_in(conn, scopes, min_sources=min_sources, limit=limit)
     _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
     return found
@@ -110,11 +111,12 @@ def cycles(
 ) -> list[Cycle]:
     """Money going round: cycles of two to ``max_length`` accounts."""
     subject = {"flows": "cycles", "max_length": max_length, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
     if not 2 <= max_length <= flows.MAX_CYCLE_LENGTH:
         raise FieldError(
             f"a cycle is 2 to {flows.MAX_CYCLE_LENGTH} accounts long", field="max_length"
         )
-    scopes = _reading(conn, actor, subject, PaymentsProjection(), case, progress)
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
     found = flows.cycles(conn, scopes, max_length=max_length, limit=limit)
     _shown(conn, actor, subject, [i for c in found for i in c.flow.ids], len(found))
     return found
@@ -144,7 +146,8 @@ def projection_rejects(
     """The entities a projection could not take in, with the field and why, among those
     the actor may see."""
     subject = {"rejects": kind, "case": case}
-    scopes = _reading(conn, actor, subject, _projection(kind), case, progress)
+    viewer = _reader(conn, actor, subject, case)
+    scopes = _caught_up(conn, _projection(kind), viewer, case, progress)
     found = rejects_of(conn, kind, scopes)
     _shown(conn, actor, subject, [r.entity_id for r in found], len(found))
     return found
@@ -157,21 +160,27 @@ def _projection(kind: str) -> Projection:
     return made()
 
 
-def _reading(
-    conn: Connection,
-    actor: Actor,
-    subject: dict[str, Any],
-    projection: Projection,
-    case: str | None,
-    progress: Progress | None,
-) -> list[int] | None:
-    """Check that the actor reads case data (and is a member of the case asked for),
-    bring the projection up to date, and return the scopes the actor may see."""
+def _reader(
+    conn: Connection, actor: Actor, subject: dict[str, Any], case: str | None
+) -> Viewer | None:
+    """What the actor may see, once it is checked that the actor reads case data (and is
+    a member of the case asked for); None for a local operator, who reads every row."""
     require(conn, actor, READERS, Action.SEARCH, subject)
     viewer = viewer_of(conn, actor)
     if case is not None and viewer is not None and case not in viewer.cases:
         audit(conn, actor, Action.SEARCH, subject, outcome=Outcome.REFUSED)
         raise NotFoundError(f"no case {case!r} among your cases", field="case")
+    return viewer
+
+
+def _caught_up(
+    conn: Connection,
+    projection: Projection,
+    viewer: Viewer | None,
+    case: str | None,
+    progress: Progress | None,
+) -> list[int] | None:
+    """Bring the projection up to date; the scopes of the rows the viewer may see."""
     catch_up(conn, projection, progress)
     return visible_scopes(conn, viewer, case)
 
