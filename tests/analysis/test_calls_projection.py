@@ -180,3 +180,18 @@ def test_a_rebuild_gives_what_catching_up_gave(engine: Engine) -> None:
         assert sorted(conn.execute(select(analysis_call)).all()) == followed
         assert conn.execute(select(func.count()).select_from(analysis_call)).scalar() == 63
     assert (outcome.projected, outcome.rejected, outcome.rebuilt) == (63, 0, True)
+
+
+def test_an_erasure_takes_the_projected_rows_out_at_once(engine: Engine) -> None:
+    """No projected copy of an erased call (or of the payments of an erased account)
+    waits for the next query to catch up: the erasure's own transaction removes it."""
+    store_calls(engine)
+    store_entities(engine, [call("c-bad", A, B, "yesterday")])
+    _caught_up(engine)
+    with engine.begin() as conn:
+        retention.erase(conn, "c-1")
+        retention.erase(conn, "c-bad")
+    with engine.connect() as conn:
+        ids = set(conn.execute(select(analysis_call.c.id)).scalars())
+        assert rejects_of(conn, "calls", None) == []
+    assert ids == {f"c-{n}" for n in range(2, 7)}

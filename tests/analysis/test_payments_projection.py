@@ -161,3 +161,19 @@ def test_a_merge_of_two_accounts_joins_their_payments(engine: Engine) -> None:
     with engine.begin() as conn:
         merge(conn, "acc-C", "acc-C2", "tester", "same account, two spellings")
     assert _fan_in(engine) == [("UA777", ["S1", "S2", "S3", "S4"], 4)]
+
+
+def test_an_erased_accounts_payments_go_with_the_erasure(engine: Engine) -> None:
+    store_entities(
+        engine,
+        [account("acc-1", "11"), account("acc-2", "22"), payment("p-1", "acc-1", "acc-2", "5")],
+    )
+    _caught_up(engine)
+    with engine.begin() as conn:
+        retention.erase(conn, "acc-1")
+    with engine.connect() as conn:
+        assert conn.execute(select(analysis_payment)).all() == []
+    _caught_up(engine)
+    with engine.connect() as conn:
+        (reject,) = rejects_of(conn, "payments", None)
+    assert (reject.entity_id, reject.field) == ("p-1", "payerAccount")

@@ -489,6 +489,8 @@ analysis_payment = Table(
     Index("ix_analysis_payment_payer_payee", "payer", "payee"),
     Index("ix_analysis_payment_payee_payer", "payee", "payer"),
     Index("ix_analysis_payment_at", "at"),
+    Index("ix_analysis_payment_payer_entity", "payer_entity"),
+    Index("ix_analysis_payment_payee_entity", "payee_entity"),
 )
 """One row per ``Payment`` entity (``nitka.analysis.payments``): the payer's and the
 payee's account (or card) numbers as compared, the entities they come from, the amount,

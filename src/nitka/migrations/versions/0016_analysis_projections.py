@@ -73,6 +73,8 @@ def upgrade() -> None:
     op.create_index("ix_analysis_payment_payer_payee", "analysis_payment", ["payer", "payee"])
     op.create_index("ix_analysis_payment_payee_payer", "analysis_payment", ["payee", "payer"])
     op.create_index("ix_analysis_payment_at", "analysis_payment", ["at"])
+    for column in ("payer_entity", "payee_entity"):
+        op.create_index(f"ix_analysis_payment_{column}", "analysis_payment", [column])
     op.create_table(
         "analysis_reject",
         sa.Column("kind", sa.String(16), nullable=False),
@@ -96,6 +98,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("analysis_position")
     op.drop_table("analysis_reject")
+    for column in ("payer_entity", "payee_entity"):
+        op.drop_index(f"ix_analysis_payment_{column}", table_name="analysis_payment")
     op.drop_index("ix_analysis_payment_at", table_name="analysis_payment")
     op.drop_index("ix_analysis_payment_payee_payer", table_name="analysis_payment")
     op.drop_index("ix_analysis_payment_payer_payee", table_name="analysis_payment")
