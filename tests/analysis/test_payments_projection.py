@@ -177,3 +177,21 @@ def test_an_erased_accounts_payments_go_with_the_erasure(engine: Engine) -> None
     with engine.connect() as conn:
         (reject,) = rejects_of(conn, "payments", None)
     assert (reject.entity_id, reject.field) == ("p-1", "payerAccount")
+
+
+def test_a_payment_comes_in_when_its_account_does(engine: Engine) -> None:
+    store_entities(engine, [account("acc-1", "11"), payment("p-1", "acc-1", "acc-2", "5")])
+    _caught_up(engine)
+    with engine.connect() as conn:
+        (reject,) = rejects_of(conn, "payments", None)
+    assert (reject.field, reject.value, reject.records) == (
+        "beneficiaryAccount",
+        "acc-2",
+        ("test:1",),
+    )
+    store_entities(engine, [account("acc-2", "22")])
+    _caught_up(engine)
+    with engine.connect() as conn:
+        assert rejects_of(conn, "payments", None) == []
+        (row,) = conn.execute(select(analysis_payment)).all()
+    assert (row.payer, row.payee, row.amount) == ("11", "22", 5.0)

@@ -6,6 +6,7 @@ bad input and refusals."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import orjson
 import pytest
@@ -120,3 +121,22 @@ def test_a_case_and_who_asks(ingested: Invoke, engine: Engine) -> None:
     assert refused.exit_code == 1 and "reads no case data" in refused.output
     outside = ingested("calls", "common", "200", "5", "--case", "c2", "--json")
     assert _json(outside) == []  # a local operator (no account) is in no case
+
+
+def test_bad_payments_are_rejected_naming_record_and_field(run: Invoke, tmp_path: Path) -> None:
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        "transaction_id,date,payer_account,beneficiary_account,amount,currency\n"
+        "T1,2024-03-01,4149 0000 0000 0001,UA-ACC-2,300,EUR\n"
+        "T2,2024-03-02,4149 0000 0000 0002,UA-ACC-2,-10,EUR\n"
+        "T3,2024-03-02,4149 0000 0000 0003,UA-ACC-2,250,\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", "transactions", str(bank), "--dataset", "bank").exit_code == 0
+    rejects = _json(run("flows", "rejects", "--json"))
+    assert sorted((r["records"], r["field"], r["value"]) for r in rejects) == [
+        (["bank.csv:2"], "amount", "-10"),
+        (["bank.csv:3"], "currency", ""),
+    ]
+    assert _json(run("flows", "fan-in", "--min-sources", "2", "--json")) == []  # one source
+    assert _json(run("calls", "rejects", "--json")) == []

@@ -51,6 +51,8 @@ CHUNK = 500
 REBUILD_ABOVE = 100_000
 """Changed entities beyond which a catch-up rebuilds the whole table instead: reading
 the store in order is faster than looking up that many entities one page at a time."""
+MAX_RECORDS = 20
+"""Source records kept with a reject (an entity merged from many keeps the first)."""
 _PROTECTED = {category.value: category.is_protected for category in DataSubjectCategory}
 
 
@@ -225,15 +227,17 @@ def load_entities(
                 statement.c.case_id,
                 statement.c.dataset,
                 statement.c.category,
+                statement.c.origin,
             )
             .where(statement.c.canonical_id.in_(chunk))
             .where(statement.c.prop.in_(wanted))
             .order_by(statement.c.canonical_id, statement.c.id)
         )
-        for canonical_id, schema_name, prop, value, case, dataset, category in rows:
+        for canonical_id, schema_name, prop, value, case, dataset, category, origin in rows:
             schemata.setdefault(canonical_id, []).append(schema_name)
             if prop != ENTITY_PROP:
-                fact = Fact(prop, value, case, dataset, _PROTECTED.get(category, False))
+                protected = _PROTECTED.get(category, False)
+                fact = Fact(prop, value, case, dataset, protected, origin)
                 facts.setdefault(canonical_id, []).append(fact)
     found: list[Entity] = []
     for canonical_id, names in schemata.items():
@@ -260,7 +264,8 @@ def _project(
         try:
             values, behind = projection.row(entity)
         except RejectedError as reject:
-            scope = scopes.id_of(scope_of(projection.reject_facts(entity)))
+            shown = projection.reject_facts(entity)
+            origins = sorted({fact.origin for fact in shown if fact.origin})
             rejects.append(
                 {
                     "kind": projection.kind,
@@ -268,7 +273,8 @@ def _project(
                     "field": reject.field,
                     "value": reject.value,
                     "reason": reject.reason,
-                    "scope": scope,
+                    "records": "\n".join(origins[:MAX_RECORDS]),
+                    "scope": scopes.id_of(scope_of(shown)),
                     "noted_at": noted_at,
                 }
             )
@@ -321,10 +327,12 @@ class RejectedEntity:
     field: str
     value: str
     reason: str
+    records: tuple[str, ...] = ()
+    """Where its statements came from: the source file and record (``bank.csv:3``)."""
 
-    def as_dict(self) -> dict[str, str]:
-        return {"entity": self.entity_id, "field": self.field, "value": self.value,
-                "reason": self.reason}  # fmt: skip
+    def as_dict(self) -> dict[str, Any]:
+        return {"entity": self.entity_id, "records": list(self.records), "field": self.field,
+                "value": self.value, "reason": self.reason}  # fmt: skip
 
 
 def rejects_of(
@@ -335,11 +343,14 @@ def rejects_of(
         return []
     table = analysis_reject.c
     query = (
-        select(table.entity_id, table.field, table.value, table.reason)
+        select(table.entity_id, table.field, table.value, table.reason, table.records)
         .where(table.kind == kind)
         .order_by(table.entity_id)
         .limit(limit)
     )
     if scopes is not None:
         query = query.where(table.scope.in_(scopes))
-    return [RejectedEntity(*row) for row in conn.execute(query)]
+    return [
+        RejectedEntity(entity_id, field, value, reason, tuple(filter(None, records.split("\n"))))
+        for entity_id, field, value, reason, records in conn.execute(query)
+    ]

@@ -36,6 +36,9 @@ class Fact(NamedTuple):
     case: str | None
     dataset: str
     protected: bool
+    """About a victim, witness or informant (``DataSubjectCategory.is_protected``)."""
+    origin: str | None = None
+    """The source record (``bank.csv:3``), to name it in a reject."""
 
 
 @dataclass

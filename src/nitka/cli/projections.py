@@ -79,11 +79,10 @@ def add_upkeep(group: typer.Typer, kind: str, what: str) -> None:
         if not found:
             stdout.print(f"no {what} rejected")
             return
-        table = Table("entity", "field", "value", "reason")
+        table = Table("record", "entity", "field", "value", "reason")
         for item in found:
-            table.add_row(
-                *(escape(v) for v in (item.entity_id, item.field, item.value, item.reason))
-            )
+            cells = (", ".join(item.records), item.entity_id, item.field, item.value, item.reason)
+            table.add_row(*(escape(cell) for cell in cells))
         stdout.print(table)
 
     rejects_command.__doc__ = (

@@ -504,11 +504,13 @@ analysis_reject = Table(
     Column("field", String(64), nullable=False),
     Column("value", Text, nullable=False),
     Column("reason", Text, nullable=False),
+    Column("records", Text, nullable=False),
     Column("scope", Integer, nullable=False),
     Column("noted_at", DateTime, nullable=False),
 )
 """An entity a projection could not take in, and why (the property and its value): an
-unreadable time or number, a negative amount, a missing currency. Kept current with the
+unreadable time or number, a negative amount, a missing currency; ``records`` names the
+source records behind it (``bank.csv:3``, one a line). Kept current with the
 projection: the entity's next good version replaces it, an erasure removes it."""
 
 analysis_position = Table(

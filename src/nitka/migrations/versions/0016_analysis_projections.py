@@ -82,6 +82,7 @@ def upgrade() -> None:
         sa.Column("field", sa.String(64), nullable=False),
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("records", sa.Text, nullable=False),
         sa.Column("scope", sa.Integer, nullable=False),
         sa.Column("noted_at", sa.DateTime, nullable=False),
         sa.PrimaryKeyConstraint("kind", "entity_id", name="pk_analysis_reject"),
