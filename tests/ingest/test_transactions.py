@@ -58,6 +58,7 @@ def test_the_first_amlsim_transaction(shared_data: Path) -> None:
     assert beneficiary.get("accountNumber") == ["9739"]
     assert payer.id == converter.make_id("account", "6976")
     assert payment.get("amount") == ["4.85"]
+    assert payment.get("currency") == ["USD"]  # AMLSim writes none; its accounts are in the US
     assert payment.get("date") == ["2020-01-01"]  # step 0 is the base date
     assert payment.get("transactionNumber") == ["82"]
     assert payment.get("purpose") == ["TRANSFER"]
@@ -219,6 +220,19 @@ def test_bad_amlsim_transactions_name_the_column(tmp_path: Path, row: str, field
 )
 def test_amounts_in_common_notations(raw: str, amount: str) -> None:
     assert parse_amount(raw, "amount") == amount
+
+
+def test_the_currency_of_amlsim_amounts_may_be_given(shared_data: Path) -> None:
+    options = ConverterOptions(extra={"currency": "eur"})
+    converter = TransactionsConverter(str(_alerts(shared_data)), "aml", options)
+    _, record = next(iter(converter.records()))
+    *_, payment = _entities(converter.convert(record))
+    assert payment.get("currency") == ["EUR"]
+    bad = TransactionsConverter(
+        str(_alerts(shared_data)), "aml", ConverterOptions(extra={"currency": "euro"})
+    )
+    with pytest.raises(IngestError, match="currency"):
+        next(iter(bad.records()))
 
 
 def test_a_bad_base_date_stops_before_anything_is_read(shared_data: Path) -> None:

@@ -32,6 +32,12 @@ NO_CASE_DATA = (AUDITOR, ADMINISTRATOR)
 def ring_with_accounts(engine: Engine) -> Engine:
     """The ring, cases c1 and c2, and the accounts above."""
     store_ring(engine)
+    return cases_and_accounts(engine)
+
+
+def cases_and_accounts(engine: Engine) -> Engine:
+    """Cases c1 and c2 and the accounts above: the members of c1, the outsider a member
+    of c2, the roles that read no case data."""
     with engine.begin() as conn:
         add_case(conn, "c1", by="supervisor.in", title="Recruitment ring, Odesa")
         add_case(conn, "c2", by="supervisor.in", title="Petrenko family")

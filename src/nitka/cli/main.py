@@ -7,8 +7,10 @@ import typer
 from nitka.cli import (
     access,
     audit,
+    calls,
     demo,
     exchange,
+    flows,
     generate,
     ingest,
     login,
@@ -73,6 +75,8 @@ audit.register(app)
 access.register(app)
 retention.register(app)
 exchange.register(app)
+calls.register(app)
+flows.register(app)
 
 if __name__ == "__main__":
     app()

@@ -27,7 +27,7 @@ Options given before the command: `--as USER` (`NITKA_USER`) and `--purpose TEXT
 In **production mode** (`NITKA_MODE=production`) the commands that read or write
 case data (`search`, `show`, `export`, `judgements`, `merge`, `unmerge`, `ingest`,
 `screen`, `withdraw`, `reinstate`, `erase`, `retention due`, `subject-report`,
-`audit`, `message`) act only for an account proven by a token:
+`calls`, `flows`, `audit`, `message`) act only for an account proven by a token:
 
 ```
 nitka login                                  # name, password, and the code if the account has one

@@ -3,10 +3,12 @@
 A write (an ingest batch, an erasure, a merge or its undo, a withdrawal, a
 received message, a note) ends by calling ``after_write`` in its own
 transaction. It brings the search index, which lives in the same database,
-up to date for the entities touched, and appends the change record that
-every reader outside the transaction follows (``nitka.store.outbox``):
-screening workers' indexes in memory, caches, projections. Because both
-happen in the writer's transaction, a write is seen everywhere or nowhere.
+up to date for the entities touched (and takes erased entities out of the
+analysis projections at once, ``nitka.store.projected``), and appends the
+change record that every reader outside the transaction follows
+(``nitka.store.outbox``): screening workers' indexes in memory, caches,
+projections. Because both happen in the writer's transaction, a write is seen
+everywhere or nowhere.
 
 ``nitka.effects.follow`` is the reading side: a position in the sequence and
 the records after it.
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.search.index import reindex
 from nitka.store.outbox import ChangeKind, append_change
+from nitka.store.projected import forget
 
 __all__ = ["ChangeKind", "after_write"]
 
@@ -46,4 +49,7 @@ def after_write(
     stale = [entity_id for entity_id in ids if entity_id not in done]
     if stale and kind is not ChangeKind.WITHDRAWN and kind is not ChangeKind.REINSTATED:
         reindex(conn, stale)
+    if kind is ChangeKind.ERASED:
+        # No projected copy of erased data waits for the next reader to catch up.
+        forget(conn, ids)
     return append_change(conn, kind, ids, datasets)

@@ -12,9 +12,11 @@ Three layouts, recognised by the header row:
   RECEIVER_ACCOUNT_ID,TX_TYPE,TX_AMOUNT,TIMESTAMP``. ``TIMESTAMP`` is a
   simulation step in days, not a date: the payment's date is a base date plus
   the step, ``--option base_date=YYYY-MM-DD`` (default 2017-01-01, the start
-  date in AMLSim's own configuration). The alert goes into the payment's
-  ``summary`` as ``AMLSim alert <ALERT_ID> (<ALERT_TYPE>), marked as fraud``
-  (or ``not marked as fraud``); ``TX_TYPE`` is the ``purpose``.
+  date in AMLSim's own configuration). AMLSim writes no currency: the payment's
+  is ``--option currency=CODE`` (default USD; its accounts are in the US). The
+  alert goes into the payment's ``summary`` as ``AMLSim alert <ALERT_ID>
+  (<ALERT_TYPE>), marked as fraud`` (or ``not marked as fraud``); ``TX_TYPE`` is
+  the ``purpose``.
 - **AMLSim accounts**: ``ACCOUNT_ID,CUSTOMER_ID,INIT_BALANCE,COUNTRY,
   ACCOUNT_TYPE,IS_FRAUD,TX_BEHAVIOR_ID``: each row a ``BankAccount``
   (``balance`` = the initial balance, ``summary`` ``AMLSim account marked as
@@ -54,6 +56,9 @@ from nitka.normalise.dates import normalise_date
 
 AMLSIM_BASE_DATE = "2017-01-01"
 """Day 0 of an AMLSim run unless ``base_date`` is given (AMLSim's default)."""
+AMLSIM_CURRENCY = "USD"
+"""The currency of AMLSim's amounts unless ``currency`` is given: AMLSim writes none,
+and its simulated accounts are in the US (``COUNTRY`` US)."""
 
 _REQUIRED = {
     "amlsim_transactions": ("TX_ID", "SENDER_ACCOUNT_ID", "RECEIVER_ACCOUNT_ID", "TX_AMOUNT",
@@ -121,6 +126,7 @@ class TransactionsConverter(CsvLayoutConverter):
 
     def records(self) -> Iterator[tuple[int, Any]]:
         self._base_date()
+        self._currency()
         seen: Counter[tuple[str, ...]] = Counter()
         for number, record in super().records():
             if self.layout == "generic" and isinstance(record, dict):
@@ -145,6 +151,12 @@ class TransactionsConverter(CsvLayoutConverter):
             return date.fromisoformat(base)
         except ValueError:
             raise IngestError(f"base_date {base!r} is not a date (YYYY-MM-DD)") from None
+
+    def _currency(self) -> str:
+        code = self.options.extra.get("currency", AMLSIM_CURRENCY).strip().upper()
+        if not _CURRENCY.fullmatch(code):
+            raise IngestError(f"currency {code!r} is not an ISO 4217 currency code")
+        return code
 
     def _account(self, record: dict[str, str], column: str, side: str = "") -> EntityProxy:
         number = _cell(record, column)
@@ -192,6 +204,7 @@ class TransactionsConverter(CsvLayoutConverter):
         set_value(payment, "transactionNumber", tx_id, "TX_ID", trusted=True)
         amount = parse_amount(_cell(record, "TX_AMOUNT"), "TX_AMOUNT")
         set_value(payment, "amount", amount, "TX_AMOUNT")
+        set_value(payment, "currency", self._currency(), "currency")
         set_value(payment, "date", day.isoformat(), "TIMESTAMP")
         set_value(payment, "purpose", _cell(record, "TX_TYPE"), "TX_TYPE")
         alert = _cell(record, "ALERT_ID")

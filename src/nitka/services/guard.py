@@ -49,6 +49,9 @@ PARTNER_READERS = ADMINISTRATORS | READERS
 """Who lists the partners (their addresses and public keys: no case data)."""
 OUTBOX_KEEPERS = ADMINISTRATORS | SENDERS
 """Who delivers the outbox by hand (``nitka serve`` does it in the background)."""
+PROJECTION_KEEPERS = ADMINISTRATORS | READERS
+"""Who rebuilds an analysis projection (calls, payments) from the statements: upkeep,
+which shows only how many rows and rejects there are."""
 
 
 class DeclinedError(FieldError):

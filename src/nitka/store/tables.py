@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -434,3 +435,90 @@ chart = Table(
     UniqueConstraint("case_id", "name", name="uq_chart_case_id_name"),
 )
 """A link chart saved in a case: its elements and positions as JSON."""
+
+
+# The analysis projections (``nitka.analysis.projection``): typed tables derived from
+# the statements, never written by hand, rebuilt from the statements on demand and
+# kept current by following the change sequence.
+
+analysis_scope = Table(
+    "analysis_scope",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("sources", Text, nullable=False),
+)
+"""Who may see a projected row: the sources of the statements behind it, as a JSON array
+of ``[case, dataset, protected]`` (``nitka.analysis.scopes``). A row names its scope by
+id; a store has a few scopes (one per case and dataset, mostly), so need-to-know is an
+``IN`` list of scope ids."""
+
+analysis_call = Table(
+    "analysis_call",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("caller", String(64), nullable=False),
+    Column("callee", String(64), nullable=False),
+    Column("start", DateTime, nullable=False),
+    Column("duration", Integer, nullable=True),
+    Column("cell", String(ID), nullable=True),
+    Column("imei", String(32), nullable=True),
+    Column("imsi", String(32), nullable=True),
+    Column("scope", Integer, nullable=False),
+    Index("ix_analysis_call_caller_callee", "caller", "callee"),
+    Index("ix_analysis_call_callee_caller", "callee", "caller"),
+    Index("ix_analysis_call_start", "start"),
+)
+"""One row per ``Call`` entity (``nitka.analysis.calls``): numbers as compared (digits
+and a leading ``+``), the start in UTC, the length in seconds, the cell tower, IMEI and
+IMSI where known."""
+
+analysis_payment = Table(
+    "analysis_payment",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("payer", String(ID), nullable=False),
+    Column("payer_entity", String(ID), nullable=False),
+    Column("payee", String(ID), nullable=False),
+    Column("payee_entity", String(ID), nullable=False),
+    Column("amount", Numeric(24, 6, asdecimal=False), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("channel", Text, nullable=True),
+    Column("scope", Integer, nullable=False),
+    Index("ix_analysis_payment_payer_payee", "payer", "payee"),
+    Index("ix_analysis_payment_payee_payer", "payee", "payer"),
+    Index("ix_analysis_payment_at", "at"),
+    Index("ix_analysis_payment_payer_entity", "payer_entity"),
+    Index("ix_analysis_payment_payee_entity", "payee_entity"),
+)
+"""One row per ``Payment`` entity (``nitka.analysis.payments``): the payer's and the
+payee's account (or card) numbers as compared, the entities they come from, the amount,
+currency, time and channel."""
+
+analysis_reject = Table(
+    "analysis_reject",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("entity_id", String(ID), primary_key=True),
+    Column("field", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("records", Text, nullable=False),
+    Column("scope", Integer, nullable=False),
+    Column("noted_at", DateTime, nullable=False),
+)
+"""An entity a projection could not take in, and why (the property and its value): an
+unreadable time or number, a negative amount, a missing currency; ``records`` names the
+source records behind it (``bank.csv:3``, one a line). Kept current with the
+projection: the entity's next good version replaces it, an erasure removes it."""
+
+analysis_position = Table(
+    "analysis_position",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("rebuilt_at", DateTime, nullable=True),
+)
+"""How far each projection has followed the change sequence; a projection with no row
+has never been built."""

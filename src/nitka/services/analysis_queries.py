@@ -1,0 +1,192 @@
+"""The analysis queries on call records and money flows, as the actor may see them.
+
+Each query first brings its projection up to date (``nitka.analysis.projection``:
+the change records since it last read, in the caller's transaction), then reads
+only the rows all of whose statements the actor may see (``nitka.analysis.scopes``),
+of one case if asked, and names in its audit record the calls or payments behind
+the answer. A case the actor is not a member of is answered as one that does not
+exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from nitka.access.actor import Actor
+from nitka.access.audit import Action, Outcome
+from nitka.access.visibility import READERS, Viewer
+from nitka.analysis import contacts, flows
+from nitka.analysis.calls import CallsProjection
+from nitka.analysis.contacts import Contact, number_keys
+from nitka.analysis.flows import Cycle, FanIn
+from nitka.analysis.payments import PaymentsProjection
+from nitka.analysis.projection import (
+    Progress,
+    Projected,
+    Projection,
+    RejectedEntity,
+    catch_up,
+    rebuild,
+    rejects_of,
+)
+from nitka.analysis.scopes import visible_scopes
+from nitka.errors import FieldError
+from nitka.services.guard import PROJECTION_KEEPERS, NotFoundError, audit, require, viewer_of
+
+PROJECTIONS: dict[str, type[Projection]] = {
+    CallsProjection.kind: CallsProjection,
+    PaymentsProjection.kind: PaymentsProjection,
+}
+"""The projections by name: ``calls``, ``payments``."""
+
+
+def common_contacts(
+    conn: Connection,
+    actor: Actor,
+    numbers: Sequence[str],
+    *,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Contact]:
+    """The numbers in contact with every one of two to ten numbers, with how many calls."""
+    subject = {"calls": "common", "numbers": list(numbers), "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    number_keys(numbers)
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    found = contacts.common_contacts(conn, numbers, scopes)
+    _shown(conn, actor, subject, [i for c in found for i in c.ids], len(found))
+    return found
+
+
+def top_contacts(
+    conn: Connection,
+    actor: Actor,
+    number: str,
+    *,
+    limit: int = 10,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Contact]:
+    """The numbers with the most calls with this one."""
+    subject = {"calls": "top", "number": number, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    number_keys([number], "number")
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    found = contacts.top_contacts(conn, number, scopes, limit=limit)
+    _shown(conn, actor, subject, [i for c in found for i in c.ids], len(found))
+    return found
+
+
+def fan_in(
+    conn: Connection,
+    actor: Actor,
+    *,
+    min_sources: int = 3,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[FanIn]:
+    """Accounts paid by at least ``min_sources`` different accounts."""
+    subject = {"flows": "fan-in", "min_sources": min_sources, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    if min_sources < 2:
+        raise FieldError("a fan-in needs at least 2 sources", field="min_sources")
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = flows.fan_in(conn, scopes, min_sources=min_sources, limit=limit)
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def cycles(
+    conn: Connection,
+    actor: Actor,
+    *,
+    max_length: int = 6,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Cycle]:
+    """Money going round: cycles of two to ``max_length`` accounts."""
+    subject = {"flows": "cycles", "max_length": max_length, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    if not 2 <= max_length <= flows.MAX_CYCLE_LENGTH:
+        raise FieldError(
+            f"a cycle is 2 to {flows.MAX_CYCLE_LENGTH} accounts long", field="max_length"
+        )
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = flows.cycles(conn, scopes, max_length=max_length, limit=limit)
+    _shown(conn, actor, subject, [i for c in found for i in c.flow.ids], len(found))
+    return found
+
+
+def rebuild_projection(
+    conn: Connection, actor: Actor, kind: str, *, progress: Progress | None = None
+) -> Projected:
+    """Make a projection again from every statement in the store (upkeep: the answer
+    says how many rows and rejects there are, nothing of them)."""
+    subject: dict[str, Any] = {"rebuild": kind}
+    require(conn, actor, PROJECTION_KEEPERS, Action.CHANGE, subject)
+    outcome = rebuild(conn, _projection(kind), progress)
+    done = {**subject, "rows": outcome.projected, "rejected": outcome.rejected}
+    audit(conn, actor, Action.CHANGE, done, result_size=outcome.projected)
+    return outcome
+
+
+def projection_rejects(
+    conn: Connection,
+    actor: Actor,
+    kind: str,
+    *,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[RejectedEntity]:
+    """The entities a projection could not take in, with the field and why, among those
+    the actor may see."""
+    subject = {"rejects": kind, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    scopes = _caught_up(conn, _projection(kind), viewer, case, progress)
+    found = rejects_of(conn, kind, scopes)
+    _shown(conn, actor, subject, [r.entity_id for r in found], len(found))
+    return found
+
+
+def _projection(kind: str) -> Projection:
+    made = PROJECTIONS.get(kind)
+    if made is None:
+        raise FieldError(f"no projection {kind!r}: {', '.join(PROJECTIONS)}", field="kind")
+    return made()
+
+
+def _reader(
+    conn: Connection, actor: Actor, subject: dict[str, Any], case: str | None
+) -> Viewer | None:
+    """What the actor may see, once it is checked that the actor reads case data (and is
+    a member of the case asked for); None for a local operator, who reads every row."""
+    require(conn, actor, READERS, Action.SEARCH, subject)
+    viewer = viewer_of(conn, actor)
+    if case is not None and viewer is not None and case not in viewer.cases:
+        audit(conn, actor, Action.SEARCH, subject, outcome=Outcome.REFUSED)
+        raise NotFoundError(f"no case {case!r} among your cases", field="case")
+    return viewer
+
+
+def _caught_up(
+    conn: Connection,
+    projection: Projection,
+    viewer: Viewer | None,
+    case: str | None,
+    progress: Progress | None,
+) -> list[int] | None:
+    """Bring the projection up to date; the scopes of the rows the viewer may see."""
+    catch_up(conn, projection, progress)
+    return visible_scopes(conn, viewer, case)
+
+
+def _shown(
+    conn: Connection, actor: Actor, subject: dict[str, Any], ids: Sequence[str], size: int
+) -> None:
+    """The audit record of an answer: the calls or payments behind it."""
+    audit(conn, actor, Action.SEARCH, subject, entities=sorted(set(ids)), result_size=size)

@@ -1,0 +1,40 @@
+"""Taking erased entities out of the analysis projections at once.
+
+The projections (``nitka.analysis.projection``) follow the change sequence when
+they are next read, but an erasure (Art. 16) or a deletion at the end of a
+review period must not leave a projected copy behind in the store until then:
+the after-write step removes the entity's rows and rejects in the erasing
+transaction (``nitka.effects.after_write``), and the payments that show an
+erased account's number with them. The next catch-up projects such a payment
+again, as a reject naming the missing account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, or_
+from sqlalchemy.engine import Connection
+
+from nitka.store.tables import analysis_call, analysis_payment, analysis_reject
+
+CHUNK = 500
+
+
+def forget(conn: Connection, entity_ids: Sequence[str]) -> None:
+    """Delete the projected rows and rejects of these entities (canonical and member
+    ids), and the payments that show one of them as an account or party."""
+    for start in range(0, len(entity_ids), CHUNK):
+        chunk = list(entity_ids[start : start + CHUNK])
+        conn.execute(delete(analysis_call).where(analysis_call.c.id.in_(chunk)))
+        payment = analysis_payment.c
+        conn.execute(
+            delete(analysis_payment).where(
+                or_(
+                    payment.id.in_(chunk),
+                    payment.payer_entity.in_(chunk),
+                    payment.payee_entity.in_(chunk),
+                )
+            )
+        )
+        conn.execute(delete(analysis_reject).where(analysis_reject.c.entity_id.in_(chunk)))
