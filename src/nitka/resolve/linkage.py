@@ -61,10 +61,11 @@ Stage = Callable[[str], None]
 SCHEMA = pa.schema([
     ("unique_id", pa.string()), ("names", pa.list_(pa.string())),
     ("name_sorted", pa.list_(pa.string())), ("name_tf", pa.string()),
-    ("name_keys", pa.list_(pa.string())),
+    ("name_keys", pa.list_(pa.string())), ("name_skeletons", pa.list_(pa.string())),
     ("name_pairs", pa.list_(pa.string())), ("birth_dates", pa.list_(pa.string())),
     ("birth_swapped", pa.list_(pa.string())), ("birth_years", pa.list_(pa.int32())),
-    ("birth_years_near", pa.list_(pa.int32())), ("birth_keys", pa.list_(pa.string())),
+    ("birth_years_near", pa.list_(pa.int32())), ("birth_packed", pa.list_(pa.int32())),
+    ("birth_agree", pa.list_(pa.int32())), ("birth_keys", pa.list_(pa.string())),
     ("birth_date", pa.string()), ("documents", pa.list_(pa.string())),
     ("contacts", pa.list_(pa.string())), ("countries", pa.list_(pa.string())),
     ("gender", pa.string()),
@@ -110,6 +111,8 @@ def link(
         db_api = DuckDBAPI(connection=con)
         table = db_api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA))
         linker = Linker(table, model.settings(len(rows), frequencies=frequencies), log_level=None)
+        if frequencies:
+            _name_frequencies(con, db_api, linker, table.physical_name, len(rows))
         if train:
             tell("training")
             _train(linker, rows)
@@ -142,6 +145,27 @@ def _train(linker: Linker, rows: Sequence[dict[str, Any]]) -> None:
     for held, rule in model.TRAINING_BLOCKS.items():
         if len(filled - {held}) >= EM_NEEDS:
             training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def _name_frequencies(
+    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, linker: Linker, table: str, records: int
+) -> None:
+    """How common each name is: the share of the other records that have it.
+
+    Splink would count a name with the record itself, so that a name given once
+    would count as given by one record in ``records``: more than two strangers
+    share a name, and a rare name would be weighed down with the common ones.
+    Counted without it, a name no other record has is not common at all, and
+    the comparison's floor (``model.NAME_FREQUENCY_FLOOR``) gives it the level's
+    own weight.
+    """
+    con.execute(
+        f"CREATE TABLE nitka_name_frequencies AS SELECT name_tf, "
+        f"(count(*) - 1) / {max(records - 1, 1)} AS tf_name_tf "
+        f"FROM {table} WHERE name_tf IS NOT NULL GROUP BY name_tf"
+    )
+    frequencies = db_api.register("nitka_name_frequencies")
+    linker.table_management.register_term_frequency_lookup(frequencies, "name_tf")
 
 
 def _filled(rows: Sequence[dict[str, Any]]) -> set[str]:

@@ -29,6 +29,10 @@ class Training(StrEnum):
     NEVER = "never"
 
 
+NAME_FREQUENCY_FLOOR = 0.0002
+"""The least a name's frequency counts as (the u of the level "the same name"): the
+frequency weighs common names down (Ivanov, Kovalenko), never a rare one up."""
+
 NAME_SCORE = "nitka_name_score"
 """The DuckDB function that scores two lists of names in [0, 1]: their best pair."""
 
@@ -89,6 +93,7 @@ def name_comparison(*, frequencies: bool) -> dict[str, Any]:
         {
             "tf_adjustment_column": "name_tf",
             "tf_adjustment_weight": 1.0,
+            "tf_minimum_u_value": NAME_FREQUENCY_FLOOR,
             "disable_tf_exact_match_detection": True,
         }
         if frequencies
@@ -103,8 +108,14 @@ def name_comparison(*, frequencies: bool) -> dict[str, Any]:
                 _any("name_sorted"), "the same name, any script and order", 0.45, 0.0002, **common
             ),
             # Before the matcher's levels, so that it only scores names that share a
-            # word: most pairs share none, and a score costs a tenth of a millisecond.
-            _level(f"NOT {_any('name_keys')}", "no word in common", 0.01, 0.95),
+            # word (or its skeleton, for a typo): most pairs share none, and a score
+            # costs a tenth of a millisecond.
+            _level(
+                f"NOT ({_any('name_keys')} OR {_any('name_skeletons')})",
+                "no word in common",
+                0.01,
+                0.95,
+            ),
             _level(f"{score} >= 0.95", "the same name spelled otherwise", 0.12, 0.0001),
             _level(f"{score} >= 0.85", "a part missing (a patronymic)", 0.3, 0.0003),
             _level(f"{score} >= 0.7", "close names (an initial, a typo)", 0.07, 0.0003),
@@ -115,8 +126,9 @@ def name_comparison(*, frequencies: bool) -> dict[str, Any]:
 
 
 def birth_comparison() -> dict[str, Any]:
-    """Birth dates: the same, day and month swapped, one gives the year alone, a year
-    apart (or another day of the year), or in conflict."""
+    """Birth dates: the same, day and month swapped, one gives the year alone, close
+    (as ``match.dates`` has it: within a month, a year apart on the same day or when
+    one gives the year alone), or in conflict."""
     return {
         "output_column_name": "birth_date",
         "comparison_description": "birth dates",
@@ -131,11 +143,16 @@ def birth_comparison() -> dict[str, Any]:
                 0.005,
             ),
             _level(
-                _any("birth_years", "birth_years_near"), "a year apart or another day", 0.05, 0.06
+                f"{_any('birth_agree', 'birth_packed')} OR {_any('birth_packed', 'birth_agree')} "
+                f"OR ({_either_empty('birth_dates')} AND "
+                f"{_any('birth_years', 'birth_years_near')})",
+                "close (within a month, or a year apart)",
+                0.05,
+                0.01,
             ),
             # Fixed: over pairs of one name, EM takes namesakes for one person,
             # and a birth date in conflict is what must tell namesakes apart.
-            _level("ELSE", "in conflict", 0.02, 0.9346, fix_m_probability=True),
+            _level("ELSE", "in conflict", 0.02, 0.9846, fix_m_probability=True),
         ],
     }
 

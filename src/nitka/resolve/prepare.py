@@ -7,8 +7,9 @@ already use (``nitka.normalise``, ``nitka.match``):
 
 - ``names``: the names as given, which the name comparison scores with
   Nitka's cross-script matcher (``match.names.name_score``);
-- ``name_keys``: every cross-script key of every word (``normalise.names``),
-  so that names without a word in common are told apart cheaply;
+- ``name_keys`` and ``name_skeletons``: every cross-script key of every word,
+  and its skeleton (``normalise.names``), so that names without a word in
+  common, even misspelt (``Voronin``, ``Варонін``), are told apart cheaply;
 - ``name_sorted``: each name as its words' anchor keys (``anchor``), sorted, so
   that the same name in another script or order is the same text; the first
   is ``name_tf``, the column the frequency of a name is counted on;
@@ -16,8 +17,10 @@ already use (``nitka.normalise``, ``nitka.match``):
   their cross-script keys (``normalise.names.skeleton``), so that a Cyrillic
   and a Latin record of one person share at least one;
 - ``birth_*``: full birth dates, the same with day and month swapped, the
-  years (and the years either side) for dates given as a year alone, and
-  blocking keys of a full date with a word of the name;
+  years (and the years either side) for dates given as a year alone, every
+  date that agrees with a full one as the matcher has it (within a month, a
+  year apart on the same day: ``match.dates.agreeable_dates``), and blocking
+  keys of a full date with a word of the name;
 - ``documents`` and ``contacts``: passport, ID and tax numbers normalised
   (``normalise.keys.identifier_key``), phones in E.164, e-mail addresses;
 - ``countries`` and ``gender``.
@@ -32,11 +35,11 @@ from typing import Any
 
 from followthemoney import registry
 
-from nitka.match.dates import parse_date
+from nitka.match.dates import agreeable_dates, pack_date, parse_date
 from nitka.match.entities import PERSON_IDENTIFIERS
 from nitka.normalise.countries import read_countries
 from nitka.normalise.keys import identifier_key
-from nitka.normalise.names import name_keys, skeleton, word_keys, words
+from nitka.normalise.names import name_keys, skeleton, skeleton_keys, word_keys, words
 from nitka.normalise.romanize import romanize_ru
 from nitka.resolve.records import PersonRecord, full_names
 
@@ -104,7 +107,7 @@ def prepare(record: PersonRecord) -> dict[str, Any]:
     """The columns of one record, as Splink's input row (``unique_id`` is the record's id)."""
     names = full_names(record)
     sorted_names = list(dict.fromkeys(s for s in map(sorted_name, names) if s is not None))
-    full, years = _birth_dates(record.get("birthDate"))
+    full, years, packed, agree = _birth_dates(record.get("birthDate"))
     swaps = [s for s in map(swapped, full) if s is not None and s not in full]
     skeletons = {s for name in names for word in words(name) for s in _skeletons(word)}
     return {
@@ -113,11 +116,14 @@ def prepare(record: PersonRecord) -> dict[str, Any]:
         "name_sorted": sorted_names,
         "name_tf": sorted_names[0] if sorted_names else None,
         "name_keys": sorted(set().union(*map(name_keys, names))),
+        "name_skeletons": sorted(set().union(*map(skeleton_keys, names))),
         "name_pairs": sorted({key for name in names for key in name_pairs(name)}),
         "birth_dates": full,
         "birth_swapped": swaps,
         "birth_years": years,
         "birth_years_near": sorted({y + d for y in years for d in (-1, 0, 1)}),
+        "birth_packed": packed,
+        "birth_agree": agree,
         "birth_keys": sorted(f"{day}|{s}" for day in full + swaps for s in skeletons),
         "birth_date": full[0] if full else None,
         "documents": _documents(record),
@@ -127,18 +133,25 @@ def prepare(record: PersonRecord) -> dict[str, Any]:
     }
 
 
-def _birth_dates(values: list[str]) -> tuple[list[str], list[int]]:
-    """Full dates (``YYYY-MM-DD``) and every year given, in order."""
+def _birth_dates(values: list[str]) -> tuple[list[str], list[int], list[int], list[int]]:
+    """Full dates (``YYYY-MM-DD``), the years, every date given packed (``YYYYMMDD``,
+    00 for what it leaves out), and every packed date that agrees with a full one."""
     full: list[str] = []
     years: list[int] = []
+    packed: list[int] = []
+    agree: set[int] = set()
     for value in values:
         part = parse_date(value)
         if part is None:
             continue
-        if part.month is not None and part.day is not None:
-            full.append(f"{part.year:04d}-{part.month:02d}-{part.day:02d}")
         years.append(part.year)
-    return list(dict.fromkeys(full)), list(dict.fromkeys(years))
+        packed.append(pack_date(part))
+        agreeable = agreeable_dates(part)
+        if agreeable is not None:
+            full.append(f"{part.year:04d}-{part.month:02d}-{part.day:02d}")
+            agree |= agreeable
+    unique = list(dict.fromkeys(full)), list(dict.fromkeys(years)), list(dict.fromkeys(packed))
+    return (*unique, sorted(agree))
 
 
 def _documents(record: PersonRecord) -> list[str]:
