@@ -33,6 +33,9 @@ class _Bar:
         self.task: TaskID = bar.add_task("reading", total=rows)
 
     def stage(self, name: str, total: int | None = None) -> None:
+        # Reading does not know how many records there are; the lines counted do.
+        if name == "reading" and total is None:
+            total = self.rows
         self.bar.update(self.task, description=name, total=total, completed=0)
 
     def advance(self, steps: int = 1) -> None:
