@@ -3,6 +3,8 @@
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from nitka.resolve.linkage import Linked, link
 from nitka.resolve.model import Training
 from nitka.resolve.prepare import prepare
@@ -121,3 +123,21 @@ def test_a_trained_model_still_links_across_scripts_and_keeps_namesakes_apart() 
         assert together(linked, f"lat{i}", f"cyr{i}"), rows[2 * i]["names"]
     for i in range(8):
         assert apart(linked, f"lat{i}", f"namesake{i}")
+
+
+def test_pairs_known_to_be_one_person_train_the_model() -> None:
+    rows = moldovan_mps()
+    namesakes = [person(f"namesake{i}", mp["latin"], f"19{10 + i}-01-01")
+                 for i, mp in enumerate(mps()[:8])]  # fmt: skip
+    same = [(f"lat{i}", f"cyr{i}") for i in range(0, 30, 2)]
+    linked = link(rows + namesakes, same=same)
+    assert linked.trained
+    for i in range(len(rows) // 2):
+        assert together(linked, f"lat{i}", f"cyr{i}"), rows[2 * i]["names"]
+    for i in range(8):
+        assert apart(linked, f"lat{i}", f"namesake{i}")
+
+
+def test_labelled_pairs_must_name_records_of_the_file() -> None:
+    with pytest.raises(ValueError, match="nobody"):
+        link([person("a", "Ivan Petrenko"), person("b", "Ivan Petrenko")], same=[("a", "nobody")])

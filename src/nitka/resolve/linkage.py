@@ -6,12 +6,15 @@ in a DuckDB database of its own in memory, with Nitka's name matcher
 registered as a vectorised function.
 
 Training (``Training.AUTO``: a file of at least ``TRAIN_FROM`` records): the u
-probabilities from random pairs; the m probabilities by EM over pairs of the
-same name and over pairs of the same birth date, each where the records give
-enough other comparisons to learn from (``EM_NEEDS``); from
+probabilities from random pairs; the m probabilities from pairs known to be
+one person (``same``, Splink's training from pairwise labels) or else by EM
+over pairs of the same name and over pairs of the same birth date, each where
+the records give enough other comparisons to learn from (``EM_NEEDS``); from
 ``FREQUENCIES_FROM`` records, common names are weighed down by their
 frequency. A smaller file is linked with the model's written-down
-probabilities: counting from ten records would learn noise.
+probabilities (or m from its labelled pairs): counting from ten records would
+learn noise, and random pairs of a small file are too often one person to
+count as strangers.
 
 Clustering is Splink's connected components at the threshold. One weak link
 chains two clusters into one, so the sizes are reported (``Linked.sizes``,
@@ -98,15 +101,25 @@ def link(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
+    same: Sequence[tuple[str, str]] = (),
     stage: Stage | None = None,
 ) -> Linked:
-    """Link prepared rows (``prepare.prepare``) into clusters of one person each."""
+    """Link prepared rows (``prepare.prepare``) into clusters of one person each.
+
+    ``same``: pairs of record ids known to be one person (an analyst's
+    judgements). The m probabilities are then learnt from them rather than by
+    EM: how often one person's records agree is counted, not guessed. A level
+    no labelled pair shows keeps its probability.
+    """
     tell = stage or (lambda _: None)
     ids = [row["unique_id"] for row in rows]
+    unknown = sorted({i for pair in same for i in pair} - set(ids))
+    if unknown:
+        raise ValueError(f"labelled pairs name records not in the file: {unknown[:5]}")
     if len(rows) < 2:
         return _linked(ids, {}, 0, 0, trained=False)
     always, auto = training is Training.ALWAYS, training is Training.AUTO
-    train = always or (auto and len(rows) >= TRAIN_FROM)
+    train = always or (auto and len(rows) >= TRAIN_FROM) or bool(same)
     frequencies = always or (auto and len(rows) >= FREQUENCIES_FROM)
     with _quiet(), _database() as con:
         db_api = DuckDBAPI(connection=con)
@@ -116,7 +129,7 @@ def link(
             _name_frequencies(con, db_api, linker, table.physical_name, len(rows))
         if train:
             tell("training")
-            _train(linker, rows)
+            _train(linker, rows, db_api, same)
         tell("scoring pairs")
         predictions = linker.inference.predict()
         pairs = _count(con, predictions.physical_name)
@@ -131,8 +144,14 @@ def link(
     return _linked(ids, dict(found), pairs, links, trained=train)
 
 
-def _train(linker: Linker, rows: Sequence[dict[str, Any]]) -> None:
-    """u from random pairs; m by EM over each training block that leaves enough to learn.
+def _train(
+    linker: Linker,
+    rows: Sequence[dict[str, Any]],
+    db_api: DuckDBAPI,
+    same: Sequence[tuple[str, str]],
+) -> None:
+    """u from random pairs; m from the labelled pairs if there are any, else by EM
+    over each training block that leaves enough to learn from.
 
     EM separates matches from non-matches by comparisons that agree together;
     with fewer than ``EM_NEEDS`` comparisons that records fill in besides the
@@ -140,8 +159,16 @@ def _train(linker: Linker, rows: Sequence[dict[str, Any]]) -> None:
     names and birth dates only), and the model's own m probabilities stay.
     """
     training = linker.training
-    pairs = min(float(U_PAIRS), len(rows) * (len(rows) - 1) / 2)
-    training.estimate_u_using_random_sampling(max_pairs=pairs, seed=SEED)
+    if len(rows) >= TRAIN_FROM:
+        # Random pairs of a small file are too often one person to count as strangers.
+        pairs = min(float(U_PAIRS), len(rows) * (len(rows) - 1) / 2)
+        training.estimate_u_using_random_sampling(max_pairs=pairs, seed=SEED)
+    if same:
+        left, right = zip(*same, strict=True)
+        labels = pa.table({"unique_id_l": list(left), "unique_id_r": list(right)})
+        # Splink leaves this one method without type hints.
+        training.estimate_m_from_pairwise_labels(db_api.register(labels))  # type: ignore[no-untyped-call]
+        return
     filled = _filled(rows)
     for held, rule in model.TRAINING_BLOCKS.items():
         if len(filled - {held}) >= EM_NEEDS:
