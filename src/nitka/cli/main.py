@@ -15,6 +15,7 @@ from nitka.cli import (
     ingest,
     login,
     match,
+    resolve,
     retention,
     screen,
     search,
@@ -68,6 +69,7 @@ login.register(app)
 ingest.register(app)
 search.register(app)
 match.register(app)
+resolve.register(app)
 screen.register(app)
 generate.register(app)
 demo.register(app)

@@ -1,6 +1,9 @@
-"""Merging entities, undoing merges, and listing the judgements behind them."""
+"""Merging entities, undoing merges, listing the judgements behind them, and
+resolving a file of person records."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
@@ -8,7 +11,9 @@ from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.reading import visible_entity
 from nitka.resolve import merges
+from nitka.resolve.files import Progress, Resolved, resolve_csv
 from nitka.resolve.merges import Judgement, ResolverError
+from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.services.guard import RESOLVERS, NotFoundError, audit, require, viewer_of
 from nitka.store.reader import canonical_of, get_entity
 
@@ -48,6 +53,24 @@ def judgements(conn: Connection, actor: Actor, entity_id: str) -> list[Judgement
     return found
 
 
+def resolve_file(
+    source: Path,
+    target: Path,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    training: Training = Training.AUTO,
+    progress: Progress | None = None,
+) -> Resolved:
+    """Link the person records of a CSV into clusters of one person each, into ``target``.
+
+    The records are the caller's own file, linked without a store: no entity
+    is read or written, so there is no one's access to check and nothing to
+    record in the audit trail (as with ``nitka match pairs``). ``RowError``
+    names the row and column of a bad input, and ``target`` is then not written.
+    """
+    return resolve_csv(source, target, threshold=threshold, training=training, progress=progress)
+
+
 def _visible(conn: Connection, actor: Actor, entity_id: str, field: str) -> str:
     """The canonical id of an entity the actor may see; NotFoundError otherwise."""
     viewer = viewer_of(conn, actor)
@@ -62,4 +85,14 @@ def _visible(conn: Connection, actor: Actor, entity_id: str, field: str) -> str:
     return found
 
 
-__all__ = ["ResolverError", "judgements", "merge", "unmerge"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Progress",
+    "Resolved",
+    "ResolverError",
+    "Training",
+    "judgements",
+    "merge",
+    "resolve_file",
+    "unmerge",
+]

@@ -1,0 +1,260 @@
+"""Linking prepared person records with Splink on DuckDB: train, predict, cluster.
+
+Splink does the linkage (Fellegi-Sunter, EM, blocking, clustering); this
+module feeds it the prepared columns (``prepare``) and the model (``model``),
+in a DuckDB database of its own in memory, with Nitka's name matcher
+registered as a vectorised function.
+
+Training (``Training.AUTO``: a file of at least ``TRAIN_FROM`` records): the u
+probabilities from random pairs; the m probabilities from pairs known to be
+one person (``same``, Splink's training from pairwise labels) or else by EM
+over pairs of the same name and over pairs of the same birth date, each where
+the records give enough other comparisons to learn from (``EM_NEEDS``); from
+``FREQUENCIES_FROM`` records, common names are weighed down by their
+frequency. A smaller file is linked with the model's written-down
+probabilities (or m from its labelled pairs): counting from ten records would
+learn noise, and random pairs of a small file are too often one person to
+count as strangers.
+
+Clustering is Splink's connected components at the threshold. One weak link
+chains two clusters into one, so the sizes are reported (``Linked.sizes``,
+``Linked.largest``) for the caller to see a cluster too large to be a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from duckdb.func import PythonUDFType
+from duckdb.sqltypes import DOUBLE, VARCHAR
+from splink import DuckDBAPI, Linker
+
+from nitka.match.names import name_score
+from nitka.resolve import model
+from nitka.resolve.model import DEFAULT_THRESHOLD, Training
+
+TRAIN_FROM = 1_000
+"""Records from which a file trains its own model (``Training.AUTO``)."""
+FREQUENCIES_FROM = 20_000
+"""Records from which common names are weighed down by their frequency in the file
+(``Training.AUTO``). Splink counts a name's frequency with the record itself, so
+in a smaller file every name is common by that count (one of a thousand is more
+than two strangers share a name), and a rare name would weigh less, not more."""
+EM_NEEDS = 3
+"""Comparisons besides the one a training block holds equal that EM needs."""
+FILLED = 0.2
+"""A comparison counts for EM when at least this share of records gives it."""
+U_PAIRS = 300_000
+"""Random pairs the u probabilities are estimated from, at most: each costs the name
+matcher's score when the names share a word, about a second for 20,000 pairs."""
+SEED = 2277
+"""Random pairs are drawn reproducibly: one file links the same way every time."""
+
+
+Stage = Callable[[str], None]
+"""Told the name of each stage as it begins (for a progress display)."""
+
+SCHEMA = pa.schema([
+    ("unique_id", pa.string()), ("names", pa.list_(pa.string())),
+    ("name_sorted", pa.list_(pa.string())), ("name_tf", pa.string()),
+    ("name_keys", pa.list_(pa.string())), ("name_skeletons", pa.list_(pa.string())),
+    ("name_pairs", pa.list_(pa.string())), ("birth_dates", pa.list_(pa.string())),
+    ("birth_swapped", pa.list_(pa.string())), ("birth_years", pa.list_(pa.int32())),
+    ("birth_years_near", pa.list_(pa.int32())), ("birth_packed", pa.list_(pa.int32())),
+    ("birth_agree", pa.list_(pa.int32())), ("birth_keys", pa.list_(pa.string())),
+    ("birth_date", pa.string()), ("documents", pa.list_(pa.string())),
+    ("contacts", pa.list_(pa.string())), ("countries", pa.list_(pa.string())),
+    ("gender", pa.string()),
+])  # fmt: skip
+"""The prepared columns as DuckDB gets them (``prepare.prepare`` makes the rows)."""
+
+
+@dataclass
+class Linked:
+    """Which cluster each record is in; a record linked to none is its own cluster."""
+
+    clusters: dict[str, str]
+    """Record id -> cluster id (the id of one of its records)."""
+    pairs: int = 0
+    """Candidate pairs scored."""
+    links: int = 0
+    """Pairs at or above the threshold."""
+    trained: bool = False
+    sizes: Counter[int] = field(default_factory=Counter)
+    """How many clusters there are of each size."""
+
+    @property
+    def largest(self) -> int:
+        return max(self.sizes, default=0)
+
+
+def link(
+    rows: Sequence[dict[str, Any]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    training: Training = Training.AUTO,
+    same: Sequence[tuple[str, str]] = (),
+    stage: Stage | None = None,
+) -> Linked:
+    """Link prepared rows (``prepare.prepare``) into clusters of one person each.
+
+    ``same``: pairs of record ids known to be one person (an analyst's
+    judgements). The m probabilities are then learnt from them rather than by
+    EM: how often one person's records agree is counted, not guessed. A level
+    no labelled pair shows keeps its probability.
+    """
+    tell = stage or (lambda _: None)
+    ids = [row["unique_id"] for row in rows]
+    unknown = sorted({i for pair in same for i in pair} - set(ids))
+    if unknown:
+        raise ValueError(f"labelled pairs name records not in the file: {unknown[:5]}")
+    if len(rows) < 2:
+        return _linked(ids, {}, 0, 0, trained=False)
+    always, auto = training is Training.ALWAYS, training is Training.AUTO
+    train = always or (auto and len(rows) >= TRAIN_FROM) or bool(same)
+    frequencies = always or (auto and len(rows) >= FREQUENCIES_FROM)
+    with _quiet(), _database() as con:
+        db_api = DuckDBAPI(connection=con)
+        table = db_api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA))
+        linker = Linker(table, model.settings(len(rows), frequencies=frequencies), log_level=None)
+        if frequencies:
+            _name_frequencies(con, db_api, linker, table.physical_name, len(rows))
+        if train:
+            tell("training")
+            _train(linker, rows, db_api, same)
+        tell("scoring pairs")
+        predictions = linker.inference.predict()
+        pairs = _count(con, predictions.physical_name)
+        links = _count(con, predictions.physical_name, f"match_probability >= {threshold}")
+        tell("clustering")
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=threshold
+        )
+        found = con.execute(
+            f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"
+        ).fetchall()
+    return _linked(ids, dict(found), pairs, links, trained=train)
+
+
+def _train(
+    linker: Linker,
+    rows: Sequence[dict[str, Any]],
+    db_api: DuckDBAPI,
+    same: Sequence[tuple[str, str]],
+) -> None:
+    """u from random pairs; m from the labelled pairs if there are any, else by EM
+    over each training block that leaves enough to learn from.
+
+    EM separates matches from non-matches by comparisons that agree together;
+    with fewer than ``EM_NEEDS`` comparisons that records fill in besides the
+    one a block holds equal, it has nothing to tell them apart by (a file of
+    names and birth dates only), and the model's own m probabilities stay.
+    """
+    training = linker.training
+    if len(rows) >= TRAIN_FROM:
+        # Random pairs of a small file are too often one person to count as strangers.
+        pairs = min(float(U_PAIRS), len(rows) * (len(rows) - 1) / 2)
+        training.estimate_u_using_random_sampling(max_pairs=pairs, seed=SEED)
+    if same:
+        left, right = zip(*same, strict=True)
+        labels = pa.table({"unique_id_l": list(left), "unique_id_r": list(right)})
+        # Splink leaves this one method without type hints.
+        training.estimate_m_from_pairwise_labels(db_api.register(labels))  # type: ignore[no-untyped-call]
+        return
+    filled = _filled(rows)
+    for held, rule in model.TRAINING_BLOCKS.items():
+        if len(filled - {held}) >= EM_NEEDS:
+            training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def _name_frequencies(
+    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, linker: Linker, table: str, records: int
+) -> None:
+    """How common each name is: the share of the other records that have it.
+
+    Splink would count a name with the record itself, so that a name given once
+    would count as given by one record in ``records``: more than two strangers
+    share a name, and a rare name would be weighed down with the common ones.
+    Counted without it, a name no other record has is not common at all, and
+    the comparison's floor (``model.NAME_FREQUENCY_FLOOR``) gives it the level's
+    own weight.
+    """
+    con.execute(
+        f"CREATE TABLE nitka_name_frequencies AS SELECT name_tf, "
+        f"(count(*) - 1) / {max(records - 1, 1)} AS tf_name_tf "
+        f"FROM {table} WHERE name_tf IS NOT NULL GROUP BY name_tf"
+    )
+    frequencies = db_api.register("nitka_name_frequencies")
+    linker.table_management.register_term_frequency_lookup(frequencies, "name_tf")
+
+
+def _filled(rows: Sequence[dict[str, Any]]) -> set[str]:
+    """The comparisons at least ``FILLED`` of the records give a value for."""
+    return {
+        comparison
+        for comparison, column in model.FILLS.items()
+        if sum(1 for row in rows if row[column]) >= FILLED * len(rows)
+    }
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> int:
+    found = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def _linked(
+    ids: list[str], found: dict[str, str], pairs: int, links: int, *, trained: bool
+) -> Linked:
+    clusters = {record_id: str(found.get(record_id, record_id)) for record_id in ids}
+    members = Counter(clusters.values())
+    return Linked(clusters, pairs, links, trained, Counter(members.values()))
+
+
+@contextmanager
+def _database() -> Iterator[duckdb.DuckDBPyConnection]:
+    """DuckDB in memory, with the name matcher as ``model.NAME_SCORE``."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.create_function(
+            model.NAME_SCORE,
+            _best_score,
+            [duckdb.list_type(VARCHAR), duckdb.list_type(VARCHAR)],
+            DOUBLE,
+            type=PythonUDFType.ARROW,
+            side_effects=False,
+        )
+        yield con
+    finally:
+        con.close()
+
+
+def _best_score(left: pa.Array, right: pa.Array) -> pa.Array:
+    """Scores a vector of pairs at once: one call from DuckDB per 2,048 pairs."""
+    pairs = zip(left.to_pylist(), right.to_pylist(), strict=True)
+    return pa.array([_best(tuple(a), tuple(b)) for a, b in pairs], pa.float64())
+
+
+@lru_cache(maxsize=200_000)
+def _best(left: tuple[str, ...], right: tuple[str, ...]) -> float:
+    """The best score of any name of one record against any of the other."""
+    return max((name_score(a, b) for a in left for b in right), default=0.0)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Splink logs its progress and advice at INFO and WARNING; the caller reports."""
+    logger = logging.getLogger("splink")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

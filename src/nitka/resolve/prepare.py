@@ -1,0 +1,179 @@
+"""The columns Splink compares, prepared per person record: what Splink lacks.
+
+Splink compares columns with SQL; it has no notion that ``Олександр Петренко``,
+``Aleksandr Petrenko`` and ``PETRENKO OLEKSANDR`` are one name. So each record
+is turned into columns where they meet, from the keys search and matching
+already use (``nitka.normalise``, ``nitka.match``):
+
+- ``names``: the names as given, which the name comparison scores with
+  Nitka's cross-script matcher (``match.names.name_score``);
+- ``name_keys`` and ``name_skeletons``: every cross-script key of every word,
+  and its skeleton (``normalise.names``), so that names without a word in
+  common, even misspelt (``Voronin``, ``Варонін``), are told apart cheaply;
+- ``name_sorted``: each name as its words' anchor keys (``anchor``), sorted, so
+  that the same name in another script or order is the same text; the first
+  is ``name_tf``, the column the frequency of a name is counted on;
+- ``name_pairs``: blocking keys, two words of one name as the skeletons of
+  their cross-script keys (``normalise.names.skeleton``), so that a Cyrillic
+  and a Latin record of one person share at least one;
+- ``birth_*``: full birth dates, the same with day and month swapped, the
+  years (and the years either side) for dates given as a year alone, every
+  date that agrees with a full one as the matcher has it (within a month, a
+  year apart on the same day: ``match.dates.agreeable_dates``), and blocking
+  keys of a full date with a word of the name;
+- ``documents`` and ``contacts``: passport, ID and tax numbers normalised
+  (``normalise.keys.identifier_key``), phones in E.164, e-mail addresses;
+- ``countries`` and ``gender``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from itertools import combinations
+from typing import Any
+
+from followthemoney import registry
+
+from nitka.match.dates import agreeable_dates, pack_date, parse_date
+from nitka.match.entities import PERSON_IDENTIFIERS
+from nitka.normalise.countries import read_countries
+from nitka.normalise.keys import identifier_key
+from nitka.normalise.names import name_keys, skeleton, skeleton_keys, word_keys, words
+from nitka.normalise.romanize import romanize_ru
+from nitka.resolve.records import PersonRecord, full_names
+
+COUNTRY_PROPS = ("nationality", "citizenship")
+EMAIL = "email"
+PHONE = "phone"
+
+
+@lru_cache(maxsize=200_000)
+def anchor(word: str) -> str | None:
+    """One key for a word, the same in most of its spellings and scripts; None if it
+    has no letters.
+
+    A word's cross-script keys (``word_keys``) differ in number by script: a
+    Cyrillic word has a key per romanisation, a Latin one mostly its own. The
+    anchor reads a Cyrillic word the way Russian passports romanise it first (a
+    Latin word is left as it is) and takes the least of that spelling's keys, so
+    that ``Олександр`` and ``Aleksandr`` (one name in the UA/RU dictionaries) and
+    ``Петренко`` and ``PETRENKO`` have one anchor. Spellings it misses (a
+    Ukrainian ``Honcharenko`` against ``Гончаренко``) still meet in the name
+    comparison; the anchor only makes the exact level and the name's frequency.
+    """
+    keys = word_keys(romanize_ru(word)) or word_keys(word)
+    return min(keys) if keys else None
+
+
+@lru_cache(maxsize=200_000)
+def _skeletons(word: str) -> frozenset[str]:
+    return frozenset(skeleton(key) for key in word_keys(word))
+
+
+def sorted_name(name: str) -> str | None:
+    """A name as its words' anchors in order: ``PETRENKO Oleksandr`` -> ``alecsandr petrenko``."""
+    anchors = sorted(a for a in map(anchor, words(name)) if a is not None)
+    return " ".join(anchors) or None
+
+
+def name_pairs(name: str) -> set[str]:
+    """Blocking keys of a name: each two of its words, as any skeletons of theirs.
+
+    A name of one word is its skeletons alone. Two records share a key when two
+    words of a name of each meet, in whatever order and script.
+    """
+    parts = [skeletons for skeletons in map(_skeletons, words(name)) if skeletons]
+    if len(parts) == 1:
+        return set(parts[0])
+    keys: set[str] = set()
+    for left, right in combinations(parts, 2):
+        keys.update("|".join(sorted((a, b))) for a in left for b in right)
+    return keys
+
+
+def swapped(iso: str) -> str | None:
+    """A full date with day and month swapped, if that is another real date."""
+    part = parse_date(iso)
+    if part is None or part.month is None or part.day is None or part.day == part.month:
+        return None
+    try:
+        return date(part.year, part.day, part.month).isoformat()
+    except ValueError:
+        return None
+
+
+def prepare(record: PersonRecord) -> dict[str, Any]:
+    """The columns of one record, as Splink's input row (``unique_id`` is the record's id)."""
+    names = full_names(record)
+    sorted_names = list(dict.fromkeys(s for s in map(sorted_name, names) if s is not None))
+    full, years, packed, agree = _birth_dates(record.get("birthDate"))
+    swaps = [s for s in map(swapped, full) if s is not None and s not in full]
+    skeletons = {s for name in names for word in words(name) for s in _skeletons(word)}
+    return {
+        "unique_id": record.id,
+        "names": names,
+        "name_sorted": sorted_names,
+        "name_tf": sorted_names[0] if sorted_names else None,
+        "name_keys": sorted(set().union(*map(name_keys, names))),
+        "name_skeletons": sorted(set().union(*map(skeleton_keys, names))),
+        "name_pairs": sorted({key for name in names for key in name_pairs(name)}),
+        "birth_dates": full,
+        "birth_swapped": swaps,
+        "birth_years": years,
+        "birth_years_near": sorted({y + d for y in years for d in (-1, 0, 1)}),
+        "birth_packed": packed,
+        "birth_agree": agree,
+        "birth_keys": sorted(f"{day}|{s}" for day in full + swaps for s in skeletons),
+        "birth_date": full[0] if full else None,
+        "documents": _documents(record),
+        "contacts": _contacts(record),
+        "countries": _countries(record),
+        "gender": next(filter(None, map(registry.gender.clean, record.get("gender"))), None),
+    }
+
+
+def _birth_dates(values: list[str]) -> tuple[list[str], list[int], list[int], list[int]]:
+    """Full dates (``YYYY-MM-DD``), the years, every date given packed (``YYYYMMDD``,
+    00 for what it leaves out), and every packed date that agrees with a full one."""
+    full: list[str] = []
+    years: list[int] = []
+    packed: list[int] = []
+    agree: set[int] = set()
+    for value in values:
+        part = parse_date(value)
+        if part is None:
+            continue
+        years.append(part.year)
+        packed.append(pack_date(part))
+        agreeable = agreeable_dates(part)
+        if agreeable is not None:
+            full.append(f"{part.year:04d}-{part.month:02d}-{part.day:02d}")
+            agree |= agreeable
+    unique = list(dict.fromkeys(full)), list(dict.fromkeys(years)), list(dict.fromkeys(packed))
+    return (*unique, sorted(agree))
+
+
+def _documents(record: PersonRecord) -> list[str]:
+    """Document and tax numbers, of whatever kind: a passport number one source
+    gives as ``idNumber`` is the same number."""
+    keys = {
+        identifier_key(kind, value)
+        for prop, kind in PERSON_IDENTIFIERS.items()
+        if prop != PHONE
+        for value in record.get(prop)
+    }
+    return sorted(key for key in keys if key)
+
+
+def _contacts(record: PersonRecord) -> list[str]:
+    phones = {identifier_key(PHONE, value) for value in record.get(PHONE)}
+    emails = {value.strip().lower() for value in record.get(EMAIL)}
+    return sorted(key for key in phones | emails if key)
+
+
+def _countries(record: PersonRecord) -> list[str]:
+    codes = {
+        code for prop in COUNTRY_PROPS for v in record.get(prop) for code in read_countries(v).codes
+    }
+    return sorted(codes)
