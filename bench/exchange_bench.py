@@ -95,7 +95,9 @@ class Instance:
         }
         command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(self.port)]
         with (self.folder / "serve.log").open("ab") as log:
-            self.process = subprocess.Popen(command, env=env, stderr=log)
+            # A session of its own: ``kill`` takes the whole server down, gunicorn's
+            # master, its workers and the check log writer, as a crash of the machine would.
+            self.process = subprocess.Popen(command, env=env, stderr=log, start_new_session=True)
         headers = {"Authorization": f"Bearer {self.token}"}
         for _ in range(300):
             try:
@@ -107,7 +109,7 @@ class Instance:
 
     def kill(self) -> None:
         assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
     def stop(self) -> None:

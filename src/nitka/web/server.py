@@ -43,7 +43,7 @@ def serve(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
     """Serve ``app`` (its screener already loaded) from ``workers`` processes, the
     check log written by a process of its own."""
     _log_to_stderr()
-    gazetteer()  # the map's places, built once here for every worker (some seconds)
+    gazetteer()  # the map's places, read once here for every worker (cached on disk)
     screener = app.state.screener
     writer = WriterProcess(screener.engine)
     screener.recorder = RemoteRecorder(writer.path)
