@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -139,15 +138,23 @@ def read_clusters(path: Path) -> Clusters:
         return {row["id"]: row["cluster"] for row in csv.DictReader(fh)}
 
 
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+"""Runs a command and prints the peak resident memory (KiB) of its largest process:
+a wrapper of its own, so that an earlier contender's peak is not counted."""
+
+
 def timed(command: list[str]) -> dict[str, float]:
-    """Run a command; its wall time and the peak memory of its processes (MiB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a command; its wall time and its peak memory (MiB)."""
     start = time.perf_counter()
-    subprocess.run(command, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, *command], check=True, stdout=subprocess.PIPE, text=True
+    )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest child so far: a rise is this command's.
-    return {"seconds": round(seconds, 1), "peak_mib": round(max(peak, before) / 1024)}
+    peak_kib = int(done.stdout.strip().splitlines()[-1])
+    return {"seconds": round(seconds, 1), "peak_mib": round(peak_kib / 1024)}
 
 
 def run_nitka(source: Path, out: Path) -> dict[str, float]:
