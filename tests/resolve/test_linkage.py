@@ -1,5 +1,6 @@
 """Linking with Splink: the same person across scripts links, namesakes do not."""
 
+import random
 from collections import Counter
 from typing import Any
 
@@ -141,3 +142,37 @@ def test_pairs_known_to_be_one_person_train_the_model() -> None:
 def test_labelled_pairs_must_name_records_of_the_file() -> None:
     with pytest.raises(ValueError, match="nobody"):
         link([person("a", "Ivan Petrenko"), person("b", "Ivan Petrenko")], same=[("a", "nobody")])
+
+
+def strangers(count: int, seed: int = 5) -> list[dict[str, Any]]:
+    """Records of made-up, distinct names and birth dates: a file large enough that a
+    shared name alone is weak evidence."""
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ren", "tu", "vas", "bor", "ze", "nik", "dal", "sho", "pir"]
+    rows, seen = [], set()
+    while len(rows) < count:
+        first = "".join(rng.choice(syllables) for _ in range(2)).title()
+        last = "".join(rng.choice(syllables) for _ in range(3)).title() + "ov"
+        if (first, last) in seen:
+            continue
+        seen.add((first, last))
+        born = f"{rng.randint(1950, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        rows.append(person(f"s{len(rows)}", f"{first} {last}", born))
+    return rows
+
+
+def test_a_full_name_with_patronymic_links_without_a_birth_date_in_a_large_file() -> None:
+    """Given name, patronymic and surname, in two scripts, one record without a date:
+    strangers share all three a few times in a million pairs. A given name and a
+    surname alone are not enough in a file of this size."""
+    rows = [
+        *strangers(1500),
+        person("full-cyr", "Денис Владимирович Пушилин", "1981-05-09"),
+        person("full-lat", "Denis Vladimirovich PUSHILIN"),
+        person("short-cyr", "Ірина Коваль", "1990-01-01"),
+        person("short-lat", "Iryna KOVAL"),
+    ]
+    linked = link(rows)
+    assert together(linked, "full-cyr", "full-lat")
+    assert apart(linked, "short-cyr", "short-lat")
+    assert linked.largest == 2

@@ -97,6 +97,22 @@ def _either_empty(column: str) -> str:
     return f"(len({column}_l) = 0 OR len({column}_r) = 0)"
 
 
+FULL_NAME_U = 0.000002
+"""How often two strangers share a name of three words or more (given name,
+patronymic and surname) in any script: a few in a million pairs. Fixed, not
+learnt: a file's random pairs almost never show it, and a name's frequency in the
+file counts the record's own other records."""
+
+
+def _long_name_in_common() -> str:
+    """A name of three words or more that both records give (as ``name_sorted``)."""
+    shared = "list_filter(name_sorted_l, lambda x: list_contains(name_sorted_r, x))"
+    long = f"list_filter({shared}, lambda y: len(string_split(y, ' ')) >= 3)"
+    # name_sorted_r is named outside the lambda too: Splink reads a comparison's
+    # columns from its SQL, and does not look inside a lambda (see ``_among``).
+    return f"(len(name_sorted_r) > 0 AND len({long}) > 0)"
+
+
 def name_comparison(*, frequencies: bool) -> dict[str, Any]:
     """Names: the same name in any script and order (weighed by how common it is when
     ``frequencies``), then the matcher's score in bands."""
@@ -117,7 +133,14 @@ def name_comparison(*, frequencies: bool) -> dict[str, Any]:
         "comparison_levels": [
             _null(_either_empty("names")),
             _level(
-                _any("name_sorted"), "the same name, any script and order", 0.45, 0.0002, **common
+                f"{_any('name_sorted')} AND {_long_name_in_common()}",
+                "the same full name with a patronymic, any script and order",
+                0.3,
+                FULL_NAME_U,
+                fix_u_probability=True,
+            ),
+            _level(
+                _any("name_sorted"), "the same name, any script and order", 0.15, 0.0002, **common
             ),
             # Before the matcher's levels, so that it only scores names that share a
             # word (or its skeleton, for a typo): most pairs share none, and a score
