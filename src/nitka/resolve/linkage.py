@@ -39,6 +39,7 @@ from splink import DuckDBAPI, Linker
 
 from nitka.match.names import name_score
 from nitka.resolve import model
+from nitka.resolve.clusters import Births, constrained_clusters
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 
 TRAIN_FROM = 1_000
@@ -102,6 +103,7 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
     same: Sequence[tuple[str, str]] = (),
+    different: Sequence[tuple[str, str]] = (),
     stage: Stage | None = None,
 ) -> Linked:
     """Link prepared rows (``prepare.prepare``) into clusters of one person each.
@@ -109,11 +111,13 @@ def link(
     ``same``: pairs of record ids known to be one person (an analyst's
     judgements). The m probabilities are then learnt from them rather than by
     EM: how often one person's records agree is counted, not guessed. A level
-    no labelled pair shows keeps its probability.
+    no labelled pair shows keeps its probability. They are always in one
+    cluster; ``different`` pairs (judged two people) never are, and neither are
+    two records whose birth dates conflict (``clusters``).
     """
     tell = stage or (lambda _: None)
     ids = [row["unique_id"] for row in rows]
-    unknown = sorted({i for pair in same for i in pair} - set(ids))
+    unknown = sorted({i for pair in (*same, *different) for i in pair} - set(ids))
     if unknown:
         raise ValueError(f"labelled pairs name records not in the file: {unknown[:5]}")
     if len(rows) < 2:
@@ -135,13 +139,13 @@ def link(
         pairs = _count(con, predictions.physical_name)
         links = _count(con, predictions.physical_name, f"match_probability >= {threshold}")
         tell("clustering")
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold
-        )
-        found = con.execute(
-            f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"
+        linked_pairs = con.execute(
+            f"SELECT unique_id_l, unique_id_r, match_probability "
+            f"FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
         ).fetchall()
-    return _linked(ids, dict(found), pairs, links, trained=train)
+    births = {row["unique_id"]: Births.of(row) for row in rows}
+    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different)
+    return _linked(ids, found, pairs, links, trained=train)
 
 
 def _train(
