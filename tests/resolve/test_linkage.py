@@ -149,7 +149,8 @@ def strangers(count: int, seed: int = 5) -> list[dict[str, Any]]:
     shared name alone is weak evidence."""
     rng = random.Random(seed)
     syllables = ["ka", "lo", "mi", "ren", "tu", "vas", "bor", "ze", "nik", "dal", "sho", "pir"]
-    rows, seen = [], set()
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
     while len(rows) < count:
         first = "".join(rng.choice(syllables) for _ in range(2)).title()
         last = "".join(rng.choice(syllables) for _ in range(3)).title() + "ov"
