@@ -38,7 +38,7 @@ from duckdb.sqltypes import DOUBLE, VARCHAR
 from splink import DuckDBAPI, Linker
 
 from nitka.match.names import name_score
-from nitka.resolve import model
+from nitka.resolve import model, weights
 from nitka.resolve.clusters import Births, constrained_clusters
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 
@@ -78,6 +78,19 @@ SCHEMA = pa.schema([
 """The prepared columns as DuckDB gets them (``prepare.prepare`` makes the rows)."""
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A candidate pair as the model scored it (``weights.explain``)."""
+
+    left: str
+    right: str
+    probability: float
+    weight: float
+    comparisons: list[list[Any]]
+    clustered: bool = False
+    """Whether clustering put the two in one cluster."""
+
+
 @dataclass
 class Linked:
     """Which cluster each record is in; a record linked to none is its own cluster."""
@@ -91,6 +104,10 @@ class Linked:
     trained: bool = False
     sizes: Counter[int] = field(default_factory=Counter)
     """How many clusters there are of each size."""
+    scored: list[Scored] = field(default_factory=list)
+    """Pairs of at least ``keep_from`` (``link``), with what each comparison said."""
+    comparisons: list[weights.Comparison] = field(default_factory=list)
+    """The model's comparisons and their levels' weights, when ``scored`` was asked for."""
 
     @property
     def largest(self) -> int:
@@ -105,6 +122,7 @@ def link(
     same: Sequence[tuple[str, str]] = (),
     different: Sequence[tuple[str, str]] = (),
     stage: Stage | None = None,
+    keep_from: float | None = None,
 ) -> Linked:
     """Link prepared rows (``prepare.prepare``) into clusters of one person each.
 
@@ -113,7 +131,9 @@ def link(
     EM: how often one person's records agree is counted, not guessed. A level
     no labelled pair shows keeps its probability. They are always in one
     cluster; ``different`` pairs (judged two people) never are, and neither are
-    two records whose birth dates conflict (``clusters``).
+    two records whose birth dates conflict (``clusters``). ``keep_from``: also
+    return the pairs scored at least this, with each comparison's level and
+    weight (``Linked.scored``), for an analyst to review.
     """
     tell = stage or (lambda _: None)
     ids = [row["unique_id"] for row in rows]
@@ -128,7 +148,10 @@ def link(
     with _quiet(), _database() as con:
         db_api = DuckDBAPI(connection=con)
         table = db_api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA))
-        linker = Linker(table, model.settings(len(rows), frequencies=frequencies), log_level=None)
+        settings = model.settings(len(rows), frequencies=frequencies)
+        # Each comparison's weight per pair, for the review's waterfall.
+        settings["retain_intermediate_calculation_columns"] = keep_from is not None
+        linker = Linker(table, settings, log_level=None)
         if frequencies:
             _name_frequencies(con, db_api, linker, table.physical_name, len(rows))
         if train:
@@ -143,9 +166,39 @@ def link(
             f"SELECT unique_id_l, unique_id_r, match_probability "
             f"FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
         ).fetchall()
+        comparisons, kept = [], []
+        if keep_from is not None:
+            described = {c["output_column_name"]: c["comparison_description"]
+                         for c in settings["comparisons"]}  # fmt: skip
+            comparisons = weights.levels_of(linker.misc.save_model_to_json(), described)
+            kept = _kept(con, predictions.physical_name, keep_from)
     births = {row["unique_id"]: Births.of(row) for row in rows}
     found = constrained_clusters(ids, linked_pairs, births, same=same, different=different)
-    return _linked(ids, found, pairs, links, trained=train)
+    linked = _linked(ids, found, pairs, links, trained=train)
+    if keep_from is not None:
+        linked.comparisons = comparisons
+        linked.scored = [_scored(row, comparisons, linked.clusters) for row in kept]
+    return linked
+
+
+def _kept(con: duckdb.DuckDBPyConnection, table: str, keep_from: float) -> list[dict[str, Any]]:
+    result = con.execute(f"SELECT * FROM {table} WHERE match_probability >= ?", [keep_from])
+    columns = [column[0] for column in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+
+def _scored(
+    row: dict[str, Any], comparisons: list[weights.Comparison], clusters: dict[str, str]
+) -> Scored:
+    left, right = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
+    return Scored(
+        left,
+        right,
+        float(row["match_probability"]),
+        float(row["match_weight"]),
+        weights.explain(comparisons, row),
+        clustered=clusters.get(left) == clusters.get(right),
+    )
 
 
 def _train(

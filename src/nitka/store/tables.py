@@ -522,3 +522,80 @@ analysis_position = Table(
 )
 """How far each projection has followed the change sequence; a projection with no row
 has never been built."""
+
+# Entity resolution over the store (``nitka.resolve.runs``): what a run proposed, and
+# what analysts decided of it. Decisions themselves are judgements (above).
+
+resolve_run = Table(
+    "resolve_run",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(ID), nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("datasets", Text, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("pairs", Integer, nullable=False),
+    Column("links", Integer, nullable=False),
+    Column("clusters", Integer, nullable=False),
+    Column("largest", Integer, nullable=False),
+    Column("sizes", Text, nullable=False),
+    Column("trained", Boolean, nullable=False),
+    Column("levels", Text, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+)
+"""One linkage run over the store's persons: its figures, the cluster sizes as JSON
+(``{"2": 310, "3": 12}``), and ``levels``: each comparison's levels with their labels
+and match weights as the run's model had them (JSON), for the review's waterfall. A run
+is written whole, with its candidates, in one transaction, or not at all."""
+
+resolve_candidate = Table(
+    "resolve_candidate",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, nullable=False, index=True),
+    Column("left_id", String(ID), nullable=False, index=True),
+    Column("right_id", String(ID), nullable=False, index=True),
+    Column("probability", Float, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("comparisons", Text, nullable=False),
+    Column("clustered", Boolean, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("judgement_id", Integer, nullable=True),
+    Column("batch_id", Integer, nullable=True, index=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+    Index("ix_resolve_candidate_state_probability", "state", "probability"),
+)
+"""A pair of source entities a run scored as maybe one person: its probability and
+match weight, each comparison's level and weight (JSON: ``[[comparison, level,
+weight], ...]``), whether the run's clustering put the two together, and what came of
+it: ``open``, ``same``, ``different`` or ``unsure``, with the judgement recording it
+and the batch it was accepted in. A new run replaces the open candidates of earlier
+runs; decided ones stay as the record of the decision."""
+
+resolve_batch = Table(
+    "resolve_batch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(ID), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("undone_at", DateTime, nullable=True),
+    Column("undone_by", String(ID), nullable=True),
+)
+"""Candidates accepted at once above the administrator's threshold; undone as one."""
+
+store_setting = Table(
+    "store_setting",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("changed_by", String(ID), nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+)
+"""Settings an administrator changes in the store, not in the deployment's
+configuration (``resolve.batch_threshold``: the least probability a batch accepts)."""
