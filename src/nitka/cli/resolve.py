@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from nitka.cli import resolve_store
 from nitka.cli.context import emit_json, fail, stderr
 from nitka.errors import IngestError, RecordError
 from nitka.services import resolution
@@ -21,6 +22,7 @@ resolve_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
+    resolve_store.register(resolve_app)
     app.add_typer(resolve_app, name="resolve")
 
 

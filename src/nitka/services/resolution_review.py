@@ -38,7 +38,7 @@ from nitka.store.preferences import get_preference, set_preference
 
 BATCH_THRESHOLD = "resolve.batch_threshold"
 """The store setting: the least probability at which a batch may accept pairs."""
-ENGINES = ("duckdb", "spark")
+ENGINES = ("duckdb",)
 
 
 @dataclass(frozen=True)
