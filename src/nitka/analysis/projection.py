@@ -15,7 +15,9 @@ never written by hand:
 Both run in the caller's transaction, so a query that catches up and then reads
 sees one state, and a failed one leaves the projection where it was. On
 PostgreSQL the position's row is locked first, so two readers do not project
-the same changes at once; SQLite serialises writers anyway.
+the same changes at once; SQLite serialises writers anyway. A projection that
+is already at the newest change is read without the lock, so that queries of
+one kind run side by side.
 
 Each row names its scope: the sources of the statements behind it, so that a
 reader sees only rows all of whose statements it may see (``scopes``).
@@ -113,7 +115,14 @@ def catch_up(
     conn: Connection, projection: Projection, progress: Progress | None = None
 ) -> Projected:
     """Take in the changes recorded since the projection's position; rebuild it when it
-    was never built or is more than ``REBUILD_ABOVE`` entities behind."""
+    was never built or is more than ``REBUILD_ABOVE`` entities behind.
+
+    A projection already at the newest change is read as it is, without taking its
+    position's lock: queries of one kind wait for each other only while there is
+    something to take in, not on every read."""
+    known = _peek(conn, projection.kind)
+    if known is not None and known >= 0 and known == Follower.now(conn).seq:
+        return Projected()
     position = _hold(conn, projection.kind)
     if position is None:
         return rebuild(conn, projection, progress)
@@ -285,6 +294,13 @@ def _project(
     if rejects:
         conn.execute(insert(analysis_reject), rejects)
     return len(rows), len(rejects)
+
+
+def _peek(conn: Connection, kind: str) -> int | None:
+    """The projection's position as committed, without a lock; None if it has no row."""
+    found = conn.execute(select(analysis_position.c.seq).where(analysis_position.c.kind == kind))
+    seq: int | None = found.scalar_one_or_none()
+    return seq
 
 
 def _hold(conn: Connection, kind: str) -> int | None:
