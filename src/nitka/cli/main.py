@@ -15,6 +15,7 @@ from nitka.cli import (
     ingest,
     login,
     match,
+    network,
     resolve,
     retention,
     screen,
@@ -79,6 +80,7 @@ retention.register(app)
 exchange.register(app)
 calls.register(app)
 flows.register(app)
+network.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,171 @@
+"""``nitka network ...``: communities, brokers, key players and paths in time order over
+call records or payments (docs/analysis.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from nitka.access.audit import Action
+from nitka.analysis.network import On
+from nitka.cli.context import actor, calling, emit_json, fail, open_store, stdout
+from nitka.cli.projections import building
+from nitka.services import network_queries
+
+network_app = typer.Typer(
+    help="Networks of calls or payments: communities (Leiden), brokers, key players, "
+    "paths in time order (docs/analysis.md).",
+    no_args_is_help=True,
+)
+ON_HELP = "calls (numbers) or payments (accounts)."
+CASE_HELP = "Only the records of this case (one of yours)."
+SINCE_HELP = "Only records from this date (YYYY-MM-DD)."
+UNTIL_HELP = "Only records before this date (YYYY-MM-DD)."
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(network_app, name="network")
+
+
+def _on(value: str) -> On:
+    if value == "calls":
+        return "calls"
+    if value == "payments":
+        return "payments"
+    fail(f"--on is calls or payments, not {value!r}")
+
+
+def _date(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: cannot read {value!r} as a date (give YYYY-MM-DD)")
+
+
+@network_app.command("communities")
+def communities_command(
+    ctx: typer.Context,
+    on: str = typer.Option("calls", "--on", help=ON_HELP),
+    resolution: float = typer.Option(
+        1.0, "--resolution", min=0.001, help="Higher finds smaller, tighter groups."
+    ),
+    min_size: int = typer.Option(3, "--min-size", min=2, help="Parties in a group, at least."),
+    case: str | None = typer.Option(None, "--case", help=CASE_HELP),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Groups of numbers or accounts in contact more with each other than with the rest
+    (Leiden communities), the largest first."""
+    kind = _on(on)
+    start, end = _date(since, "--since"), _date(until, "--until")
+    engine = open_store(ctx)
+    who = actor(ctx, engine, Action.SEARCH, {"network": "communities", "on": kind})
+    with building(kind) as progress, calling(engine) as conn:
+        found = network_queries.communities(
+            conn, who, kind, resolution=resolution, min_size=min_size, case=case,
+            since=start, until=end, progress=progress,
+        )  # fmt: skip
+    rows = [group.as_dict() for group in found]
+    _print(rows, as_json, ("size", "ties", "members"), "no group of that size")
+
+
+@network_app.command("brokers")
+def brokers_command(
+    ctx: typer.Context,
+    on: str = typer.Option("calls", "--on", help=ON_HELP),
+    limit: int = typer.Option(10, "--limit", min=1, max=10_000, help="How many."),
+    case: str | None = typer.Option(None, "--case", help=CASE_HELP),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The go-betweens: the parties most shortest paths between others run through."""
+    kind = _on(on)
+    start, end = _date(since, "--since"), _date(until, "--until")
+    engine = open_store(ctx)
+    who = actor(ctx, engine, Action.SEARCH, {"network": "brokers", "on": kind})
+    with building(kind) as progress, calling(engine) as conn:
+        found = network_queries.brokers(conn, who, kind, limit=limit, case=case, since=start,
+                                        until=end, progress=progress)  # fmt: skip
+    rows = [broker.as_dict() for broker in found]
+    _print(rows, as_json, ("party", "betweenness", "contacts"), "no party is between others")
+
+
+@network_app.command("key-players")
+def key_players_command(
+    ctx: typer.Context,
+    on: str = typer.Option("calls", "--on", help=ON_HELP),
+    limit: int = typer.Option(10, "--limit", min=1, max=10_000, help="How many."),
+    case: str | None = typer.Option(None, "--case", help=CASE_HELP),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The parties whose removal cuts the most others off from the rest."""
+    kind = _on(on)
+    start, end = _date(since, "--since"), _date(until, "--until")
+    engine = open_store(ctx)
+    who = actor(ctx, engine, Action.SEARCH, {"network": "key players", "on": kind})
+    with building(kind) as progress, calling(engine) as conn:
+        found = network_queries.key_players(conn, who, kind, limit=limit, case=case,
+                                            since=start, until=end, progress=progress)  # fmt: skip
+    rows = [player.as_dict() for player in found]
+    _print(rows, as_json, ("party", "cut_off", "contacts"), "no party holds others to the rest")
+
+
+@network_app.command("path")
+def path_command(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., metavar="FROM", help="A number or account."),
+    target: str = typer.Argument(..., metavar="TO", help="A number or account."),
+    on: str = typer.Option("calls", "--on", help=ON_HELP),
+    within_hours: float = typer.Option(
+        168.0, "--within-hours", min=0.01, help="Each step at most this long after the one before."
+    ),
+    case: str | None = typer.Option(None, "--case", help=CASE_HELP),
+    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The earliest chain of calls or payments from FROM to TO in time order: each step
+    starts no earlier than the one before, and within the window after it."""
+    kind = _on(on)
+    start = _date(since, "--since")
+    engine = open_store(ctx)
+    who = actor(ctx, engine, Action.SEARCH, {"network": "path", "on": kind})
+    with building(kind) as progress, calling(engine) as conn:
+        found = network_queries.time_path(
+            conn, who, kind, source, target, within=timedelta(hours=within_hours), case=case,
+            since=start, progress=progress,
+        )  # fmt: skip
+    if as_json:
+        emit_json(found.as_dict() if found else None)
+        return
+    if found is None:
+        stdout.print(f"no chain in time order from {source} to {target}", highlight=False)
+        return
+    table = Table("step", "from", "to", "start", "id")
+    for number, step in enumerate(found.steps, start=1):
+        table.add_row(str(number), step.source, step.target,
+                      step.start.isoformat(sep=" "), step.id)  # fmt: skip
+    stdout.print(table)
+
+
+def _print(
+    rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...], nothing: str
+) -> None:
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        stdout.print(nothing, highlight=False)
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(", ".join(v) if isinstance(v := row[c], list) else str(v) for c in columns))
+    stdout.print(table)
