@@ -18,6 +18,7 @@ from nitka.errors import FieldError
 from nitka.model.statement import Provenance
 from nitka.services import network_queries
 from nitka.services.guard import transaction
+from nitka.services.network_queries import Drawn
 from tests.analysis.records import KEY, A, B, C, call, store_calls
 from tests.helpers import store_entities
 from tests.services.people import INVESTIGATOR, OUTSIDER, cases_and_accounts
@@ -101,10 +102,11 @@ def test_services_read_the_calls_the_actor_may_see(engine: Engine) -> None:
     store_entities(engine, [call("c-9", A, "+380990000009", "2024-03-05T10:00:00", "5")],
                    Provenance("operator", case="c2"))  # fmt: skip
     with transaction(engine) as conn:
-        path = network_queries.time_path(conn, INVESTIGATOR, "calls", A, B)
-        brokers = network_queries.brokers(conn, INVESTIGATOR, "calls")
-        hidden = network_queries.time_path(conn, INVESTIGATOR, "calls", A, "+380990000009")
-        seen = network_queries.time_path(conn, OUTSIDER, "calls", A, "+380990000009")
+        calls = Drawn("calls")
+        path = network_queries.time_path(conn, INVESTIGATOR, calls, A, B)
+        brokers = network_queries.brokers(conn, INVESTIGATOR, calls)
+        hidden = network_queries.time_path(conn, INVESTIGATOR, calls, A, "+380990000009")
+        seen = network_queries.time_path(conn, OUTSIDER, calls, A, "+380990000009")
     assert path is not None
     assert [s.id for s in path.steps] == ["c-1", "c-2"]  # A → C at 10:00, C → B at 11:00
     assert path.as_dict()["parties"] == [KEY[A], C, KEY[B]]
@@ -112,4 +114,4 @@ def test_services_read_the_calls_the_actor_may_see(engine: Engine) -> None:
     assert hidden is None
     assert seen is not None and [s.id for s in seen.steps] == ["c-9"]
     with transaction(engine) as conn, pytest.raises(FieldError):
-        network_queries.communities(conn, INVESTIGATOR, "trips")  # type: ignore[arg-type]
+        network_queries.communities(conn, INVESTIGATOR, Drawn("trips"))  # type: ignore[arg-type]

@@ -3,6 +3,7 @@ call records or payments (docs/analysis.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from nitka.analysis.network import On
 from nitka.cli.context import actor, calling, emit_json, fail, open_store, stdout
 from nitka.cli.projections import building
 from nitka.services import network_queries
+from nitka.services.network_queries import Drawn
 
 network_app = typer.Typer(
     help="Networks of calls or payments: communities (Leiden), brokers, key players, "
@@ -47,6 +49,10 @@ def _date(value: str | None, option: str) -> datetime | None:
         fail(f"{option}: cannot read {value!r} as a date (give YYYY-MM-DD)")
 
 
+def _drawn(on: str, case: str | None, since: str | None, until: str | None) -> Drawn:
+    return Drawn(_on(on), case, _date(since, "--since"), _date(until, "--until"))
+
+
 @network_app.command("communities")
 def communities_command(
     ctx: typer.Context,
@@ -62,61 +68,52 @@ def communities_command(
 ) -> None:
     """Groups of numbers or accounts in contact more with each other than with the rest
     (Leiden communities), the largest first."""
-    kind = _on(on)
-    start, end = _date(since, "--since"), _date(until, "--until")
+    drawn = _drawn(on, case, since, until)
     engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"network": "communities", "on": kind})
-    with building(kind) as progress, calling(engine) as conn:
-        found = network_queries.communities(
-            conn, who, kind, resolution=resolution, min_size=min_size, case=case,
-            since=start, until=end, progress=progress,
-        )  # fmt: skip
+    who = actor(ctx, engine, Action.SEARCH, drawn.subject("communities"))
+    with building(drawn.on) as progress, calling(engine) as conn:
+        found = network_queries.communities(conn, who, drawn, resolution=resolution,
+                                            min_size=min_size, progress=progress)  # fmt: skip
     rows = [group.as_dict() for group in found]
     _print(rows, as_json, ("size", "ties", "members"), "no group of that size")
 
 
-@network_app.command("brokers")
-def brokers_command(
-    ctx: typer.Context,
-    on: str = typer.Option("calls", "--on", help=ON_HELP),
-    limit: int = typer.Option(10, "--limit", min=1, max=10_000, help="How many."),
-    case: str | None = typer.Option(None, "--case", help=CASE_HELP),
-    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
-    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-) -> None:
-    """The go-betweens: the parties most shortest paths between others run through."""
-    kind = _on(on)
-    start, end = _date(since, "--since"), _date(until, "--until")
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"network": "brokers", "on": kind})
-    with building(kind) as progress, calling(engine) as conn:
-        found = network_queries.brokers(conn, who, kind, limit=limit, case=case, since=start,
-                                        until=end, progress=progress)  # fmt: skip
-    rows = [broker.as_dict() for broker in found]
-    _print(rows, as_json, ("party", "betweenness", "contacts"), "no party is between others")
+RANKINGS: dict[str, tuple[Callable[..., Sequence[Any]], tuple[str, ...], str]] = {
+    "brokers": (network_queries.brokers, ("party", "betweenness", "contacts"),
+                "no party is between others"),
+    "key-players": (network_queries.key_players, ("party", "cut_off", "contacts"),
+                    "no party holds others to the rest"),
+}  # fmt: skip
 
 
-@network_app.command("key-players")
-def key_players_command(
-    ctx: typer.Context,
-    on: str = typer.Option("calls", "--on", help=ON_HELP),
-    limit: int = typer.Option(10, "--limit", min=1, max=10_000, help="How many."),
-    case: str | None = typer.Option(None, "--case", help=CASE_HELP),
-    since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
-    until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-) -> None:
-    """The parties whose removal cuts the most others off from the rest."""
-    kind = _on(on)
-    start, end = _date(since, "--since"), _date(until, "--until")
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"network": "key players", "on": kind})
-    with building(kind) as progress, calling(engine) as conn:
-        found = network_queries.key_players(conn, who, kind, limit=limit, case=case,
-                                            since=start, until=end, progress=progress)  # fmt: skip
-    rows = [player.as_dict() for player in found]
-    _print(rows, as_json, ("party", "cut_off", "contacts"), "no party holds others to the rest")
+def _ranking(name: str) -> Callable[..., None]:
+    rank, columns, nothing = RANKINGS[name]
+
+    def command(
+        ctx: typer.Context,
+        on: str = typer.Option("calls", "--on", help=ON_HELP),
+        limit: int = typer.Option(10, "--limit", min=1, max=10_000, help="How many."),
+        case: str | None = typer.Option(None, "--case", help=CASE_HELP),
+        since: str | None = typer.Option(None, "--since", help=SINCE_HELP),
+        until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        drawn = _drawn(on, case, since, until)
+        engine = open_store(ctx)
+        who = actor(ctx, engine, Action.SEARCH, drawn.subject(name))
+        with building(drawn.on) as progress, calling(engine) as conn:
+            found = rank(conn, who, drawn, limit=limit, progress=progress)
+        _print([item.as_dict() for item in found], as_json, columns, nothing)
+
+    return command
+
+
+network_app.command(
+    "brokers", help="The go-betweens: the parties most shortest paths between others run through."
+)(_ranking("brokers"))
+network_app.command(
+    "key-players", help="The parties whose removal cuts the most others off from the rest."
+)(_ranking("key-players"))
 
 
 @network_app.command("path")
@@ -134,15 +131,13 @@ def path_command(
 ) -> None:
     """The earliest chain of calls or payments from FROM to TO in time order: each step
     starts no earlier than the one before, and within the window after it."""
-    kind = _on(on)
-    start = _date(since, "--since")
+    drawn = _drawn(on, case, since, None)
     engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"network": "path", "on": kind})
-    with building(kind) as progress, calling(engine) as conn:
-        found = network_queries.time_path(
-            conn, who, kind, source, target, within=timedelta(hours=within_hours), case=case,
-            since=start, progress=progress,
-        )  # fmt: skip
+    who = actor(ctx, engine, Action.SEARCH, drawn.subject("path"))
+    with building(drawn.on) as progress, calling(engine) as conn:
+        found = network_queries.time_path(conn, who, drawn, source, target,
+                                          within=timedelta(hours=within_hours),
+                                          progress=progress)  # fmt: skip
     if as_json:
         emit_json(found.as_dict() if found else None)
         return

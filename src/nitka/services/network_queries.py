@@ -9,6 +9,7 @@ answer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,81 +35,79 @@ def _projection(on: str) -> Projection:
     raise FieldError(f"a network is of {' or '.join(network.ON)}, not {on!r}", field="on")
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What a network is drawn from: calls or payments, of one case or all the actor's,
+    in a period."""
+
+    on: On = "calls"
+    case: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def subject(self, query: str, **more: Any) -> dict[str, Any]:
+        return {"network": query, "on": self.on, "case": self.case, **more}
+
+
 def _ties(
     conn: Connection,
     actor: Actor,
     subject: dict[str, Any],
-    on: On,
-    case: str | None,
-    since: datetime | None,
-    until: datetime | None,
+    drawn: Drawn,
     progress: Progress | None,
 ) -> list[network.Tie]:
-    projection = _projection(on)
-    viewer = _reader(conn, actor, subject, case)
-    scopes = _caught_up(conn, projection, viewer, case, progress)
-    return network.ties(conn, on, scopes, since=since, until=until)
+    scopes = _scopes(conn, actor, subject, drawn, progress)
+    return network.ties(conn, drawn.on, scopes, since=drawn.since, until=drawn.until)
+
+
+def _scopes(
+    conn: Connection,
+    actor: Actor,
+    subject: dict[str, Any],
+    drawn: Drawn,
+    progress: Progress | None,
+) -> list[int] | None:
+    projection = _projection(drawn.on)
+    viewer = _reader(conn, actor, subject, drawn.case)
+    return _caught_up(conn, projection, viewer, drawn.case, progress)
 
 
 def communities(
     conn: Connection,
     actor: Actor,
-    on: On,
+    drawn: Drawn,
     *,
     resolution: float = 1.0,
     min_size: int = 3,
-    case: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
     progress: Progress | None = None,
 ) -> list[Community]:
     """Groups of parties that call or pay each other more than the rest (Leiden)."""
-    subject = {"network": "communities", "on": on, "resolution": resolution, "case": case}
+    subject = drawn.subject("communities", resolution=resolution)
     found = network.communities(
-        _ties(conn, actor, subject, on, case, since, until, progress),
-        resolution=resolution,
-        min_size=min_size,
+        _ties(conn, actor, subject, drawn, progress), resolution=resolution, min_size=min_size
     )
     _shown(conn, actor, subject, [], len(found))
     return found
 
 
 def brokers(
-    conn: Connection,
-    actor: Actor,
-    on: On,
-    *,
-    limit: int = 10,
-    case: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    conn: Connection, actor: Actor, drawn: Drawn, *, limit: int = 10,
     progress: Progress | None = None,
-) -> list[Broker]:
+) -> list[Broker]:  # fmt: skip
     """The parties most shortest paths run through (betweenness)."""
-    subject = {"network": "brokers", "on": on, "limit": limit, "case": case}
-    found = network.brokers(
-        _ties(conn, actor, subject, on, case, since, until, progress), limit=limit
-    )
+    subject = drawn.subject("brokers", limit=limit)
+    found = network.brokers(_ties(conn, actor, subject, drawn, progress), limit=limit)
     _shown(conn, actor, subject, [], len(found))
     return found
 
 
 def key_players(
-    conn: Connection,
-    actor: Actor,
-    on: On,
-    *,
-    limit: int = 10,
-    case: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    conn: Connection, actor: Actor, drawn: Drawn, *, limit: int = 10,
     progress: Progress | None = None,
-) -> list[KeyPlayer]:
+) -> list[KeyPlayer]:  # fmt: skip
     """The parties whose removal cuts the most others off."""
-    subject = {"network": "key players", "on": on, "limit": limit, "case": case}
-    found = network.key_players(
-        _ties(conn, actor, subject, on, case, since, until, progress), limit=limit
-    )
+    subject = drawn.subject("key players", limit=limit)
+    found = network.key_players(_ties(conn, actor, subject, drawn, progress), limit=limit)
     _shown(conn, actor, subject, [], len(found))
     return found
 
@@ -116,23 +115,21 @@ def key_players(
 def time_path(
     conn: Connection,
     actor: Actor,
-    on: On,
+    drawn: Drawn,
     source: str,
     target: str,
     *,
     within: timedelta = timedelta(days=7),
-    case: str | None = None,
-    since: datetime | None = None,
     progress: Progress | None = None,
 ) -> TimePath | None:
     """The earliest chain of calls or payments from one party to another in time order."""
-    subject = {"network": "path", "on": on, "from": source, "to": target, "case": case,
-               "within_hours": within.total_seconds() / 3600}  # fmt: skip
-    projection = _projection(on)
-    viewer = _reader(conn, actor, subject, case)
-    scopes = _caught_up(conn, projection, viewer, case, progress)
-    found = network.time_path(conn, on, scopes, _key(on, source, "from"),
-                              _key(on, target, "to"), within=within, since=since)  # fmt: skip
+    subject = drawn.subject("path", source=source, target=target,
+                            within_hours=within.total_seconds() / 3600)  # fmt: skip
+    scopes = _scopes(conn, actor, subject, drawn, progress)
+    found = network.time_path(
+        conn, drawn.on, scopes, _key(drawn.on, source, "from"), _key(drawn.on, target, "to"),
+        within=within, since=drawn.since,
+    )  # fmt: skip
     _shown(conn, actor, subject, [s.id for s in found.steps] if found else [], int(bool(found)))
     return found
 
