@@ -326,7 +326,7 @@ export function startChart(container, root, selection, text) {
       response = await postExport(`${url}&permission=${encodeURIComponent(reference)}`);
     }
     if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-    const name = format === "graphml" ? "nitka-chart.graphml" : "nitka-chart.anx";
+    const name = `nitka-chart.${format}`;
     download(await response.blob(), name);
   }
 

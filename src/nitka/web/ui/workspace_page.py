@@ -164,15 +164,24 @@ def open_chart(chart_id: int, engine: EngineDep, actor: ReaderDep) -> Response:
     )
 
 
+MEDIA_TYPES = {
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "csv": "text/csv; charset=utf-8",
+    "anx": "application/xml",
+}
+
+
 @router.post("/ui/api/charts/export")
 def export_chart(
     body: ChartBody,
     engine: EngineDep,
     actor: ReaderDep,
-    format: str = Query(..., pattern="^(graphml|anx)$"),
+    format: str = Query(..., pattern="^(graphml|gexf|csv|anx)$"),
     permission: str | None = Query(None, max_length=500),
 ) -> Response:
-    """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one.
+    """The chart's nodes and their links as GraphML, GEXF, CSV or i2 ANX: an export,
+    recorded as one.
     Data under H2 or H3 leaves only with its provider's permission (``permission``)."""
     with transaction(engine) as conn:
         data = exports.export_chart(
@@ -183,7 +192,7 @@ def export_chart(
             positions=body.positions,
             permission=permission,
         )
-    media = "application/graphml+xml" if format == "graphml" else "application/xml"
+    media = MEDIA_TYPES[format]
     return Response(data, media_type=media)
 
 
