@@ -11,17 +11,20 @@ exist.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import list_currencies
 from sqlalchemy.engine import Connection
 
 from nitka.access.actor import Actor
 from nitka.access.audit import Action, Outcome
 from nitka.access.visibility import READERS, Viewer
-from nitka.analysis import contacts, flows
+from nitka.analysis import contacts, flows, layering, structuring
 from nitka.analysis.calls import CallsProjection
 from nitka.analysis.contacts import Contact, number_keys
-from nitka.analysis.flows import Cycle, FanIn
+from nitka.analysis.flows import Cycle, FanIn, FanOut
+from nitka.analysis.layering import Bipartite, GatherScatter, ScatterGather, Stacked
 from nitka.analysis.payments import PaymentsProjection
 from nitka.analysis.projection import (
     Progress,
@@ -32,7 +35,9 @@ from nitka.analysis.projection import (
     rebuild,
     rejects_of,
 )
+from nitka.analysis.readings import RejectedError, amount
 from nitka.analysis.scopes import visible_scopes
+from nitka.analysis.structuring import BelowThreshold, Period
 from nitka.errors import FieldError
 from nitka.services.guard import PROJECTION_KEEPERS, NotFoundError, audit, require, viewer_of
 
@@ -120,6 +125,210 @@ def cycles(
     found = flows.cycles(conn, scopes, max_length=max_length, limit=limit)
     _shown(conn, actor, subject, [i for c in found for i in c.flow.ids], len(found))
     return found
+
+
+# Fan-out, the layering shapes, amounts below a threshold, flows between two parties.
+
+
+def fan_out(
+    conn: Connection,
+    actor: Actor,
+    *,
+    min_targets: int = 3,
+    within: int | None = None,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[FanOut]:
+    """Accounts paying at least ``min_targets`` different accounts (within ``within``
+    days, if given)."""
+    subject = {"flows": "fan-out", "min_targets": min_targets, "within": within,
+               "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    _at_least(min_targets, 2, "min_targets", "a fan-out needs at least 2 targets")
+    _days(within)
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = flows.fan_out(conn, scopes, min_targets=min_targets, within=within, limit=limit)
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def scatter_gather(
+    conn: Connection,
+    actor: Actor,
+    *,
+    min_middle: int = 3,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[ScatterGather]:
+    """A source paying several accounts that all pay one collector on."""
+    subject = {"flows": "scatter-gather", "min_middle": min_middle, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    _at_least(min_middle, 2, "min_middle", "a scatter-gather needs at least 2 middle accounts")
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = layering.scatter_gather(conn, scopes, min_middle=min_middle, limit=limit)
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def gather_scatter(
+    conn: Connection,
+    actor: Actor,
+    *,
+    min_sources: int = 3,
+    min_targets: int = 3,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[GatherScatter]:
+    """Many accounts paying one (the hub), who pays many on."""
+    subject = {"flows": "gather-scatter", "min_sources": min_sources,
+               "min_targets": min_targets, "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    _at_least(min_sources, 2, "min_sources", "a gather-scatter needs at least 2 sources")
+    _at_least(min_targets, 2, "min_targets", "a gather-scatter needs at least 2 targets")
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = layering.gather_scatter(
+        conn, scopes, min_sources=min_sources, min_targets=min_targets, limit=limit
+    )
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def bipartite(
+    conn: Connection,
+    actor: Actor,
+    *,
+    min_payers: int = 2,
+    min_payees: int = 2,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Bipartite]:
+    """A set of payers each paying every one of a set of payees."""
+    subject = {"flows": "bipartite", "min_payers": min_payers, "min_payees": min_payees,
+               "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    _at_least(min_payers, 2, "min_payers", "a bipartite set needs at least 2 payers")
+    _at_least(min_payees, 2, "min_payees", "a bipartite set needs at least 2 payees")
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = layering.bipartite(
+        conn, scopes, min_payers=min_payers, min_payees=min_payees, limit=limit
+    )
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def stacked(
+    conn: Connection,
+    actor: Actor,
+    *,
+    min_width: int = 2,
+    min_layers: int = 3,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Stacked]:
+    """Layers of accounts, each paying every account of the next, three or more deep."""
+    subject = {"flows": "stacked", "min_width": min_width, "min_layers": min_layers,
+               "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    _at_least(min_width, 2, "min_width", "a layer needs at least 2 accounts")
+    if not 3 <= min_layers <= layering.MAX_LAYERS:
+        raise FieldError(f"a stack is 3 to {layering.MAX_LAYERS} layers deep", field="min_layers")
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = layering.stacked(conn, scopes, min_width=min_width, min_layers=min_layers, limit=limit)
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def below_threshold(
+    conn: Connection,
+    actor: Actor,
+    *,
+    threshold: str,
+    margin: str = "0.1",
+    currency: str | None = None,
+    min_payments: int = 2,
+    within: int | None = None,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[BelowThreshold]:
+    """Payer and payee pairs with several payments just below a reporting threshold
+    (``threshold`` and ``margin`` as written: ``10000``, ``0.1``)."""
+    subject = {"flows": "below-threshold", "threshold": threshold, "margin": margin,
+               "currency": currency, "min_payments": min_payments, "within": within,
+               "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    limit_amount = _amount(threshold, "threshold")
+    if limit_amount <= 0:
+        raise FieldError(f"the threshold {threshold!r} is not above zero", field="threshold")
+    share = _amount(margin, "margin")
+    if not 0 < share < 1:
+        raise FieldError(f"the margin {margin!r} is not between 0 and 1", field="margin")
+    code = None if currency is None else _currency(currency)
+    _at_least(min_payments, 1, "min_payments", "at least 1 payment")
+    _days(within)
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = structuring.below_threshold(
+        conn, scopes, threshold=limit_amount, margin=share, currency=code,
+        min_payments=min_payments, within=within, limit=limit,
+    )  # fmt: skip
+    _shown(conn, actor, subject, [i for f in found for i in f.flow.ids], len(found))
+    return found
+
+
+def between(
+    conn: Connection,
+    actor: Actor,
+    a: str,
+    b: str,
+    *,
+    by: str = "month",
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Period]:
+    """The payments between two parties (accounts), both ways, per day, week or month."""
+    subject = {"flows": "between", "a": a, "b": b, "by": by, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    if by not in structuring.PERIODS:
+        raise FieldError(f"by {by!r}: one of {', '.join(structuring.PERIODS)}", field="by")
+    for side, name in (("a", a), ("b", b)):
+        if not name.strip():
+            raise FieldError("no account given", field=side)
+    if structuring.same_party(a, b):
+        raise FieldError(f"{a!r} and {b!r} are one account", field="b")
+    scopes = _caught_up(conn, PaymentsProjection(), viewer, case, progress)
+    found = structuring.between(conn, scopes, a, b, by=by)
+    _shown(conn, actor, subject, [i for p in found for i in p.ids], len(found))
+    return found
+
+
+def _at_least(value: int, least: int, field: str, message: str) -> None:
+    if value < least:
+        raise FieldError(message, field=field)
+
+
+def _days(within: int | None) -> None:
+    if within is not None and within < 0:
+        raise FieldError(f"within {within} days: a number of days is not negative", field="within")
+
+
+def _amount(raw: str, field: str) -> Decimal:
+    try:
+        return amount(raw, field)
+    except RejectedError as error:
+        raise FieldError(f"the {field}: {error.reason}", field=field) from None
+
+
+def _currency(raw: str) -> str:
+    code = raw.strip().upper()
+    numeric = len(code) == 3 and code.isdigit()
+    if not numeric and code not in list_currencies():
+        raise FieldError(f"the currency {raw!r} is no ISO 4217 code", field="currency")
+    return code
 
 
 def rebuild_projection(
