@@ -141,7 +141,7 @@ def _calls(
             .where(table[column].in_(values[start : start + CHUNK]))
             .where(table.imei.is_not(None))
         )
-        found.extend(tuple(row) for row in conn.execute(visible(query, scopes)))  # type: ignore[misc]
+        found.extend(tuple(row) for row in conn.execute(visible(query, scopes)))
     found.sort(key=lambda row: (row[3], row[0]))
     return found
 
