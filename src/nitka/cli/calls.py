@@ -152,7 +152,7 @@ def handsets_command(
         shared, swaps = analysis_queries.handsets(
             conn, who, number=number, limit=limit, case=case, progress=progress
         )
-    rows = [item.as_dict() for item in (*shared, *swaps)]
+    rows = [item.as_dict() for item in shared] + [item.as_dict() for item in swaps]
     table = Table("kind", "imei / number", "numbers / imeis", "calls", "first", "last")
     for row in rows:
         handset = row["kind"] == "handset"
