@@ -149,3 +149,42 @@ def store_structuring(engine: Engine, provenance: Provenance | None = None) -> N
     ]
     accounts = _accounts(*((row[0], row[1]) for row in STRUCTURING))
     store_entities(engine, [*accounts, *payments], provenance or Provenance("bank"))
+
+
+P, Q, R, S, T = "301", "302", "303", "304", "305"
+X, Y, Z = "390", "391", "392"
+I1, I2 = "356938035643809", "356938035643817"
+"""Numbers and handsets (IMEIs) of the hand-made calls with cells."""
+CELL_CALLS = (
+    ("k-1", P, X, "2024-04-01T10:00:00", "A1", I1),
+    ("k-2", Q, Y, "2024-04-01T10:10:00", "A1", ""),
+    ("k-3", R, Y, "2024-04-01T10:20:00", "A1", ""),
+    ("k-4", Q, X, "2024-04-01T10:05:00", "B2", ""),
+    ("k-5", P, Z, "2024-04-02T09:00:00", "B2", I2),
+    ("k-6", Q, Z, "2024-04-02T09:14:00", "B2", ""),
+    ("k-7", S, P, "2024-04-02T09:05:00", "B2", ""),
+    ("k-8", P, X, "2024-04-03T12:00:00", "", I1),
+    ("k-9", T, X, "2024-04-04T12:00:00", "", I1),
+)
+"""Calls with the caller's cell and handset, as a CDR gives them:
+
+    P was in cell A1 at 10:00 on 1 April (IMEI I1) and in B2 at 09:00 on 2 April
+    (IMEI I2); Q was in A1 ten minutes after P and in B2 fourteen minutes after
+    P's second call (two meetings within 15 minutes); R was in A1 twenty minutes
+    after P (a meeting within 30 minutes only); Q in B2 on 1 April meets no one;
+    S called P from B2 five minutes after P's call there (one meeting).
+    P went back to handset I1 on 3 April (I1, I2, I1: a swap), and T used I1 on
+    4 April (I1 is a handset of two numbers, P and T)."""
+
+
+def cell_call(
+    entity_id: str, caller: str, receiver: str, start: str, cell: str, imei: str
+) -> EntityProxy:
+    described = [f"Cell tower: {cell}"] if cell else []
+    described += [f"IMEI: {imei}"] if imei else []
+    return call(entity_id, caller, receiver, start, "30", description=described)
+
+
+def store_cell_calls(engine: Engine, provenance: Provenance | None = None) -> None:
+    entities = [cell_call(*row) for row in CELL_CALLS]
+    store_entities(engine, entities, provenance or Provenance("operator"))

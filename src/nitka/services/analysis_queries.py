@@ -20,10 +20,19 @@ from sqlalchemy.engine import Connection
 from nitka.access.actor import Actor
 from nitka.access.audit import Action, Outcome
 from nitka.access.visibility import READERS, Viewer
-from nitka.analysis import contacts, flows, layering, structuring
+from nitka.analysis import behaviour, colocation, contacts, flows, layering, structuring
+from nitka.analysis import burners as burner_calls
+from nitka.analysis import chains as chain_calls
+from nitka.analysis import handsets as handset_calls
+from nitka.analysis.asking import asked_time
+from nitka.analysis.behaviour import Change
+from nitka.analysis.burners import Burner
 from nitka.analysis.calls import CallsProjection
+from nitka.analysis.chains import Chain
+from nitka.analysis.colocation import Meeting
 from nitka.analysis.contacts import Contact, number_keys
 from nitka.analysis.flows import Cycle, FanIn, FanOut
+from nitka.analysis.handsets import Handset, Swap
 from nitka.analysis.layering import Bipartite, GatherScatter, ScatterGather, Stacked
 from nitka.analysis.payments import PaymentsProjection
 from nitka.analysis.projection import (
@@ -83,6 +92,141 @@ def top_contacts(
     found = contacts.top_contacts(conn, number, scopes, limit=limit)
     _shown(conn, actor, subject, [i for c in found for i in c.ids], len(found))
     return found
+
+
+# Call-record queries beyond contacts: chains, co-location, handsets, burners, change.
+
+
+def chains(
+    conn: Connection,
+    actor: Actor,
+    number: str,
+    *,
+    window: int = 60,
+    depth: int = 3,
+    limit: int = 100,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Chain]:
+    """Chains of calls in time order from this number: A called B, then B called C
+    within ``window`` minutes, up to ``depth`` calls."""
+    subject = {"calls": "chains", "number": number, "window": window, "depth": depth,
+               "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    number_keys([number], "number")
+    if not chain_calls.MIN_DEPTH <= depth <= chain_calls.MAX_DEPTH:
+        raise FieldError(
+            f"depth: a chain is {chain_calls.MIN_DEPTH} to {chain_calls.MAX_DEPTH} calls, "
+            f"not {depth}",
+            field="depth",
+        )
+    _positive(window, "window")
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    found = chain_calls.chains(conn, number, scopes, window=window, depth=depth, limit=limit)
+    _shown(conn, actor, subject, [i for c in found for i in c.ids], len(found))
+    return found
+
+
+def colocated(
+    conn: Connection,
+    actor: Actor,
+    number: str,
+    *,
+    minutes: int = 15,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Meeting]:
+    """Other numbers with calls through the cells of this number's calls within
+    ``minutes`` of them (from ``since`` up to ``until``, days or times)."""
+    subject = {"calls": "colocated", "number": number, "minutes": minutes, "from": since,
+               "to": until, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    number_keys([number], "number")
+    _positive(minutes, "minutes")
+    low = asked_time(since, "from") if since else None
+    high = asked_time(until, "to", end=True) if until else None
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    found = colocation.colocated(
+        conn, number, scopes, minutes=minutes, since=low, until=high, limit=limit
+    )
+    _shown(conn, actor, subject, [i for m in found for i in m.ids], len(found))
+    return found
+
+
+def handsets(
+    conn: Connection,
+    actor: Actor,
+    *,
+    number: str | None = None,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Handset], list[Swap]]:
+    """IMEIs used with several numbers, and numbers that moved between IMEIs (swaps)."""
+    subject = {"calls": "handsets", "number": number, "limit": limit, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    if number is not None:
+        number_keys([number], "number")
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    shared, swaps = handset_calls.handsets(conn, scopes, number=number, limit=limit)
+    ids = [i for h in shared for i in h.ids] + [i for s in swaps for i in s.ids]
+    _shown(conn, actor, subject, ids, len(shared) + len(swaps))
+    return shared, swaps
+
+
+def burners(
+    conn: Connection,
+    actor: Actor,
+    *,
+    max_days: int = 14,
+    max_contacts: int = 3,
+    min_calls: int = 2,
+    limit: int = 1000,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> list[Burner]:
+    """Short-lived numbers with few contacts (the burner pattern)."""
+    subject = {"calls": "burners", "max_days": max_days, "max_contacts": max_contacts,
+               "min_calls": min_calls, "limit": limit, "case": case}  # fmt: skip
+    viewer = _reader(conn, actor, subject, case)
+    for value, name in ((max_days, "max_days"), (max_contacts, "max_contacts"),
+                        (min_calls, "min_calls")):  # fmt: skip
+        _positive(value, name)
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    found = burner_calls.burners(conn, scopes, max_days=max_days, max_contacts=max_contacts,
+                                 min_calls=min_calls, limit=limit)  # fmt: skip
+    _shown(conn, actor, subject, [i for b in found for i in b.ids], len(found))
+    return found
+
+
+def behaviour_change(
+    conn: Connection,
+    actor: Actor,
+    number: str,
+    date: str,
+    *,
+    days: int = 30,
+    case: str | None = None,
+    progress: Progress | None = None,
+) -> Change:
+    """A number's calls in the ``days`` before a date against those after it."""
+    subject = {"calls": "change", "number": number, "date": date, "days": days, "case": case}
+    viewer = _reader(conn, actor, subject, case)
+    number_keys([number], "number")
+    when = asked_time(date, "date")
+    _positive(days, "days")
+    scopes = _caught_up(conn, CallsProjection(), viewer, case, progress)
+    found = behaviour.change(conn, number, when, scopes, days=days)
+    _shown(conn, actor, subject, found.ids, found.before.calls + found.after.calls)
+    return found
+
+
+def _positive(value: int, field: str) -> None:
+    if value < 1:
+        raise FieldError(f"{field}: {value} is not a positive whole number", field=field)
 
 
 def fan_in(

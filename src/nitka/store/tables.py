@@ -468,10 +468,12 @@ analysis_call = Table(
     Index("ix_analysis_call_caller_callee", "caller", "callee"),
     Index("ix_analysis_call_callee_caller", "callee", "caller"),
     Index("ix_analysis_call_start", "start"),
+    Index("ix_analysis_call_cell_start", "cell", "start"),
 )
 """One row per ``Call`` entity (``nitka.analysis.calls``): numbers as compared (digits
 and a leading ``+``), the start in UTC, the length in seconds, the cell tower, IMEI and
-IMSI where known."""
+IMSI where known. The ``(cell, start)`` index serves co-location (who else was in
+this cell within minutes of this call)."""
 
 analysis_payment = Table(
     "analysis_payment",
