@@ -16,9 +16,10 @@ probabilities (or m from its labelled pairs): counting from ten records would
 learn noise, and random pairs of a small file are too often one person to
 count as strangers.
 
-Clustering is Splink's connected components at the threshold. One weak link
-chains two clusters into one, so the sizes are reported (``Linked.sizes``,
-``Linked.largest``) for the caller to see a cluster too large to be a person.
+Clusters are taken from the pairs at the threshold, strongest first, never
+joining conflicting records, and a cluster larger than a cap held by weak links
+is cut apart (``clusters``); the sizes are reported (``Linked.sizes``,
+``Linked.largest``, ``Linked.split``) for the caller to see what was found.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from splink import DuckDBAPI, Linker
 
 from nitka.match.names import name_score
 from nitka.resolve import model
-from nitka.resolve.clusters import Births, constrained_clusters
+from nitka.resolve.clusters import MAX_CLUSTER, Births, constrained_clusters
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 
 TRAIN_FROM = 1_000
@@ -91,6 +92,8 @@ class Linked:
     trained: bool = False
     sizes: Counter[int] = field(default_factory=Counter)
     """How many clusters there are of each size."""
+    split: int = 0
+    """Clusters of more than the cap cut apart at their weak links."""
 
     @property
     def largest(self) -> int:
@@ -104,6 +107,7 @@ def link(
     training: Training = Training.AUTO,
     same: Sequence[tuple[str, str]] = (),
     different: Sequence[tuple[str, str]] = (),
+    cap: int = MAX_CLUSTER,
     stage: Stage | None = None,
 ) -> Linked:
     """Link prepared rows (``prepare.prepare``) into clusters of one person each.
@@ -113,7 +117,8 @@ def link(
     EM: how often one person's records agree is counted, not guessed. A level
     no labelled pair shows keeps its probability. They are always in one
     cluster; ``different`` pairs (judged two people) never are, and neither are
-    two records whose birth dates conflict (``clusters``).
+    two records whose birth dates conflict (``clusters``). A cluster of more
+    than ``cap`` records is cut at its weak links (``clusters.STRONG``).
     """
     tell = stage or (lambda _: None)
     ids = [row["unique_id"] for row in rows]
@@ -144,8 +149,10 @@ def link(
             f"FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
         ).fetchall()
     births = {row["unique_id"]: Births.of(row) for row in rows}
-    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different)
-    return _linked(ids, found, pairs, links, trained=train)
+    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different, cap=cap)
+    linked = _linked(ids, found.clusters, pairs, links, trained=train)
+    linked.split = found.split
+    return linked
 
 
 def _train(
