@@ -177,3 +177,22 @@ def test_a_full_name_with_patronymic_links_without_a_birth_date_in_a_large_file(
     assert together(linked, "full-cyr", "full-lat")
     assert apart(linked, "short-cyr", "short-lat")
     assert linked.largest == 2
+
+
+def test_a_full_name_spelled_otherwise_links_without_a_birth_date_in_a_large_file() -> None:
+    """A typo in the patronymic, Ukrainian forms the anchors miss (Oleh Hryhorovych,
+    Олег Григорович): the matcher finds all three words alike. Another surname a
+    few letters from the first (Кашин, Шастин) is another person."""
+    rows = [
+        *strangers(1500),
+        person("typo-lat", "Oleh Yevhenovych BUHROV", "1970-01-02"),
+        person("typo-cyr", "Олег Євгенови БУГРОВ"),
+        person("ua-lat", "KOZYURA Oleh Hryhorovych", "1965-03-04"),
+        person("ua-cyr", "Олег Григорович КОЗЮРА"),
+        person("kashin", "Владимир Иванович КАШИН"),
+        person("shastin", "Vladimir Ivanovich SHASTIN"),
+    ]
+    linked = link(rows)
+    assert together(linked, "typo-lat", "typo-cyr")
+    assert together(linked, "ua-lat", "ua-cyr")
+    assert apart(linked, "kashin", "shastin")

@@ -96,12 +96,14 @@ def file_command(
             "records": found.records, "clusters": found.clusters, "largest": found.largest,
             "sizes": {str(size): count for size, count in sorted(found.sizes.items())},
             "pairs": found.pairs, "links": found.links, "trained": found.trained,
+            "split": found.split,
             "ignored": found.ignored, "out": str(target),
         })  # fmt: skip
         return
     stderr.print(
         f"linked {found.records:,} records into {found.clusters:,} clusters "
-        f"(largest {found.largest:,} records; {found.links:,} links of {found.pairs:,} "
+        f"(largest {found.largest:,} records; clusters split: {found.split:,}; "
+        f"{found.links:,} links of {found.pairs:,} "
         f"pairs scored; model {'trained on the file' if found.trained else 'as written'}), "
         f"written to {target}",
         highlight=False,

@@ -44,6 +44,9 @@ class Resolved:
     the sources is weak links chained together."""
     sizes: Counter[int] = field(default_factory=Counter)
     """How many clusters there are of each size."""
+    split: int = 0
+    """Clusters larger than the cap (``clusters.MAX_CLUSTER``) cut apart at their
+    weak links."""
     pairs: int = 0
     """Candidate pairs the model scored."""
     links: int = 0
@@ -88,6 +91,7 @@ def resolve_csv(
         clusters=sum(linked.sizes.values()),
         largest=linked.largest,
         sizes=linked.sizes,
+        split=linked.split,
         pairs=linked.pairs,
         links=linked.links,
         trained=linked.trained,

@@ -16,9 +16,10 @@ probabilities (or m from its labelled pairs): counting from ten records would
 learn noise, and random pairs of a small file are too often one person to
 count as strangers.
 
-Clustering is Splink's connected components at the threshold. One weak link
-chains two clusters into one, so the sizes are reported (``Linked.sizes``,
-``Linked.largest``) for the caller to see a cluster too large to be a person.
+Clusters are taken from the pairs at the threshold, strongest first, never
+joining conflicting records, and a cluster larger than a cap held by weak links
+is cut apart (``clusters``); the sizes are reported (``Linked.sizes``,
+``Linked.largest``, ``Linked.split``) for the caller to see what was found.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from splink import DuckDBAPI, Linker
 
 from nitka.match.names import name_score
 from nitka.resolve import model, weights
-from nitka.resolve.clusters import Births, constrained_clusters
+from nitka.resolve.clusters import MAX_CLUSTER, Births, constrained_clusters
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 
 TRAIN_FROM = 1_000
@@ -104,6 +105,8 @@ class Linked:
     trained: bool = False
     sizes: Counter[int] = field(default_factory=Counter)
     """How many clusters there are of each size."""
+    split: int = 0
+    """Clusters of more than the cap cut apart at their weak links."""
     scored: list[Scored] = field(default_factory=list)
     """Pairs of at least ``keep_from`` (``link``), with what each comparison said."""
     comparisons: list[weights.Comparison] = field(default_factory=list)
@@ -121,6 +124,7 @@ def link(
     training: Training = Training.AUTO,
     same: Sequence[tuple[str, str]] = (),
     different: Sequence[tuple[str, str]] = (),
+    cap: int = MAX_CLUSTER,
     stage: Stage | None = None,
     keep_from: float | None = None,
 ) -> Linked:
@@ -131,9 +135,10 @@ def link(
     EM: how often one person's records agree is counted, not guessed. A level
     no labelled pair shows keeps its probability. They are always in one
     cluster; ``different`` pairs (judged two people) never are, and neither are
-    two records whose birth dates conflict (``clusters``). ``keep_from``: also
-    return the pairs scored at least this, with each comparison's level and
-    weight (``Linked.scored``), for an analyst to review.
+    two records whose birth dates conflict (``clusters``). A cluster of more
+    than ``cap`` records is cut at its weak links (``clusters.STRONG``).
+    ``keep_from``: also return the pairs scored at least this, with each
+    comparison's level and weight (``Linked.scored``), for an analyst to review.
     """
     tell = stage or (lambda _: None)
     ids = [row["unique_id"] for row in rows]
@@ -173,8 +178,9 @@ def link(
             comparisons = weights.levels_of(linker.misc.save_model_to_json(), described)
             kept = _kept(con, predictions.physical_name, keep_from)
     births = {row["unique_id"]: Births.of(row) for row in rows}
-    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different)
-    linked = _linked(ids, found, pairs, links, trained=train)
+    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different, cap=cap)
+    linked = _linked(ids, found.clusters, pairs, links, trained=train)
+    linked.split = found.split
     if keep_from is not None:
         linked.comparisons = comparisons
         linked.scored = [_scored(row, comparisons, linked.clusters) for row in kept]
