@@ -114,4 +114,4 @@ def test_services_read_the_calls_the_actor_may_see(engine: Engine) -> None:
     assert hidden is None
     assert seen is not None and [s.id for s in seen.steps] == ["c-9"]
     with transaction(engine) as conn, pytest.raises(FieldError):
-        network_queries.communities(conn, INVESTIGATOR, Drawn("trips"))  # type: ignore[arg-type]
+        network_queries.communities(conn, INVESTIGATOR, Drawn("boats"))  # type: ignore[arg-type]

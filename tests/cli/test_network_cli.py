@@ -50,7 +50,7 @@ def test_network_commands_on_vast(run: Invoke) -> None:
 
 
 def test_bad_options_are_named(run: Invoke) -> None:
-    wrong = run("network", "communities", "--on", "trips")
-    assert wrong.exit_code != 0 and "--on is calls or payments" in wrong.output
+    wrong = run("network", "communities", "--on", "boats")
+    assert wrong.exit_code != 0 and "--on is calls, payments or trips" in wrong.output
     date = run("network", "brokers", "--since", "yesterday")
     assert date.exit_code != 0 and "--since" in date.output

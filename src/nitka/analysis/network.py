@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -34,11 +34,14 @@ import leidenalg
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from nitka.analysis.travel import together
 from nitka.errors import FieldError
 from nitka.store.tables import analysis_call, analysis_payment
 
-On = Literal["calls", "payments"]
-ON: tuple[On, ...] = ("calls", "payments")
+On = Literal["calls", "payments", "trips"]
+ON: tuple[On, ...] = ("calls", "payments", "trips")
+"""Networks of numbers (calls), accounts (payments), or travellers with each other and
+with their trips' organisers (trips)."""
 SEED = 2277
 """Leiden is randomised: a fixed seed gives the same communities for the same data."""
 EXACT_BETWEENNESS_UP_TO = 20_000
@@ -120,11 +123,14 @@ def ties(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[Tie]:
-    """Every pair of parties with calls or payments between them, either way."""
+    """Every pair of parties with calls or payments between them, either way, or who
+    travelled together (or one with the trip's organiser)."""
     if on not in ON:
-        raise FieldError(f"a network is of {' or '.join(ON)}, not {on!r}", field="on")
+        raise FieldError(f"a network is of {', '.join(ON)}, not {on!r}", field="on")
     if scopes is not None and not scopes:
         return []
+    if on == "trips":
+        return _merged(together(conn, scopes, since=since, until=until))
     table = analysis_call if on == "calls" else analysis_payment
     left, right, when = (
         (table.c.caller, table.c.callee, table.c.start)
@@ -138,8 +144,13 @@ def ties(
         query = query.where(when >= since)
     if until is not None:
         query = query.where(when < until)
+    return _merged(conn.execute(query))
+
+
+def _merged(rows: Iterable[Sequence[Any]]) -> list[Tie]:
+    """One tie per pair of parties, whichever way the rows name them."""
     merged: dict[tuple[str, str], Tie] = {}
-    for a, b, count, first, last in conn.execute(query):
+    for a, b, count, first, last in rows:
         if a == b:
             continue
         key = (a, b) if a < b else (b, a)
@@ -237,6 +248,8 @@ def time_path(
     the one before and at most ``within`` after it; None if there is none."""
     if within <= timedelta(0):
         raise FieldError("the window between steps is above zero", field="within")
+    if on == "trips":
+        raise FieldError("a path in time order is of calls or payments", field="on")
     if scopes is not None and not scopes:
         return None
     table = analysis_call if on == "calls" else analysis_payment

@@ -95,6 +95,11 @@ class Projection(ABC):
         """The row's values (without ``id`` and ``scope``) and the facts behind them;
         raises ``RejectedError`` for an entity that cannot be taken in."""
 
+    def rows(self, entity: Entity) -> list[tuple[dict[str, Any], list[Fact]]]:
+        """Every row of one entity: one (``row``), unless a kind keeps several (a trip,
+        one per traveller). Each row's id is the entity's, so they go and come together."""
+        return [self.row(entity)]
+
     def prepare(self, conn: Connection, entities: Sequence[Entity]) -> None:
         """Load what the rows of these entities need from other entities (an account's
         number); called before ``row`` for each page. Nothing, unless a row reads
@@ -271,7 +276,7 @@ def _project(
     noted_at = _now()
     for entity in entities:
         try:
-            values, behind = projection.row(entity)
+            made = projection.rows(entity)
         except RejectedError as reject:
             shown = projection.reject_facts(entity)
             origins = sorted({fact.origin for fact in shown if fact.origin})
@@ -288,7 +293,8 @@ def _project(
                 }
             )
             continue
-        rows.append({**values, "id": entity.id, "scope": scopes.id_of(scope_of(behind))})
+        for values, behind in made:
+            rows.append({**values, "id": entity.id, "scope": scopes.id_of(scope_of(behind))})
     if rows:
         conn.execute(insert(projection.table), rows)
     if rejects:

@@ -21,6 +21,7 @@ from nitka.cli import (
     screen,
     search,
     store,
+    trips,
 )
 from nitka.cli.context import ACTOR, PURPOSE
 from nitka.settings import Settings
@@ -81,6 +82,7 @@ exchange.register(app)
 calls.register(app)
 flows.register(app)
 network.register(app)
+trips.register(app)
 
 if __name__ == "__main__":
     app()

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from nitka.access.audit import Action
-from nitka.analysis.network import On
+from nitka.analysis.network import ON, On
 from nitka.cli.context import actor, calling, emit_json, fail, open_store, stdout
 from nitka.cli.projections import building
 from nitka.services import network_queries
@@ -22,7 +22,7 @@ network_app = typer.Typer(
     "paths in time order (docs/analysis.md).",
     no_args_is_help=True,
 )
-ON_HELP = "calls (numbers) or payments (accounts)."
+ON_HELP = "calls (numbers), payments (accounts) or trips (travellers and organisers)."
 CASE_HELP = "Only the records of this case (one of yours)."
 SINCE_HELP = "Only records from this date (YYYY-MM-DD)."
 UNTIL_HELP = "Only records before this date (YYYY-MM-DD)."
@@ -33,11 +33,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _on(value: str) -> On:
-    if value == "calls":
-        return "calls"
-    if value == "payments":
-        return "payments"
-    fail(f"--on is calls or payments, not {value!r}")
+    for kind in ON:
+        if value == kind:
+            return kind
+    fail(f"--on is calls, payments or trips, not {value!r}")
 
 
 def _date(value: str | None, option: str) -> datetime | None:

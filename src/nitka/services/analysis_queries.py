@@ -47,14 +47,16 @@ from nitka.analysis.projection import (
 from nitka.analysis.readings import RejectedError, amount
 from nitka.analysis.scopes import visible_scopes
 from nitka.analysis.structuring import BelowThreshold, Period
+from nitka.analysis.trips import TripsProjection
 from nitka.errors import FieldError
 from nitka.services.guard import PROJECTION_KEEPERS, NotFoundError, audit, require, viewer_of
 
 PROJECTIONS: dict[str, type[Projection]] = {
     CallsProjection.kind: CallsProjection,
     PaymentsProjection.kind: PaymentsProjection,
+    TripsProjection.kind: TripsProjection,
 }
-"""The projections by name: ``calls``, ``payments``."""
+"""The projections by name: ``calls``, ``payments``, ``trips``."""
 
 
 def common_contacts(

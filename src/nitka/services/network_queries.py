@@ -22,6 +22,7 @@ from nitka.analysis.contacts import number_keys
 from nitka.analysis.network import Broker, Community, KeyPlayer, On, TimePath
 from nitka.analysis.payments import PaymentsProjection
 from nitka.analysis.projection import Progress, Projection
+from nitka.analysis.trips import TripsProjection
 from nitka.errors import FieldError
 from nitka.ingest.transactions import account_key
 from nitka.services.analysis_queries import _caught_up, _reader, _shown
@@ -32,7 +33,9 @@ def _projection(on: str) -> Projection:
         return CallsProjection()
     if on == "payments":
         return PaymentsProjection()
-    raise FieldError(f"a network is of {' or '.join(network.ON)}, not {on!r}", field="on")
+    if on == "trips":
+        return TripsProjection()
+    raise FieldError(f"a network is of {', '.join(network.ON)}, not {on!r}", field="on")
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ The projections (``nitka.analysis.projection``) follow the change sequence when
 they are next read, but an erasure (Art. 16) or a deletion at the end of a
 review period must not leave a projected copy behind in the store until then:
 the after-write step removes the entity's rows and rejects in the erasing
-transaction (``nitka.effects.after_write``), and the payments that show an
-erased account's number with them. The next catch-up projects such a payment
-again, as a reject naming the missing account.
+transaction (``nitka.effects.after_write``), the payments that show an
+erased account's number with them, and the trips of an erased traveller. The
+next catch-up projects such a payment again, as a reject naming the missing
+account.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, or_
 from sqlalchemy.engine import Connection
 
-from nitka.store.tables import analysis_call, analysis_payment, analysis_reject
+from nitka.store.tables import analysis_call, analysis_payment, analysis_reject, analysis_trip
 
 CHUNK = 500
 
@@ -36,5 +37,10 @@ def forget(conn: Connection, entity_ids: Sequence[str]) -> None:
                     payment.payee_entity.in_(chunk),
                 )
             )
+        )
+        trip = analysis_trip.c
+        # An erased traveller's rows go, and an erased trip's: no one's journey stays behind.
+        conn.execute(
+            delete(analysis_trip).where(or_(trip.id.in_(chunk), trip.traveller.in_(chunk)))
         )
         conn.execute(delete(analysis_reject).where(analysis_reject.c.entity_id.in_(chunk)))

@@ -498,6 +498,27 @@ analysis_payment = Table(
 payee's account (or card) numbers as compared, the entities they come from, the amount,
 currency, time and channel."""
 
+analysis_trip = Table(
+    "analysis_trip",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("traveller", String(ID), primary_key=True),
+    Column("start", DateTime, nullable=False),
+    Column("end", DateTime, nullable=True),
+    Column("origin", Text, nullable=True),
+    Column("origin_country", String(8), nullable=True),
+    Column("destination", Text, nullable=True),
+    Column("destination_country", String(8), nullable=True),
+    Column("carrier", String(ID), nullable=True),
+    Column("scope", Integer, nullable=False),
+    Index("ix_analysis_trip_traveller", "traveller"),
+    Index("ix_analysis_trip_start", "start"),
+    Index("ix_analysis_trip_destination_country", "destination_country"),
+)
+"""One row per traveller of each ``Trip`` entity (``nitka.analysis.trips``): who
+travelled (the entity id; empty when the trip names no one), when, from and to where
+(the place as written and its country code), and the organiser or vehicle where known."""
+
 analysis_reject = Table(
     "analysis_reject",
     metadata,
