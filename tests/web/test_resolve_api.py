@@ -49,8 +49,8 @@ def test_a_run_the_queue_a_decision_and_taking_it_back(
     assert decided.status_code == 200, decided.text
     assert decided.json()["state"] == "same" and decided.json()["judgement_id"]
     record = last_record(engine)
-    assert (record["actor"], record["action"], record["purpose"]) == (
-        INVESTIGATOR, "change", "resolution review")
+    who = (INVESTIGATOR, "change", "resolution review")
+    assert (record["actor"], record["action"], record["purpose"]) == who
     assert record["subject"]["decision"] == "same"
     assert record["subject"]["judgement"] == decided.json()["judgement_id"]
     assert sorted(record["entities"]) == ["p-cyr", "p-lat"]
@@ -82,11 +82,11 @@ def test_refusals_and_bad_values_answer_through_the_apps_handlers(
                          json={"decision": "same", "reason": "guess"},
                          headers=users["investigator.out"])  # fmt: skip
     assert hidden.status_code == 404
-    bad = client.post(f"/resolve/candidates/{some['id']}/decision",
-                      json={"decision": "maybe", "reason": "hm"}, headers=users[INVESTIGATOR])  # fmt: skip
+    me = users[INVESTIGATOR]
+    maybe = {"decision": "maybe", "reason": "hm"}
+    bad = client.post(f"/resolve/candidates/{some['id']}/decision", json=maybe, headers=me)
     assert bad.status_code == 422
-    engine_refused = client.post("/resolve/runs", json={"threshold": 0}, headers=users[INVESTIGATOR])
-    assert engine_refused.status_code == 422
+    assert client.post("/resolve/runs", json={"threshold": 0}, headers=me).status_code == 422
 
 
 def test_a_batch_above_the_administrators_threshold_and_its_undoing(
