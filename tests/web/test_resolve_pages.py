@@ -10,18 +10,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from nitka.settings import Settings
-from nitka.web.app import create_app
-from tests.web.resolving import linked, pair_id
-from tests.web.serving import in_process
+from tests.web.resolving import pair_id, review_served
 from tests.web.workstation import signed_in
 
 
 @pytest.fixture
 def base(engine: Engine) -> Iterator[str]:
-    linked(engine)
-    with in_process(create_app(engine, (), Settings())) as running:
-        yield str(running.base_url)
+    with review_served(engine) as url:
+        yield url
 
 
 def _petrenko(base: str) -> int:
