@@ -265,3 +265,26 @@ def _candidate(row: Any) -> Candidate:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def decided_by(conn: Connection, user: str, *, limit: int = 20) -> list[Candidate]:
+    """The user's own decisions (not a batch's), newest first: what they may take back."""
+    rows = conn.execute(
+        select(resolve_candidate)
+        .where(
+            resolve_candidate.c.decided_by == user,
+            resolve_candidate.c.state != OPEN,
+            resolve_candidate.c.batch_id.is_(None),
+        )
+        .order_by(resolve_candidate.c.decided_at.desc(), resolve_candidate.c.id.desc())
+        .limit(limit)
+    ).all()
+    return [_candidate(row) for row in rows]
+
+
+def recent_batches(conn: Connection, *, limit: int = 20) -> list[Batch]:
+    """The latest batches, newest first (undone ones too: the record of what was done)."""
+    rows = conn.execute(
+        select(resolve_batch.c.id).order_by(resolve_batch.c.id.desc()).limit(limit)
+    ).all()
+    return [get_batch(conn, row.id) for row in rows]

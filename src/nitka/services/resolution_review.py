@@ -215,3 +215,46 @@ def _side_by_side(conn: Connection, actor: Actor, found: Candidate) -> SideBySid
             return None
         sides.append(shown)
     return SideBySide(found, sides[0], sides[1])
+
+
+def my_decisions(conn: Connection, actor: Actor, *, limit: int = 20) -> list[SideBySide]:
+    """The actor's own latest decisions (not batches'), as far as they may still see
+    both sides: what they may take back."""
+    subject = {"resolve my decisions": limit}
+    require(conn, actor, RESOLVERS, Action.VIEW, subject)
+    found = [
+        shown
+        for decided in review.decided_by(conn, actor.name, limit=limit)
+        if (shown := _side_by_side(conn, actor, decided)) is not None
+    ]
+    entities = [e for s in found for e in (s.left.id, s.right.id)]
+    audit(conn, actor, Action.VIEW, subject, entities=entities, result_size=len(found))
+    return found
+
+
+def batches(conn: Connection, actor: Actor, *, limit: int = 20) -> list[Batch]:
+    """The latest batches: who accepted how many pairs, above which threshold, why (a
+    batch names no entity, so every resolver sees the list)."""
+    subject = {"resolve batches": limit}
+    require(conn, actor, RESOLVERS, Action.VIEW, subject)
+    found = review.recent_batches(conn, limit=limit)
+    audit(conn, actor, Action.VIEW, subject, result_size=len(found))
+    return found
+
+
+def next_candidate(conn: Connection, actor: Actor, *, after: int | None = None) -> int | None:
+    """The id of the open candidate the actor may see that comes after ``after`` in the
+    queue (least certain first), or the first when ``after`` is not open any more; None
+    when there is none. An id names no one, so it is not an audit record of entities."""
+    require(conn, actor, RESOLVERS, Action.VIEW, {"resolve next": after})
+    first: int | None = None
+    passed = after is None
+    for found in review.uncertain_first(conn):
+        if found.id == after:
+            passed = True
+            continue
+        if (first is None or passed) and _side_by_side(conn, actor, found) is not None:
+            if passed:
+                return found.id
+            first = found.id
+    return first
