@@ -35,10 +35,9 @@ from sqlalchemy.engine import Connection
 
 from nitka.analysis.readings import Fact, RejectedError
 from nitka.analysis.scopes import Scopes, Source
-from nitka.effects.follow import Follower
+from nitka.effects.follow import Follower, held_position
 from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import ENTITY_PROP
-from nitka.store.db import upsert
 from nitka.store.reader import schema_of
 from nitka.store.tables import analysis_position, analysis_reject, resolved_entity, statement
 
@@ -114,7 +113,7 @@ def catch_up(
 ) -> Projected:
     """Take in the changes recorded since the projection's position; rebuild it when it
     was never built or is more than ``REBUILD_ABOVE`` entities behind."""
-    position = _hold(conn, projection.kind)
+    position = held_position(conn, projection.kind)
     if position is None:
         return rebuild(conn, projection, progress)
     follower = Follower(position)
@@ -135,7 +134,7 @@ def rebuild(
     conn: Connection, projection: Projection, progress: Progress | None = None
 ) -> Projected:
     """Make the projection again from every statement of its schema in the store."""
-    _hold(conn, projection.kind)
+    held_position(conn, projection.kind)
     # The position first: a change committed while the store is read is read again.
     position = Follower.now(conn).seq
     conn.execute(delete(projection.table))
@@ -285,17 +284,6 @@ def _project(
     if rejects:
         conn.execute(insert(analysis_reject), rejects)
     return len(rows), len(rejects)
-
-
-def _hold(conn: Connection, kind: str) -> int | None:
-    """The projection's position, its row locked until the transaction ends (on
-    PostgreSQL); None if the projection was never built."""
-    conn.execute(upsert(conn, analysis_position, ["kind"], []), {"kind": kind, "seq": -1})
-    query = select(analysis_position.c.seq).where(analysis_position.c.kind == kind)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    seq: int = conn.execute(query).scalar_one()
-    return None if seq < 0 else seq
 
 
 def _canonical_now(conn: Connection, ids: Collection[str]) -> set[str]:
