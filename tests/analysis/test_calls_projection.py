@@ -12,7 +12,8 @@ from sqlalchemy import Engine, func, select
 from nitka.access import retention
 from nitka.analysis.calls import CallsProjection
 from nitka.analysis.contacts import common_contacts, top_contacts
-from nitka.analysis.projection import _hold, catch_up, rebuild, rejects_of
+from nitka.analysis.projection import catch_up, rebuild, rejects_of
+from nitka.effects.follow import held_position
 from nitka.errors import FieldError
 from nitka.model.statement import Provenance
 from nitka.store.tables import analysis_call
@@ -205,7 +206,7 @@ def test_a_caught_up_projection_is_read_without_waiting_for_its_lock(engine: Eng
     holder = engine.connect()
     try:
         holding = holder.begin()
-        _hold(holder, CallsProjection.kind)  # what a catch-up with changes does first
+        held_position(holder, CallsProjection.kind)  # what a catch-up with changes does first
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")

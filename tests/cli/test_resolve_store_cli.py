@@ -92,3 +92,18 @@ def test_bad_decision_names_it(run: Invoke) -> None:
     missing = run("resolve", "decide", "999", "same", "--reason", "x")
     assert missing.exit_code != 0
     assert "no candidate 999" in missing.output
+
+
+def test_link_new_links_a_new_record_without_a_new_run(run: Invoke, tmp_path: Path) -> None:
+    none = orjson.loads(_ok(run("resolve", "link-new", "--json")))
+    assert none["run"] is None
+    figures = orjson.loads(_ok(run("resolve", "run", "--json")))
+    newcomer = tmp_path / "newcomer.ftm.json"
+    newcomer.write_bytes(orjson.dumps({"id": "p-new", "schema": "Person", "properties": {
+        "name": ["PETRENKO Oleksandr"], "birthDate": ["1980-03-04"]}}) + b"\n")  # fmt: skip
+    _ok(run("ingest", "ftm", str(newcomer), "--dataset", "interpol", "--json"))
+    caught = orjson.loads(_ok(run("resolve", "link-new", "--json")))
+    assert caught["run"] == figures["run"]  # the same run's model: the store is not re-linked
+    assert caught["linked"] == 0  # the ingest already linked it
+    queue = orjson.loads(_ok(run("resolve", "review", "--json", "--limit", "50")))
+    assert any("p-new" in (q["left"]["id"], q["right"]["id"]) for q in queue)

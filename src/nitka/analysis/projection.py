@@ -37,10 +37,9 @@ from sqlalchemy.engine import Connection
 
 from nitka.analysis.readings import Fact, RejectedError
 from nitka.analysis.scopes import Scopes, Source
-from nitka.effects.follow import Follower
+from nitka.effects.follow import Follower, held_position
 from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import ENTITY_PROP
-from nitka.store.db import upsert
 from nitka.store.reader import schema_of
 from nitka.store.tables import analysis_position, analysis_reject, resolved_entity, statement
 
@@ -128,7 +127,7 @@ def catch_up(
     known = _peek(conn, projection.kind)
     if known is not None and known >= 0 and known == Follower.now(conn).seq:
         return Projected()
-    position = _hold(conn, projection.kind)
+    position = held_position(conn, projection.kind)
     if position is None:
         return rebuild(conn, projection, progress)
     follower = Follower(position)
@@ -149,7 +148,7 @@ def rebuild(
     conn: Connection, projection: Projection, progress: Progress | None = None
 ) -> Projected:
     """Make the projection again from every statement of its schema in the store."""
-    _hold(conn, projection.kind)
+    held_position(conn, projection.kind)
     # The position first: a change committed while the store is read is read again.
     position = Follower.now(conn).seq
     conn.execute(delete(projection.table))
@@ -307,17 +306,6 @@ def _peek(conn: Connection, kind: str) -> int | None:
     found = conn.execute(select(analysis_position.c.seq).where(analysis_position.c.kind == kind))
     seq: int | None = found.scalar_one_or_none()
     return seq
-
-
-def _hold(conn: Connection, kind: str) -> int | None:
-    """The projection's position, its row locked until the transaction ends (on
-    PostgreSQL); None if the projection was never built."""
-    conn.execute(upsert(conn, analysis_position, ["kind"], []), {"kind": kind, "seq": -1})
-    query = select(analysis_position.c.seq).where(analysis_position.c.kind == kind)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    seq: int = conn.execute(query).scalar_one()
-    return None if seq < 0 else seq
 
 
 def _canonical_now(conn: Connection, ids: Collection[str]) -> set[str]:

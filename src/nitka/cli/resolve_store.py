@@ -30,6 +30,7 @@ SHOWN_PROPERTIES = (
 def register(app: typer.Typer) -> None:
     for name, command in (
         ("run", run_command),
+        ("link-new", link_new_command),
         ("review", review_command),
         ("decide", decide_command),
         ("take-back", take_back_command),
@@ -91,6 +92,40 @@ def run_command(
         f"{done.links:,} links of {done.pairs:,} pairs scored; "
         f"{done.candidates:,} pairs proposed for review (nitka resolve review)",
         highlight=False, markup=False,
+    )  # fmt: skip
+
+
+def link_new_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Link the persons that came or changed since the latest run against those already
+    resolved, with the run's model, without linking the store again (an ingest does
+    this by itself once a run has been made)."""
+    store = open_store(ctx)
+    who = actor(ctx, store, Action.CHANGE, {"resolve link new": "since the latest run"})
+    with calling(store) as conn:
+        caught = resolving.link_new(conn, who)
+    figures = {
+        "run": caught.run_id, "records": caught.records, "linked": caught.linked,
+        "compared": caught.compared, "pairs": caught.pairs, "candidates": caught.candidates,
+        "rebuilt": caught.rebuilt, "too_many": caught.too_many,
+    }  # fmt: skip
+    if as_json:
+        emit_json(figures)
+        return
+    if caught.run_id is None:
+        stdout.print("no run yet: the blocking keys are kept current (nitka resolve run links "
+                     "the store first)", highlight=False)  # fmt: skip
+        return
+    if caught.too_many:
+        stdout.print("too many records changed since the latest run to link them one by one: "
+                     "a new nitka resolve run is due", highlight=False)  # fmt: skip
+        return
+    stdout.print(
+        f"{caught.linked:,} new or changed records linked against {caught.compared:,} kept "
+        f"ones with run {caught.run_id}'s model: {caught.pairs:,} pairs scored, "
+        f"{caught.candidates:,} proposed for review", highlight=False,
     )  # fmt: skip
 
 

@@ -111,6 +111,9 @@ class Linked:
     """Pairs of at least ``keep_from`` (``link``), with what each comparison said."""
     comparisons: list[weights.Comparison] = field(default_factory=list)
     """The model's comparisons and their levels' weights, when ``scored`` was asked for."""
+    model: dict[str, Any] = field(default_factory=dict)
+    """The trained model as Splink saves it (``save_model_to_json``), when ``scored`` was
+    asked for: what later records are scored with (``incremental``)."""
 
     @property
     def largest(self) -> int:
@@ -171,18 +174,19 @@ def link(
             f"SELECT unique_id_l, unique_id_r, match_probability "
             f"FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
         ).fetchall()
-        comparisons, kept = [], []
+        comparisons, kept, saved = [], [], {}
         if keep_from is not None:
             described = {c["output_column_name"]: c["comparison_description"]
                          for c in settings["comparisons"]}  # fmt: skip
-            comparisons = weights.levels_of(linker.misc.save_model_to_json(), described)
+            saved = linker.misc.save_model_to_json()
+            comparisons = weights.levels_of(saved, described)
             kept = _kept(con, predictions.physical_name, keep_from)
     births = {row["unique_id"]: Births.of(row) for row in rows}
     found = constrained_clusters(ids, linked_pairs, births, same=same, different=different, cap=cap)
     linked = _linked(ids, found.clusters, pairs, links, trained=train)
     linked.split = found.split
     if keep_from is not None:
-        linked.comparisons = comparisons
+        linked.comparisons, linked.model = comparisons, saved
         linked.scored = [_scored(row, comparisons, linked.clusters) for row in kept]
     return linked
 

@@ -19,17 +19,21 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
+from nitka.effects.follow import Follower
 from nitka.resolve import weights
 from nitka.resolve.judged import constraints
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.prepare import prepare
 from nitka.resolve.stored import person_records
 from nitka.store.tables import resolve_candidate, resolve_run, resolved_entity
+
+if TYPE_CHECKING:
+    from nitka.resolve.linkage import Scored  # Splink loads only to link
 
 REVIEW_FROM = 0.2
 """Pairs scored at least this are proposed for review: below it, the model is sure
@@ -75,6 +79,8 @@ def link_store(
 
     tell: Stage = stage or _silent
     started = _now()
+    # What changes later is linked incrementally (``incremental``) from here.
+    seq = Follower.now(conn).seq
     tell("reading", None)
     rows = []
     for record in person_records(conn, datasets):
@@ -107,6 +113,8 @@ def link_store(
         "sizes": json.dumps({str(size): n for size, n in sorted(linked.sizes.items())}),
         "trained": linked.trained,
         "levels": json.dumps(weights.as_json(linked.comparisons), ensure_ascii=False),
+        "model": json.dumps(linked.model, ensure_ascii=False) if linked.model else None,
+        "seq": seq,
         "started_at": started,
         "finished_at": _now(),
     }
@@ -121,7 +129,7 @@ def link_store(
 
 
 def _proposals(
-    conn: Connection, scored: Sequence[Any], judged: set[tuple[str, str]]
+    conn: Connection, scored: Sequence[Scored], judged: set[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     """The scored pairs a reviewer has something to decide on."""
     canonical = dict(
@@ -142,16 +150,21 @@ def _proposals(
             continue
         if canonical.get(pair.left, pair.left) == canonical.get(pair.right, pair.right):
             continue
-        found.append({
-            "left_id": pair.left,
-            "right_id": pair.right,
-            "probability": pair.probability,
-            "weight": pair.weight,
-            "comparisons": json.dumps(pair.comparisons, ensure_ascii=False),
-            "clustered": pair.clustered,
-            "state": OPEN,
-        })  # fmt: skip
+        found.append(candidate_row(pair))
     return found
+
+
+def candidate_row(pair: Scored) -> dict[str, Any]:
+    """An open candidate's values (without its run)."""
+    return {
+        "left_id": pair.left,
+        "right_id": pair.right,
+        "probability": pair.probability,
+        "weight": pair.weight,
+        "comparisons": json.dumps(pair.comparisons, ensure_ascii=False),
+        "clustered": pair.clustered,
+        "state": OPEN,
+    }
 
 
 def get_run(conn: Connection, run_id: int) -> Run:

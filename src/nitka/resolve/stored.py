@@ -10,7 +10,8 @@ decided when it is shown (``services``), not here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -20,6 +21,8 @@ from nitka.store.reader import StoredEntity, common_schema, statement_from_row
 from nitka.store.tables import statement
 
 BATCH = 20_000
+CHUNK = 500
+"""Ids per ``IN`` list."""
 
 
 def person_records(conn: Connection, datasets: Sequence[str] = ()) -> Iterator[PersonRecord]:
@@ -38,10 +41,30 @@ def person_records(conn: Connection, datasets: Sequence[str] = ()) -> Iterator[P
             .distinct()
         )
         query = query.where(statement.c.entity_id.in_(chosen))
+    return _grouped(conn.execute(query))
+
+
+def records_of(conn: Connection, entity_ids: Iterable[str]) -> Iterator[PersonRecord]:
+    """The Person source entities of these canonical ids (as the change sequence names
+    them: the members of a merged entity are each a record), in entity id order."""
+    ids = sorted(set(entity_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        query = (
+            select(statement.c.entity_id, statement.c.prop, statement.c.value)
+            .where(statement.c.schema == PERSON.name)
+            .where(statement.c.canonical_id.in_(chunk))
+            .order_by(statement.c.entity_id, statement.c.id)
+        )
+        yield from _grouped(conn.execute(query))
+
+
+def _grouped(rows: Iterable[Any]) -> Iterator[PersonRecord]:
+    """Records from ``(entity_id, prop, value)`` rows in entity id order."""
     current: str | None = None
     values: dict[str, list[str]] = {}
     row_number = 0
-    for entity_id, prop, value in conn.execute(query):
+    for entity_id, prop, value in rows:
         if entity_id != current:
             if current is not None:
                 row_number += 1

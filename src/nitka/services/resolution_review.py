@@ -4,7 +4,9 @@ One function per user action, as everywhere in ``nitka.services``: a run over
 the store (``run``), the review queue (``queue``), one candidate side by side
 (``candidate``), a decision and taking it back (``decide``, ``take_back``), a
 batch accepted above the administrator's threshold and undone (``accept_batch``,
-``undo_batch``), and the threshold itself (``set_batch_threshold``).
+``undo_batch``), the threshold itself (``set_batch_threshold``), and linking what
+came into the store since the run with its model (``link_new``; an ingest does it
+too, ``services.ingest``).
 
 A candidate names two source entities; a reviewer sees it only when they may
 see both (need-to-know), and otherwise it answers as one that does not exist.
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Connection
 from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.visibility import Redacted, redact
-from nitka.resolve import review, runs
+from nitka.resolve import incremental, review, runs
 from nitka.resolve.merges import ResolverError
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.review import Batch, Candidate
@@ -76,6 +78,18 @@ def run(
     audit(conn, actor, Action.CHANGE, {**subject, "run": done.id, "records": done.records,
           "candidates": done.candidates}, result_size=done.candidates)  # fmt: skip
     return done
+
+
+def link_new(conn: Connection, actor: Actor) -> incremental.Caught:
+    """Link the persons that came or changed since the latest run against those already
+    resolved, with the run's model, and propose pairs for review
+    (``resolve.incremental``); without a run, only keep the blocking keys current."""
+    subject = {"resolve link new": "since the latest run"}
+    require(conn, actor, RESOLVERS, Action.CHANGE, subject)
+    caught = incremental.catch_up(conn)
+    audit(conn, actor, Action.CHANGE, {**subject, "run": caught.run_id, "records": caught.linked,
+          "candidates": caught.candidates}, result_size=caught.candidates)  # fmt: skip
+    return caught
 
 
 def latest_run(conn: Connection, actor: Actor) -> Run | None:

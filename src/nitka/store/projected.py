@@ -7,7 +7,8 @@ the after-write step removes the entity's rows and rejects in the erasing
 transaction (``nitka.effects.after_write``), the payments that show an
 erased account's number with them, and the trips of an erased traveller. The
 next catch-up projects such a payment again, as a reject naming the missing
-account.
+account. The same goes for the persons' prepared records and blocking keys
+that entity resolution keeps (``nitka.resolve.keys``).
 """
 
 from __future__ import annotations
@@ -17,14 +18,22 @@ from collections.abc import Sequence
 from sqlalchemy import delete, or_
 from sqlalchemy.engine import Connection
 
-from nitka.store.tables import analysis_call, analysis_payment, analysis_reject, analysis_trip
+from nitka.store.tables import (
+    analysis_call,
+    analysis_payment,
+    analysis_reject,
+    analysis_trip,
+    resolve_key,
+    resolve_record,
+)
 
 CHUNK = 500
 
 
 def forget(conn: Connection, entity_ids: Sequence[str]) -> None:
     """Delete the projected rows and rejects of these entities (canonical and member
-    ids), and the payments that show one of them as an account or party."""
+    ids), the payments that show one of them as an account or party, and their
+    records and keys for entity resolution."""
     for start in range(0, len(entity_ids), CHUNK):
         chunk = list(entity_ids[start : start + CHUNK])
         conn.execute(delete(analysis_call).where(analysis_call.c.id.in_(chunk)))
@@ -44,3 +53,12 @@ def forget(conn: Connection, entity_ids: Sequence[str]) -> None:
             delete(analysis_trip).where(or_(trip.id.in_(chunk), trip.traveller.in_(chunk)))
         )
         conn.execute(delete(analysis_reject).where(analysis_reject.c.entity_id.in_(chunk)))
+    forget_records(conn, entity_ids)
+
+
+def forget_records(conn: Connection, entity_ids: Sequence[str]) -> None:
+    """Delete the prepared records and blocking keys of these source entities."""
+    for start in range(0, len(entity_ids), CHUNK):
+        chunk = list(entity_ids[start : start + CHUNK])
+        conn.execute(delete(resolve_key).where(resolve_key.c.entity_id.in_(chunk)))
+        conn.execute(delete(resolve_record).where(resolve_record.c.entity_id.in_(chunk)))

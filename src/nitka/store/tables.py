@@ -567,11 +567,17 @@ resolve_run = Table(
     Column("levels", Text, nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime, nullable=False),
+    Column("model", Text, nullable=True),
+    Column("seq", Integer, nullable=True),
 )
 """One linkage run over the store's persons: its figures, the cluster sizes as JSON
 (``{"2": 310, "3": 12}``), and ``levels``: each comparison's levels with their labels
 and match weights as the run's model had them (JSON), for the review's waterfall. A run
-is written whole, with its candidates, in one transaction, or not at all."""
+is written whole, with its candidates, in one transaction, or not at all. ``model``: the
+trained model as Splink saves it (JSON), which records that come later are scored with
+(``nitka.resolve.incremental``); ``seq``: the change sequence's number when the run read
+the store, so that what changed after it is linked incrementally. Both are empty for
+runs made before they were kept."""
 
 resolve_candidate = Table(
     "resolve_candidate",
@@ -597,6 +603,28 @@ weight], ...]``), whether the run's clustering put the two together, and what ca
 it: ``open``, ``same``, ``different`` or ``unsure``, with the judgement recording it
 and the batch it was accepted in. A new run replaces the open candidates of earlier
 runs; decided ones stay as the record of the decision."""
+
+resolve_record = Table(
+    "resolve_record",
+    metadata,
+    Column("entity_id", String(ID), primary_key=True),
+    Column("name_tf", String(ID), nullable=True, index=True),
+    Column("prepared", Text, nullable=False),
+)
+"""Each Person source entity's prepared columns (``nitka.resolve.prepare``, JSON), kept
+current by following the change sequence (``nitka.resolve.keys``): an incremental link
+compares new records with these without reading or preparing the store again.
+``name_tf`` is the name whose frequency the model weighs (counted here)."""
+
+resolve_key = Table(
+    "resolve_key",
+    metadata,
+    Column("key", String(ID), primary_key=True),
+    Column("entity_id", String(ID), primary_key=True, index=True),
+)
+"""The blocking keys of each record of ``resolve_record`` (the model's blocking rules,
+``model.BLOCKING``, one row per key, prefixed by the rule): the existing records a new
+one may be one person with are found by looking its keys up here, not by a scan."""
 
 resolve_batch = Table(
     "resolve_batch",
