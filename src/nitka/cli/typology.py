@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -66,12 +68,7 @@ def benefit_cards_command(
     cards the organiser holds."""
     params = benefit_cards.Parameters(min_travellers, min_cards, within_days, max_collector_sources,
                                       refugee_only)  # fmt: skip
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"typology": benefit_cards.NAME})
-    with building("trips and payments") as progress, calling(engine) as conn:
-        found = typology_queries.benefit_cards_query(conn, who, params, case=case,
-                                                     progress=progress)  # fmt: skip
-    _show(found, as_json)
+    _run(ctx, benefit_cards.NAME, typology_queries.benefit_cards_query, params, case, as_json)
 
 
 @typology_app.command("boat-drivers")
@@ -98,12 +95,7 @@ def boat_drivers_command(
     named = tuple(c.strip() for c in countries.split(",") if c.strip())
     params = boat_drivers.Parameters(min_recruits, min_age, max_age, named, within_days,
                                      pay_days, paid_only)  # fmt: skip
-    engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"typology": boat_drivers.NAME})
-    with building("calls, trips and payments") as progress, calling(engine) as conn:
-        found = typology_queries.boat_drivers_query(conn, who, params, case=case,
-                                                    progress=progress)  # fmt: skip
-    _show(found, as_json)
+    _run(ctx, boat_drivers.NAME, typology_queries.boat_drivers_query, params, case, as_json)
 
 
 @typology_app.command("call-centre")
@@ -125,15 +117,18 @@ def call_centre_command(
     """A few numbers calling many payers of a few collector accounts."""
     params = call_centre.Parameters(min_payers, min_called, within_days, max_collectors,
                                     max_numbers)  # fmt: skip
+    _run(ctx, call_centre.NAME, typology_queries.call_centre_query, params, case, as_json)
+
+
+def _run(
+    ctx: typer.Context, name: str, query: Callable[..., list[Found]], params: Any,
+    case: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Run a ready query through its service and show the answer."""
     engine = open_store(ctx)
-    who = actor(ctx, engine, Action.SEARCH, {"typology": call_centre.NAME})
-    with building("calls and payments") as progress, calling(engine) as conn:
-        found = typology_queries.call_centre_query(conn, who, params, case=case,
-                                                   progress=progress)  # fmt: skip
-    _show(found, as_json)
-
-
-def _show(found: list[Found], as_json: bool) -> None:
+    who = actor(ctx, engine, Action.SEARCH, {"typology": name})
+    with building("projections") as progress, calling(engine) as conn:
+        found = query(conn, who, params, case=case, progress=progress)
     rows = [item.as_dict() for item in found]
     if as_json:
         emit_json(rows)

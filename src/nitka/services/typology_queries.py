@@ -10,7 +10,7 @@ entities of the answer and the calls, payments and trips behind it.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -20,8 +20,7 @@ from nitka.analysis.calls import CallsProjection
 from nitka.analysis.payments import PaymentsProjection
 from nitka.analysis.projection import Progress, Projection, catch_up
 from nitka.analysis.scopes import visible_scopes
-from nitka.analysis.ties import seeing
-from nitka.analysis.travel import country_code
+from nitka.analysis.ties import Seen, seeing
 from nitka.analysis.trips import TripsProjection
 from nitka.analysis.typologies import benefit_cards, boat_drivers, call_centre
 from nitka.analysis.typologies.found import PHONE, Findings, Found
@@ -44,13 +43,9 @@ def benefit_cards_query(
 ) -> list[Found]:
     """Organisers of trips whose travellers' cards pay into a collector or are held."""
     params = params or benefit_cards.Parameters()
-    subject = _subject(benefit_cards.NAME, params, case)
-    viewer = _reader(conn, actor, subject, case)
-    params.check()
-    _caught_up(conn, (TripsProjection(), PaymentsProjection()), progress)
-    found = benefit_cards.find(conn, visible_scopes(conn, viewer, case), seeing(viewer, case),
-                               params)  # fmt: skip
-    return _answer(conn, actor, subject, found)
+    kinds = (TripsProjection(), PaymentsProjection())
+    asked = _asking(conn, actor, benefit_cards.NAME, params, case, kinds, progress)
+    return _answer(conn, actor, asked, benefit_cards.find(conn, asked.scopes, asked.seen, params))
 
 
 def boat_drivers_query(
@@ -63,14 +58,9 @@ def boat_drivers_query(
 ) -> list[Found]:
     """Numbers calling young men who then travel to a departure country."""
     params = params or boat_drivers.Parameters()
-    subject = _subject(boat_drivers.NAME, params, case)
-    viewer = _reader(conn, actor, subject, case)
-    params.check()
-    countries = {country_code(c, "countries") or "" for c in params.countries}
-    _caught_up(conn, (CallsProjection(), TripsProjection(), PaymentsProjection()), progress)
-    found = boat_drivers.find(conn, visible_scopes(conn, viewer, case), seeing(viewer, case),
-                              params, countries)  # fmt: skip
-    return _answer(conn, actor, subject, found)
+    kinds = (CallsProjection(), TripsProjection(), PaymentsProjection())
+    asked = _asking(conn, actor, boat_drivers.NAME, params, case, kinds, progress)
+    return _answer(conn, actor, asked, boat_drivers.find(conn, asked.scopes, asked.seen, params))
 
 
 def call_centre_query(
@@ -83,32 +73,41 @@ def call_centre_query(
 ) -> list[Found]:
     """A few numbers calling many payers of a few collector accounts."""
     params = params or call_centre.Parameters()
-    subject = _subject(call_centre.NAME, params, case)
+    kinds = (CallsProjection(), PaymentsProjection())
+    asked = _asking(conn, actor, call_centre.NAME, params, case, kinds, progress)
+    return _answer(conn, actor, asked, call_centre.find(conn, asked.scopes, asked.seen, params))
+
+
+@dataclass(frozen=True)
+class _Asked:
+    subject: dict[str, Any]
+    scopes: list[int] | None
+    seen: Seen
+
+
+def _asking(
+    conn: Connection,
+    actor: Actor,
+    name: str,
+    params: Any,
+    case: str | None,
+    projections: tuple[Projection, ...],
+    progress: Progress | None,
+) -> _Asked:
+    """Check the actor and the parameters, bring the projections up to date, and say
+    what the actor may see."""
+    values = {key: list(v) if isinstance(v, tuple) else v for key, v in asdict(params).items()}
+    subject = {"typology": name, **values, "case": case}
     viewer = _reader(conn, actor, subject, case)
     params.check()
-    _caught_up(conn, (CallsProjection(), PaymentsProjection()), progress)
-    found = call_centre.find(conn, visible_scopes(conn, viewer, case), seeing(viewer, case),
-                             params)  # fmt: skip
-    return _answer(conn, actor, subject, found)
-
-
-def _subject(name: str, params: Any, case: str | None) -> dict[str, Any]:
-    values = {key: list(v) if isinstance(v, tuple) else v for key, v in asdict(params).items()}
-    return {"typology": name, **values, "case": case}
-
-
-def _caught_up(
-    conn: Connection, projections: tuple[Projection, ...], progress: Progress | None
-) -> None:
     for projection in projections:
         catch_up(conn, projection, progress)
+    return _Asked(subject, visible_scopes(conn, viewer, case), seeing(viewer, case))
 
 
-def _answer(
-    conn: Connection, actor: Actor, subject: dict[str, Any], found: Findings
-) -> list[Found]:
+def _answer(conn: Connection, actor: Actor, asked: _Asked, found: Findings) -> list[Found]:
     """The answer, after its audit record: the entities in it and the records behind."""
     answer = found.all()
     named = {f.entity for f in answer if not f.entity.startswith(PHONE)}
-    _shown(conn, actor, subject, sorted(named | found.behind), len(answer))
+    _shown(conn, actor, asked.subject, sorted(named | found.behind), len(answer))
     return answer

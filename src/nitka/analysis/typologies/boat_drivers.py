@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.analysis import ties
 from nitka.analysis.ties import Seen
+from nitka.analysis.travel import country_code
 from nitka.analysis.typologies import rows
 from nitka.analysis.typologies.found import PHONE, Findings, day, plural
 from nitka.analysis.typologies.money import amounts
@@ -63,8 +64,16 @@ class Parameters:
         if self.max_age < self.min_age:
             raise FieldError(f"--max-age {self.max_age} is below --min-age {self.min_age}",
                              field="max_age")  # fmt: skip
+        self.codes()
+
+    def codes(self) -> set[str]:
+        """The departure countries as the trips projection keeps them (``tr``)."""
         if not self.countries:
             raise FieldError("--countries: name at least one country", field="countries")
+        try:
+            return {country_code(c, "countries") or "" for c in self.countries}
+        except FieldError as bad:
+            raise FieldError(f"--countries: {bad}", field="countries") from None
 
 
 @dataclass
@@ -79,11 +88,9 @@ def find(
     scopes: Sequence[int] | None,
     seen: Seen,
     params: Parameters,
-    countries: set[str],
 ) -> Findings:
-    """``countries``: the departure countries as the trips projection keeps them."""
     found = Findings()
-    journeys = rows.trips(conn, scopes, countries=countries)
+    journeys = rows.trips(conn, scopes, countries=params.codes())
     by_traveller: dict[str, list[rows.TripRow]] = defaultdict(list)
     for journey in journeys:
         by_traveller[journey.traveller].append(journey)
