@@ -56,9 +56,8 @@ def benefit_cards_command(
                                   help=_help(benefit_cards.Parameters, "min_cards")),
     within_days: int = typer.Option(B.within_days, "--within-days", min=0,
                                     help=_help(benefit_cards.Parameters, "within_days")),
-    max_collector_sources: int = typer.Option(
-        B.max_collector_sources, "--max-collector-sources", min=1,
-        help=_help(benefit_cards.Parameters, "max_collector_sources")),
+    min_share: float = typer.Option(B.min_share, "--min-share", min=0.01, max=1.0,
+                                    help=_help(benefit_cards.Parameters, "min_share")),
     refugee_only: bool = typer.Option(B.refugee_only, "--refugee-only",
                                       help=_help(benefit_cards.Parameters, "refugee_only")),
     case: str | None = typer.Option(None, "--case", help=CASE_HELP),
@@ -66,7 +65,7 @@ def benefit_cards_command(
 ) -> None:  # fmt: skip
     """Organisers of trips whose travellers' cards pay into one collector, or whose
     cards the organiser holds."""
-    params = benefit_cards.Parameters(min_travellers, min_cards, within_days, max_collector_sources,
+    params = benefit_cards.Parameters(min_travellers, min_cards, within_days, min_share,
                                       refugee_only)  # fmt: skip
     _run(ctx, benefit_cards.NAME, typology_queries.benefit_cards_query, params, case, as_json)
 

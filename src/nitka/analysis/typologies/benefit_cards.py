@@ -10,14 +10,17 @@ its ``vehicle``), from its travellers:
 - a traveller's *card* is an account or card it owns (an ``Ownership``);
 - a *collector* is an account the cards of at least ``min_cards`` of the
   organiser's travellers paid into, each within ``within_days`` of the start
-  of that traveller's trip with the organiser, and that at most
-  ``max_collector_sources`` accounts pay in all (a shop or a utility, paid by
-  thousands, collects nothing);
+  of that traveller's trip with the organiser, and at least ``min_share`` of
+  all the accounts that ever paid it are such cards (a shop or a utility,
+  paid by thousands, collects nothing);
 - a card is *held* by the organiser when an ``Ownership`` names the organiser
   as its owner too (the card taken from the traveller).
 
-An organiser is answered when at least ``min_travellers`` of its travellers
-paid a collector or had their card held. With ``refugee_only``, only
+An organiser is answered with each collector that the cards of at least
+``min_travellers`` of its travellers paid, counting those whose cards it
+holds, or when it holds the cards of ``min_travellers`` travellers (small
+coincidences across many collectors, as a coach company's many passengers
+paying the same friends, add up to nothing). With ``refugee_only``, only
 travellers whose ``status`` names refugee status or temporary protection
 (``REFUGEE_WORDS``) count.
 """
@@ -37,6 +40,7 @@ from nitka.analysis.typologies import rows
 from nitka.analysis.typologies.found import Findings, day, plural
 from nitka.analysis.typologies.money import amounts, sources_of
 from nitka.analysis.typologies.params import at_least, option
+from nitka.errors import FieldError
 
 NAME = "benefit-cards"
 SUMMARY = (
@@ -59,8 +63,8 @@ class Parameters:
                                "be a collector.")  # fmt: skip
     within_days: int = option(90, "A card's payment counts up to this many days after the "
                                   "start of its owner's trip.")  # fmt: skip
-    max_collector_sources: int = option(100, "A collector is paid by at most this many "
-                                             "accounts in all (not a shop).")  # fmt: skip
+    min_share: float = option(0.5, "Share of the accounts paying a collector that are "
+                                   "the travellers' cards, at least (not a shop).")  # fmt: skip
     refugee_only: bool = option(False, "Count only travellers with a refugee or "
                                        "temporary-protection status.")  # fmt: skip
 
@@ -68,7 +72,9 @@ class Parameters:
         at_least(self.min_travellers, 1, "min_travellers")
         at_least(self.min_cards, 1, "min_cards")
         at_least(self.within_days, 0, "within_days")
-        at_least(self.max_collector_sources, 1, "max_collector_sources")
+        if not 0 < self.min_share <= 1:
+            raise FieldError(f"--min-share {self.min_share}: a share above 0, at most 1",
+                             field="min_share")  # fmt: skip
 
 
 def is_refugee(person: ties.Person) -> str | None:
@@ -120,16 +126,18 @@ def find(
             collector: by_traveller
             for collector, by_traveller in into.items()
             if len(by_traveller) >= params.min_cards
-            and len(sources.get(collector, ())) <= params.max_collector_sources
+            and _share(by_traveller, sources.get(collector, set())) >= params.min_share
             and collector not in owned_cards
         }
         holding = {
             traveller: sorted(cards.get(traveller, set()) & held.get(organiser, set()))
             for traveller in starts
         }
-        involved = {t for by in kept.values() for t in by} | {t for t, c in holding.items() if c}
-        if len(involved) < params.min_travellers:
+        held_by = {t for t, c in holding.items() if c}
+        kept = {c: by for c, by in kept.items() if len(set(by) | held_by) >= params.min_travellers}
+        if not kept and len(held_by) < params.min_travellers:
             continue
+        involved = {t for by in kept.values() for t in by} | held_by
         _explain(conn, found, seen, organiser, starts, involved, kept, holding, people,
                  cards, params)  # fmt: skip
     return found
@@ -218,6 +226,12 @@ def _explain(
         status = is_refugee(people[traveller]) if traveller in people else None
         if status:
             found.add(group, traveller, "traveller", f"status {status!r}")
+
+
+def _share(by_traveller: dict[str, list[rows.PaymentRow]], sources: set[str]) -> float:
+    """The share of a collector's paying accounts that are these travellers' cards."""
+    cards = {p.payer for payments in by_traveller.values() for p in payments}
+    return len(cards) / max(len(sources | cards), 1)
 
 
 def _who(people: dict[str, ties.Person], entity: str) -> str:

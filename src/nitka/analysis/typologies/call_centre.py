@@ -4,13 +4,15 @@ The scheme as the seeds tell it (003: call centres in Moldova staffed by
 trafficked workers defrauding citizens). A *payer* is an account that paid a
 *collector*; the persons behind it are the account's owners (an
 ``Ownership``), or the payer itself when a payment names a party, and their
-numbers are their ``phone``. A *calling number* of a collector called at
-least ``min_called`` of its payers, each on the day of a payment of theirs
-into it or up to ``within_days`` before. A collector is answered when its
-calling numbers called at least ``min_payers`` of its payers so. Collectors
-that share a calling number are one group; a group of more than
-``max_collectors`` collectors or ``max_numbers`` numbers is not answered: the
-query looks for a few accounts and a few numbers, not for a bank's customers
+numbers are their ``phone``. A number *touched* a payer of an account when it
+called them on the day of a payment of theirs into the account or up to
+``within_days`` before. A *calling number* touched at least ``min_called``
+payers of one account; a *collector* is an account at least ``min_called``
+of whose payers calling numbers touched. Collectors
+that share a calling number are one group, answered when its calling
+numbers touched at least ``min_payers`` payers in all, and when it has at
+most ``max_collectors`` collectors and ``max_numbers`` numbers: the query
+looks for a few accounts and a few numbers, not for a bank's customers
 calling its hotline.
 """
 
@@ -40,10 +42,10 @@ LISTED = 10
 
 @dataclass(frozen=True)
 class Parameters:
-    min_payers: int = option(5, "Payers of a collector called by its calling numbers "
-                                "before paying, at least.")  # fmt: skip
-    min_called: int = option(3, "A calling number called at least this many of the "
-                                "collector's payers.")  # fmt: skip
+    min_payers: int = option(5, "Payers called by a group's numbers before paying its "
+                                "collectors, at least.")  # fmt: skip
+    min_called: int = option(3, "Payers a calling number called, and a collector's payers "
+                                "called, at least.")  # fmt: skip
     within_days: int = option(7, "The call is on the day of the payment or at most this "
                                  "many days before.")  # fmt: skip
     max_collectors: int = option(3, "Collectors sharing calling numbers, at most.")
@@ -69,7 +71,7 @@ def find(
     conn: Connection, scopes: Sequence[int] | None, seen: Seen, params: Parameters
 ) -> Findings:
     found = Findings()
-    collectors = _fan_in(conn, scopes, params.min_payers)
+    collectors = _fan_in(conn, scopes, params.min_called)
     paid = rows.payments(conn, scopes, payees=collectors)
     payers = {p.payer_entity for p in paid}
     owners = ties.owners_of_accounts(conn, payers, seen)
@@ -98,16 +100,24 @@ def find(
                 touches[payment.payee_entity][call.caller][payment.payer_entity].append(
                     _Touch(call, payment)
                 )
+    calling = {
+        number
+        for by_caller in touches.values()
+        for number, by_payer in by_caller.items()
+        if len(by_payer) >= params.min_called
+    }
     kept: dict[str, dict[str, dict[str, list[_Touch]]]] = {}
     for collector, by_caller in touches.items():
-        enough = {n: ps for n, ps in by_caller.items() if len(ps) >= params.min_called}
-        if len({p for ps in enough.values() for p in ps}) >= params.min_payers:
+        enough = {n: ps for n, ps in by_caller.items() if n in calling}
+        if len({p for ps in enough.values() for p in ps}) >= params.min_called:
             kept[collector] = enough
     for group in _groups(kept):
         callers = {n for c in group for n in kept[c]}
+        payers_called = {p for c in group for ps in kept[c].values() for p in ps}
         if len(group) > params.max_collectors or len(callers) > params.max_numbers:
             continue
-        _explain(conn, found, seen, group, kept, paid, params)
+        if len(payers_called) >= params.min_payers:
+            _explain(conn, found, seen, group, kept, paid, params)
     return found
 
 
