@@ -196,3 +196,19 @@ def test_a_full_name_spelled_otherwise_links_without_a_birth_date_in_a_large_fil
     assert together(linked, "typo-lat", "typo-cyr")
     assert together(linked, "ua-lat", "ua-cyr")
     assert apart(linked, "kashin", "shastin")
+
+
+def test_training_goes_on_when_no_two_records_share_a_training_block() -> None:
+    """EM over the name block finds no pairs where every name differs; the birth
+    date block (or the model's own m) stands, and the run is not an error."""
+    rows = [
+        person(f"p{i}", f"{first} {last}", f"19{60 + i}-0{1 + i % 9}-1{i % 10}",
+               nationality="UA", passportNumber=f"FA{100000 + i}")
+        for i, (first, last) in enumerate(
+            [("Ivan", "Bondar"), ("Olena", "Shevchuk"), ("Petro", "Melnyk"),
+             ("Iryna", "Tkachenko"), ("Taras", "Lysenko"), ("Oksana", "Rudenko")]
+        )
+    ]  # fmt: skip
+    linked = link(rows, training=Training.ALWAYS)
+    assert linked.trained
+    assert len(set(linked.clusters.values())) == len(rows)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from nitka.resolve.engines import Engine, EngineError, EngineName, check_spark_m
 from nitka.resolve.linkage import LISTS, Linked, link
 from nitka.resolve.model import Training
 from tests.resolve.builders import read_clusters, write_csv
-from tests.resolve.test_linkage import apart, person, together
+from tests.resolve.test_linkage import apart, person, strangers, together
 
 runner = CliRunner()
 SPARK = Engine(EngineName.SPARK, "local[2]")
@@ -68,6 +70,25 @@ def people() -> list[dict[str, Any]]:
 def same_links(duckdb: Linked, spark: Linked) -> None:
     assert spark.clusters == duckdb.clusters
     assert (spark.pairs, spark.links, spark.sizes) == (duckdb.pairs, duckdb.links, duckdb.sizes)
+
+
+@pytest.mark.spark
+@needs_spark
+def test_two_runs_in_one_process_at_once_both_finish() -> None:
+    """A server runs requests in threads, and a process has one Spark context:
+    a run that ends must not stop the context under the other. Placed before
+    the module's session starts, so that each run makes and stops its own."""
+    from pyspark.sql import SparkSession
+
+    assert SparkSession.getActiveSession() is None
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The long run starts first; the short one, started while it works, ends first.
+        long = pool.submit(link, people() + strangers(400), engine=SPARK, training=Training.ALWAYS)
+        time.sleep(8)
+        short = pool.submit(link, people(), engine=SPARK)
+        first, second = long.result(timeout=600), short.result(timeout=600)
+    assert len(first.clusters) == len(people()) + 400
+    assert together(second, "ua", "lat", "ru") and apart(second, "ua", "namesake")
 
 
 @pytest.mark.spark

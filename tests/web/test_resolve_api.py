@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from nitka.settings import Settings
 from nitka.web.app import create_app
+from tests.resolve.test_spark_engine import needs_spark
 from tests.services.people import last_record, records
 from tests.web.resolving import linked, pair_id
 from tests.web.serving import in_process
@@ -74,6 +75,8 @@ def test_refusals_and_bad_values_answer_through_the_apps_handlers(
     assert last_record(engine)["outcome"] == "refused"
     missing = client.get("/resolve/candidates/999999", headers=users[INVESTIGATOR])
     assert missing.status_code == 404 and missing.json()["detail"]["field"] == "candidate"
+    beyond = client.get(f"/resolve/candidates/{2**64}", headers=users[INVESTIGATOR])
+    assert beyond.status_code == 422 and "candidate_id" in beyond.text
     # An outsider sees no pair of case c1, and cannot decide one by its id.
     some = client.get("/resolve/candidates", headers=users[INVESTIGATOR]).json()["candidates"][0]
     assert client.get("/resolve/candidates", headers=users["investigator.out"]).json()[
@@ -87,10 +90,35 @@ def test_refusals_and_bad_values_answer_through_the_apps_handlers(
     bad = client.post(f"/resolve/candidates/{some['id']}/decision", json=maybe, headers=me)
     assert bad.status_code == 422
     assert client.post("/resolve/runs", json={"threshold": 0}, headers=me).status_code == 422
-    master = {"engine": "spark", "spark_master": "http://nowhere"}
-    refused = client.post("/resolve/runs", json=master, headers=me)
-    assert refused.status_code == 400
-    assert refused.json()["detail"]["field"] == "spark_master"
+    # A server whose operator set no Spark master runs no Spark, whatever is asked.
+    for asked in ({"engine": "spark"}, {"engine": "spark", "spark_master": "local[2]"}):
+        refused = client.post("/resolve/runs", json=asked, headers=me)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["detail"]["field"] == "engine"
+        assert "NITKA_SPARK_MASTER" in refused.json()["detail"]["error"]
+
+
+def test_spark_runs_only_on_the_operators_master(engine: Engine) -> None:
+    users = linked(engine)
+    settings = Settings(spark_master="spark://spark.police.local:7077")
+    with in_process(create_app(engine, (), settings)) as client:
+        elsewhere = {"engine": "spark", "spark_master": "spark://attacker.example:7077"}
+        refused = client.post("/resolve/runs", json=elsewhere, headers=users[INVESTIGATOR])
+        assert refused.status_code == 400 and refused.json()["detail"]["field"] == "spark_master"
+        assert "attacker.example" in refused.json()["detail"]["error"]
+
+
+@pytest.mark.spark
+@needs_spark
+def test_a_spark_run_over_http_on_the_configured_master(engine: Engine) -> None:
+    users = linked(engine)
+    with in_process(create_app(engine, (), Settings(spark_master="local[1]"))) as client:
+        done = client.post("/resolve/runs", json={"engine": "spark"},
+                           headers=users[INVESTIGATOR], timeout=600)  # fmt: skip
+        assert done.status_code == 200, done.text
+        on_duckdb = client.post("/resolve/runs", json={}, headers=users[INVESTIGATOR])
+    assert done.json()["records"] == on_duckdb.json()["records"] > 0
+    assert done.json()["candidates"] == on_duckdb.json()["candidates"]
 
 
 def test_a_batch_above_the_administrators_threshold_and_its_undoing(

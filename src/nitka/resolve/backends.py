@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -250,9 +251,23 @@ def spark_backend(
     """A Spark session on ``master`` with the name matcher as ``model.NAME_SCORE``.
 
     A session already running in this process (one a caller made) is used as
-    it is and left running; one made here is stopped at the end.
+    it is and left running; one made here is stopped at the end. A process has
+    one Spark context, which every thread's session shares: runs in one process
+    (a server's requests) take turns, so that one ending does not stop the
+    context under another.
     """
     master = check_spark_master(master)
+    with _ONE_RUN_AT_A_TIME, _spark_backend(master, score, lists) as backend:
+        yield backend
+
+
+_ONE_RUN_AT_A_TIME = threading.Lock()
+
+
+@contextmanager
+def _spark_backend(
+    master: str, score: ScoreFunction, lists: frozenset[str]
+) -> Iterator[SparkBackend]:
     try:
         from pyspark.sql import SparkSession
         from pyspark.sql.pandas.functions import arrow_udf

@@ -38,6 +38,7 @@ from duckdb.func import PythonUDFType
 from duckdb.sqltypes import DOUBLE, VARCHAR
 from splink import DuckDBAPI, Linker
 from splink.internals.database_api import DatabaseAPISubClass
+from splink.internals.exceptions import EMTrainingException
 
 from nitka.match.names import name_score
 from nitka.resolve import model, weights
@@ -243,7 +244,12 @@ def _train(
     filled = _filled(rows)
     for held, rule in model.TRAINING_BLOCKS.items():
         if len(filled - {held}) >= EM_NEEDS:
-            training.estimate_parameters_using_expectation_maximisation(rule)
+            try:
+                training.estimate_parameters_using_expectation_maximisation(rule)
+            except EMTrainingException:
+                # No two records share the block's value: it has nothing to teach,
+                # and the other blocks (or the model's own m) stand.
+                continue
 
 
 def _name_frequencies(backend: Backend, linker: Linker, table: str, records: int) -> None:

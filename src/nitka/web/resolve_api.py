@@ -21,6 +21,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from nitka.errors import FieldError
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.records import RowError
 from nitka.resolve.review import Batch, Candidate
@@ -29,8 +30,9 @@ from nitka.services import resolution
 from nitka.services import resolution_review as resolving
 from nitka.services.guard import transaction
 from nitka.services.resolution_review import SideBySide
+from nitka.settings import Settings
 from nitka.web.auth import ActorDep
-from nitka.web.deps import EngineDep
+from nitka.web.deps import EngineDep, RowId, SettingsDep
 
 router = APIRouter(prefix="/resolve", tags=["resolution"])
 MAX_FILE = 200 * 1024 * 1024
@@ -42,7 +44,9 @@ class RunAsked(BaseModel):
     threshold: float = Field(DEFAULT_THRESHOLD, gt=0, le=1, description="Links at or above.")
     training: Training = Training.AUTO
     engine: Literal["duckdb", "spark"] = Field("duckdb", description="Where Splink runs.")
-    spark_master: str | None = Field(None, max_length=500, description="With spark: its master.")
+    spark_master: str | None = Field(
+        None, max_length=500, description="With spark: the server's master (NITKA_SPARK_MASTER)."
+    )
 
 
 class Decision(BaseModel):
@@ -103,13 +107,30 @@ def resolve_file(
 
 
 @router.post("/runs")
-def run(asked: RunAsked, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
-    """Link the store's persons and propose pairs for review (a run merges nothing)."""
+def run(
+    asked: RunAsked, engine: EngineDep, settings: SettingsDep, actor: ActorDep
+) -> dict[str, Any]:
+    """Link the store's persons and propose pairs for review (a run merges nothing).
+    With the Spark engine, on the master the operator set (``NITKA_SPARK_MASTER``) only."""
+    master = _spark_master(asked, settings) if asked.engine == "spark" else None
     with transaction(engine) as conn:
         done = resolving.run(conn, actor, datasets=asked.datasets, threshold=asked.threshold,
                              training=asked.training, engine=asked.engine,
-                             spark_master=asked.spark_master)  # fmt: skip
+                             spark_master=master)  # fmt: skip
     return run_json(done)
+
+
+def _spark_master(asked: RunAsked, settings: Settings) -> str:
+    """The operator's master: a request may repeat it, never name another, so that the
+    server starts no JVM and connects to no host its operator did not choose."""
+    configured = settings.spark_master
+    if not configured:
+        raise FieldError("this server runs no Spark: its operator sets NITKA_SPARK_MASTER",
+                         field="engine")  # fmt: skip
+    if asked.spark_master and asked.spark_master.strip() != configured.strip():
+        raise FieldError(f"this server runs Spark on its operator's master only, not "
+                         f"{asked.spark_master!r}", field="spark_master")  # fmt: skip
+    return configured
 
 
 @router.get("/runs/latest")
@@ -132,7 +153,7 @@ def queue(
 
 
 @router.get("/candidates/{candidate_id}")
-def candidate(candidate_id: int, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+def candidate(candidate_id: RowId, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
     """One pair, with both entities as the caller may see them."""
     with transaction(engine) as conn:
         shown = resolving.candidate(conn, actor, candidate_id)
@@ -141,7 +162,7 @@ def candidate(candidate_id: int, engine: EngineDep, actor: ActorDep) -> dict[str
 
 @router.post("/candidates/{candidate_id}/decision")
 def decide(
-    candidate_id: int, decided: Decision, engine: EngineDep, actor: ActorDep
+    candidate_id: RowId, decided: Decision, engine: EngineDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Same (a merge), different (kept apart in every later run) or unsure."""
     with transaction(engine) as conn:
@@ -150,7 +171,9 @@ def decide(
 
 
 @router.post("/candidates/{candidate_id}/take-back")
-def take_back(candidate_id: int, why: Reason, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+def take_back(
+    candidate_id: RowId, why: Reason, engine: EngineDep, actor: ActorDep
+) -> dict[str, Any]:
     """Retract a decision: the pair is open again, and a merge it made is separated."""
     with transaction(engine) as conn:
         found = resolving.take_back(conn, actor, candidate_id, why.reason)
@@ -166,7 +189,7 @@ def accept_batch(asked: BatchAsked, engine: EngineDep, actor: ActorDep) -> dict[
 
 
 @router.post("/batches/{batch_id}/undo")
-def undo_batch(batch_id: int, why: Reason, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+def undo_batch(batch_id: RowId, why: Reason, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
     """Retract every merge of a batch; its pairs are open again."""
     with transaction(engine) as conn:
         reopened = resolving.undo_batch(conn, actor, batch_id, why.reason)

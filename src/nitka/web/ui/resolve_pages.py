@@ -19,7 +19,7 @@ from nitka.errors import FieldError
 from nitka.services import resolution_review as resolving
 from nitka.services.guard import NotFoundError, transaction
 from nitka.services.resolution_review import SideBySide
-from nitka.web.deps import EngineDep
+from nitka.web.deps import EngineDep, RowId
 from nitka.web.ui.guard import AdministratorDep, ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.resolve_words import (
@@ -88,7 +88,7 @@ def set_threshold(
 
 @router.get("/ui/resolve/{candidate_id}", response_class=HTMLResponse)
 def candidate_page(
-    candidate_id: int, request: Request, engine: EngineDep, actor: ReaderDep
+    candidate_id: RowId, request: Request, engine: EngineDep, actor: ReaderDep
 ) -> Response:
     """Two entities side by side, the waterfall, and the buttons."""
     try:
@@ -113,7 +113,7 @@ def candidate_page(
 
 @router.post("/ui/resolve/{candidate_id}/decision", response_class=HTMLResponse)
 def decide(
-    candidate_id: int,
+    candidate_id: RowId,
     engine: EngineDep,
     actor: ReaderDep,
     decision: str = Form(..., max_length=20),
@@ -135,7 +135,7 @@ def decide(
 
 @router.post("/ui/resolve/{candidate_id}/take-back", response_class=HTMLResponse)
 def take_back(
-    candidate_id: int,
+    candidate_id: RowId,
     engine: EngineDep,
     actor: ReaderDep,
     reason: str = Form("", max_length=2000),
@@ -173,7 +173,7 @@ def accept_batch(
 
 @router.post("/ui/resolve/batches/{batch_id}/undo", response_class=HTMLResponse)
 def undo_batch(
-    batch_id: int,
+    batch_id: RowId,
     engine: EngineDep,
     actor: ReaderDep,
     reason: str = Form("", max_length=2000),
