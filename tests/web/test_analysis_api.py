@@ -7,6 +7,7 @@ payments of tests/data, in case c1. Both databases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -104,14 +105,15 @@ def test_bad_values_and_refusals(
     engine: Engine, client: httpx.Client, headers: dict[str, dict[str, str]]
 ) -> None:
     me = headers[INVESTIGATOR.name]
-    for path, params, field in (
+    bad_values: tuple[tuple[str, dict[str, Any], str], ...] = (
         ("/analysis/calls/chains", {"number": "200", "depth": 99}, "depth"),
         ("/analysis/calls/common", {"numbers": ["200", "not a number"]}, "numbers"),
         ("/analysis/flows/cycles", {"max_length": 1}, "max_length"),
         ("/analysis/flows/below-threshold", {"threshold": "lots"}, "threshold"),
         ("/analysis/network/brokers", {"on": "letters"}, "on"),
         ("/analysis/trips/list", {"since": "yesterday"}, "since"),
-    ):
+    )
+    for path, params, field in bad_values:
         bad = client.get(path, params=params, headers=me)
         assert bad.status_code == 400, (path, bad.text)
         assert bad.json()["detail"]["field"] == field, bad.text

@@ -31,8 +31,9 @@ def _annotation(param: Param) -> Any:
     kind: Any = list[str] if param.kind is list else param.kind
     if not param.required:
         kind = kind | None
-    bounds = {"ge": param.least, "le": param.most} if param.name == "limit" else {}
-    described = Query(alias=param.name, description=param.help, **bounds)
+    bounded = param.name == "limit"  # the services check the others (a 400 naming them)
+    least, most = (param.least, param.most) if bounded else (None, None)
+    described = Query(alias=param.name, description=param.help, ge=least, le=most)
     return Annotated[kind, described]
 
 
