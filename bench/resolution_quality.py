@@ -15,6 +15,10 @@ Contenders, in one run:
 ``nitka``
     ``nitka resolve file IN --out OUT``, the fixed interface, as an operator
     runs it (a process of its own: its time and peak memory are measured).
+``nitka-spark``
+    The same command with ``--engine spark`` (on ``local[2]``, or the master in
+    ``NITKA_SPARK_MASTER``): Spark's time beside DuckDB's. Not run unless named
+    (``--contenders``); it needs ``nitka[spark]`` and Java.
 ``splink-default``
     Splink as its tutorial sets it up for people, on the raw names: the first
     word and the last word of the name as written (in lower case), the birth
@@ -29,6 +33,7 @@ Contenders, in one run:
     python -m bench.resolution_quality                 # the labelled EU set
     python -m bench.resolution_quality --synthetic 1000000
     python -m bench.resolution_quality --misses 20     # and 20 pairs nitka missed
+    python -m bench.resolution_quality --synthetic 2000 --contenders nitka,nitka-spark
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bench.corpus import CACHE
 from bench.report import machine, save
@@ -164,9 +169,14 @@ def timed(command: list[str]) -> dict[str, float]:
     return {"seconds": round(seconds, 1), "peak_mib": round(peak_kib / 1024)}
 
 
-def run_nitka(source: Path, out: Path) -> dict[str, float]:
+def run_nitka(source: Path, out: Path, *more: str) -> dict[str, float]:
     nitka = str(Path(sys.executable).parent / "nitka")
-    return timed([nitka, "resolve", "file", str(source), "--out", str(out)])
+    return timed([nitka, "resolve", "file", str(source), "--out", str(out), *more])
+
+
+def run_nitka_spark(source: Path, out: Path) -> dict[str, float]:
+    """``nitka resolve file`` on Spark: its time includes starting Spark (seconds)."""
+    return run_nitka(source, out, "--engine", "spark")
 
 
 def run_splink_default(source: Path, out: Path) -> dict[str, float]:
@@ -285,14 +295,23 @@ def names_of(source: Path) -> dict[str, str]:
         return {row["id"]: row["name"] for row in csv.DictReader(fh)}
 
 
-CONTENDERS = {
+class Contender(Protocol):
+    def __call__(self, source: Path, out: Path) -> dict[str, float]: ...
+
+
+CONTENDERS: dict[str, Contender] = {
     "nitka": run_nitka,
+    "nitka-spark": run_nitka_spark,
     "splink-default": run_splink_default,
     "nomenklatura": run_nomenklatura,
 }
+"""Each contender by name: writes ``id,cluster`` to ``out``, gives its time and peak memory."""
+DEFAULT_CONTENDERS = ("nitka", "splink-default", "nomenklatura")
 
 
-def compare(source: Path, truth_path: Path, contenders: list[str]) -> dict[str, Any]:
+def compare(
+    source: Path, truth_path: Path, contenders: Iterable[str] = DEFAULT_CONTENDERS
+) -> dict[str, Any]:
     truth, names = read_truth(truth_path), names_of(source)
     results: dict[str, Any] = {"records": len(truth), "persons": len(set(truth.values()))}
     for name in contenders:
@@ -337,16 +356,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic", type=int, default=0, help="records of the synthetic set")
     parser.add_argument("--misses", type=int, default=0, help="print this many missed pairs")
-    parser.add_argument("--only", action="append", choices=sorted(CONTENDERS),
-                        help="run only these contenders (default: all)")  # fmt: skip
+    parser.add_argument(
+        "--contenders",
+        default=",".join(DEFAULT_CONTENDERS),
+        help=f"which to run, separated by commas, of: {', '.join(CONTENDERS)}",
+    )
     args = parser.parse_args()
+    contenders = [name.strip() for name in args.contenders.split(",") if name.strip()]
+    unknown = sorted(set(contenders) - set(CONTENDERS))
+    if unknown:
+        parser.error(f"no contender {', '.join(unknown)}: give some of {', '.join(CONTENDERS)}")
     if args.synthetic:
         source, truth = cached(
             f"resolution_synthetic_{args.synthetic}", lambda: synthetic(args.synthetic)
         )
     else:
         source, truth = cached("resolution_eu_labelled", eu_labelled)
-    results = compare(source, truth, args.only or list(CONTENDERS))
+    results = compare(source, truth, contenders)
     if args.misses and "nitka" in results:
         print_misses(source, truth, args.misses)
     save(

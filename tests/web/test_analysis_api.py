@@ -18,6 +18,7 @@ from nitka.model.statement import Provenance
 from nitka.settings import Settings
 from nitka.web.analysis_table import QUERIES
 from nitka.web.app import create_app
+from tests.analysis import schemes
 from tests.analysis.records import ingest_amlsim_sample, ingest_vast_sample
 from tests.services.people import (
     AUDITOR,
@@ -129,3 +130,29 @@ def test_every_query_is_in_openapi(client: httpx.Client) -> None:
         assert "get" in paths[query.path], query.path
     asked = {p["name"] for p in paths["/analysis/calls/colocated"]["get"]["parameters"]}
     assert {"number", "minutes", "from", "to", "limit", "case"} <= asked
+
+
+def test_the_ready_queries_for_the_typologies(engine: Engine, client: httpx.Client) -> None:
+    """``/analysis/typologies/...``: the parameters of ``nitka typology ...``, a list
+    as commas, yes or no; the CLI's answer; a bad value a 400 naming it."""
+    cases_and_accounts(engine)
+    schemes.store_boat_drivers(engine)
+    with engine.begin() as conn:
+        me = {"Authorization": f"Bearer {create_token(conn, INVESTIGATOR.name, label='t')}"}
+    found = client.get("/analysis/typologies/boat-drivers", headers=me)
+    assert found.status_code == 200, found.text
+    recruits = {f["entity"] for f in found.json() if f["role"] == "recruit"}
+    assert recruits == set(schemes.RECRUITS)
+    assert {"entity", "role", "group", "label", "reasons"} <= set(found.json()[0])
+    asked: dict[str, str | int] = {"max_age": 70, "countries": "Turkey, LY", "paid_only": "no"}
+    older = client.get("/analysis/typologies/boat-drivers", params=asked, headers=me)
+    assert {f["entity"] for f in older.json() if f["role"] == "recruit"} == {*recruits, "p-old"}
+    paid: dict[str, str | int] = {"paid_only": "yes", "min_recruits": 1}
+    only_paid = client.get("/analysis/typologies/boat-drivers", params=paid, headers=me).json()
+    assert {f["entity"] for f in only_paid if f["role"] == "recruit"} == {schemes.RECRUITS[0]}
+    for params, field in (({"countries": "Atlantis"}, "countries"),
+                          ({"min_age": 40, "max_age": 30}, "max_age")):  # fmt: skip
+        bad = client.get("/analysis/typologies/boat-drivers", params=params, headers=me)
+        assert bad.status_code == 400 and bad.json()["detail"]["field"] == field, bad.text
+    for name in ("benefit-cards", "call-centre"):
+        assert client.get(f"/analysis/typologies/{name}", headers=me).json() == []

@@ -87,6 +87,10 @@ def test_refusals_and_bad_values_answer_through_the_apps_handlers(
     bad = client.post(f"/resolve/candidates/{some['id']}/decision", json=maybe, headers=me)
     assert bad.status_code == 422
     assert client.post("/resolve/runs", json={"threshold": 0}, headers=me).status_code == 422
+    master = {"engine": "spark", "spark_master": "http://nowhere"}
+    refused = client.post("/resolve/runs", json=master, headers=me)
+    assert refused.status_code == 400
+    assert refused.json()["detail"]["field"] == "spark_master"
 
 
 def test_a_batch_above_the_administrators_threshold_and_its_undoing(

@@ -22,6 +22,7 @@ from nitka.cli import (
     search,
     store,
     trips,
+    typology,
 )
 from nitka.cli.context import ACTOR, PURPOSE
 from nitka.settings import Settings
@@ -83,6 +84,7 @@ calls.register(app)
 flows.register(app)
 network.register(app)
 trips.register(app)
+typology.register(app)
 
 if __name__ == "__main__":
     app()

@@ -12,7 +12,15 @@ from nitka.cli import resolve_store
 from nitka.cli.context import emit_json, fail, stderr
 from nitka.errors import IngestError, RecordError
 from nitka.services import resolution
-from nitka.services.resolution import DEFAULT_THRESHOLD, Training
+from nitka.services.resolution import (
+    DEFAULT_SPARK_MASTER,
+    DEFAULT_THRESHOLD,
+    SPARK_MASTER_ENV,
+    Engine,
+    EngineError,
+    EngineName,
+    Training,
+)
 
 resolve_app = typer.Typer(
     help="Entity resolution: which records are the same person, across scripts and spellings.",
@@ -68,6 +76,19 @@ def file_command(
         help="Train the model on the file: auto (from 1,000 records), always or never.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    engine: EngineName = typer.Option(
+        EngineName.DUCKDB,
+        "--engine",
+        help="Where Splink runs: duckdb (in this process) or spark (on --spark-master; "
+        "needs pip install 'nitka[spark]' and Java 17).",
+    ),
+    spark_master: str = typer.Option(
+        DEFAULT_SPARK_MASTER,
+        "--spark-master",
+        envvar=SPARK_MASTER_ENV,
+        help="The Spark master with --engine spark: local[N] (N threads in this process) "
+        "or spark://HOST:7077 (a cluster whose workers have Nitka installed).",
+    ),
 ) -> None:
     """Link the records of a CSV that are the same person, without a store: one row
     id,cluster per record, where cluster is the id of one record of its cluster."""
@@ -81,10 +102,12 @@ def file_command(
         try:
             found = resolution.resolve_file(
                 source, target, threshold=threshold, training=training,
-                progress=_Bar(bar, rows or None),
+                progress=_Bar(bar, rows or None), engine=Engine(engine, spark_master),
             )  # fmt: skip
         except (IngestError, RecordError) as error:
             fail(escape(str(error)))
+        except EngineError as error:
+            fail(escape(f"--{error.field.replace('_', '-')}: {error.message}"))
         except OSError as error:
             fail(escape(f"cannot write {target}: {error.strerror or error}"))
     if found.ignored:

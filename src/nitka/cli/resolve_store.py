@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from nitka.access.audit import Action
 from nitka.access.visibility import Redacted
 from nitka.cli.context import actor, administering, calling, emit_json, open_store, stderr, stdout
+from nitka.resolve.engines import DEFAULT_SPARK_MASTER, SPARK_MASTER_ENV
 from nitka.services import resolution_review as resolving
 from nitka.services.resolution import DEFAULT_THRESHOLD, Training
 
@@ -47,6 +48,12 @@ def run_command(
         [], "--dataset", help="Link the persons of this dataset (repeat for more; default all)."
     ),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (one machine) or spark."),
+    spark_master: str = typer.Option(
+        DEFAULT_SPARK_MASTER,
+        "--spark-master",
+        envvar=SPARK_MASTER_ENV,
+        help="With --engine spark: the Spark master (local[2], spark://HOST:7077, yarn).",
+    ),
     threshold: float = typer.Option(
         DEFAULT_THRESHOLD,
         "--threshold",
@@ -71,7 +78,8 @@ def run_command(
     with bar, calling(store) as conn:
         task = bar.add_task("reading", total=None)
         done = resolving.run(
-            conn, who, datasets=datasets, engine=engine, threshold=threshold, training=training,
+            conn, who, datasets=datasets, engine=engine, spark_master=spark_master,
+            threshold=threshold, training=training,
             stage=lambda name, total: bar.update(task, description=name, total=total),
             advance=lambda steps: bar.advance(task, steps),
         )  # fmt: skip

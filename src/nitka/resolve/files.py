@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from nitka.csv_files import csv_in_out
+from nitka.resolve.engines import DUCKDB, Engine
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.prepare import prepare
 from nitka.resolve.records import ID, read_persons
@@ -64,6 +65,7 @@ def resolve_csv(
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
     progress: Progress | None = None,
+    engine: Engine = DUCKDB,
 ) -> Resolved:
     """Link the person records of ``source`` and write their clusters to ``target``."""
     # Splink, DuckDB and Arrow take a third of a second to import: only when linking,
@@ -81,7 +83,7 @@ def resolve_csv(
             rows.append(prepare(record))
             if progress is not None:
                 progress.advance()
-        linked = link(rows, threshold=threshold, training=training,
+        linked = link(rows, threshold=threshold, training=training, engine=engine,
                       stage=progress.stage if progress else None)  # fmt: skip
         writer = csv.writer(out)
         writer.writerow([ID, CLUSTER])

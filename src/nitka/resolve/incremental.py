@@ -48,6 +48,7 @@ from nitka.store.tables import resolve_candidate, resolve_run, resolved_entity
 
 if TYPE_CHECKING:
     from nitka.resolve.linkage import Scored
+from nitka.resolve.backends import DuckDBBackend
 
 REBUILD_ABOVE = 100_000
 """Changed entities beyond which the keys are made again from the store: reading it in
@@ -173,6 +174,7 @@ def score(
     kept: list[dict[str, Any]] = []
     with _quiet(), _database() as con:
         db_api = DuckDBAPI(connection=con)
+        backend = DuckDBBackend(con, db_api)
         new = db_api.register(pa.Table.from_pylist(list(fresh), schema=SCHEMA))
         linker = Linker(new, settings, log_level=None)
         if frequencies is not None:
@@ -187,12 +189,12 @@ def score(
             between = inference.predict_between(
                 new, old, threshold_match_probability=REVIEW_FROM, warning_mode="never"
             )
-            kept += _kept(con, between.physical_name, REVIEW_FROM)
+            kept += _kept(backend, between.physical_name, REVIEW_FROM)
         if len(fresh) > 1:
             within = inference.predict_within(
                 new, threshold_match_probability=REVIEW_FROM, warning_mode="never"
             )
-            kept += _kept(con, within.physical_name, REVIEW_FROM)
+            kept += _kept(backend, within.physical_name, REVIEW_FROM)
     births = {row["unique_id"]: Births.of(row) for row in (*fresh, *existing)}
     found: dict[tuple[str, str], Scored] = {}
     for row in kept:

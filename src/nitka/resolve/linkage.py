@@ -37,10 +37,13 @@ import pyarrow as pa
 from duckdb.func import PythonUDFType
 from duckdb.sqltypes import DOUBLE, VARCHAR
 from splink import DuckDBAPI, Linker
+from splink.internals.database_api import DatabaseAPISubClass
 
 from nitka.match.names import name_score
 from nitka.resolve import model, weights
+from nitka.resolve.backends import Backend, DuckDBBackend, spark_backend, translated
 from nitka.resolve.clusters import MAX_CLUSTER, Births, constrained_clusters
+from nitka.resolve.engines import DUCKDB, Engine, EngineName
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 
 TRAIN_FROM = 1_000
@@ -77,6 +80,7 @@ SCHEMA = pa.schema([
     ("gender", pa.string()),
 ])  # fmt: skip
 """The prepared columns as DuckDB gets them (``prepare.prepare`` makes the rows)."""
+LISTS = frozenset(column.name for column in SCHEMA if pa.types.is_list(column.type))
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ def link(
     cap: int = MAX_CLUSTER,
     stage: Stage | None = None,
     keep_from: float | None = None,
+    engine: Engine = DUCKDB,
 ) -> Linked:
     """Link prepared rows (``prepare.prepare``) into clusters of one person each.
 
@@ -142,6 +147,7 @@ def link(
     than ``cap`` records is cut at its weak links (``clusters.STRONG``).
     ``keep_from``: also return the pairs scored at least this, with each
     comparison's level and weight (``Linked.scored``), for an analyst to review.
+    ``engine``: where Splink runs (``engines``); the clusters are the same on each.
     """
     tell = stage or (lambda _: None)
     ids = [row["unique_id"] for row in rows]
@@ -153,34 +159,34 @@ def link(
     always, auto = training is Training.ALWAYS, training is Training.AUTO
     train = always or (auto and len(rows) >= TRAIN_FROM) or bool(same)
     frequencies = always or (auto and len(rows) >= FREQUENCIES_FROM)
-    with _quiet(), _database() as con:
-        db_api = DuckDBAPI(connection=con)
+    with _quiet(), _backend(engine) as backend:
+        db_api = backend.api
         table = db_api.register(pa.Table.from_pylist(list(rows), schema=SCHEMA))
         settings = model.settings(len(rows), frequencies=frequencies)
         # Each comparison's weight per pair, for the review's waterfall.
         settings["retain_intermediate_calculation_columns"] = keep_from is not None
-        linker = Linker(table, settings, log_level=None)
+        linker = Linker(table, translated(settings, backend), log_level=None)
         if frequencies:
-            _name_frequencies(con, db_api, linker, table.physical_name, len(rows))
+            _name_frequencies(backend, linker, table.physical_name, len(rows))
         if train:
             tell("training")
             _train(linker, rows, db_api, same)
         tell("scoring pairs")
         predictions = linker.inference.predict()
-        pairs = _count(con, predictions.physical_name)
-        links = _count(con, predictions.physical_name, f"match_probability >= {threshold}")
+        pairs = _count(backend, predictions.physical_name)
+        links = _count(backend, predictions.physical_name, f"match_probability >= {threshold}")
         tell("clustering")
-        linked_pairs = con.execute(
+        linked_pairs = backend.rows(
             f"SELECT unique_id_l, unique_id_r, match_probability "
             f"FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
-        ).fetchall()
+        )
         comparisons, kept, saved = [], [], {}
         if keep_from is not None:
             described = {c["output_column_name"]: c["comparison_description"]
                          for c in settings["comparisons"]}  # fmt: skip
             saved = linker.misc.save_model_to_json()
             comparisons = weights.levels_of(saved, described)
-            kept = _kept(con, predictions.physical_name, keep_from)
+            kept = _kept(backend, predictions.physical_name, keep_from)
     births = {row["unique_id"]: Births.of(row) for row in rows}
     found = constrained_clusters(ids, linked_pairs, births, same=same, different=different, cap=cap)
     linked = _linked(ids, found.clusters, pairs, links, trained=train)
@@ -191,10 +197,8 @@ def link(
     return linked
 
 
-def _kept(con: duckdb.DuckDBPyConnection, table: str, keep_from: float) -> list[dict[str, Any]]:
-    result = con.execute(f"SELECT * FROM {table} WHERE match_probability >= ?", [keep_from])
-    columns = [column[0] for column in result.description]
-    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+def _kept(backend: Backend, table: str, keep_from: float) -> list[dict[str, Any]]:
+    return backend.records(f"SELECT * FROM {table} WHERE match_probability >= {float(keep_from)}")
 
 
 def _scored(
@@ -214,7 +218,7 @@ def _scored(
 def _train(
     linker: Linker,
     rows: Sequence[dict[str, Any]],
-    db_api: DuckDBAPI,
+    db_api: DatabaseAPISubClass,
     same: Sequence[tuple[str, str]],
 ) -> None:
     """u from random pairs; m from the labelled pairs if there are any, else by EM
@@ -242,9 +246,7 @@ def _train(
             training.estimate_parameters_using_expectation_maximisation(rule)
 
 
-def _name_frequencies(
-    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, linker: Linker, table: str, records: int
-) -> None:
+def _name_frequencies(backend: Backend, linker: Linker, table: str, records: int) -> None:
     """How common each name is: the share of the other records that have it.
 
     Splink would count a name with the record itself, so that a name given once
@@ -254,12 +256,12 @@ def _name_frequencies(
     the comparison's floor (``model.NAME_FREQUENCY_FLOOR``) gives it the level's
     own weight.
     """
-    con.execute(
-        f"CREATE TABLE nitka_name_frequencies AS SELECT name_tf, "
-        f"(count(*) - 1) / {max(records - 1, 1)} AS tf_name_tf "
-        f"FROM {table} WHERE name_tf IS NOT NULL GROUP BY name_tf"
+    backend.create_table(
+        "nitka_name_frequencies",
+        f"SELECT name_tf, (count(*) - 1) / {max(records - 1, 1)} AS tf_name_tf "
+        f"FROM {table} WHERE name_tf IS NOT NULL GROUP BY name_tf",
     )
-    frequencies = db_api.register("nitka_name_frequencies")
+    frequencies = backend.api.register("nitka_name_frequencies")
     linker.table_management.register_term_frequency_lookup(frequencies, "name_tf")
 
 
@@ -272,9 +274,9 @@ def _filled(rows: Sequence[dict[str, Any]]) -> set[str]:
     }
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> int:
-    found = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
-    return int(found[0]) if found else 0
+def _count(backend: Backend, table: str, where: str = "true") -> int:
+    found = backend.rows(f"SELECT count(*) FROM {table} WHERE {where}")
+    return int(found[0][0]) if found else 0
 
 
 def _linked(
@@ -283,6 +285,17 @@ def _linked(
     clusters = {record_id: str(found.get(record_id, record_id)) for record_id in ids}
     members = Counter(clusters.values())
     return Linked(clusters, pairs, links, trained, Counter(members.values()))
+
+
+@contextmanager
+def _backend(engine: Engine) -> Iterator[Backend]:
+    """Splink's database API on the engine, with the name matcher as ``model.NAME_SCORE``."""
+    if engine.name is EngineName.SPARK:
+        with spark_backend(engine.spark_master, _best_score, LISTS) as spark:
+            yield spark
+        return
+    with _database() as con:
+        yield DuckDBBackend(con, DuckDBAPI(connection=con))
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.effects.follow import Follower
 from nitka.resolve import weights
+from nitka.resolve.engines import DUCKDB, Engine
 from nitka.resolve.judged import constraints
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.prepare import prepare
@@ -68,7 +69,7 @@ def link_store(
     user: str,
     *,
     datasets: Sequence[str] = (),
-    engine: str = "duckdb",
+    engine: Engine = DUCKDB,
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
     stage: Stage | None = None,
@@ -97,12 +98,13 @@ def link_store(
         different=judged.different,
         stage=lambda name: tell(name, None),
         keep_from=REVIEW_FROM,
+        engine=engine,
     )
     tell("saving", None)
     conn.execute(delete(resolve_candidate).where(resolve_candidate.c.state == OPEN))
     values: dict[str, Any] = {
         "user": user,
-        "engine": engine,
+        "engine": engine.name.value,
         "datasets": json.dumps(sorted(datasets)),
         "threshold": threshold,
         "records": len(rows),

@@ -23,6 +23,7 @@ from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.visibility import Redacted, redact
 from nitka.resolve import incremental, review, runs
+from nitka.resolve.engines import DEFAULT_SPARK_MASTER, Engine, EngineError, EngineName
 from nitka.resolve.merges import ResolverError
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.review import Batch, Candidate
@@ -40,7 +41,7 @@ from nitka.store.preferences import get_preference, set_preference
 
 BATCH_THRESHOLD = "resolve.batch_threshold"
 """The store setting: the least probability at which a batch may accept pairs."""
-ENGINES = ("duckdb",)
+ENGINES = tuple(name.value for name in EngineName)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def run(
     *,
     datasets: Sequence[str] = (),
     engine: str = "duckdb",
+    spark_master: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
     stage: runs.Stage | None = None,
@@ -69,10 +71,14 @@ def run(
     if engine not in ENGINES:
         raise ResolverError(f"the engine is one of {', '.join(ENGINES)}, not {engine!r}",
                             field="engine")  # fmt: skip
+    try:
+        chosen = Engine(EngineName(engine), spark_master or DEFAULT_SPARK_MASTER)
+    except EngineError as error:
+        raise ResolverError(error.message, field=error.field) from None
     if not 0 < threshold <= 1:
         raise ResolverError(f"a threshold is a probability above 0, not {threshold}",
                             field="threshold")  # fmt: skip
-    done = runs.link_store(conn, actor.name, datasets=datasets, engine=engine,
+    done = runs.link_store(conn, actor.name, datasets=datasets, engine=chosen,
                            threshold=threshold, training=training, stage=stage,
                            advance=advance)  # fmt: skip
     audit(conn, actor, Action.CHANGE, {**subject, "run": done.id, "records": done.records,

@@ -90,7 +90,14 @@ def read_args(query: AnalysisQuery, given: Mapping[str, Sequence[str]]) -> Args:
     return args
 
 
+YES, NO = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
+
+
 def _value(param: Param, raw: str) -> Any:
+    if param.kind is bool:
+        if raw.lower() in YES + NO:
+            return raw.lower() in YES
+        raise FieldError(f"{raw!r}: yes or no", field=param.name)
     try:
         value = param.kind(raw)
     except ValueError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection
 
 from nitka.access.actor import Actor
 from nitka.analysis.network import ON, On
+from nitka.analysis.typologies.registry import TYPOLOGIES as TYPOLOGY_CATALOGUE
 from nitka.errors import FieldError
 from nitka.services import analysis_queries as calls_and_flows
-from nitka.services import network_queries, travel_queries
+from nitka.services import network_queries, travel_queries, typology_queries
 from nitka.services.network_queries import Drawn
 
 Args = dict[str, Any]
@@ -371,21 +372,88 @@ TRIPS = (
     ),
 )  # fmt: skip
 
-# The ready queries for the typologies (``services/typology_queries.py``, issue 23
-# point 5) join here as one more tuple of ``AnalysisQuery`` (group ``typologies``),
-# added to ``GROUPS``: they are then routes, OpenAPI entries and panel choices.
+TYPOLOGY_LABELS = {
+    "min_travellers": N_("Travellers, at least"),
+    "min_cards": N_("Cards, at least"),
+    "within_days": N_("Within days"),
+    "min_share": N_("Share of payers, at least"),
+    "refugee_only": N_("Refugees only"),
+    "min_recruits": N_("Recruits, at least"),
+    "min_age": N_("Youngest age"),
+    "max_age": N_("Oldest age"),
+    "countries": N_("Departure countries"),
+    "pay_days": N_("Days of payments after the trip"),
+    "paid_only": N_("Paid recruits only"),
+    "min_payers": N_("Payers, at least"),
+    "min_called": N_("Payers called, at least"),
+    "max_collectors": N_("Collectors, at most"),
+    "max_numbers": N_("Calling numbers, at most"),
+}
+"""The panel's label of each ready query's parameter (its help is the parameter's own)."""
+
+
+def _typology_params(parameters: type) -> tuple[Param, ...]:
+    """A ready query's parameters as the table's: from its dataclass, with its defaults
+    and help (``nitka.analysis.typologies.params``); a tuple is a comma-separated list."""
+    made: list[Param] = []
+    for item in fields(parameters):
+        kind = item.type if isinstance(item.type, type) else _TYPES.get(str(item.type), str)
+        default = item.default
+        if isinstance(default, tuple):
+            kind, default = str, ",".join(default)
+        made.append(Param(item.name, kind, default, label=TYPOLOGY_LABELS[item.name],
+                          help=item.metadata["help"]))  # fmt: skip
+    return (*made, CASE)
+
+
+_TYPES: dict[str, type] = {"int": int, "float": float, "bool": bool, "str": str}
+"""Field types as the dataclasses write them (``from __future__ import annotations``)."""
+
+
+def _typology(service: Callable[..., Any], parameters: type) -> Callable[..., Any]:
+    def run(conn: Connection, actor: Actor, args: Args) -> Any:
+        values = {f.name: args[f.name] for f in fields(parameters)}
+        for item in fields(parameters):
+            if isinstance(item.default, tuple) and isinstance(values[item.name], str):
+                values[item.name] = tuple(
+                    v.strip() for v in values[item.name].split(",") if v.strip()
+                )
+        return service(conn, actor, parameters(**values), case=args["case"])
+
+    return run
+
+
+TYPOLOGIES = tuple(
+    AnalysisQuery(
+        "typologies", typology.name, title, typology.summary,
+        _typology_params(typology.parameters),
+        _typology(service, typology.parameters), rows,
+        lambda found, _: list(dict.fromkeys(f.entity for f in found)),
+    )
+    for typology, title, service in (
+        (TYPOLOGY_CATALOGUE["benefit-cards"], N_("Benefit-card collection"),
+         typology_queries.benefit_cards_query),
+        (TYPOLOGY_CATALOGUE["boat-drivers"], N_("Boat-driver recruitment"),
+         typology_queries.boat_drivers_query),
+        (TYPOLOGY_CATALOGUE["call-centre"], N_("Call-centre fraud"),
+         typology_queries.call_centre_query),
+    )
+)  # fmt: skip
+"""The ready queries for the seeds' typologies (``nitka typology ...``)."""
 
 GROUPS: dict[str, tuple[AnalysisQuery, ...]] = {
     "calls": CALLS,
     "flows": FLOWS,
     "network": NETWORK,
     "trips": TRIPS,
+    "typologies": TYPOLOGIES,
 }
 GROUP_TITLES = {
     "calls": N_("Call records"),
     "flows": N_("Money flows"),
     "network": N_("Networks"),
     "trips": N_("Trips"),
+    "typologies": N_("Typologies"),
 }
 QUERIES: dict[str, AnalysisQuery] = {q.key: q for group in GROUPS.values() for q in group}
 """Every query by ``group/name``."""

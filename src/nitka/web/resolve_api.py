@@ -41,6 +41,8 @@ class RunAsked(BaseModel):
     datasets: list[str] = Field(default_factory=list, description="Only these (all if none).")
     threshold: float = Field(DEFAULT_THRESHOLD, gt=0, le=1, description="Links at or above.")
     training: Training = Training.AUTO
+    engine: Literal["duckdb", "spark"] = Field("duckdb", description="Where Splink runs.")
+    spark_master: str | None = Field(None, max_length=500, description="With spark: its master.")
 
 
 class Decision(BaseModel):
@@ -105,7 +107,8 @@ def run(asked: RunAsked, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
     """Link the store's persons and propose pairs for review (a run merges nothing)."""
     with transaction(engine) as conn:
         done = resolving.run(conn, actor, datasets=asked.datasets, threshold=asked.threshold,
-                             training=asked.training)  # fmt: skip
+                             training=asked.training, engine=asked.engine,
+                             spark_master=asked.spark_master)  # fmt: skip
     return run_json(done)
 
 
