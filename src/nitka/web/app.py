@@ -16,6 +16,7 @@ from nitka.access.accounts import Account, Role
 from nitka.exchange.keys import load_or_create
 from nitka.screen.service import Screener
 from nitka.settings import Settings
+from nitka.web.analysis_api import router as analysis_router
 from nitka.web.audit_api import router as audit_router
 from nitka.web.auth import requires
 from nitka.web.deps import ScreenerDep
@@ -53,6 +54,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         audit_router,
         exchange_router,
         resolve_router,
+        analysis_router,
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
