@@ -128,6 +128,17 @@ def test_merged_entities_are_one_node(store: Engine) -> None:
     assert merged in {b.party for b in brokers}  # now a second way between the groups
 
 
+def test_numbers_are_nodes_as_on_the_chart(store: Engine) -> None:
+    caller, receiver = "+380671234567", "+380501112233"
+    calls = [make_entity("Call", f"call-{n}", callerNumber=caller, receiverNumber=receiver)
+             for n in (1, 2)]  # fmt: skip
+    store_entities(store, [make_entity("Person", "p-c", name="Caller", phone=caller), *calls])
+    with transaction(store) as conn:
+        found = relations.ties(conn, None)
+    assert network.Tie("p-c", "phone:" + caller, 1) in found  # the person's own number
+    assert network.Tie("phone:" + receiver, "phone:" + caller, 2) in found  # two calls
+
+
 def test_bad_requests_name_the_field(store: Engine) -> None:
     with transaction(store) as conn, pytest.raises(FieldError) as dated:
         network_queries.brokers(conn, INVESTIGATOR, Drawn("statements", since=T0))

@@ -8,15 +8,18 @@ for the whole store at once rather than from a few nodes outwards:
   entities; ``graph.is_link``) ties its source to its target, from the first end
   property that has a value the viewer may see (``graph.end_props``);
 - any other entity-valued property (a Passport's holder, a Trip's travellers,
-  a Vehicle's owner) ties the entity that states it to the entity it names.
+  a Vehicle's owner) ties the entity that states it to the entity it names;
+- a phone number is a node of its own (``phone:<number>``, as on the chart): a
+  person's ``phone`` ties them to it, and a Call that names numbers rather than
+  parties ties the two numbers.
 
-Phone numbers are not nodes here (``--on calls`` is the network of numbers).
-Nodes are canonical ids, so merged entities are one node, and a tie that a merge
-turns into a loop is dropped. Need-to-know is the chart's: a relation counts only
-from statements the viewer may see, and only between entities the viewer may see
-(an entity with no statement of a source the viewer may see does not exist for
-them, and neither does an erased one). Each link entity and each naming
-statement counts once; the tie between two entities weighs as many as there are.
+Entities are canonical ids, so merged entities are one node, and a tie that a
+merge turns into a loop is dropped. Need-to-know is the chart's: a relation
+counts only from statements the viewer may see, and only between entities the
+viewer may see (an entity with no statement of a source the viewer may see does
+not exist for them, and neither does an erased one); a number is there when a
+statement the viewer may see names it. Each link entity and each naming
+statement counts once; the tie between two nodes weighs as many as there are.
 """
 
 from __future__ import annotations
@@ -29,20 +32,20 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nitka.access.visibility import Viewer
-from nitka.analysis.graph import end_props, is_link
+from nitka.analysis.graph import PHONE, end_props, is_link
 from nitka.analysis.links import CHUNK, LINKED, canonical_ids
 from nitka.analysis.network import Tie
 from nitka.analysis.scopes import Source, may_see
 from nitka.model.handling import DataSubjectCategory
 from nitka.store.tables import statement
 
-_READ = ("canonical_id", "schema", "prop", "value", "case_id", "dataset", "category")
+_READ = ("canonical_id", "schema", "prop", "prop_type", "value", "case_id", "dataset", "category")
 """The columns of a relation's statement: who states it, what, and its source."""
 
 
 @dataclass
 class _Link:
-    """The visible end values of one link entity, by property."""
+    """The visible end nodes of one link entity, by property."""
 
     schema: str
     ends: dict[str, set[str]] = field(default_factory=dict)
@@ -55,11 +58,8 @@ def ties(conn: Connection, viewer: Viewer | None, case: str | None = None) -> li
     ``case``, only relations stated in that case. ``viewer`` None sees everything."""
     links: dict[str, _Link] = {}
     named: set[tuple[str, str]] = set()
-    for referrer, schema_name, prop, value, case_id, dataset, category in conn.execute(
-        select(*(statement.c[name] for name in _READ))
-        .where(LINKED)
-        .where(statement.c.prop_type == "entity")
-    ):
+    rows = conn.execute(select(*(statement.c[name] for name in _READ)).where(LINKED))
+    for referrer, schema_name, prop, prop_type, value, case_id, dataset, category in rows:
         if viewer is not None and not may_see(
             viewer, [Source(case_id, dataset, DataSubjectCategory(category).is_protected)]
         ):
@@ -67,6 +67,7 @@ def ties(conn: Connection, viewer: Viewer | None, case: str | None = None) -> li
         schema = model.get(schema_name)
         if schema is None:
             continue
+        value = PHONE + value if prop_type == "phone" else value
         if is_link(schema):
             link = links.setdefault(referrer, _Link(schema_name))
             link.ends.setdefault(prop, set()).add(value)
@@ -103,9 +104,13 @@ def _first(link: _Link, props: tuple[str, ...]) -> list[tuple[str, str]]:
 def _between_visible(
     conn: Connection, viewer: Viewer | None, pairs: list[tuple[str, str]]
 ) -> list[Tie]:
-    """One tie per pair of canonical ids the viewer may see, counting its relations."""
-    resolved = canonical_ids(conn, {v for pair in pairs for v in pair})
+    """One tie per pair of nodes the viewer may see, counting its relations."""
+    ends = {v for pair in pairs for v in pair}
+    numbers = {v for v in ends if v.startswith(PHONE)}
+    resolved = canonical_ids(conn, ends - numbers)
     shown = _visible(conn, viewer, set(resolved.values()))
+    resolved.update((number, number) for number in numbers)
+    shown.update(numbers)
     counts: dict[tuple[str, str], int] = {}
     for left, right in pairs:
         a, b = resolved[left], resolved[right]
