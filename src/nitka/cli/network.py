@@ -131,7 +131,7 @@ def path_command(
     ctx: typer.Context,
     source: str = typer.Argument(..., metavar="FROM", help="A number or account."),
     target: str = typer.Argument(..., metavar="TO", help="A number or account."),
-    on: str = typer.Option("calls", "--on", help=ON_HELP),
+    on: str = typer.Option("calls", "--on", help="calls (numbers) or payments (accounts)."),
     within_hours: float = typer.Option(
         168.0, "--within-hours", min=0.01, help="Each step at most this long after the one before."
     ),
