@@ -78,6 +78,10 @@ class Corpus:
     rng: random.Random
     entities: list[dict[str, Any]] = field(default_factory=list)
     truth: dict[str, set[str]] = field(default_factory=dict)
+    groups: dict[str, set[str]] = field(default_factory=dict)
+    """Each planted instance (``benefit-cards-1``, ...) with everything of its people:
+    their ids, ``phone:`` numbers and accounts, and its trips and calling numbers
+    (``bench.network_quality`` compares networks' communities with these)."""
     serial: int = 0
 
     def add(self, schema: str, prefix: str, **props: Any) -> str:
@@ -90,6 +94,19 @@ class Corpus:
 
     def plant(self, typology: str, *ids: str) -> None:
         self.truth.setdefault(typology, set()).update(ids)
+
+    def group(self, typology: str) -> str:
+        """A new planted instance of the typology: its name."""
+        name = f"{typology}-{sum(g.startswith(typology) for g in self.groups) + 1}"
+        self.groups[name] = set()
+        return name
+
+    def member(self, group: str, *members: Someone | str) -> None:
+        for one in members:
+            found = (
+                {one.id, "phone:" + one.phone, one.account} if isinstance(one, Someone) else {one}
+            )
+            self.groups[group].update(found)
 
 
 @dataclass
@@ -191,12 +208,15 @@ def background(corpus: Corpus, people: int) -> tuple[list[Someone], dict[str, st
 
 def benefit_ring(corpus: Corpus, places: dict[str, str]) -> None:
     rng = corpus.rng
+    ring = corpus.group("benefit-cards")
     organiser = person(corpus, country="ua")
+    corpus.member(ring, organiser)
     collector = organiser.account
     if rng.random() < 0.5:
         accomplice = person(corpus, country="ua")
         collector = accomplice.account
         corpus.plant("benefit-cards", accomplice.id)
+        corpus.member(ring, accomplice)
     at = _when(rng, 0, 90)
     victims = [person(corpus, country="ua", status="refugee" if rng.random() < 0.8 else None)
                for _ in range(rng.randrange(4, 7))]  # fmt: skip
@@ -204,6 +224,7 @@ def benefit_ring(corpus: Corpus, places: dict[str, str]) -> None:
                    rng.choice(EU_CITIES), at, organiser.id, places)  # fmt: skip
     corpus.plant("benefit-cards", organiser.id, trip_id, collector,
                  *(v.id for v in victims), *(v.account for v in victims))  # fmt: skip
+    corpus.member(ring, trip_id, *victims)
     held = victims[0]
     corpus.add("Ownership", "own", owner=organiser.id, asset=held.account)
     for victim in victims[1:]:
@@ -216,6 +237,8 @@ def recruiter(corpus: Corpus, places: dict[str, str]) -> None:
     rng = corpus.rng
     boss = person(corpus, country="ua", gender="male", age=(30, 55))
     corpus.plant("boat-drivers", boss.id, "phone:" + boss.phone)
+    crew = corpus.group("boat-drivers")
+    corpus.member(crew, boss)
     for _ in range(rng.randrange(4, 7)):
         man = person(corpus, country="ua", gender="male", age=(19, 33))
         first = _when(rng, 0, 100)
@@ -225,6 +248,7 @@ def recruiter(corpus: Corpus, places: dict[str, str]) -> None:
         city, _ = rng.choice(DEPARTURES)
         trip_id = trip(corpus, [man.id], rng.choice(("Odesa", "Kyiv")), city, leaves, None, places)
         corpus.plant("boat-drivers", man.id, trip_id)
+        corpus.member(crew, man, trip_id)
         if rng.random() < 0.5:
             paid = leaves + timedelta(days=rng.randrange(5, 60))
             corpus.plant("boat-drivers", pay(corpus, boss.account, man.account,
@@ -237,16 +261,18 @@ def call_centre(corpus: Corpus, crowd: list[Someone]) -> None:
     numbers = ["+37369" + "".join(rng.choices("0123456789", k=6)) + str(n)
                for n in range(rng.randrange(2, 4))]  # fmt: skip
     corpus.plant("call-centre", *(f.account for f in fronts), *("phone:" + n for n in numbers))
+    centre = corpus.group("call-centre")
+    corpus.member(centre, *fronts, *("phone:" + n for n in numbers))
     for victim in rng.sample(crowd, rng.randrange(8, 16)):
         paid = _when(rng, 10, DAYS)
         call(corpus, rng.choice(numbers), victim.phone, paid - timedelta(days=rng.randrange(0, 6)))
         pay(corpus, victim.account, rng.choice(fronts).account, rng.randrange(100, 900), paid)
         corpus.plant("call-centre", victim.account)
+        corpus.member(centre, victim)
 
 
-def generate(
-    out: Path, truth: Path, *, people: int, rings: int, recruiters: int, centres: int, seed: int
-) -> dict[str, int]:
+def build(*, people: int, rings: int, recruiters: int, centres: int, seed: int) -> Corpus:
+    """The corpus in memory: the background and the planted schemes."""
     corpus = Corpus(random.Random(seed))
     crowd, places = background(corpus, people)
     for _ in range(rings):
@@ -255,9 +281,21 @@ def generate(
         recruiter(corpus, places)
     for _ in range(centres):
         call_centre(corpus, crowd)
+    return corpus
+
+
+def write(corpus: Corpus, out: Path) -> None:
+    """The corpus's entities as FtM JSON lines (``nitka ingest ftm``)."""
     with out.open("w", encoding="utf-8") as file:
         for entity in corpus.entities:
             file.write(json.dumps(entity, ensure_ascii=False) + "\n")
+
+
+def generate(
+    out: Path, truth: Path, *, people: int, rings: int, recruiters: int, centres: int, seed: int
+) -> dict[str, int]:
+    corpus = build(people=people, rings=rings, recruiters=recruiters, centres=centres, seed=seed)
+    write(corpus, out)
     truth.write_text(json.dumps({k: sorted(v) for k, v in corpus.truth.items()}, indent=1))
     counts: dict[str, int] = {}
     for entity in corpus.entities:

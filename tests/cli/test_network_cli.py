@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from pathlib import Path
 
 import networkx as nx
 import orjson
@@ -13,6 +14,7 @@ from typer.testing import CliRunner, Result
 
 from nitka.cli.main import app
 from tests.analysis.records import VAST_SAMPLE
+from tests.analysis.test_relations import A, B, two_groups
 
 Invoke = Callable[..., Result]
 
@@ -51,6 +53,24 @@ def test_network_commands_on_vast(run: Invoke) -> None:
 
 def test_bad_options_are_named(run: Invoke) -> None:
     wrong = run("network", "communities", "--on", "boats")
-    assert wrong.exit_code != 0 and "--on is calls, payments or trips" in wrong.output
+    assert wrong.exit_code != 0 and "--on is calls, payments, trips or statements" in wrong.output
     date = run("network", "brokers", "--since", "yesterday")
     assert date.exit_code != 0 and "--since" in date.output
+
+
+def test_network_of_the_statements(run: Invoke, tmp_path: Path) -> None:
+    ftm = tmp_path / "groups.ftm.jsonl"
+    ftm.write_bytes(b"\n".join(orjson.dumps(e.to_dict()) for e in two_groups()))
+    # In a case of their own: the VAST numbers of the fixture are nodes too.
+    made = run("ingest", "ftm", str(ftm), "--dataset", "groups", "--case", "g", "--create-case")
+    assert made.exit_code == 0, made.output
+    on = ("--on", "statements", "--case", "g", "--json")
+    groups = orjson.loads(run("network", "communities", *on).stdout)
+    found = sorted((set(g["members"]) - {"x"} for g in groups), key=sorted)
+    assert found == [{*A, "pass-a3"}, {*B, "acc-b4"}]
+    brokers = orjson.loads(run("network", "brokers", *on).stdout)
+    assert brokers[0] == {"party": "x", "betweenness": 25.0, "contacts": 4}
+    dated = run("network", "brokers", "--on", "statements", "--since", "2024-01-01")
+    assert dated.exit_code != 0 and "--since and --until are for calls" in dated.output
+    path = run("network", "path", "a1", "b1", "--on", "statements")
+    assert path.exit_code != 0 and "calls or payments" in path.output

@@ -83,6 +83,13 @@ def test_flows_network_and_trips_answer(
     assert len(brokers.json()) == 3 and "party" in brokers.json()[0]
     path = client.get("/analysis/network/path", params={"from": "200", "to": "5"}, headers=me)
     assert path.status_code == 200 and path.json()["parties"][0] == "200"
+    related = client.get("/analysis/network/brokers", params={"on": "statements", "limit": 2},
+                         headers=me)  # fmt: skip
+    assert related.status_code == 200, related.text
+    assert len(related.json()) == 2 and related.json()[0]["party"].startswith("phone:")
+    timed = {"on": "statements", "since": "2024-01-01"}
+    refused = client.get("/analysis/network/brokers", params=timed, headers=me)
+    assert refused.status_code == 400 and refused.json()["detail"]["field"] == "since"
     trips = client.get("/analysis/trips/list", headers=me)
     assert trips.status_code == 200 and trips.json() == []
 

@@ -16,8 +16,9 @@ have passed from one party to another in the order the records show.
   another in which each step starts no earlier than the one before it ended,
   within a window: what a rumour, an instruction or money could have followed.
 
-Edges come from the calls or payments projection (numbers, accounts), as
-far as the asker may see them (``scopes``).
+Edges come from the calls, payments or trips projection (numbers, accounts,
+travellers), as far as the asker may see them (``scopes``), or from the
+statements' relations between entities (``relations``).
 """
 
 from __future__ import annotations
@@ -38,10 +39,13 @@ from nitka.analysis.travel import together
 from nitka.errors import FieldError
 from nitka.store.tables import analysis_call, analysis_payment
 
-On = Literal["calls", "payments", "trips"]
-ON: tuple[On, ...] = ("calls", "payments", "trips")
-"""Networks of numbers (calls), accounts (payments), or travellers with each other and
-with their trips' organisers (trips)."""
+On = Literal["calls", "payments", "trips", "statements"]
+ON: tuple[On, ...] = ("calls", "payments", "trips", "statements")
+"""Networks of numbers (calls), accounts (payments), travellers with each other and
+with their trips' organisers (trips), or entities joined by the statements' relations
+(statements: ``nitka.analysis.relations``)."""
+PROJECTED: tuple[On, ...] = ("calls", "payments", "trips")
+"""The networks drawn from a projection."""
 SEED = 2277
 """Leiden is randomised: a fixed seed gives the same communities for the same data."""
 EXACT_BETWEENNESS_UP_TO = 20_000
@@ -53,13 +57,14 @@ BETWEENNESS_CUTOFF = 4
 
 @dataclass(frozen=True)
 class Tie:
-    """The calls or payments between two parties, either way."""
+    """The calls, payments, trips or relations between two parties, either way."""
 
     left: str
     right: str
     count: int
-    first: datetime
-    last: datetime
+    first: datetime | None = None
+    last: datetime | None = None
+    """The first and last call, payment or trip; None for relations between entities."""
 
 
 @dataclass
@@ -125,8 +130,9 @@ def ties(
 ) -> list[Tie]:
     """Every pair of parties with calls or payments between them, either way, or who
     travelled together (or one with the trip's organiser)."""
-    if on not in ON:
-        raise FieldError(f"a network is of {', '.join(ON)}, not {on!r}", field="on")
+    if on not in PROJECTED:
+        raise FieldError(f"a projected network is of {', '.join(PROJECTED)}, not {on!r}",
+                         field="on")  # fmt: skip
     if scopes is not None and not scopes:
         return []
     if on == "trips":
@@ -155,9 +161,9 @@ def _merged(rows: Iterable[Sequence[Any]]) -> list[Tie]:
             continue
         key = (a, b) if a < b else (b, a)
         seen = merged.get(key)
-        merged[key] = Tie(*key, count, first, last) if seen is None else Tie(
-            *key, seen.count + count, min(seen.first, first), max(seen.last, last)
-        )  # fmt: skip
+        if seen is not None and seen.first is not None and seen.last is not None:
+            first, last = min(seen.first, first), max(seen.last, last)
+        merged[key] = Tie(*key, count + (seen.count if seen else 0), first, last)
     return sorted(merged.values(), key=lambda t: (t.left, t.right))
 
 
@@ -248,7 +254,7 @@ def time_path(
     the one before and at most ``within`` after it; None if there is none."""
     if within <= timedelta(0):
         raise FieldError("the window between steps is above zero", field="within")
-    if on == "trips":
+    if on not in ("calls", "payments"):
         raise FieldError("a path in time order is of calls or payments", field="on")
     if scopes is not None and not scopes:
         return None

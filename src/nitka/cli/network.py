@@ -1,9 +1,10 @@
 """``nitka network ...``: communities, brokers, key players and paths in time order over
-call records or payments (docs/analysis.md)."""
+call records, payments, trips or the statements' relations (docs/analysis.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,11 +19,14 @@ from nitka.services import network_queries
 from nitka.services.network_queries import Drawn
 
 network_app = typer.Typer(
-    help="Networks of calls or payments: communities (Leiden), brokers, key players, "
-    "paths in time order (docs/analysis.md).",
+    help="Networks of calls, payments, trips or the statements' relations: communities "
+    "(Leiden), brokers, key players, paths in time order (docs/analysis.md).",
     no_args_is_help=True,
 )
-ON_HELP = "calls (numbers), payments (accounts) or trips (travellers and organisers)."
+ON_HELP = (
+    "calls (numbers), payments (accounts), trips (travellers and organisers) or statements "
+    "(entities joined by relations: ownership, family, associates, holders, ...)."
+)
 CASE_HELP = "Only the records of this case (one of yours)."
 SINCE_HELP = "Only records from this date (YYYY-MM-DD)."
 UNTIL_HELP = "Only records before this date (YYYY-MM-DD)."
@@ -36,7 +40,14 @@ def _on(value: str) -> On:
     for kind in ON:
         if value == kind:
             return kind
-    fail(f"--on is calls, payments or trips, not {value!r}")
+    fail(f"--on is calls, payments, trips or statements, not {value!r}")
+
+
+@contextmanager
+def _progress(on: On) -> Iterator[Callable[[int, int], None] | None]:
+    """The projection's progress bar; none for the statements, which have no projection."""
+    with building(on) if on != "statements" else nullcontext(None) as progress:
+        yield progress
 
 
 def _date(value: str | None, option: str) -> datetime | None:
@@ -65,12 +76,12 @@ def communities_command(
     until: str | None = typer.Option(None, "--until", help=UNTIL_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Groups of numbers or accounts in contact more with each other than with the rest
-    (Leiden communities), the largest first."""
+    """Groups of numbers, accounts, travellers or entities tied more to each other than
+    to the rest (Leiden communities), the largest first."""
     drawn = _drawn(on, case, since, until)
     engine = open_store(ctx)
     who = actor(ctx, engine, Action.SEARCH, drawn.subject("communities"))
-    with building(drawn.on) as progress, calling(engine) as conn:
+    with _progress(drawn.on) as progress, calling(engine) as conn:
         found = network_queries.communities(conn, who, drawn, resolution=resolution,
                                             min_size=min_size, progress=progress)  # fmt: skip
     rows = [group.as_dict() for group in found]
@@ -100,7 +111,7 @@ def _ranking(name: str) -> Callable[..., None]:
         drawn = _drawn(on, case, since, until)
         engine = open_store(ctx)
         who = actor(ctx, engine, Action.SEARCH, drawn.subject(name))
-        with building(drawn.on) as progress, calling(engine) as conn:
+        with _progress(drawn.on) as progress, calling(engine) as conn:
             found = rank(conn, who, drawn, limit=limit, progress=progress)
         _print([item.as_dict() for item in found], as_json, columns, nothing)
 
@@ -120,7 +131,7 @@ def path_command(
     ctx: typer.Context,
     source: str = typer.Argument(..., metavar="FROM", help="A number or account."),
     target: str = typer.Argument(..., metavar="TO", help="A number or account."),
-    on: str = typer.Option("calls", "--on", help=ON_HELP),
+    on: str = typer.Option("calls", "--on", help="calls (numbers) or payments (accounts)."),
     within_hours: float = typer.Option(
         168.0, "--within-hours", min=0.01, help="Each step at most this long after the one before."
     ),
@@ -133,7 +144,7 @@ def path_command(
     drawn = _drawn(on, case, since, None)
     engine = open_store(ctx)
     who = actor(ctx, engine, Action.SEARCH, drawn.subject("path"))
-    with building(drawn.on) as progress, calling(engine) as conn:
+    with _progress(drawn.on) as progress, calling(engine) as conn:
         found = network_queries.time_path(conn, who, drawn, source, target,
                                           within=timedelta(hours=within_hours),
                                           progress=progress)  # fmt: skip

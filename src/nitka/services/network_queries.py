@@ -1,10 +1,13 @@
-"""Networks of calls and payments, as the actor may see them: communities, brokers,
-key players, and paths in time order (``nitka network ...``).
+"""Networks of calls, payments, trips and the statements' relations, as the actor
+may see them: communities, brokers, key players, and paths in time order
+(``nitka network ...``).
 
 Like the single queries (``analysis_queries``), each brings its projection up to
 date first and reads only the rows all of whose statements the actor may see,
 of one case if asked; the audit record names the query and the size of its
-answer.
+answer. The network of the statements (``analysis.relations``) needs no
+projection: it reads the relations the actor may see as the link chart does, and
+its audit record names the entities of the answer too.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from nitka.access.actor import Actor
-from nitka.analysis import network
+from nitka.analysis import network, relations
 from nitka.analysis.calls import CallsProjection
 from nitka.analysis.contacts import number_keys
 from nitka.analysis.network import Broker, Community, KeyPlayer, On, TimePath
@@ -40,8 +43,9 @@ def _projection(on: str) -> Projection:
 
 @dataclass(frozen=True)
 class Drawn:
-    """What a network is drawn from: calls or payments, of one case or all the actor's,
-    in a period."""
+    """What a network is drawn from: calls, payments, trips or the statements' relations,
+    of one case or all the actor's, in a period (not for relations, which have no one
+    time)."""
 
     on: On = "calls"
     case: str | None = None
@@ -59,8 +63,23 @@ def _ties(
     drawn: Drawn,
     progress: Progress | None,
 ) -> list[network.Tie]:
+    if drawn.on == "statements":
+        viewer = _reader(conn, actor, subject, drawn.case)
+        if drawn.since is not None or drawn.until is not None:
+            raise FieldError(
+                "--since and --until are for calls, payments and trips: "
+                "a relation between entities has no one time",
+                field="since",
+            )
+        return relations.ties(conn, viewer, drawn.case)
     scopes = _scopes(conn, actor, subject, drawn, progress)
     return network.ties(conn, drawn.on, scopes, since=drawn.since, until=drawn.until)
+
+
+def _entities(drawn: Drawn, parties: list[str]) -> list[str]:
+    """What the audit record names: the entities of an answer on the statements (the
+    other networks' parties are numbers and accounts, not entities)."""
+    return parties if drawn.on == "statements" else []
 
 
 def _scopes(
@@ -84,12 +103,13 @@ def communities(
     min_size: int = 3,
     progress: Progress | None = None,
 ) -> list[Community]:
-    """Groups of parties that call or pay each other more than the rest (Leiden)."""
+    """Groups of parties tied to each other more than to the rest (Leiden)."""
     subject = drawn.subject("communities", resolution=resolution)
     found = network.communities(
         _ties(conn, actor, subject, drawn, progress), resolution=resolution, min_size=min_size
     )
-    _shown(conn, actor, subject, [], len(found))
+    _shown(conn, actor, subject, _entities(drawn, [m for g in found for m in g.members]),
+           len(found))  # fmt: skip
     return found
 
 
@@ -100,7 +120,7 @@ def brokers(
     """The parties most shortest paths run through (betweenness)."""
     subject = drawn.subject("brokers", limit=limit)
     found = network.brokers(_ties(conn, actor, subject, drawn, progress), limit=limit)
-    _shown(conn, actor, subject, [], len(found))
+    _shown(conn, actor, subject, _entities(drawn, [b.party for b in found]), len(found))
     return found
 
 
@@ -111,7 +131,7 @@ def key_players(
     """The parties whose removal cuts the most others off."""
     subject = drawn.subject("key players", limit=limit)
     found = network.key_players(_ties(conn, actor, subject, drawn, progress), limit=limit)
-    _shown(conn, actor, subject, [], len(found))
+    _shown(conn, actor, subject, _entities(drawn, [p.party for p in found]), len(found))
     return found
 
 
@@ -126,6 +146,8 @@ def time_path(
     progress: Progress | None = None,
 ) -> TimePath | None:
     """The earliest chain of calls or payments from one party to another in time order."""
+    if drawn.on not in ("calls", "payments"):
+        raise FieldError("a path in time order is of calls or payments", field="on")
     subject = drawn.subject("path", source=source, target=target,
                             within_hours=within.total_seconds() / 3600)  # fmt: skip
     scopes = _scopes(conn, actor, subject, drawn, progress)

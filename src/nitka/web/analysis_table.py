@@ -137,7 +137,8 @@ def _parties(parties: Sequence[str], args: Args) -> list[str]:
     number is no node of its own (its payments are)."""
     if args["on"] == "calls":
         return ["phone:" + p for p in parties]
-    return list(parties) if args["on"] == "trips" else []
+    # Statements' parties are chart ids already (entities, ``phone:`` numbers).
+    return list(parties) if args["on"] in ("trips", "statements") else []
 
 
 def _call(service: Callable[..., Any], *positional: str, **renamed: str) -> Callable[..., Any]:
