@@ -190,3 +190,18 @@ def test_concurrent_appends_keep_one_chain(engine: Engine) -> None:
     with engine.connect() as conn:
         found = verify(conn)
     assert found.intact and found.records == 60
+
+
+def test_a_subject_with_an_integer_past_64_bits_is_recorded_with_its_digits(
+    engine: Engine,
+) -> None:
+    huge = 2**80
+    with engine.begin() as conn:
+        append(conn, _event(subject={"min_payers": huge, "ok": [1, True, {"n": -(2**70)}]}))
+    with engine.connect() as conn:
+        record = by_actor(conn, "analyst.o")[0]
+        assert record.as_dict()["subject"] == {
+            "min_payers": str(huge),
+            "ok": [1, True, {"n": str(-(2**70))}],
+        }
+        assert verify(conn).intact

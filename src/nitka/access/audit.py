@@ -133,6 +133,27 @@ _INSERT_RECORD = insert(audit_log)
 _INSERT_ENTITIES = insert(audit_entity)
 
 
+def subject_json(subject: Any) -> str:
+    """The subject as JSON; what asked a value JSON cannot hold as a number (an integer
+    past 64 bits) is kept as its digits, so that no request goes unrecorded for it."""
+    try:
+        return orjson.dumps(subject, default=str).decode()
+    except TypeError:
+        return orjson.dumps(_as_text_past_64_bits(subject), default=str).decode()
+
+
+def _as_text_past_64_bits(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if -(2**63) <= value < 2**64 else str(value)
+    if isinstance(value, dict):
+        return {key: _as_text_past_64_bits(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_as_text_past_64_bits(item) for item in value]
+    return value
+
+
 def append(conn: Connection, event: AuditEvent) -> AuditRecord:
     """Append one record to the chain; the caller commits (with the event's own work)."""
     return append_many(conn, [event])[0]
@@ -161,7 +182,7 @@ def append_many(conn: Connection, events: Sequence[AuditEvent]) -> list[AuditRec
             "origin": event.origin,
             "action": Action(event.action).value,
             "purpose": event.purpose,
-            "subject": orjson.dumps(event.subject, default=str).decode(),
+            "subject": subject_json(event.subject),
             "entities": orjson.dumps(entities).decode(),
             "result_size": event.result_size,
             "outcome": Outcome(event.outcome).value,
