@@ -225,14 +225,30 @@ def comparisons(*, frequencies: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _exploding(column: str) -> dict[str, Any]:
-    return {"blocking_rule": f"l.{column} = r.{column}", "arrays_to_explode": [column]}
+def _exploding(column: str, *, where: str = "") -> dict[str, Any]:
+    rule = f"l.{column} = r.{column}" + (f" AND {where}" if where else "")
+    return {"blocking_rule": rule, "arrays_to_explode": [column]}
+
+
+DATES_MAY_AGREE = (
+    "(len(l.birth_dates) = 0 OR len(r.birth_dates) = 0"
+    " OR list_has_any(l.birth_packed, r.birth_agree)"
+    " OR list_has_any(r.birth_packed, l.birth_agree)"
+    " OR list_has_any(l.birth_dates, r.birth_swapped)"
+    " OR list_has_any(r.birth_dates, l.birth_swapped))"
+)
+"""A pair's birth dates may be one person's: one gives no full date, or a date of one
+agrees with a full date of the other, or is it with day and month swapped. A pair
+without this is never joined (``clusters.Births.conflicts``), so it is no candidate:
+in a million records most pairs of a common name are namesakes with other dates,
+and each would cost the name matcher's score."""
 
 
 BLOCKING = ("name_pairs", "birth_keys", "documents", "contacts")
 """Candidate pairs: two words of a name in common (in any script), a full birth
 date and a word, a document number, a phone or e-mail address. A pair meets
-the model if any of these holds."""
+the model if any of these holds and its birth dates may be one person's
+(``DATES_MAY_AGREE``)."""
 
 TRAINING_BLOCKS = {
     "name": "l.name_tf = r.name_tf",
@@ -260,7 +276,9 @@ def settings(records: int, *, frequencies: bool) -> dict[str, Any]:
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": prior(records),
         "comparisons": comparisons(frequencies=frequencies),
-        "blocking_rules_to_generate_predictions": [_exploding(c) for c in BLOCKING],
+        "blocking_rules_to_generate_predictions": [
+            _exploding(c, where="" if c == "birth_keys" else DATES_MAY_AGREE) for c in BLOCKING
+        ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,
         "em_convergence": 0.001,

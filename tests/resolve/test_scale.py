@@ -1,0 +1,74 @@
+"""What lets a file of a million records link in minutes: common name blocking keys
+left out, dates and names worked out once, births only for records that may join."""
+
+from typing import Any
+
+import pytest
+
+from nitka.resolve import linkage
+from nitka.resolve.linkage import link, rare_name_pairs
+from nitka.resolve.prepare import name_pairs, prepare, sorted_name
+from nitka.resolve.records import PersonRecord
+from nitka.normalise.names import name_keys, skeleton_keys
+
+
+def person(record_id: str, name: str, birth: str = "") -> dict[str, Any]:
+    values = {"name": [name], **({"birthDate": [birth]} if birth else {})}
+    return prepare(PersonRecord(record_id, 2, values))
+
+
+def test_keys_more_records_share_than_the_most_are_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(linkage, "NAME_BLOCK_MOST", 2)
+    keys = [["ivan|ivnvch", "ivan|ptrnk"], ["ivan|ivnvch", "ivan|ptrnk"], ["ivan|ivnvch"]]
+    assert rare_name_pairs(keys) == [["ivan|ptrnk"], ["ivan|ptrnk"], []]
+
+
+def test_keys_are_kept_as_they_are_when_none_is_common() -> None:
+    keys = [["a|b"], ["a|b", "c|d"]]
+    assert rare_name_pairs(keys) is keys
+
+
+def test_a_person_still_links_when_a_common_key_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given name and patronymic are common; the surname with the given name is not,
+    and the birth date finds the pair too."""
+    monkeypatch.setattr(linkage, "NAME_BLOCK_MOST", 3)
+    surnames = ["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник"]
+    rows = [
+        person(f"other{i}", f"Іван Іванович {surname}", f"{1950 + 5 * i}-06-15")
+        for i, surname in enumerate(surnames)
+    ]
+    rows += [
+        person("cyr", "Іван Іванович Петренко", "1980-03-04"),
+        person("lat", "PETRENKO Ivan", "1980-03-04"),
+    ]
+    linked = link(rows)
+    assert linked.clusters["cyr"] == linked.clusters["lat"]
+    assert len({linked.clusters[f"other{i}"] for i in range(6)}) == 6
+
+
+def test_prepare_gives_each_name_column_as_the_functions_of_one_name_do() -> None:
+    names = ["Олександр Іванович Петренко", "PETRENKO Oleksandr", "Ivan", "O'Neil-Smith J."]
+    row = prepare(PersonRecord("p1", 2, {"name": names}))
+    assert row["name_sorted"] == list(dict.fromkeys(filter(None, map(sorted_name, names))))
+    assert row["name_keys"] == sorted(set().union(*map(name_keys, names)))
+    assert row["name_skeletons"] == sorted(set().union(*map(skeleton_keys, names)))
+    assert row["name_pairs"] == sorted(set().union(*map(name_pairs, names)))
+
+
+def test_birth_dates_are_read_alike_when_a_file_repeats_them() -> None:
+    first = person("a", "Ivan Petrenko", "1980-03-04")
+    second = person("b", "Petro Ivanenko", "1980-03-04")
+    for column in ("birth_dates", "birth_swapped", "birth_packed", "birth_agree"):
+        assert first[column] == second[column]
+    first["birth_dates"].append("changed")  # each row has lists of its own
+    assert second["birth_dates"] == ["1980-03-04"]
+
+
+def test_records_in_no_linked_pair_have_no_births_to_keep_apart() -> None:
+    rows = [person("a", "Ivan Petrenko", "1980-03-04"), person("b", "Petro Ivanenko", "1970")]
+    births = linkage._births(rows, [("a", "c", 0.95)], [])
+    assert births["a"].full and not births["b"].full
