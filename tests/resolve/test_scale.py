@@ -3,13 +3,14 @@ left out, dates and names worked out once, births only for records that may join
 
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
-from nitka.resolve import linkage
-from nitka.resolve.linkage import link, rare_name_pairs
+from nitka.normalise.names import name_keys, skeleton_keys
+from nitka.resolve import batches, linkage
+from nitka.resolve.linkage import arrow, link, rare_keys
 from nitka.resolve.prepare import name_pairs, prepare, sorted_name
 from nitka.resolve.records import PersonRecord
-from nitka.normalise.names import name_keys, skeleton_keys
 
 
 def person(record_id: str, name: str, birth: str = "") -> dict[str, Any]:
@@ -17,17 +18,17 @@ def person(record_id: str, name: str, birth: str = "") -> dict[str, Any]:
     return prepare(PersonRecord(record_id, 2, values))
 
 
-def test_keys_more_records_share_than_the_most_are_left_out(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(linkage, "NAME_BLOCK_MOST", 2)
-    keys = [["ivan|ivnvch", "ivan|ptrnk"], ["ivan|ivnvch", "ivan|ptrnk"], ["ivan|ivnvch"]]
-    assert rare_name_pairs(keys) == [["ivan|ptrnk"], ["ivan|ptrnk"], []]
+def test_keys_more_records_share_than_the_most_are_left_out() -> None:
+    keys = pa.array(
+        [["ivan|ivnvch", "ivan|ptrnk"], [], ["ivan|ivnvch", "ivan|ptrnk"], ["ivan|ivnvch"]],
+        pa.list_(pa.string()),
+    )
+    assert rare_keys(keys, 2).to_pylist() == [["ivan|ptrnk"], [], ["ivan|ptrnk"], []]
 
 
 def test_keys_are_kept_as_they_are_when_none_is_common() -> None:
-    keys = [["a|b"], ["a|b", "c|d"]]
-    assert rare_name_pairs(keys) is keys
+    keys = pa.array([["a|b"], ["a|b", "c|d"]], pa.list_(pa.string()))
+    assert rare_keys(keys, 2) is keys
 
 
 def test_a_person_still_links_when_a_common_key_is_left_out(
@@ -70,5 +71,20 @@ def test_birth_dates_are_read_alike_when_a_file_repeats_them() -> None:
 
 def test_records_in_no_linked_pair_have_no_births_to_keep_apart() -> None:
     rows = [person("a", "Ivan Petrenko", "1980-03-04"), person("b", "Petro Ivanenko", "1970")]
-    births = linkage._births(rows, [("a", "c", 0.95)], [])
+    births = linkage._births(arrow(rows), [("a", "c", 0.95)], [])
     assert births["a"].full and not births["b"].full
+
+
+def test_two_processes_prepare_as_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [
+        PersonRecord(f"p{i}", i + 2, {"name": [name], "birthDate": [f"19{50 + i}-01-02"]})
+        for i, name in enumerate(["Олександр Петренко", "PETRENKO Oleksandr", "Ivan", "Іван"] * 5)
+    ]
+    one = batches.prepare_all(records)
+    monkeypatch.setattr(batches, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batches, "CHUNK", 3)
+    steps: list[int] = []
+    two = batches.prepare_all(records, steps.append)
+    assert two.equals(one)
+    assert one.to_pylist() == [prepare(record) for record in records]
+    assert sum(steps) == len(records)

@@ -12,17 +12,14 @@ interruption leaves no output that looks finished.
 from __future__ import annotations
 
 import csv
-import multiprocessing as mp
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from nitka.csv_files import csv_in_out
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
-from nitka.resolve.prepare import prepare
-from nitka.resolve.records import ID, PersonRecord, read_persons
+from nitka.resolve.records import ID, read_persons
 
 CLUSTER = "cluster"
 
@@ -56,42 +53,6 @@ class Resolved:
     """Columns that are no FtM Person property, not linked on."""
 
 
-PARALLEL_FROM = 50_000
-"""Records from which two processes prepare them: a million take a minute each."""
-WORKERS = 2
-CHUNK = 5_000
-
-
-def prepare_all(
-    records: list[PersonRecord], advance: Callable[[int], None] | None = None
-) -> list[dict[str, Any]]:
-    """``prepare`` each record, in ``WORKERS`` processes for a large file.
-
-    Preparing is Python (romanising each word, reading dates), one core's work
-    unless split; the processes are forked, so they start at once with the
-    records and the dictionaries already loaded.
-    """
-    if len(records) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        rows = []
-        for record in records:
-            rows.append(prepare(record))
-            if advance is not None:
-                advance(1)
-        return rows
-    chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
-    rows = []
-    with mp.get_context("fork").Pool(WORKERS) as pool:
-        for prepared in pool.imap(_prepare_chunk, chunks):
-            rows.extend(prepared)
-            if advance is not None:
-                advance(len(prepared))
-    return rows
-
-
-def _prepare_chunk(records: list[PersonRecord]) -> list[dict[str, Any]]:
-    return [prepare(record) for record in records]
-
-
 def resolve_csv(
     source: Path,
     target: Path,
@@ -103,7 +64,8 @@ def resolve_csv(
     """Link the person records of ``source`` and write their clusters to ``target``."""
     # Splink, DuckDB and Arrow take a third of a second to import: only when linking,
     # not for every command of the CLI.
-    from nitka.resolve.linkage import link
+    from nitka.resolve.batches import prepare_all
+    from nitka.resolve.linkage import link_table
 
     with csv_in_out(source, target) as (fh, out):
         if progress is not None:
@@ -111,14 +73,16 @@ def resolve_csv(
         read = read_persons(fh, str(source), progress=progress.advance if progress else None)
         if progress is not None:
             progress.stage("preparing", len(read.records))
-        rows = prepare_all(read.records, progress.advance if progress else None)
-        linked = link(rows, threshold=threshold, training=training,
+        prepared = prepare_all(read.records, progress.advance if progress else None)
+        ids = [record.id for record in read.records]
+        read.records.clear()  # a million records take a gigabyte
+        linked = link_table(prepared, threshold=threshold, training=training,
                       stage=progress.stage if progress else None)  # fmt: skip
         writer = csv.writer(out)
         writer.writerow([ID, CLUSTER])
-        writer.writerows((record.id, linked.clusters[record.id]) for record in read.records)
+        writer.writerows((record, linked.clusters[record]) for record in ids)
     return Resolved(
-        records=len(read.records),
+        records=len(ids),
         clusters=sum(linked.sizes.values()),
         largest=linked.largest,
         sizes=linked.sizes,

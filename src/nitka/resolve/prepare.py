@@ -39,7 +39,7 @@ from nitka.match.dates import agreeable_dates, pack_date, parse_date
 from nitka.match.entities import PERSON_IDENTIFIERS
 from nitka.normalise.countries import read_countries
 from nitka.normalise.keys import identifier_key
-from nitka.normalise.names import name_keys, skeleton, skeleton_keys, word_keys, words
+from nitka.normalise.names import skeleton, word_keys, words
 from nitka.normalise.romanize import romanize_ru
 from nitka.resolve.records import PersonRecord, full_names
 
