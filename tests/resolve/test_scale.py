@@ -7,8 +7,9 @@ import pyarrow as pa
 import pytest
 
 from nitka.normalise.names import name_keys, skeleton_keys
-from nitka.resolve import batches, linkage
+from nitka.resolve import batches, linkage, model
 from nitka.resolve.linkage import arrow, link, rare_keys
+from nitka.resolve.model import Training
 from nitka.resolve.prepare import name_pairs, prepare, sorted_name
 from nitka.resolve.records import PersonRecord
 
@@ -88,3 +89,30 @@ def test_two_processes_prepare_as_one_does(monkeypatch: pytest.MonkeyPatch) -> N
     assert two.equals(one)
     assert one.to_pylist() == [prepare(record) for record in records]
     assert sum(steps) == len(records)
+
+
+def test_a_pair_whose_birth_dates_conflict_is_no_candidate() -> None:
+    rows = [
+        person("a", "Іван Іванович Петренко", "1980-03-04"),
+        person("b", "Ivan Ivanovich Petrenko", "1961-11-20"),
+        person("c", "Ivan Petrenko", "1980-04-03"),  # day and month swapped
+        person("d", "Petrenko Ivan"),  # no date
+    ]
+    linked = link(rows, training=Training.NEVER)
+    assert linked.pairs == 4  # all but a-b and b-c
+    assert linked.clusters["b"] == "b"
+
+
+def test_in_a_large_file_a_name_alone_makes_no_candidate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(model, "NAME_ALONE_UP_TO", 3)
+    rows = [
+        person("a", "Іван Іванович Петренко", "1980-03-04"),
+        person("b", "Ivan Ivanovich Petrenko", "1980"),
+        person("c", "Petrenko Ivan"),
+        person("d", "Petrenko Ivan", "1990-01-01"),
+    ]
+    linked = link(rows, training=Training.NEVER)
+    assert linked.pairs == 1  # a-b: the same year
+    assert len(rows) > model.NAME_ALONE_UP_TO

@@ -320,6 +320,8 @@ def _database() -> Iterator[duckdb.DuckDBPyConnection]:
     """DuckDB in memory, with the name matcher as ``model.NAME_SCORE``."""
     con = duckdb.connect(":memory:")
     try:
+        # Splink's tables need no order: without it, DuckDB keeps less in memory.
+        con.execute("SET preserve_insertion_order = false")
         con.create_function(
             model.NAME_SCORE,
             _best_score,

@@ -243,6 +243,20 @@ without this is never joined (``clusters.Births.conflicts``), so it is no candid
 in a million records most pairs of a common name are namesakes with other dates,
 and each would cost the name matcher's score."""
 
+DATES_NEAR = (
+    "(len(l.birth_years) > 0 AND len(r.birth_years) > 0"
+    " AND list_has_any(l.birth_years, r.birth_years_near))"
+)
+"""Both give a birth date, a year apart at most: what every level of the birth date
+comparison but "in conflict" holds."""
+
+NAME_ALONE_UP_TO = 200_000
+"""Records up to which two words of a name in common make a candidate pair whatever
+the birth dates say. In a larger file the prior (``prior``) is so small that a
+name, even a full one with a patronymic, does not link a pair without a birth date
+that agrees (or a document, which finds the pair by its own blocking key), and
+most pairs of a shared given name and surname are strangers without one."""
+
 
 BLOCKING = ("name_pairs", "birth_keys", "documents", "contacts")
 """Candidate pairs: two words of a name in common (in any script), a full birth
@@ -269,6 +283,17 @@ FILLS = {
 """Each comparison and the prepared column that says whether a record gives it."""
 
 
+def _candidate_dates(blocking: str, records: int) -> str:
+    """What a candidate pair's birth dates must allow, by the key that found it."""
+    if blocking == "birth_keys":
+        return ""  # a full date in common
+    if blocking == "name_pairs" and records > NAME_ALONE_UP_TO:
+        # Not DATES_MAY_AGREE: its lists of agreeing dates, copied for each key a
+        # record has, would take gigabytes in a million records.
+        return DATES_NEAR
+    return DATES_MAY_AGREE
+
+
 def settings(records: int, *, frequencies: bool) -> dict[str, Any]:
     """Splink's settings for a file of this many records."""
     return {
@@ -277,7 +302,7 @@ def settings(records: int, *, frequencies: bool) -> dict[str, Any]:
         "probability_two_random_records_match": prior(records),
         "comparisons": comparisons(frequencies=frequencies),
         "blocking_rules_to_generate_predictions": [
-            _exploding(c, where="" if c == "birth_keys" else DATES_MAY_AGREE) for c in BLOCKING
+            _exploding(c, where=_candidate_dates(c, records)) for c in BLOCKING
         ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,
