@@ -13,8 +13,9 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# spark: pyspark, for the Spark engine's tests (pytest -m spark, which also needs Java).
 $(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 # The workstation's scripts and styles: npm packages pinned in package-lock.json,
@@ -39,8 +40,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The Spark engine's tests start Spark (local[2]) and take minutes on a busy machine: a
+# step of their own, run when pyspark is installed (they skip themselves without Java).
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -m 'not spark'
+	@if $(BIN)/python -c 'import pyspark' 2>/dev/null; then $(BIN)/pytest -m spark; \
+	else echo "pyspark is not installed (pip install -e '.[spark]'): the Spark tests are not run"; fi
 
 test: lint typecheck pytest
 

@@ -15,13 +15,25 @@ Contenders, in one run:
 ``nitka``
     ``nitka resolve file IN --out OUT``, the fixed interface, as an operator
     runs it (a process of its own: its time and peak memory are measured).
+``nitka-spark``
+    The same command with ``--engine spark`` (on ``local[2]``, or the master in
+    ``NITKA_SPARK_MASTER``): Spark's time beside DuckDB's. Not run unless named
+    (``--contenders``); it needs ``nitka[spark]`` and Java.
 ``splink-default``
     Splink as its tutorial sets it up for people, on the raw names: the first
     word and the last word of the name as written (in lower case), the birth
     date as a string, no transliteration. The same DuckDB engine, in a process of its own.
+``nomenklatura``
+    OpenSanctions' xref (``nomenklatura.xref``) with its ``regression-v1``
+    scorer, on the records as FtM Person entities: its blocker's candidate
+    pairs scored, those of at least ``NOMENKLATURA_THRESHOLD`` linked, clusters
+    their connected components. A process of its own, its resolver in a SQLite
+    file of its own.
 
     python -m bench.resolution_quality                 # the labelled EU set
     python -m bench.resolution_quality --synthetic 1000000
+    python -m bench.resolution_quality --misses 20     # and 20 pairs nitka missed
+    python -m bench.resolution_quality --synthetic 2000 --contenders nitka,nitka-spark
 """
 
 from __future__ import annotations
@@ -35,7 +47,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bench.corpus import CACHE
 from bench.report import machine, save
@@ -157,9 +169,14 @@ def timed(command: list[str]) -> dict[str, float]:
     return {"seconds": round(seconds, 1), "peak_mib": round(peak_kib / 1024)}
 
 
-def run_nitka(source: Path, out: Path) -> dict[str, float]:
+def run_nitka(source: Path, out: Path, *more: str) -> dict[str, float]:
     nitka = str(Path(sys.executable).parent / "nitka")
-    return timed([nitka, "resolve", "file", str(source), "--out", str(out)])
+    return timed([nitka, "resolve", "file", str(source), "--out", str(out), *more])
+
+
+def run_nitka_spark(source: Path, out: Path) -> dict[str, float]:
+    """``nitka resolve file`` on Spark: its time includes starting Spark (seconds)."""
+    return run_nitka(source, out, "--engine", "spark")
 
 
 def run_splink_default(source: Path, out: Path) -> dict[str, float]:
@@ -214,37 +231,150 @@ def splink_default(source: Path, out: Path) -> None:
         writer.writerows((r["unique_id"], r["cluster_id"]) for r in clusters.as_record_list())
 
 
+NOMENKLATURA_THRESHOLD = 0.7
+"""The score from which yente (OpenSanctions' matching API, on the same scorers)
+reports a match by default."""
+
+
+def run_nomenklatura(source: Path, out: Path) -> dict[str, float]:
+    return timed([sys.executable, "-m", "bench.resolution_quality", "--nomenklatura",
+                  str(source), str(out)])  # fmt: skip
+
+
+def nomenklatura_xref(source: Path, out: Path) -> None:
+    """nomenklatura's xref over the records as FtM entities; links at the threshold."""
+    import json
+    import tempfile
+
+    from nomenklatura.db import make_session
+    from nomenklatura.matching import get_algorithm
+    from nomenklatura.resolver import Resolver
+    from nomenklatura.store import load_entity_file_store
+    from nomenklatura.xref import xref
+
+    from nitka.resolve.clusters import Forest
+
+    ids: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        entities = Path(tmp) / "persons.json"
+        with source.open(encoding="utf-8") as fh, entities.open("w", encoding="utf-8") as sink:
+            for row in csv.DictReader(fh):
+                ids.append(row["id"])
+                properties = {
+                    prop: [v.strip() for v in row.get(column, "").split(";") if v.strip()]
+                    for prop, column in (("name", "name"), ("birthDate", "birthDate"),
+                                         ("nationality", "nationality"),
+                                         ("passportNumber", "passportNumber"))
+                }  # fmt: skip
+                entity = {"id": row["id"], "schema": "Person", "properties": properties}
+                sink.write(json.dumps(entity, ensure_ascii=False) + "\n")
+        session = make_session(f"sqlite:///{tmp}/resolver.db")
+        resolver = Resolver[Any](session, create=True)
+        resolver.load_into_memory()
+        store = load_entity_file_store(entities, resolver=resolver)
+        algorithm = get_algorithm("regression-v1")
+        assert algorithm is not None
+        xref(resolver, session, store, Path(tmp) / "index", limit=len(ids) * 20,
+             algorithm=algorithm, discount_internal=1.0)  # fmt: skip
+        links = [
+            (left, right)
+            for left, right, score in resolver.get_candidates()
+            if score is not None and score >= NOMENKLATURA_THRESHOLD
+        ]
+    components = Forest(ids)
+    for left, right in links:
+        components.union(left, right)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "cluster"])
+        writer.writerows((record, components.root(record)) for record in ids)
+
+
 def names_of(source: Path) -> dict[str, str]:
     with source.open(encoding="utf-8") as fh:
         return {row["id"]: row["name"] for row in csv.DictReader(fh)}
 
 
-def compare(source: Path, truth_path: Path) -> dict[str, Any]:
+class Contender(Protocol):
+    def __call__(self, source: Path, out: Path) -> dict[str, float]: ...
+
+
+CONTENDERS: dict[str, Contender] = {
+    "nitka": run_nitka,
+    "nitka-spark": run_nitka_spark,
+    "splink-default": run_splink_default,
+    "nomenklatura": run_nomenklatura,
+}
+"""Each contender by name: writes ``id,cluster`` to ``out``, gives its time and peak memory."""
+DEFAULT_CONTENDERS = ("nitka", "splink-default", "nomenklatura")
+
+
+def compare(
+    source: Path, truth_path: Path, contenders: Iterable[str] = DEFAULT_CONTENDERS
+) -> dict[str, Any]:
     truth, names = read_truth(truth_path), names_of(source)
     results: dict[str, Any] = {"records": len(truth), "persons": len(set(truth.values()))}
-    for name, run in (("nitka", run_nitka), ("splink-default", run_splink_default)):
+    for name in contenders:
         out = CACHE / f"{source.stem}_{name}_clusters.csv"
         out.unlink(missing_ok=True)
-        cost = run(source, out)
+        try:
+            cost = CONTENDERS[name](source, out)
+        except subprocess.CalledProcessError as error:
+            results[name] = {"failed": f"exit status {error.returncode}"}
+            print(name, results[name], flush=True)
+            continue
         results[name] = {**cost, **score(truth, read_clusters(out), names)}
         print(name, results[name], flush=True)
     return results
+
+
+def print_misses(source: Path, truth_path: Path, count: int) -> None:
+    """Some true pairs nitka's clusters split, and some pairs they join wrongly."""
+    truth = read_truth(truth_path)
+    clusters = read_clusters(CACHE / f"{source.stem}_nitka_clusters.csv")
+    with source.open(encoding="utf-8") as fh:
+        rows = {row["id"]: row for row in csv.DictReader(fh)}
+    true_pairs = _pairs(_groups(truth).values())
+    found = _pairs(_groups(clusters).values())
+
+    def show(pair: tuple[str, str]) -> str:
+        return " | ".join(f"{rows[i]['name']} ({rows[i]['birthDate'] or '-'})" for i in pair)
+
+    for kind, pairs in (("missed", true_pairs - found), ("wrong", found - true_pairs)):
+        print(f"{kind}: {len(pairs)} pairs")
+        for pair in sorted(pairs)[:count]:
+            print("  ", show(pair))
 
 
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--splink-default":
         splink_default(Path(sys.argv[2]), Path(sys.argv[3]))
         return
+    if len(sys.argv) == 4 and sys.argv[1] == "--nomenklatura":
+        nomenklatura_xref(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic", type=int, default=0, help="records of the synthetic set")
+    parser.add_argument("--misses", type=int, default=0, help="print this many missed pairs")
+    parser.add_argument(
+        "--contenders",
+        default=",".join(DEFAULT_CONTENDERS),
+        help=f"which to run, separated by commas, of: {', '.join(CONTENDERS)}",
+    )
     args = parser.parse_args()
+    contenders = [name.strip() for name in args.contenders.split(",") if name.strip()]
+    unknown = sorted(set(contenders) - set(CONTENDERS))
+    if unknown:
+        parser.error(f"no contender {', '.join(unknown)}: give some of {', '.join(CONTENDERS)}")
     if args.synthetic:
         source, truth = cached(
             f"resolution_synthetic_{args.synthetic}", lambda: synthetic(args.synthetic)
         )
     else:
         source, truth = cached("resolution_eu_labelled", eu_labelled)
-    results = compare(source, truth)
+    results = compare(source, truth, contenders)
+    if args.misses and "nitka" in results:
+        print_misses(source, truth, args.misses)
     save(
         f"resolution_{source.stem}",
         {"source": source.name, **results, "machine": machine()},

@@ -17,6 +17,10 @@ async function start() {
     const { startWorkspace } = await import("./workspace.js");
     await startWorkspace(workspace);
   }
+  if (document.querySelector("[data-shortcut]")) {
+    const { startShortcuts } = await import("./shortcuts.js");
+    startShortcuts(document);
+  }
 }
 
 if (document.readyState === "loading") {

@@ -268,13 +268,49 @@ export function startChart(container, root, selection, text) {
     return found.nodes.map((n) => n.id);
   }
 
+  // Links outside the time window are hidden; the nodes left with none in it (but
+  // with dated links) are named to the map, which hides their places too.
   function applyWindow() {
     cy.batch(() => {
       cy.edges().forEach((e) => {
         e.toggleClass("outside", !selection.inWindow(e.data("first"), e.data("last")));
       });
     });
+    const outside = cy.nodes().filter((n) => {
+      const dated = n.connectedEdges().filter((e) => e.data("first") || e.data("last"));
+      return dated.nonempty() && dated.every((e) => e.hasClass("outside"));
+    });
+    selection.timeless(outside.map((n) => n.id()));
+    updateSlider();
   }
+
+  // The time slider: two handles over the days of the chart's dated links, driving
+  // the same window as "Filter by time" (chart, timeline and map together).
+  const sliders = [...root.querySelectorAll("[data-slider]")];
+  const DAY = 24 * 3600 * 1000;
+  let span = null;
+  function updateSlider() {
+    const dates = cy.edges().map((e) => [e.data("first"), e.data("last")]).flat().filter(Boolean).map((d) => Date.parse(d.slice(0, 10))).filter((d) => !Number.isNaN(d));
+    if (!sliders.length || !dates.length) return;
+    const low = Math.min(...dates);
+    const high = Math.max(...dates);
+    if (span && span.low === low && span.high === high) return;
+    span = { low, high };
+    const days = Math.round((high - low) / DAY);
+    for (const slider of sliders) {
+      slider.max = String(days);
+      slider.value = slider.dataset.slider === "start" ? "0" : String(days);
+    }
+  }
+  function slid() {
+    if (!span) return;
+    const [start, end] = sliders.map((s) => Number(s.value)).sort((a, b) => a - b);
+    const day = (n) => new Date(span.low + n * DAY).toISOString().slice(0, 10);
+    root.querySelector('[name="window-start"]').value = day(start);
+    root.querySelector('[name="window-end"]').value = day(end);
+    selection.setWindow(day(start), day(end), "slider");
+  }
+  for (const slider of sliders) slider.addEventListener("input", slid);
 
   function regroup() {
     cy.batch(() => {
@@ -310,32 +346,34 @@ export function startChart(container, root, selection, text) {
     } else layout(true);
   }
 
-  async function exportAs(format) {
+  // The chart's nodes, or the given ids (an analysis answer's calls and payments).
+  async function exportAs(format, ids = null, stem = "nitka-chart") {
+    const wanted = ids || entityIds();
     if (format === "png") {
       download(cy.png({ full: true, scale: 2, bg: "#ffffff", output: "blob" }), "nitka-chart.png");
       return;
     }
     const url = `/ui/api/charts/export?format=${format}`;
-    let response = await postExport(url);
+    let response = await postExport(url, wanted);
     if (response.status === 403) {
       // Data under H2 or H3 leaves only with its provider's permission, named and recorded.
       const refusal = (await response.json()).detail || {};
       if (refusal.field !== "permission") throw new Error(refusal.error || "403");
       const reference = window.prompt(`${refusal.error}\n\n${text.permission}`);
       if (!reference) return;
-      response = await postExport(`${url}&permission=${encodeURIComponent(reference)}`);
+      response = await postExport(`${url}&permission=${encodeURIComponent(reference)}`, wanted);
     }
     if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-    const name = format === "graphml" ? "nitka-chart.graphml" : "nitka-chart.anx";
+    const name = `${stem}.${format}`;
     download(await response.blob(), name);
   }
 
-  function postExport(url) {
+  function postExport(url, ids) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-      body: JSON.stringify({ ids: entityIds() }),
+      body: JSON.stringify({ ids }),
     });
   }
 

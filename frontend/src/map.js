@@ -102,6 +102,7 @@ export function startMap(container, selection, text) {
         .on("click", () => selection.select([route.entity], "map"))
         .addTo(places);
     }
+    applyWindow();
     listUnplaced(found.unplaced || []);
     const layers = places.getLayers();
     if (layers.length) map.fitBounds(L.featureGroup(layers).getBounds(), FIT);
@@ -122,6 +123,21 @@ export function startMap(container, selection, text) {
     container.dataset.selected = ids.filter((id) => markers.has(id)).join(" ");
   }
 
+  // Places of nodes with nothing in the time window are hidden (chart's "timeless").
+  function applyWindow() {
+    let hidden = 0;
+    for (const [entity, list] of markers) {
+      const outside = selection.outside.has(entity);
+      for (const marker of list) {
+        if (outside && places.hasLayer(marker)) places.removeLayer(marker);
+        if (!outside && !places.hasLayer(marker)) places.addLayer(marker);
+        if (outside) hidden += 1;
+      }
+    }
+    container.dataset.hidden = String(hidden);
+  }
+
+  selection.addEventListener("timeless", applyWindow);
   selection.addEventListener("charted", (event) => show(event.detail.ids).then(() => highlight(selection.ids)));
   selection.addEventListener("select", (event) => highlight(event.detail.ids));
   return { map, show, highlight };

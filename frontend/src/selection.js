@@ -6,6 +6,7 @@ export class Selection extends EventTarget {
     this.ids = [];
     this.onChart = [];
     this.window = { start: "", end: "" };
+    this.outside = new Set();
   }
 
   select(ids, from) {
@@ -16,6 +17,12 @@ export class Selection extends EventTarget {
   charted(ids) {
     this.onChart = [...new Set(ids)];
     this.dispatchEvent(new CustomEvent("charted", { detail: { ids: this.onChart } }));
+  }
+
+  // The charted nodes whose every dated link is outside the time window.
+  timeless(ids) {
+    this.outside = new Set(ids);
+    this.dispatchEvent(new CustomEvent("timeless", { detail: { ids: this.outside } }));
   }
 
   setWindow(start, end, from) {

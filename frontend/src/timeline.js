@@ -33,6 +33,8 @@ export function startTimeline(container, selection, text) {
     },
   });
   let byEntity = new Map();
+  let all = [];
+  const inWindow = (row) => selection.inWindow(row.start, row.end || row.start);
 
   // The chart may change again before an answer comes: only the latest is shown
   // (two answers added at once would repeat item ids).
@@ -54,7 +56,8 @@ export function startTimeline(container, selection, text) {
       className: `item-${item.schema.toLowerCase()}`,
       entities: item.entities,
     }));
-    items.add(rows);
+    all = rows;
+    items.add(rows.filter(inWindow));
     for (const row of rows) {
       for (const entity of row.entities) {
         if (!byEntity.has(entity)) byEntity.set(entity, []);
@@ -79,7 +82,11 @@ export function startTimeline(container, selection, text) {
     container.dataset.selected = chosen.join(" ");
   });
   selection.addEventListener("window", (event) => {
+    // Items outside the window leave the timeline (as links leave the chart).
     const { start, end } = event.detail;
+    items.clear();
+    items.add(all.filter(inWindow));
+    container.dataset.shown = String(items.length);
     if (start && end) timeline.setWindow(start, end, { animation: false });
   });
   return { timeline, show };

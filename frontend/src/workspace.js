@@ -3,6 +3,7 @@ import { Selection } from "./selection.js";
 import { startChart } from "./chart.js";
 import { startMap } from "./map.js";
 import { startTimeline } from "./timeline.js";
+import { startAnalysis } from "./analysis.js";
 
 export async function startWorkspace(root) {
   const selection = new Selection();
@@ -10,7 +11,9 @@ export async function startWorkspace(root) {
   const map = startMap(root.querySelector("[data-map]"), selection, text);
   const timeline = startTimeline(root.querySelector("[data-timeline]"), selection, text);
   const chart = startChart(root.querySelector("[data-chart]"), root, selection, text);
-  window.nitkaWorkspace = { selection, chart, map, timeline };
+  const panel = root.querySelector("[data-analysis]");
+  const analysis = panel ? startAnalysis(panel, chart, selection, text) : null;
+  window.nitkaWorkspace = { selection, chart, map, timeline, analysis };
   const start = JSON.parse(root.dataset.start || "[]");
   const saved = root.dataset.chart;
   if (saved) await chart.openSaved(saved);

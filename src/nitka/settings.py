@@ -67,6 +67,14 @@ class Settings(BaseSettings):
             "command line act only for a signed-in account (`nitka login`, `NITKA_TOKEN`)."
         ),
     )
+    spark_master: str | None = Field(
+        default=None,
+        description=(
+            "The Spark master on which the server runs the resolution runs asked over HTTP "
+            "with the Spark engine (`local[N]`, `spark://HOST:7077`); none: the server "
+            "refuses them. The command line reads it as the default of `--spark-master`."
+        ),
+    )
     login_hours: int = Field(
         default=8,
         ge=1,

@@ -13,6 +13,7 @@ from nitka.access import retention
 from nitka.analysis.calls import CallsProjection
 from nitka.analysis.contacts import common_contacts, top_contacts
 from nitka.analysis.projection import catch_up, rebuild, rejects_of
+from nitka.effects.follow import held_position
 from nitka.errors import FieldError
 from nitka.model.statement import Provenance
 from nitka.store.tables import analysis_call
@@ -195,3 +196,23 @@ def test_an_erasure_takes_the_projected_rows_out_at_once(engine: Engine) -> None
         ids = set(conn.execute(select(analysis_call.c.id)).scalars())
         assert rejects_of(conn, "calls", None) == []
     assert ids == {f"c-{n}" for n in range(2, 7)}
+
+
+def test_a_caught_up_projection_is_read_without_waiting_for_its_lock(engine: Engine) -> None:
+    """While one reader takes in changes (holding the position's lock), another of the
+    same kind whose projection is already current reads at once, not after it."""
+    store_calls(engine)
+    _caught_up(engine)
+    holder = engine.connect()
+    try:
+        holding = holder.begin()
+        held_position(holder, CallsProjection.kind)  # what a catch-up with changes does first
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+            outcome = catch_up(conn, CallsProjection())
+        assert outcome.projected == outcome.removed == 0
+        assert not outcome.rebuilt
+        holding.rollback()
+    finally:
+        holder.close()

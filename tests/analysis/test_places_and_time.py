@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -11,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from nitka.access.accounts import Role
 from nitka.access.cases import add_case
-from nitka.analysis.chart_files import induced, to_anx, to_graphml
+from nitka.analysis.chart_files import induced, to_anx, to_csv, to_gexf, to_graphml
 from nitka.analysis.charts import ChartError, charts_of_case, load_chart, save_chart
 from nitka.analysis.graph import PHONE
 from nitka.analysis.places import places_of
@@ -94,6 +96,40 @@ def test_graphml_is_read_back_by_networkx(ring: Engine, tmp_path: pytest.TempPat
     assert call["schema"] == "Call" and call["count"] == 3
     assert call["numbers"] == f"{RECRUITER_PHONE} → {ORGANISER_PHONE}"
     assert read.number_of_edges() == 3
+
+
+def test_gexf_is_read_back_by_networkx_with_the_links_dates(
+    ring: Engine, tmp_path: pytest.TempPathFactory
+) -> None:
+    nodes = [RECRUITER, PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE, ORGANISER, RELATIVE]
+    with ring.connect() as conn:
+        graph = induced(conn, INVESTIGATOR, nodes)
+    path = tmp_path / "chart.gexf"  # type: ignore[operator]
+    path.write_bytes(to_gexf(graph))
+    read = nx.read_gexf(path)
+    assert set(read.nodes) == set(nodes) - {RELATIVE}
+    assert read.nodes[RECRUITER]["label"] == "Олександр Петренко"
+    assert read.nodes[RECRUITER]["category"] == "suspect"
+    call = read.edges[RECRUITER, ORGANISER]
+    assert call["count"] == 3 and call["weight"] == 3
+    assert call["start"] <= call["end"]  # Gephi's timeline plays the calls from first to last
+    assert read.number_of_edges() == 3
+
+
+def test_csv_has_a_row_per_link_and_per_lone_node(ring: Engine) -> None:
+    nodes = [RECRUITER, PHONE + RECRUITER_PHONE, PHONE + ORGANISER_PHONE, ORGANISER, *CARDS]
+    with ring.connect() as conn:
+        graph = induced(conn, INVESTIGATOR, nodes)
+    rows = list(csv.DictReader(io.StringIO(to_csv(graph).decode("utf-8"))))
+    links = [row for row in rows if row["target_id"]]
+    lone = [row for row in rows if not row["target_id"]]
+    assert len(links) == len(graph.edges)
+    call = next(row for row in links if {row["source_id"], row["target_id"]}
+                == {RECRUITER, ORGANISER})  # fmt: skip
+    assert call["count"] == "3" and call["link"]
+    assert {call["source_label"], call["target_label"]} == {"Олександр Петренко", "Ihor Melnyk"}
+    linked = {row["source_id"] for row in links} | {row["target_id"] for row in links}
+    assert {row["source_id"] for row in lone} == set(graph.nodes) - linked
 
 
 def test_anx_has_one_chart_item_per_node_and_link(ring: Engine) -> None:

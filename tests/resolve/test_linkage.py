@@ -177,3 +177,38 @@ def test_a_full_name_with_patronymic_links_without_a_birth_date_in_a_large_file(
     assert together(linked, "full-cyr", "full-lat")
     assert apart(linked, "short-cyr", "short-lat")
     assert linked.largest == 2
+
+
+def test_a_full_name_spelled_otherwise_links_without_a_birth_date_in_a_large_file() -> None:
+    """A typo in the patronymic, Ukrainian forms the anchors miss (Oleh Hryhorovych,
+    Олег Григорович): the matcher finds all three words alike. Another surname a
+    few letters from the first (Кашин, Шастин) is another person."""
+    rows = [
+        *strangers(1500),
+        person("typo-lat", "Oleh Yevhenovych BUHROV", "1970-01-02"),
+        person("typo-cyr", "Олег Євгенови БУГРОВ"),
+        person("ua-lat", "KOZYURA Oleh Hryhorovych", "1965-03-04"),
+        person("ua-cyr", "Олег Григорович КОЗЮРА"),
+        person("kashin", "Владимир Иванович КАШИН"),
+        person("shastin", "Vladimir Ivanovich SHASTIN"),
+    ]
+    linked = link(rows)
+    assert together(linked, "typo-lat", "typo-cyr")
+    assert together(linked, "ua-lat", "ua-cyr")
+    assert apart(linked, "kashin", "shastin")
+
+
+def test_training_goes_on_when_no_two_records_share_a_training_block() -> None:
+    """EM over the name block finds no pairs where every name differs; the birth
+    date block (or the model's own m) stands, and the run is not an error."""
+    rows = [
+        person(f"p{i}", f"{first} {last}", f"19{60 + i}-0{1 + i % 9}-1{i % 10}",
+               nationality="UA", passportNumber=f"FA{100000 + i}")
+        for i, (first, last) in enumerate(
+            [("Ivan", "Bondar"), ("Olena", "Shevchuk"), ("Petro", "Melnyk"),
+             ("Iryna", "Tkachenko"), ("Taras", "Lysenko"), ("Oksana", "Rudenko")]
+        )
+    ]  # fmt: skip
+    linked = link(rows, training=Training.ALWAYS)
+    assert linked.trained
+    assert len(set(linked.clusters.values())) == len(rows)

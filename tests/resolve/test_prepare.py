@@ -67,3 +67,12 @@ def test_every_name_of_a_record_counts() -> None:
     assert row["names"] == ["Олександр Петренко", "Sasha Petrenko"]
     assert len(row["name_sorted"]) == 2 and row["name_tf"] == row["name_sorted"][0]
     assert "petrenko" in row["name_keys"]
+
+
+def test_two_spellings_split_by_a_slash_are_two_names() -> None:
+    row = prepare(record(name=["Игорь Николаевич ХАЛЕПА / Iгор Миколайович ХАЛЕПА"]))
+    assert row["names"] == ["Игорь Николаевич ХАЛЕПА", "Iгор Миколайович ХАЛЕПА"]
+    # A part without a surname is a note, not a name: it would meet every namesake.
+    noted = "МАЛЬКОВ Александр Викторович МАЛЬКОВ / Олександр Вiкторович"
+    assert prepare(record(name=[noted]))["names"] == [noted]
+    assert prepare(record(name=["AC/DC"]))["names"] == ["AC/DC"]

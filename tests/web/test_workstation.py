@@ -6,6 +6,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -240,10 +241,16 @@ def test_a_chart_is_saved_reopened_and_exported(
     assert set(read.nodes) == {RECRUITER, phone} and read.number_of_edges() == 1
     anx = ET.fromstring(investigator.post("/ui/api/charts/export?format=anx", json=body).content)
     assert anx.tag == "Chart" and len(anx.findall("./ChartItemCollection/ChartItem")) == 3
+    gexf = investigator.post("/ui/api/charts/export?format=gexf", json=body)
+    assert gexf.headers["content-type"] == "application/gexf+xml"
+    assert set(nx.read_gexf(io.BytesIO(gexf.content)).nodes) == {RECRUITER, phone}
+    table = investigator.post("/ui/api/charts/export?format=csv", json=body)
+    assert table.headers["content-type"].startswith("text/csv")
+    assert table.text.splitlines()[0].startswith("source_id,source_label")
     assert investigator.post("/ui/api/charts/export?format=exe", json=body).status_code == 422
     with engine.connect() as conn:
         exports = [r for r in who_saw(conn, RECRUITER) if r.action == "export"]
-    assert len(exports) == 2
+    assert len(exports) == 4
 
 
 def test_the_screening_form_checks_logs_and_explains(

@@ -1,8 +1,10 @@
-"""Money-flow queries over the payments projection: fan-in and cycles.
+"""Money-flow queries over the payments projection: fan-in, fan-out and cycles.
 
 - **Fan-in**: one account (the *collector*) receiving from many (the
   *sources*): victims' benefit cards paying into the recruiter's account, or
   AMLSim's ``fan_in`` typology.
+- **Fan-out**: one account (the *source*) paying many (the *targets*), within a
+  number of days if asked: a mule spreading a sum, AMLSim's ``fan_out``.
 - **Cycles**: money going round: accounts A → B → ... → A, each step a
   payment (AMLSim's ``cycle``). Cycles are found among the accounts that can
   reach each other at all (the strongly connected parts of the payment graph),
@@ -10,7 +12,9 @@
 
 Accounts are named as the projection keeps them (``payments``: the account
 number as compared). Queries read only the rows whose scope the asker may see;
-``None`` reads every row (a local operator).
+``None`` reads every row (a local operator). The layering shapes (scatter-gather,
+gather-scatter, bipartite, stacked) are in ``nitka.analysis.layering``, amounts
+below a threshold and the flows between two parties in ``nitka.analysis.structuring``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -78,6 +82,21 @@ class FanIn:
 
 
 @dataclass
+class FanOut:
+    source: str
+    targets: list[str]
+    flow: Flow
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "targets": self.targets,
+            "target_count": len(self.targets),
+            **self.flow.as_dict(),
+        }
+
+
+@dataclass
 class Cycle:
     accounts: list[str]
     """In the order the money goes, from the smallest account; the last pays the first."""
@@ -96,7 +115,7 @@ def fan_in(
         return []
     table = analysis_payment.c
     sources = func.count(func.distinct(table.payer))
-    collectors = _visible(
+    collectors = visible(
         select(table.payee).where(table.payer != table.payee).group_by(table.payee), scopes
     ).having(sources >= min_sources)
     ranked = collectors.order_by(sources.desc(), func.count().desc(), table.payee).limit(limit)
@@ -104,7 +123,7 @@ def fan_in(
     found: dict[str, FanIn] = {c: FanIn(c, [], Flow()) for c in chosen}
     for start in range(0, len(chosen), CHUNK):
         rows = conn.execute(
-            _visible(
+            visible(
                 select(table.id, table.payer, table.payee, table.amount, table.currency, table.at)
                 .where(table.payee.in_(chosen[start : start + CHUNK]))
                 .where(table.payer != table.payee),
@@ -121,6 +140,79 @@ def fan_in(
     return [found[c] for c in chosen]
 
 
+def fan_out(
+    conn: Connection,
+    scopes: Sequence[int] | None,
+    *,
+    min_targets: int = 3,
+    within: int | None = None,
+    limit: int = 1000,
+) -> list[FanOut]:
+    """Accounts paying at least ``min_targets`` different accounts (within ``within``
+    days of each other, if given: then the payments of the busiest such window), the
+    most targets first (then the most payments)."""
+    if scopes is not None and not scopes:
+        return []
+    table = analysis_payment.c
+    targets = func.count(func.distinct(table.payee))
+    spreaders = visible(
+        select(table.payer).where(table.payer != table.payee).group_by(table.payer), scopes
+    ).having(targets >= min_targets)
+    candidates = list(conn.execute(spreaders.order_by(table.payer)).scalars())
+    found: list[FanOut] = []
+    for start in range(0, len(candidates), CHUNK):
+        rows = conn.execute(
+            visible(
+                select(table.id, table.payer, table.payee, table.amount, table.currency, table.at)
+                .where(table.payer.in_(candidates[start : start + CHUNK]))
+                .where(table.payer != table.payee)
+                .order_by(table.payer, table.at, table.id),
+                scopes,
+            )
+        )
+        by_source: dict[str, list[Paid]] = defaultdict(list)
+        for payment_id, payer, payee, amount, currency, at in rows:
+            by_source[payer].append(Paid(payment_id, payee, float(amount), currency, at))
+        for source, paid in by_source.items():
+            chosen = paid if within is None else busiest_window(paid, within)
+            item = FanOut(source, sorted({p.other for p in chosen}), Flow())
+            if len(item.targets) < min_targets:
+                continue
+            for p in chosen:
+                item.flow.add(p.id, p.amount, p.currency, p.at)
+            found.append(item)
+    found.sort(key=lambda f: (-len(f.targets), -f.flow.payments, f.source))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class Paid:
+    """One payment as seen from one side: the account on the other side."""
+
+    id: str
+    other: str
+    amount: float
+    currency: str
+    at: datetime
+
+
+def busiest_window(paid: Sequence[Paid], days: int) -> list[Paid]:
+    """The payments (in time order) of the span of ``days`` days with the most different
+    accounts on the other side (the earliest such span)."""
+    span = timedelta(days=days)
+    best: list[Paid] = []
+    best_count = 0
+    first = 0
+    for last in range(len(paid)):
+        while paid[last].at - paid[first].at > span:
+            first += 1
+        window = paid[first : last + 1]
+        count = len({p.other for p in window})
+        if count > best_count:
+            best, best_count = list(window), count
+    return best
+
+
 def cycles(
     conn: Connection, scopes: Sequence[int] | None, *, max_length: int = 6, limit: int = 1000
 ) -> list[Cycle]:
@@ -129,18 +221,7 @@ def cycles(
         raise ValueError(f"max_length must be 2 to {MAX_CYCLE_LENGTH}")
     if scopes is not None and not scopes:
         return []
-    table = analysis_payment.c
-    pairs = conn.execute(
-        _visible(
-            select(table.payer, table.payee)
-            .where(table.payer != table.payee)
-            .group_by(table.payer, table.payee),
-            scopes,
-        )
-    ).all()
-    graph: dict[str, set[str]] = defaultdict(set)
-    for payer, payee in pairs:
-        graph[payer].add(payee)
+    graph = payment_graph(conn, scopes)
     found: list[list[str]] = []
     for part in _strong_parts(graph):
         found.extend(islice(_cycles_in(graph, part, max_length), MAX_FOUND - len(found)))
@@ -148,22 +229,42 @@ def cycles(
             break
     found.sort(key=lambda c: (len(c), c))
     chosen = [Cycle(accounts, Flow()) for accounts in found[:limit]]
-    _add_payments(conn, scopes, chosen)
-    return chosen
-
-
-def _add_payments(conn: Connection, scopes: Sequence[int] | None, chosen: list[Cycle]) -> None:
-    """Each cycle's payments: those along its steps."""
-    steps: dict[tuple[str, str], list[Cycle]] = defaultdict(list)
+    steps: dict[tuple[str, str], list[Flow]] = defaultdict(list)
     for cycle in chosen:
         ring = cycle.accounts
         for i, payer in enumerate(ring):
-            steps[(payer, ring[(i + 1) % len(ring)])].append(cycle)
+            steps[(payer, ring[(i + 1) % len(ring)])].append(cycle.flow)
+    add_payments(conn, scopes, steps)
+    return chosen
+
+
+def payment_graph(conn: Connection, scopes: Sequence[int] | None) -> dict[str, set[str]]:
+    """Who pays whom (an account to itself left out): the payees of each payer."""
+    table = analysis_payment.c
+    pairs = conn.execute(
+        visible(
+            select(table.payer, table.payee)
+            .where(table.payer != table.payee)
+            .group_by(table.payer, table.payee),
+            scopes,
+        )
+    )
+    graph: dict[str, set[str]] = defaultdict(set)
+    for payer, payee in pairs:
+        graph[payer].add(payee)
+    return graph
+
+
+def add_payments(
+    conn: Connection, scopes: Sequence[int] | None, steps: dict[tuple[str, str], list[Flow]]
+) -> None:
+    """The payments of each step (payer, payee), added to the flows of the answers it
+    belongs to."""
     table = analysis_payment.c
     wanted = sorted(steps)
     for start in range(0, len(wanted), CHUNK):
         rows = conn.execute(
-            _visible(
+            visible(
                 select(table.id, table.payer, table.payee, table.amount, table.currency, table.at)
                 .where(tuple_(table.payer, table.payee).in_(wanted[start : start + CHUNK]))
                 .order_by(table.at, table.id),
@@ -171,11 +272,12 @@ def _add_payments(conn: Connection, scopes: Sequence[int] | None, chosen: list[C
             )
         )
         for payment_id, payer, payee, amount, currency, at in rows:
-            for cycle in steps[(payer, payee)]:
-                cycle.flow.add(payment_id, float(amount), currency, at)
+            for flow in steps[(payer, payee)]:
+                flow.add(payment_id, float(amount), currency, at)
 
 
-def _visible(query: Select[Any], scopes: Sequence[int] | None) -> Select[Any]:
+def visible(query: Select[Any], scopes: Sequence[int] | None) -> Select[Any]:
+    """The query kept to the rows of these scopes (every row for ``None``)."""
     return query if scopes is None else query.where(analysis_payment.c.scope.in_(scopes))
 
 

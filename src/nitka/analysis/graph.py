@@ -210,10 +210,13 @@ def link_ends(entity: Redacted) -> tuple[list[str], list[str]]:
     from the first end property that has a visible value."""
     schema = model.get(entity.schema)
     assert schema is not None
-    sources, targets = EDGE_ENDS.get(
-        schema.name, ((schema.edge_source or "",), (schema.edge_target or "",))
-    )
+    sources, targets = end_props(schema)
     return _first_values(entity, sources), _first_values(entity, targets)
+
+
+def end_props(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A link schema's source and target properties, in the order they are tried."""
+    return EDGE_ENDS.get(schema.name, ((schema.edge_source or "",), (schema.edge_target or "",)))
 
 
 def _first_values(entity: Redacted, props: tuple[str, ...]) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.store.tables import resolved_entity, statement
 
-_LINKED = text("statement.prop_type IN ('entity', 'phone')")
+LINKED = text("statement.prop_type IN ('entity', 'phone')")
 """The partial index's condition, as the migration wrote it."""
 CHUNK = 500
 
@@ -48,7 +48,7 @@ def references_to(conn: Connection, values: Collection[str]) -> list[Reference]:
                 statement.c.prop_type,
                 statement.c.value,
             )
-            .where(_LINKED)
+            .where(LINKED)
             .where(statement.c.value.in_(ordered[start : start + CHUNK]))
         )
         found.extend(Reference(*row) for row in rows)

@@ -15,7 +15,9 @@ never written by hand:
 Both run in the caller's transaction, so a query that catches up and then reads
 sees one state, and a failed one leaves the projection where it was. On
 PostgreSQL the position's row is locked first, so two readers do not project
-the same changes at once; SQLite serialises writers anyway.
+the same changes at once; SQLite serialises writers anyway. A projection that
+is already at the newest change is read without the lock, so that queries of
+one kind run side by side.
 
 Each row names its scope: the sources of the statements behind it, so that a
 reader sees only rows all of whose statements it may see (``scopes``).
@@ -35,10 +37,9 @@ from sqlalchemy.engine import Connection
 
 from nitka.analysis.readings import Fact, RejectedError
 from nitka.analysis.scopes import Scopes, Source
-from nitka.effects.follow import Follower
+from nitka.effects.follow import Follower, held_position
 from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import ENTITY_PROP
-from nitka.store.db import upsert
 from nitka.store.reader import schema_of
 from nitka.store.tables import analysis_position, analysis_reject, resolved_entity, statement
 
@@ -93,6 +94,11 @@ class Projection(ABC):
         """The row's values (without ``id`` and ``scope``) and the facts behind them;
         raises ``RejectedError`` for an entity that cannot be taken in."""
 
+    def rows(self, entity: Entity) -> list[tuple[dict[str, Any], list[Fact]]]:
+        """Every row of one entity: one (``row``), unless a kind keeps several (a trip,
+        one per traveller). Each row's id is the entity's, so they go and come together."""
+        return [self.row(entity)]
+
     def prepare(self, conn: Connection, entities: Sequence[Entity]) -> None:
         """Load what the rows of these entities need from other entities (an account's
         number); called before ``row`` for each page. Nothing, unless a row reads
@@ -113,8 +119,15 @@ def catch_up(
     conn: Connection, projection: Projection, progress: Progress | None = None
 ) -> Projected:
     """Take in the changes recorded since the projection's position; rebuild it when it
-    was never built or is more than ``REBUILD_ABOVE`` entities behind."""
-    position = _hold(conn, projection.kind)
+    was never built or is more than ``REBUILD_ABOVE`` entities behind.
+
+    A projection already at the newest change is read as it is, without taking its
+    position's lock: queries of one kind wait for each other only while there is
+    something to take in, not on every read."""
+    known = _peek(conn, projection.kind)
+    if known is not None and known >= 0 and known == Follower.now(conn).seq:
+        return Projected()
+    position = held_position(conn, projection.kind)
     if position is None:
         return rebuild(conn, projection, progress)
     follower = Follower(position)
@@ -135,7 +148,7 @@ def rebuild(
     conn: Connection, projection: Projection, progress: Progress | None = None
 ) -> Projected:
     """Make the projection again from every statement of its schema in the store."""
-    _hold(conn, projection.kind)
+    held_position(conn, projection.kind)
     # The position first: a change committed while the store is read is read again.
     position = Follower.now(conn).seq
     conn.execute(delete(projection.table))
@@ -262,7 +275,7 @@ def _project(
     noted_at = _now()
     for entity in entities:
         try:
-            values, behind = projection.row(entity)
+            made = projection.rows(entity)
         except RejectedError as reject:
             shown = projection.reject_facts(entity)
             origins = sorted({fact.origin for fact in shown if fact.origin})
@@ -279,7 +292,8 @@ def _project(
                 }
             )
             continue
-        rows.append({**values, "id": entity.id, "scope": scopes.id_of(scope_of(behind))})
+        for values, behind in made:
+            rows.append({**values, "id": entity.id, "scope": scopes.id_of(scope_of(behind))})
     if rows:
         conn.execute(insert(projection.table), rows)
     if rejects:
@@ -287,15 +301,11 @@ def _project(
     return len(rows), len(rejects)
 
 
-def _hold(conn: Connection, kind: str) -> int | None:
-    """The projection's position, its row locked until the transaction ends (on
-    PostgreSQL); None if the projection was never built."""
-    conn.execute(upsert(conn, analysis_position, ["kind"], []), {"kind": kind, "seq": -1})
-    query = select(analysis_position.c.seq).where(analysis_position.c.kind == kind)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    seq: int = conn.execute(query).scalar_one()
-    return None if seq < 0 else seq
+def _peek(conn: Connection, kind: str) -> int | None:
+    """The projection's position as committed, without a lock; None if it has no row."""
+    found = conn.execute(select(analysis_position.c.seq).where(analysis_position.c.kind == kind))
+    seq: int | None = found.scalar_one_or_none()
+    return seq
 
 
 def _canonical_now(conn: Connection, ids: Collection[str]) -> set[str]:

@@ -15,11 +15,14 @@ from nitka.cli import (
     ingest,
     login,
     match,
+    network,
     resolve,
     retention,
     screen,
     search,
     store,
+    trips,
+    typology,
 )
 from nitka.cli.context import ACTOR, PURPOSE
 from nitka.settings import Settings
@@ -79,6 +82,9 @@ retention.register(app)
 exchange.register(app)
 calls.register(app)
 flows.register(app)
+network.register(app)
+trips.register(app)
+typology.register(app)
 
 if __name__ == "__main__":
     app()

@@ -8,10 +8,19 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from nitka.cli import resolve_store
 from nitka.cli.context import emit_json, fail, stderr
 from nitka.errors import IngestError, RecordError
 from nitka.services import resolution
-from nitka.services.resolution import DEFAULT_THRESHOLD, Training
+from nitka.services.resolution import (
+    DEFAULT_SPARK_MASTER,
+    DEFAULT_THRESHOLD,
+    SPARK_MASTER_ENV,
+    Engine,
+    EngineError,
+    EngineName,
+    Training,
+)
 
 resolve_app = typer.Typer(
     help="Entity resolution: which records are the same person, across scripts and spellings.",
@@ -21,6 +30,7 @@ resolve_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
+    resolve_store.register(resolve_app)
     app.add_typer(resolve_app, name="resolve")
 
 
@@ -66,6 +76,19 @@ def file_command(
         help="Train the model on the file: auto (from 1,000 records), always or never.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    engine: EngineName = typer.Option(
+        EngineName.DUCKDB,
+        "--engine",
+        help="Where Splink runs: duckdb (in this process) or spark (on --spark-master; "
+        "needs pip install 'nitka[spark]' and Java 17).",
+    ),
+    spark_master: str = typer.Option(
+        DEFAULT_SPARK_MASTER,
+        "--spark-master",
+        envvar=SPARK_MASTER_ENV,
+        help="The Spark master with --engine spark: local[N] (N threads in this process) "
+        "or spark://HOST:7077 (a cluster whose workers have Nitka installed).",
+    ),
 ) -> None:
     """Link the records of a CSV that are the same person, without a store: one row
     id,cluster per record, where cluster is the id of one record of its cluster."""
@@ -79,10 +102,12 @@ def file_command(
         try:
             found = resolution.resolve_file(
                 source, target, threshold=threshold, training=training,
-                progress=_Bar(bar, rows or None),
+                progress=_Bar(bar, rows or None), engine=Engine(engine, spark_master),
             )  # fmt: skip
         except (IngestError, RecordError) as error:
             fail(escape(str(error)))
+        except EngineError as error:
+            fail(escape(f"--{error.field.replace('_', '-')}: {error.message}"))
         except OSError as error:
             fail(escape(f"cannot write {target}: {error.strerror or error}"))
     if found.ignored:
@@ -94,12 +119,14 @@ def file_command(
             "records": found.records, "clusters": found.clusters, "largest": found.largest,
             "sizes": {str(size): count for size, count in sorted(found.sizes.items())},
             "pairs": found.pairs, "links": found.links, "trained": found.trained,
+            "split": found.split,
             "ignored": found.ignored, "out": str(target),
         })  # fmt: skip
         return
     stderr.print(
         f"linked {found.records:,} records into {found.clusters:,} clusters "
-        f"(largest {found.largest:,} records; {found.links:,} links of {found.pairs:,} "
+        f"(largest {found.largest:,} records; clusters split: {found.split:,}; "
+        f"{found.links:,} links of {found.pairs:,} "
         f"pairs scored; model {'trained on the file' if found.trained else 'as written'}), "
         f"written to {target}",
         highlight=False,

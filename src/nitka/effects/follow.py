@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from nitka.store.db import upsert
 from nitka.store.outbox import Change, changes_since, last_seq, touched
+from nitka.store.tables import analysis_position
 
 
 @dataclass
@@ -40,3 +43,16 @@ class Follower:
     def changed(self, conn: Connection, datasets: Iterable[str] | None = None) -> list[str]:
         """The entity ids changed since the last read (``outbox.touched``), and move past them."""
         return touched(self.read(conn), datasets)
+
+
+def held_position(conn: Connection, kind: str) -> int | None:
+    """A stored reader's position (its row of ``analysis_position``), the row locked
+    until the transaction ends (on PostgreSQL, so that two readers do not take in the
+    same changes at once; SQLite serialises writers anyway); None if the reader never
+    loaded."""
+    conn.execute(upsert(conn, analysis_position, ["kind"], []), {"kind": kind, "seq": -1})
+    query = select(analysis_position.c.seq).where(analysis_position.c.kind == kind)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    seq: int = conn.execute(query).scalar_one()
+    return None if seq < 0 else seq

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from nitka.csv_files import csv_in_out
+from nitka.resolve.engines import DUCKDB, Engine
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 from nitka.resolve.records import ID, read_persons
 
@@ -43,6 +44,9 @@ class Resolved:
     the sources is weak links chained together."""
     sizes: Counter[int] = field(default_factory=Counter)
     """How many clusters there are of each size."""
+    split: int = 0
+    """Clusters larger than the cap (``clusters.MAX_CLUSTER``) cut apart at their
+    weak links."""
     pairs: int = 0
     """Candidate pairs the model scored."""
     links: int = 0
@@ -60,6 +64,7 @@ def resolve_csv(
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
     progress: Progress | None = None,
+    engine: Engine = DUCKDB,
 ) -> Resolved:
     """Link the person records of ``source`` and write their clusters to ``target``."""
     # Splink, DuckDB and Arrow take a third of a second to import: only when linking,
@@ -76,7 +81,7 @@ def resolve_csv(
         prepared = prepare_all(read.records, progress.advance if progress else None)
         ids = [record.id for record in read.records]
         read.records.clear()  # a million records take a gigabyte
-        linked = link_table(prepared, threshold=threshold, training=training,
+        linked = link_table(prepared, threshold=threshold, training=training, engine=engine,
                       stage=progress.stage if progress else None)  # fmt: skip
         writer = csv.writer(out)
         writer.writerow([ID, CLUSTER])
@@ -86,6 +91,7 @@ def resolve_csv(
         clusters=sum(linked.sizes.values()),
         largest=linked.largest,
         sizes=linked.sizes,
+        split=linked.split,
         pairs=linked.pairs,
         links=linked.links,
         trained=linked.trained,

@@ -16,9 +16,10 @@ probabilities (or m from its labelled pairs): counting from ten records would
 learn noise, and random pairs of a small file are too often one person to
 count as strangers.
 
-Clustering is Splink's connected components at the threshold. One weak link
-chains two clusters into one, so the sizes are reported (``Linked.sizes``,
-``Linked.largest``) for the caller to see a cluster too large to be a person.
+Clusters are taken from the pairs at the threshold, strongest first, never
+joining conflicting records, and a cluster larger than a cap held by weak links
+is cut apart (``clusters``); the sizes are reported (``Linked.sizes``,
+``Linked.largest``, ``Linked.split``) for the caller to see what was found.
 """
 
 from __future__ import annotations
@@ -38,10 +39,14 @@ import pyarrow.compute as pc
 from duckdb.func import PythonUDFType
 from duckdb.sqltypes import DOUBLE, VARCHAR
 from splink import DuckDBAPI, Linker
+from splink.internals.database_api import DatabaseAPISubClass
+from splink.internals.exceptions import EMTrainingException
 
 from nitka.match.names import name_score
-from nitka.resolve import model
-from nitka.resolve.clusters import Births, constrained_clusters
+from nitka.resolve import model, weights
+from nitka.resolve.backends import Backend, DuckDBBackend, spark_backend, translated
+from nitka.resolve.clusters import MAX_CLUSTER, Births, constrained_clusters
+from nitka.resolve.engines import DUCKDB, Engine, EngineName
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
 
 TRAIN_FROM = 1_000
@@ -81,6 +86,20 @@ SCHEMA = pa.schema([
     ("gender", pa.string()),
 ])  # fmt: skip
 """The prepared columns as DuckDB gets them (``prepare.prepare`` makes the rows)."""
+LISTS = frozenset(column.name for column in SCHEMA if pa.types.is_list(column.type))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate pair as the model scored it (``weights.explain``)."""
+
+    left: str
+    right: str
+    probability: float
+    weight: float
+    comparisons: list[list[Any]]
+    clustered: bool = False
+    """Whether clustering put the two in one cluster."""
 
 
 @dataclass
@@ -96,6 +115,15 @@ class Linked:
     trained: bool = False
     sizes: Counter[int] = field(default_factory=Counter)
     """How many clusters there are of each size."""
+    split: int = 0
+    """Clusters of more than the cap cut apart at their weak links."""
+    scored: list[Scored] = field(default_factory=list)
+    """Pairs of at least ``keep_from`` (``link``), with what each comparison said."""
+    comparisons: list[weights.Comparison] = field(default_factory=list)
+    """The model's comparisons and their levels' weights, when ``scored`` was asked for."""
+    model: dict[str, Any] = field(default_factory=dict)
+    """The trained model as Splink saves it (``save_model_to_json``), when ``scored`` was
+    asked for: what later records are scored with (``incremental``)."""
 
     @property
     def largest(self) -> int:
@@ -109,7 +137,10 @@ def link(
     training: Training = Training.AUTO,
     same: Sequence[tuple[str, str]] = (),
     different: Sequence[tuple[str, str]] = (),
+    cap: int = MAX_CLUSTER,
     stage: Stage | None = None,
+    keep_from: float | None = None,
+    engine: Engine = DUCKDB,
 ) -> Linked:
     """Link prepared rows (``prepare.prepare``) into clusters of one person each
     (``link_table`` on them as an Arrow table).
@@ -119,10 +150,15 @@ def link(
     EM: how often one person's records agree is counted, not guessed. A level
     no labelled pair shows keeps its probability. They are always in one
     cluster; ``different`` pairs (judged two people) never are, and neither are
-    two records whose birth dates conflict (``clusters``).
+    two records whose birth dates conflict (``clusters``). A cluster of more
+    than ``cap`` records is cut at its weak links (``clusters.STRONG``).
+    ``keep_from``: also return the pairs scored at least this, with each
+    comparison's level and weight (``Linked.scored``), for an analyst to review.
+    ``engine``: where Splink runs (``engines``); the clusters are the same on each.
     """
     return link_table(arrow(rows), threshold=threshold, training=training, same=same,
-                      different=different, stage=stage)  # fmt: skip
+                      different=different, cap=cap, stage=stage, keep_from=keep_from,
+                      engine=engine)  # fmt: skip
 
 
 def link_table(
@@ -132,7 +168,10 @@ def link_table(
     training: Training = Training.AUTO,
     same: Sequence[tuple[str, str]] = (),
     different: Sequence[tuple[str, str]] = (),
+    cap: int = MAX_CLUSTER,
     stage: Stage | None = None,
+    keep_from: float | None = None,
+    engine: Engine = DUCKDB,
 ) -> Linked:
     """``link`` on prepared rows as an Arrow table (``SCHEMA``, ``arrow``): a million
     records take a gigabyte so, against four as a list of dicts."""
@@ -146,33 +185,66 @@ def link_table(
     always, auto = training is Training.ALWAYS, training is Training.AUTO
     train = always or (auto and len(ids) >= TRAIN_FROM) or bool(same)
     frequencies = always or (auto and len(ids) >= FREQUENCIES_FROM)
-    with _quiet(), _database() as con:
-        db_api = DuckDBAPI(connection=con)
+    with _quiet(), _backend(engine) as backend:
+        db_api = backend.api
         table = db_api.register(_rare_name_pairs(prepared))
-        linker = Linker(table, model.settings(len(ids), frequencies=frequencies), log_level=None)
+        settings = model.settings(len(ids), frequencies=frequencies)
+        # Each comparison's weight per pair, for the review's waterfall.
+        settings["retain_intermediate_calculation_columns"] = keep_from is not None
+        linker = Linker(table, translated(settings, backend), log_level=None)
         if frequencies:
-            _name_frequencies(con, db_api, linker, table.physical_name, len(ids))
+            _name_frequencies(backend, linker, table.physical_name, len(ids))
         if train:
             tell("training")
             _train(linker, prepared, db_api, same)
         tell("scoring pairs")
         predictions = linker.inference.predict()
-        pairs = _count(con, predictions.physical_name)
-        links = _count(con, predictions.physical_name, f"match_probability >= {threshold}")
+        pairs = _count(backend, predictions.physical_name)
+        links = _count(backend, predictions.physical_name, f"match_probability >= {threshold}")
         tell("clustering")
-        linked_pairs = con.execute(
+        linked_pairs = backend.rows(
             f"SELECT unique_id_l, unique_id_r, match_probability "
             f"FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
-        ).fetchall()
+        )
+        comparisons, kept, saved = [], [], {}
+        if keep_from is not None:
+            described = {c["output_column_name"]: c["comparison_description"]
+                         for c in settings["comparisons"]}  # fmt: skip
+            saved = linker.misc.save_model_to_json()
+            comparisons = weights.levels_of(saved, described)
+            kept = _kept(backend, predictions.physical_name, keep_from)
     births = _births(prepared, linked_pairs, same)
-    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different)
-    return _linked(ids, found, pairs, links, trained=train)
+    found = constrained_clusters(ids, linked_pairs, births, same=same, different=different, cap=cap)
+    linked = _linked(ids, found.clusters, pairs, links, trained=train)
+    linked.split = found.split
+    if keep_from is not None:
+        linked.comparisons, linked.model = comparisons, saved
+        linked.scored = [_scored(row, comparisons, linked.clusters) for row in kept]
+    return linked
+
+
+def _kept(backend: Backend, table: str, keep_from: float) -> list[dict[str, Any]]:
+    return backend.records(f"SELECT * FROM {table} WHERE match_probability >= {float(keep_from)}")
+
+
+def _scored(
+    row: dict[str, Any], comparisons: list[weights.Comparison], clusters: dict[str, str]
+) -> Scored:
+    left, right = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
+    return Scored(
+        left,
+        right,
+        float(row["match_probability"]),
+        float(row["match_weight"]),
+        weights.explain(comparisons, row),
+        clustered=clusters.get(left) == clusters.get(right),
+    )
 
 
 def _train(
     linker: Linker,
     prepared: pa.Table,
-    db_api: DuckDBAPI,
+    db_api: DatabaseAPISubClass,
     same: Sequence[tuple[str, str]],
 ) -> None:
     """u from random pairs; m from the labelled pairs if there are any, else by EM
@@ -198,12 +270,15 @@ def _train(
     filled = _filled(prepared)
     for held, rule in model.TRAINING_BLOCKS.items():
         if len(filled - {held}) >= EM_NEEDS:
-            training.estimate_parameters_using_expectation_maximisation(rule)
+            try:
+                training.estimate_parameters_using_expectation_maximisation(rule)
+            except EMTrainingException:
+                # No two records share the block's value: it has nothing to teach,
+                # and the other blocks (or the model's own m) stand.
+                continue
 
 
-def _name_frequencies(
-    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, linker: Linker, table: str, records: int
-) -> None:
+def _name_frequencies(backend: Backend, linker: Linker, table: str, records: int) -> None:
     """How common each name is: the share of the other records that have it.
 
     Splink would count a name with the record itself, so that a name given once
@@ -213,12 +288,12 @@ def _name_frequencies(
     the comparison's floor (``model.NAME_FREQUENCY_FLOOR``) gives it the level's
     own weight.
     """
-    con.execute(
-        f"CREATE TABLE nitka_name_frequencies AS SELECT name_tf, "
-        f"(count(*) - 1) / {max(records - 1, 1)} AS tf_name_tf "
-        f"FROM {table} WHERE name_tf IS NOT NULL GROUP BY name_tf"
+    backend.create_table(
+        "nitka_name_frequencies",
+        f"SELECT name_tf, (count(*) - 1) / {max(records - 1, 1)} AS tf_name_tf "
+        f"FROM {table} WHERE name_tf IS NOT NULL GROUP BY name_tf",
     )
-    frequencies = db_api.register("nitka_name_frequencies")
+    frequencies = backend.api.register("nitka_name_frequencies")
     linker.table_management.register_term_frequency_lookup(frequencies, "name_tf")
 
 
@@ -302,9 +377,9 @@ def _filled(prepared: pa.Table) -> set[str]:
     return found
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> int:
-    found = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
-    return int(found[0]) if found else 0
+def _count(backend: Backend, table: str, where: str = "true") -> int:
+    found = backend.rows(f"SELECT count(*) FROM {table} WHERE {where}")
+    return int(found[0][0]) if found else 0
 
 
 def _linked(
@@ -313,6 +388,17 @@ def _linked(
     clusters = {record_id: str(found.get(record_id, record_id)) for record_id in ids}
     members = Counter(clusters.values())
     return Linked(clusters, pairs, links, trained, Counter(members.values()))
+
+
+@contextmanager
+def _backend(engine: Engine) -> Iterator[Backend]:
+    """Splink's database API on the engine, with the name matcher as ``model.NAME_SCORE``."""
+    if engine.name is EngineName.SPARK:
+        with spark_backend(engine.spark_master, _best_score, LISTS) as spark:
+            yield spark
+        return
+    with _database() as con:
+        yield DuckDBBackend(con, DuckDBAPI(connection=con))
 
 
 @contextmanager

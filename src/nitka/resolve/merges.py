@@ -24,7 +24,17 @@ from nitka.store.reader import canonical_of
 from nitka.store.tables import judgement, resolved_entity, statement
 
 MERGE = "merge"
+"""Left and right are one entity (their clusters are merged)."""
 UNDO = "undo"
+"""A merge taken back because the two are not one entity: they are kept apart from then on."""
+DIFFERENT = "different"
+"""Left and right are two people (a reviewer's "not the same"): never clustered together."""
+UNSURE = "unsure"
+"""A reviewer could not tell; it binds nothing, and the pair is not asked again."""
+RETRACT = "retract"
+"""A decision taken back without saying the opposite (a batch accepted by mistake):
+a retracted merge is separated, but the pair may be proposed again."""
+TAKING_BACK = (UNDO, RETRACT)
 
 
 class ResolverError(FieldError):
@@ -67,6 +77,13 @@ def _entity_exists(conn: Connection, entity_id: str) -> bool:
 
 def merge(conn: Connection, left: str, right: str, user: str, reason: str) -> str:
     """Record that ``left`` and ``right`` are the same; returns the merged entity's id."""
+    return merge_judged(conn, left, right, user, reason)[0]
+
+
+def merge_judged(
+    conn: Connection, left: str, right: str, user: str, reason: str
+) -> tuple[str, int]:
+    """``merge``, returning the merged entity's id and the judgement's."""
     if not reason.strip():
         raise ResolverError("a merge needs a reason", field="reason")
     left_c, right_c = canonical_of(conn, left), canonical_of(conn, right)
@@ -83,24 +100,32 @@ def merge(conn: Connection, left: str, right: str, user: str, reason: str) -> st
     left_rep = left if left in left_members else min(left_members)
     right_rep = right if right in right_members else min(right_members)
     members = left_members | right_members
-    _record(conn, MERGE, left_rep, right_rep, None, user, reason)
+    judged = record(conn, MERGE, left_rep, right_rep, None, user, reason)
     new_id = cluster_id(members)
     _assign(conn, ChangeKind.MERGED, {left_c, right_c}, [(members, new_id)])
-    return new_id
+    return new_id, judged
 
 
-def undo(conn: Connection, judgement_id: int, user: str, reason: str) -> list[str]:
-    """Take back a merge; returns the canonical ids of the entities that result."""
+def undo(
+    conn: Connection, judgement_id: int, user: str, reason: str, *, kind: str = UNDO
+) -> list[str]:
+    """Take back a merge; returns the canonical ids of the entities that result.
+
+    ``kind``: ``UNDO`` (the two are not one entity: kept apart from then on) or
+    ``RETRACT`` (the merge was a mistake of procedure: the pair may be proposed again).
+    """
+    if kind not in TAKING_BACK:
+        raise ValueError(f"a merge is taken back by {TAKING_BACK}, not {kind!r}")
     if not reason.strip():
         raise ResolverError("undoing a merge needs a reason", field="reason")
     target = get_judgement(conn, judgement_id)
     if target is None or target.kind != MERGE:
         raise ResolverError(f"no merge judgement with id {judgement_id}", field="judgement")
-    if judgement_id in _undone_ids(conn):
+    if judgement_id in taken_back(conn):
         raise ResolverError(f"merge {judgement_id} was already undone", field="judgement")
     current = canonical_of(conn, target.left_id)
     members = members_of(conn, current)
-    _record(conn, UNDO, target.left_id, target.right_id, judgement_id, user, reason)
+    record(conn, kind, target.left_id, target.right_id, judgement_id, user, reason)
     clusters = _components(members, _active_merges(conn, members))
     _assign(conn, ChangeKind.UNMERGED, {current}, [(g, cluster_id(g)) for g in clusters])
     return sorted(cluster_id(group) for group in clusters)
@@ -122,10 +147,12 @@ def get_judgement(conn: Connection, judgement_id: int) -> Judgement | None:
     return Judgement(**row._mapping) if row else None
 
 
-def _record(
+def record(
     conn: Connection, kind: str, left: str, right: str, undoes: int | None, user: str, reason: str
-) -> None:
-    conn.execute(
+) -> int:
+    """Write a judgement row; returns its id. A merge goes through ``merge``, which
+    also changes the clusters; this alone is the record of any other decision."""
+    inserted = conn.execute(
         insert(judgement).values(
             kind=kind,
             left_id=left,
@@ -136,15 +163,20 @@ def _record(
             created_at=datetime.now(UTC).replace(tzinfo=None),
         )
     )
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
-def _undone_ids(conn: Connection) -> set[int]:
-    rows = conn.execute(select(judgement.c.undoes).where(judgement.c.kind == UNDO)).scalars()
+def taken_back(conn: Connection) -> set[int]:
+    rows = conn.execute(
+        select(judgement.c.undoes).where(judgement.c.kind.in_(TAKING_BACK))
+    ).scalars()
     return {r for r in rows if r is not None}
 
 
 def _active_merges(conn: Connection, members: set[str]) -> list[tuple[str, str]]:
-    undone = _undone_ids(conn)
+    undone = taken_back(conn)
     rows = conn.execute(
         select(judgement.c.id, judgement.c.left_id, judgement.c.right_id).where(
             judgement.c.kind == MERGE, judgement.c.left_id.in_(members)

@@ -6,7 +6,9 @@ is turned into columns where they meet, from the keys search and matching
 already use (``nitka.normalise``, ``nitka.match``):
 
 - ``names``: the names as given, which the name comparison scores with
-  Nitka's cross-script matcher (``match.names.name_score``);
+  Nitka's cross-script matcher (``match.names.name_score``); a name that
+  holds two spellings split by a slash (``Игорь ХАЛЕПА / Iгор ХАЛЕПА``, as
+  sanctions annexes write them) is two names;
 - ``name_keys`` and ``name_skeletons``: every cross-script key of every word,
   and its skeleton (``normalise.names``), so that names without a word in
   common, even misspelt (``Voronin``, ``Варонін``), are told apart cheaply;
@@ -28,6 +30,7 @@ already use (``nitka.normalise``, ``nitka.match``):
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from itertools import combinations
@@ -36,7 +39,7 @@ from typing import Any
 from followthemoney import registry
 
 from nitka.match.dates import agreeable_dates, pack_date, parse_date
-from nitka.match.entities import PERSON_IDENTIFIERS
+from nitka.match.entities import MAX_NAMES, PERSON_IDENTIFIERS
 from nitka.normalise.countries import read_countries
 from nitka.normalise.keys import identifier_key
 from nitka.normalise.names import skeleton, word_keys, words
@@ -44,6 +47,8 @@ from nitka.normalise.romanize import romanize_ru
 from nitka.resolve.records import PersonRecord, full_names
 
 COUNTRY_PROPS = ("nationality", "citizenship")
+SLASH = re.compile(r"\s+/\s+")
+"""Two spellings of one name in one value: ``Игорь ХАЛЕПА / Iгор ХАЛЕПА``."""
 EMAIL = "email"
 PHONE = "phone"
 
@@ -92,6 +97,29 @@ def name_pairs(name: str) -> set[str]:
     return keys
 
 
+def split_names(names: list[str]) -> list[str]:
+    """Names with each spelling of a value that gives several split by a slash apart.
+
+    Scored as one name, ``Игорь ХАЛЕПА / Iгор ХАЛЕПА`` would be a name of four
+    words, two of them left over against ``Igor HALEPA``: a part missing on
+    one side, not the same name.
+    """
+    found = [part for name in names for part in _spellings(name)]
+    return list(dict.fromkeys(found))[:MAX_NAMES]
+
+
+def _spellings(name: str) -> list[str]:
+    """The spellings a slash splits, if each is a name of two words or more and their
+    lengths differ by one word at most; else the name whole: ``МАЛЬКОВ Александр
+    Викторович МАЛЬКОВ / Олександр Вiкторович`` is one name with a note, and its
+    second part alone (no surname) would meet every Oleksandr Viktorovych."""
+    parts = [part.strip() for part in SLASH.split(name)]
+    lengths = [len(words(part)) for part in parts]
+    if len(parts) > 1 and min(lengths) >= 2 and max(lengths) - min(lengths) <= 1:
+        return parts
+    return [name]
+
+
 def swapped(iso: str) -> str | None:
     """A full date with day and month swapped, if that is another real date."""
     part = parse_date(iso)
@@ -134,7 +162,7 @@ def _name(name: str) -> tuple[str | None, frozenset[str], frozenset[str], frozen
 
 def prepare(record: PersonRecord) -> dict[str, Any]:
     """The columns of one record, as Splink's input row (``unique_id`` is the record's id)."""
-    names = full_names(record)
+    names = split_names(full_names(record))
     known = [_name(name) for name in names]
     sorted_names = list(dict.fromkeys(s for s, _, _, _ in known if s is not None))
     full, years, packed, agree, swaps = _births(tuple(record.get("birthDate")))

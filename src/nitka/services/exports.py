@@ -19,7 +19,7 @@ from nitka.access.actor import Actor
 from nitka.access.audit import WHOLE_STORE, Action
 from nitka.access.reading import export_visible, iter_visible
 from nitka.access.visibility import READERS, Viewer
-from nitka.analysis.chart_files import induced, to_anx, to_graphml
+from nitka.analysis.chart_files import induced, to_anx, to_csv, to_gexf, to_graphml
 from nitka.analysis.graph import Graph, visible_entities
 from nitka.model.handling import HandlingCode
 from nitka.model.statement import PoliceStatement
@@ -28,7 +28,7 @@ from nitka.store.export import export as export_everything
 from nitka.store.reader import count_handled
 
 GATED = (HandlingCode.H2, HandlingCode.H3)
-CHART_FORMATS = ("graphml", "anx")
+CHART_FORMATS = ("graphml", "gexf", "csv", "anx")
 
 
 @dataclass
@@ -123,7 +123,8 @@ def export_chart(
     positions: Mapping[str, Mapping[str, float]] | None = None,
     permission: str | None = None,
 ) -> bytes:
-    """A chart's nodes and their links as GraphML or i2 ANX, as the actor may see them."""
+    """A chart's nodes and their links as GraphML, GEXF, CSV or i2 ANX, as the actor may
+    see them."""
     subject: dict[str, Any] = {"chart export": format}
     if (permission or "").strip():
         subject["permission"] = permission
@@ -138,6 +139,10 @@ def export_chart(
     audit(conn, actor, Action.EXPORT, subject, entities=graph.entity_ids())
     if format == "graphml":
         return to_graphml(graph)
+    if format == "gexf":
+        return to_gexf(graph)
+    if format == "csv":
+        return to_csv(graph)
     return to_anx(graph, positions)
 
 

@@ -6,10 +6,16 @@ caller's connection: it checks access in one transaction, runs the ingest
 (every batch ends with the after-write step, ``nitka.ingest.runner``) and
 records the outcome in another, with the source's summary for the start page
 (``nitka.ingest.summary``).
+
+Once a linkage run has kept a model, an ingest ends by linking the persons it
+brought against those already resolved (``nitka.resolve.incremental``, a
+reader of the change sequence) in a transaction of its own: pairs worth a
+reviewer's look are proposed at once. Without a run it does nothing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -24,8 +30,11 @@ from nitka.ingest.base import Converter
 from nitka.ingest.runner import IngestReport, OnError, ingest
 from nitka.ingest.summary import record_ingest
 from nitka.model.statement import Provenance
+from nitka.resolve import incremental
 from nitka.services.cases import open_case
 from nitka.services.guard import NotFoundError, audit, refuse, require, transaction, viewer_of
+
+_log = logging.getLogger(__name__)
 
 INGESTERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.LIAISON, Role.SUPERVISOR})
 """Who may bring data into the store (into a case only as one of its members)."""
@@ -85,11 +94,29 @@ def ingest_file(
         f"{report.records:,} records, {report.rejected} rejected, "
         f"{report.dropped_values} values left out"
     )
+    proposed = _link_new(engine) if report.batches else 0
+    if proposed:
+        result += f", {proposed} pairs proposed for review"
     with engine.begin() as conn:
         audit(conn, actor, Action.CHANGE, {**subject, "result": result},
               result_size=report.statements)  # fmt: skip
         record_ingest(conn, kind, provenance, report, actor.name)
     return report
+
+
+def _link_new(engine: Engine) -> int:
+    """Link the persons the ingest brought, once a run has kept a model; returns the
+    pairs proposed. A failure is logged, not raised: what the ingest wrote is
+    committed, and the next catch-up links it (the keys' position moves only with
+    a commit)."""
+    try:
+        with engine.begin() as conn:
+            if incremental.model_run(conn) is None:
+                return 0
+            return incremental.catch_up(conn).candidates
+    except Exception:
+        _log.exception("the ingest's persons were not linked: the next catch-up links them")
+        return 0
 
 
 def _open_for_ingest(conn: Connection, actor: Actor, case: str) -> None:

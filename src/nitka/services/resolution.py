@@ -11,6 +11,14 @@ from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.reading import visible_entity
 from nitka.resolve import merges
+from nitka.resolve.engines import (
+    DEFAULT_SPARK_MASTER,
+    DUCKDB,
+    SPARK_MASTER_ENV,
+    Engine,
+    EngineError,
+    EngineName,
+)
 from nitka.resolve.files import Progress, Resolved, resolve_csv
 from nitka.resolve.merges import Judgement, ResolverError
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
@@ -60,15 +68,18 @@ def resolve_file(
     threshold: float = DEFAULT_THRESHOLD,
     training: Training = Training.AUTO,
     progress: Progress | None = None,
+    engine: Engine = DUCKDB,
 ) -> Resolved:
     """Link the person records of a CSV into clusters of one person each, into ``target``.
 
     The records are the caller's own file, linked without a store: no entity
     is read or written, so there is no one's access to check and nothing to
     record in the audit trail (as with ``nitka match pairs``). ``RowError``
-    names the row and column of a bad input, and ``target`` is then not written.
+    names the row and column of a bad input, and ``target`` is then not written;
+    ``EngineError`` an engine that cannot start (``engine``: DuckDB or Spark).
     """
-    return resolve_csv(source, target, threshold=threshold, training=training, progress=progress)
+    return resolve_csv(source, target, threshold=threshold, training=training,
+                       progress=progress, engine=engine)  # fmt: skip
 
 
 def _visible(conn: Connection, actor: Actor, entity_id: str, field: str) -> str:
@@ -86,7 +97,12 @@ def _visible(conn: Connection, actor: Actor, entity_id: str, field: str) -> str:
 
 
 __all__ = [
+    "DEFAULT_SPARK_MASTER",
     "DEFAULT_THRESHOLD",
+    "SPARK_MASTER_ENV",
+    "Engine",
+    "EngineError",
+    "EngineName",
     "Progress",
     "Resolved",
     "ResolverError",

@@ -468,10 +468,12 @@ analysis_call = Table(
     Index("ix_analysis_call_caller_callee", "caller", "callee"),
     Index("ix_analysis_call_callee_caller", "callee", "caller"),
     Index("ix_analysis_call_start", "start"),
+    Index("ix_analysis_call_cell_start", "cell", "start"),
 )
 """One row per ``Call`` entity (``nitka.analysis.calls``): numbers as compared (digits
 and a leading ``+``), the start in UTC, the length in seconds, the cell tower, IMEI and
-IMSI where known."""
+IMSI where known. The ``(cell, start)`` index serves co-location (who else was in
+this cell within minutes of this call)."""
 
 analysis_payment = Table(
     "analysis_payment",
@@ -495,6 +497,27 @@ analysis_payment = Table(
 """One row per ``Payment`` entity (``nitka.analysis.payments``): the payer's and the
 payee's account (or card) numbers as compared, the entities they come from, the amount,
 currency, time and channel."""
+
+analysis_trip = Table(
+    "analysis_trip",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("traveller", String(ID), primary_key=True),
+    Column("start", DateTime, nullable=False),
+    Column("end", DateTime, nullable=True),
+    Column("origin", Text, nullable=True),
+    Column("origin_country", String(8), nullable=True),
+    Column("destination", Text, nullable=True),
+    Column("destination_country", String(8), nullable=True),
+    Column("carrier", String(ID), nullable=True),
+    Column("scope", Integer, nullable=False),
+    Index("ix_analysis_trip_traveller", "traveller"),
+    Index("ix_analysis_trip_start", "start"),
+    Index("ix_analysis_trip_destination_country", "destination_country"),
+)
+"""One row per traveller of each ``Trip`` entity (``nitka.analysis.trips``): who
+travelled (the entity id; empty when the trip names no one), when, from and to where
+(the place as written and its country code), and the organiser or vehicle where known."""
 
 analysis_reject = Table(
     "analysis_reject",
@@ -522,3 +545,108 @@ analysis_position = Table(
 )
 """How far each projection has followed the change sequence; a projection with no row
 has never been built."""
+
+# Entity resolution over the store (``nitka.resolve.runs``): what a run proposed, and
+# what analysts decided of it. Decisions themselves are judgements (above).
+
+resolve_run = Table(
+    "resolve_run",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(ID), nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("datasets", Text, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("pairs", Integer, nullable=False),
+    Column("links", Integer, nullable=False),
+    Column("clusters", Integer, nullable=False),
+    Column("largest", Integer, nullable=False),
+    Column("sizes", Text, nullable=False),
+    Column("trained", Boolean, nullable=False),
+    Column("levels", Text, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("model", Text, nullable=True),
+    Column("seq", Integer, nullable=True),
+)
+"""One linkage run over the store's persons: its figures, the cluster sizes as JSON
+(``{"2": 310, "3": 12}``), and ``levels``: each comparison's levels with their labels
+and match weights as the run's model had them (JSON), for the review's waterfall. A run
+is written whole, with its candidates, in one transaction, or not at all. ``model``: the
+trained model as Splink saves it (JSON), which records that come later are scored with
+(``nitka.resolve.incremental``); ``seq``: the change sequence's number when the run read
+the store, so that what changed after it is linked incrementally. Both are empty for
+runs made before they were kept."""
+
+resolve_candidate = Table(
+    "resolve_candidate",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, nullable=False, index=True),
+    Column("left_id", String(ID), nullable=False, index=True),
+    Column("right_id", String(ID), nullable=False, index=True),
+    Column("probability", Float, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("comparisons", Text, nullable=False),
+    Column("clustered", Boolean, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("judgement_id", Integer, nullable=True),
+    Column("batch_id", Integer, nullable=True, index=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+    Index("ix_resolve_candidate_state_probability", "state", "probability"),
+)
+"""A pair of source entities a run scored as maybe one person: its probability and
+match weight, each comparison's level and weight (JSON: ``[[comparison, level,
+weight], ...]``), whether the run's clustering put the two together, and what came of
+it: ``open``, ``same``, ``different`` or ``unsure``, with the judgement recording it
+and the batch it was accepted in. A new run replaces the open candidates of earlier
+runs; decided ones stay as the record of the decision."""
+
+resolve_record = Table(
+    "resolve_record",
+    metadata,
+    Column("entity_id", String(ID), primary_key=True),
+    Column("name_tf", String(ID), nullable=True, index=True),
+    Column("prepared", Text, nullable=False),
+)
+"""Each Person source entity's prepared columns (``nitka.resolve.prepare``, JSON), kept
+current by following the change sequence (``nitka.resolve.keys``): an incremental link
+compares new records with these without reading or preparing the store again.
+``name_tf`` is the name whose frequency the model weighs (counted here)."""
+
+resolve_key = Table(
+    "resolve_key",
+    metadata,
+    Column("key", String(ID), primary_key=True),
+    Column("entity_id", String(ID), primary_key=True, index=True),
+)
+"""The blocking keys of each record of ``resolve_record`` (the model's blocking rules,
+``model.BLOCKING``, one row per key, prefixed by the rule): the existing records a new
+one may be one person with are found by looking its keys up here, not by a scan."""
+
+resolve_batch = Table(
+    "resolve_batch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(ID), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("undone_at", DateTime, nullable=True),
+    Column("undone_by", String(ID), nullable=True),
+)
+"""Candidates accepted at once above the administrator's threshold; undone as one."""
+
+store_setting = Table(
+    "store_setting",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("changed_by", String(ID), nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+)
+"""Settings an administrator changes in the store, not in the deployment's
+configuration (``resolve.batch_threshold``: the least probability a batch accepts)."""

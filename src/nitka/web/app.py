@@ -16,6 +16,7 @@ from nitka.access.accounts import Account, Role
 from nitka.exchange.keys import load_or_create
 from nitka.screen.service import Screener
 from nitka.settings import Settings
+from nitka.web.analysis_api import router as analysis_router
 from nitka.web.audit_api import router as audit_router
 from nitka.web.auth import requires
 from nitka.web.deps import ScreenerDep
@@ -24,6 +25,7 @@ from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
 from nitka.web.oidc import router as oidc_router
+from nitka.web.resolve_api import router as resolve_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
 from nitka.web.session import router as session_router
@@ -51,6 +53,8 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         oidc_router,
         audit_router,
         exchange_router,
+        resolve_router,
+        analysis_router,
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)

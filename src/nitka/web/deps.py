@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 
 from nitka.exchange.keys import InstanceKeys
@@ -53,3 +53,8 @@ EngineDep = Annotated[Engine, Depends(engine)]
 SettingsDep = Annotated[Settings, Depends(settings)]
 KeysDep = Annotated[InstanceKeys | None, Depends(keys)]
 DeliveryDep = Annotated[threading.Event | None, Depends(delivery)]
+
+
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row's number in the store.")]
+"""A stored row's number in a route's path: a positive integer as the id columns hold it, so that a
+larger one is a 422 rather than an overflow in the database driver."""

@@ -26,7 +26,7 @@ from nitka.access.accounts import Account, Role
 from nitka.access.actor import Actor, Proof
 from nitka.access.audit import Action
 from nitka.access.visibility import READERS
-from nitka.services.guard import AUDITORS, refuse, transaction
+from nitka.services.guard import ADMINISTRATORS, AUDITORS, refuse, transaction
 from nitka.settings import Settings
 from nitka.web.auth import SAFE_METHODS, SESSION_COOKIE, authenticate, csrf_token
 from nitka.web.deps import EngineDep, SettingsDep
@@ -130,6 +130,8 @@ ReaderDep = Annotated[Actor, Depends(page_actor(READERS))]
 """Who is looking at a page of case data (the roles that read it)."""
 AuditorDep = Annotated[Actor, Depends(page_actor(AUDITORS))]
 """Who is looking at the audit trail."""
+AdministratorDep = Annotated[Actor, Depends(page_actor(ADMINISTRATORS))]
+"""Who is looking at an administrator's page (settings, never case data)."""
 
 
 def safe_next(target: str | None) -> str:

@@ -12,6 +12,7 @@ from nitka.web.ui import (
     entity_page,
     exchange_pages,
     home_page,
+    resolve_pages,
     screen_page,
     search_page,
     sign_in_pages,
@@ -29,6 +30,7 @@ ROUTERS = (
     screen_page.router,
     exchange_pages.router,
     case_pages.router,
+    resolve_pages.router,
     audit_page.router,
 )
 

@@ -21,6 +21,8 @@ from nitka.normalise.romanize import romanize_uk
 from nitka.services import exports
 from nitka.services import workspace as space
 from nitka.services.guard import NotFoundError, RefusedError, transaction
+from nitka.web.analysis_api import read_args
+from nitka.web.analysis_table import GROUP_TITLES, GROUPS, QUERIES, Param
 from nitka.web.deps import EngineDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
@@ -47,6 +49,7 @@ def workspace(
         "chart_id": chart or "",
         "cases": desk.cases,
         "saved": desk.saved,
+        "analysis": _analysis_form(),
         "texts": {
             "shown": _("{nodes} nodes, {edges} links on the chart."),
             "truncated": _("Not every neighbour is shown: there are too many."),
@@ -63,6 +66,12 @@ def workspace(
             "notPlaced": _("Not on the map ({count}):"),
             "groupCase": _("case {id}"),
             "groupCommunity": _("community {n}"),
+            "running": _("Running the query…"),
+            "rows": _("{rows} rows."),
+            "noRows": _("No rows you may see."),
+            "opened": _("{ids} calls, payments, trips or numbers of the answer on the chart."),
+            "nothingToOpen": _("Nothing of this answer can be drawn on the chart."),
+            "tooMany": _("Only the first {shown} of {ids} are drawn."),
         },
     }
     return render(request, "workspace.html", context, account=actor.account)
@@ -105,6 +114,60 @@ def places(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Respons
             "unplaced": [{**u.as_dict(), "why": _why(u)} for u in unplaced],
         }
     )
+
+
+def _analysis_form() -> list[dict[str, Any]]:
+    """The Analysis panel's choices: each group of queries, each query with its
+    parameters, in the user's language (``nitka.web.analysis_table``)."""
+    return [
+        {
+            "title": _(GROUP_TITLES[group]),
+            "queries": [
+                {
+                    "key": q.key,
+                    "title": _(q.title),
+                    "params": [_param_form(p) for p in q.params],
+                }
+                for q in queries
+            ],
+        }
+        for group, queries in GROUPS.items()
+    ]
+
+
+def _param_form(param: Param) -> dict[str, Any]:
+    return {
+        "name": param.name,
+        "label": _(param.label),
+        "required": param.required,
+        "default": "" if param.default is None or param.kind is bool else param.default,
+        "checked": param.default is True,
+        "number": param.kind in (int, float),
+        "flag": param.kind is bool,
+        "step": "any" if param.kind is float else 1,
+        "least": param.least,
+        "most": param.most,
+        "choices": param.choices,
+        "numbers": param.numbers,
+        "case": param.name == "case",
+    }
+
+
+@router.get("/ui/api/analysis/{group}/{name}")
+def analysis(
+    group: str, name: str, request: Request, engine: EngineDep, actor: ReaderDep
+) -> Response:
+    """A query of the Analysis panel: its rows as the API answers them, and the ids of
+    what the rows stand for (calls, payments, trips, numbers) to open in the chart."""
+    query = QUERIES.get(f"{group}/{name}")
+    if query is None:
+        raise HTTPException(404, {"field": "query", "error": _("No such query.")})
+    args = read_args(query, {k: request.query_params.getlist(k) for k in request.query_params})
+    with transaction(engine) as conn:
+        found = query.run(conn, actor, args)
+    answer = query.answer(found)
+    rows = answer if isinstance(answer, list) else [] if answer is None else [answer]
+    return _json({"rows": rows, "ids": list(dict.fromkeys(query.charted(found, args)))})
 
 
 def _why(left: Unplaced) -> str:
@@ -164,15 +227,24 @@ def open_chart(chart_id: int, engine: EngineDep, actor: ReaderDep) -> Response:
     )
 
 
+MEDIA_TYPES = {
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "csv": "text/csv; charset=utf-8",
+    "anx": "application/xml",
+}
+
+
 @router.post("/ui/api/charts/export")
 def export_chart(
     body: ChartBody,
     engine: EngineDep,
     actor: ReaderDep,
-    format: str = Query(..., pattern="^(graphml|anx)$"),
+    format: str = Query(..., pattern="^(graphml|gexf|csv|anx)$"),
     permission: str | None = Query(None, max_length=500),
 ) -> Response:
-    """The chart's nodes and their links as GraphML or i2 ANX: an export, recorded as one.
+    """The chart's nodes and their links as GraphML, GEXF, CSV or i2 ANX: an export,
+    recorded as one.
     Data under H2 or H3 leaves only with its provider's permission (``permission``)."""
     with transaction(engine) as conn:
         data = exports.export_chart(
@@ -183,7 +255,7 @@ def export_chart(
             positions=body.positions,
             permission=permission,
         )
-    media = "application/graphml+xml" if format == "graphml" else "application/xml"
+    media = MEDIA_TYPES[format]
     return Response(data, media_type=media)
 
 
