@@ -344,7 +344,14 @@ class _Undated(dict[str, Births]):
 
 
 NO_BIRTHS = Births(frozenset(), frozenset(), frozenset(), frozenset())
-BIRTH_COLUMNS = ["unique_id", "birth_packed", "birth_agree", "birth_swapped", "birth_dates"]
+BIRTH_COLUMNS = [
+    "unique_id",
+    "birth_packed",
+    "birth_agree",
+    "birth_swapped",
+    "birth_dates",
+    "birth_years",
+]
 
 
 def _births(
