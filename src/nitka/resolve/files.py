@@ -20,7 +20,6 @@ from typing import Protocol
 from nitka.csv_files import csv_in_out
 from nitka.resolve.engines import DUCKDB, Engine
 from nitka.resolve.model import DEFAULT_THRESHOLD, Training
-from nitka.resolve.prepare import prepare
 from nitka.resolve.records import ID, read_persons
 
 CLUSTER = "cluster"
@@ -70,7 +69,8 @@ def resolve_csv(
     """Link the person records of ``source`` and write their clusters to ``target``."""
     # Splink, DuckDB and Arrow take a third of a second to import: only when linking,
     # not for every command of the CLI.
-    from nitka.resolve.linkage import link
+    from nitka.resolve.batches import prepare_all
+    from nitka.resolve.linkage import link_table
 
     with csv_in_out(source, target) as (fh, out):
         if progress is not None:
@@ -78,18 +78,16 @@ def resolve_csv(
         read = read_persons(fh, str(source), progress=progress.advance if progress else None)
         if progress is not None:
             progress.stage("preparing", len(read.records))
-        rows = []
-        for record in read.records:
-            rows.append(prepare(record))
-            if progress is not None:
-                progress.advance()
-        linked = link(rows, threshold=threshold, training=training, engine=engine,
+        prepared = prepare_all(read.records, progress.advance if progress else None)
+        ids = [record.id for record in read.records]
+        read.records.clear()  # a million records take a gigabyte
+        linked = link_table(prepared, threshold=threshold, training=training, engine=engine,
                       stage=progress.stage if progress else None)  # fmt: skip
         writer = csv.writer(out)
         writer.writerow([ID, CLUSTER])
-        writer.writerows((record.id, linked.clusters[record.id]) for record in read.records)
+        writer.writerows((record, linked.clusters[record]) for record in ids)
     return Resolved(
-        records=len(read.records),
+        records=len(ids),
         clusters=sum(linked.sizes.values()),
         largest=linked.largest,
         sizes=linked.sizes,

@@ -249,14 +249,44 @@ def comparisons(*, frequencies: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _exploding(column: str) -> dict[str, Any]:
-    return {"blocking_rule": f"l.{column} = r.{column}", "arrays_to_explode": [column]}
+def _exploding(column: str, *, where: str = "") -> dict[str, Any]:
+    rule = f"l.{column} = r.{column}" + (f" AND {where}" if where else "")
+    return {"blocking_rule": rule, "arrays_to_explode": [column]}
+
+
+DATES_MAY_AGREE = (
+    "(len(l.birth_dates) = 0 OR len(r.birth_dates) = 0"
+    " OR list_has_any(l.birth_packed, r.birth_agree)"
+    " OR list_has_any(r.birth_packed, l.birth_agree)"
+    " OR list_has_any(l.birth_dates, r.birth_swapped)"
+    " OR list_has_any(r.birth_dates, l.birth_swapped))"
+)
+"""A pair's birth dates may be one person's: one gives no full date, or a date of one
+agrees with a full date of the other, or is it with day and month swapped. A pair
+without this is never joined (``clusters.Births.conflicts``), so it is no candidate:
+in a million records most pairs of a common name are namesakes with other dates,
+and each would cost the name matcher's score."""
+
+DATES_NEAR = (
+    "(len(l.birth_years) > 0 AND len(r.birth_years) > 0"
+    " AND list_has_any(l.birth_years, r.birth_years_near))"
+)
+"""Both give a birth date, a year apart at most: what every level of the birth date
+comparison but "in conflict" holds."""
+
+NAME_ALONE_UP_TO = 200_000
+"""Records up to which two words of a name in common make a candidate pair whatever
+the birth dates say. In a larger file the prior (``prior``) is so small that a
+name, even a full one with a patronymic, does not link a pair without a birth date
+that agrees (or a document, which finds the pair by its own blocking key), and
+most pairs of a shared given name and surname are strangers without one."""
 
 
 BLOCKING = ("name_pairs", "birth_keys", "documents", "contacts")
 """Candidate pairs: two words of a name in common (in any script), a full birth
 date and a word, a document number, a phone or e-mail address. A pair meets
-the model if any of these holds."""
+the model if any of these holds and its birth dates may be one person's
+(``DATES_MAY_AGREE``)."""
 
 TRAINING_BLOCKS = {
     "name": "l.name_tf = r.name_tf",
@@ -277,6 +307,17 @@ FILLS = {
 """Each comparison and the prepared column that says whether a record gives it."""
 
 
+def _candidate_dates(blocking: str, records: int) -> str:
+    """What a candidate pair's birth dates must allow, by the key that found it."""
+    if blocking == "birth_keys":
+        return ""  # a full date in common
+    if blocking == "name_pairs" and records > NAME_ALONE_UP_TO:
+        # Not DATES_MAY_AGREE: its lists of agreeing dates, copied for each key a
+        # record has, would take gigabytes in a million records.
+        return DATES_NEAR
+    return DATES_MAY_AGREE
+
+
 def settings(records: int, *, frequencies: bool) -> dict[str, Any]:
     """Splink's settings for a file of this many records."""
     return {
@@ -284,7 +325,9 @@ def settings(records: int, *, frequencies: bool) -> dict[str, Any]:
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": prior(records),
         "comparisons": comparisons(frequencies=frequencies),
-        "blocking_rules_to_generate_predictions": [_exploding(c) for c in BLOCKING],
+        "blocking_rules_to_generate_predictions": [
+            _exploding(c, where=_candidate_dates(c, records)) for c in BLOCKING
+        ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,
         "em_convergence": 0.001,
