@@ -165,14 +165,14 @@ def score(
     import pyarrow as pa  # Splink, DuckDB and Arrow load only to link
     from splink import DuckDBAPI, Linker
 
-    from nitka.resolve.linkage import SCHEMA, Scored, _database, _kept, _quiet
+    from nitka.resolve.linkage import SCHEMA, Scored, duckdb_in_memory, kept_pairs, quiet_splink
 
     settings = {**run.model, "retain_intermediate_calculation_columns": True}
     described = {c["output_column_name"]: c["comparison_description"]
                  for c in model.comparisons(frequencies=False)}  # fmt: skip
     comparisons = weights.levels_of(run.model, described)
     kept: list[dict[str, Any]] = []
-    with _quiet(), _database() as con:
+    with quiet_splink(), duckdb_in_memory() as con:
         db_api = DuckDBAPI(connection=con)
         backend = DuckDBBackend(con, db_api)
         new = db_api.register(pa.Table.from_pylist(list(fresh), schema=SCHEMA))
@@ -189,12 +189,12 @@ def score(
             between = inference.predict_between(
                 new, old, threshold_match_probability=REVIEW_FROM, warning_mode="never"
             )
-            kept += _kept(backend, between.physical_name, REVIEW_FROM)
+            kept += kept_pairs(backend, between.physical_name, REVIEW_FROM)
         if len(fresh) > 1:
             within = inference.predict_within(
                 new, threshold_match_probability=REVIEW_FROM, warning_mode="never"
             )
-            kept += _kept(backend, within.physical_name, REVIEW_FROM)
+            kept += kept_pairs(backend, within.physical_name, REVIEW_FROM)
     births = {row["unique_id"]: Births.of(row) for row in (*fresh, *existing)}
     found: dict[tuple[str, str], Scored] = {}
     for row in kept:

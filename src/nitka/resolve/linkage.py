@@ -185,7 +185,7 @@ def link_table(
     always, auto = training is Training.ALWAYS, training is Training.AUTO
     train = always or (auto and len(ids) >= TRAIN_FROM) or bool(same)
     frequencies = always or (auto and len(ids) >= FREQUENCIES_FROM)
-    with _quiet(), _backend(engine) as backend:
+    with quiet_splink(), _backend(engine) as backend:
         db_api = backend.api
         table = db_api.register(_rare_name_pairs(prepared))
         settings = model.settings(len(ids), frequencies=frequencies)
@@ -212,7 +212,7 @@ def link_table(
                          for c in settings["comparisons"]}  # fmt: skip
             saved = linker.misc.save_model_to_json()
             comparisons = weights.levels_of(saved, described)
-            kept = _kept(backend, predictions.physical_name, keep_from)
+            kept = kept_pairs(backend, predictions.physical_name, keep_from)
     births = _births(prepared, linked_pairs, same)
     found = constrained_clusters(ids, linked_pairs, births, same=same, different=different, cap=cap)
     linked = _linked(ids, found.clusters, pairs, links, trained=train)
@@ -223,7 +223,9 @@ def link_table(
     return linked
 
 
-def _kept(backend: Backend, table: str, keep_from: float) -> list[dict[str, Any]]:
+def kept_pairs(backend: Backend, table: str, keep_from: float) -> list[dict[str, Any]]:
+    """The scored pairs at least ``keep_from`` probable, with every comparison's level and
+    weight: what the review shows."""
     return backend.records(f"SELECT * FROM {table} WHERE match_probability >= {float(keep_from)}")
 
 
@@ -404,12 +406,12 @@ def _backend(engine: Engine) -> Iterator[Backend]:
         with spark_backend(engine.spark_master, _best_score, LISTS) as spark:
             yield spark
         return
-    with _database() as con:
+    with duckdb_in_memory() as con:
         yield DuckDBBackend(con, DuckDBAPI(connection=con))
 
 
 @contextmanager
-def _database() -> Iterator[duckdb.DuckDBPyConnection]:
+def duckdb_in_memory() -> Iterator[duckdb.DuckDBPyConnection]:
     """DuckDB in memory, with the name matcher as ``model.NAME_SCORE``."""
     con = duckdb.connect(":memory:")
     try:
@@ -441,7 +443,7 @@ def _best(left: tuple[str, ...], right: tuple[str, ...]) -> float:
 
 
 @contextmanager
-def _quiet() -> Iterator[None]:
+def quiet_splink() -> Iterator[None]:
     """Splink logs its progress and advice at INFO and WARNING; the caller reports."""
     logger = logging.getLogger("splink")
     level = logger.level
