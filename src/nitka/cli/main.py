@@ -6,6 +6,7 @@ import typer
 
 from nitka.cli import (
     access,
+    ads_collect,
     audit,
     calls,
     demo,
@@ -85,6 +86,7 @@ flows.register(app)
 network.register(app)
 trips.register(app)
 typology.register(app)
+ads_collect.register(app)
 
 if __name__ == "__main__":
     app()

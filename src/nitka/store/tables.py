@@ -650,3 +650,32 @@ store_setting = Table(
 )
 """Settings an administrator changes in the store, not in the deployment's
 configuration (``resolve.batch_threshold``: the least probability a batch accepts)."""
+
+ad_review = Table(
+    "ad_review",
+    metadata,
+    Column("entity_id", String(ID), primary_key=True),
+    Column("dataset", String(ID), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("lang", String(16), nullable=True),
+    Column("risk", Float, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("indicators", Text, nullable=False),
+    Column("published", String(32), nullable=True),
+    Column("seen", String(32), nullable=True),
+    Column("week", String(8), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("case_id", String(ID), nullable=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", String(32), nullable=True),
+    Column("screened_at", String(32), nullable=False),
+    Index("ix_ad_review_state", "state", "risk"),
+    Index("ix_ad_review_week", "week"),
+)
+"""Collected ads as screened (``services.ads_review``): the verdict (risk, label, the
+``;``-joined indicator codes, the language), where and when the ad was seen (its
+first dataset, format, ISO week of publication or else of collection), and the
+analysts' review: ``open`` (flagged, waiting), ``filed`` (into ``case_id``),
+``dismissed``, or ``benign`` (not flagged: counted in the trends, not listed). The
+ad itself, its text and provenance, are statements; a row whose ad is gone (erased)
+is neither listed nor counted."""
