@@ -9,6 +9,7 @@ reached.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -83,10 +84,8 @@ def facts_of(entity_id: str, statements: Sequence[PoliceStatement]) -> AdFacts |
         return None
     source = "unknown"
     if (meta := first("metadata")) is not None:
-        try:
+        with contextlib.suppress(orjson.JSONDecodeError, AttributeError):
             source = str(orjson.loads(meta).get("format", source))
-        except (orjson.JSONDecodeError, AttributeError):
-            pass
     return AdFacts(
         id=entity_id,
         text=text,

@@ -48,6 +48,4 @@ def count(
                 values = [row.get(str(dimension)) or "unknown"]
             keys = [(*key, value) for key in keys for value in values]
         counts.update(keys)
-    return [
-        Cell(key, n if n >= threshold else None) for key, n in sorted(counts.items())
-    ]
+    return [Cell(key, n if n >= threshold else None) for key, n in sorted(counts.items())]

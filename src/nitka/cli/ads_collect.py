@@ -42,19 +42,29 @@ def engine_screen() -> Screen | None:
 
 def collect_command(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(None, help="Files of ads (CSV, JSON lines, feeds, "
-                                                 "saved pages, Telegram result.json)."),  # fmt: skip
+    paths: list[str] = typer.Argument(
+        None, help="Files of ads (CSV, JSON lines, feeds, saved pages, Telegram result.json)."
+    ),
     feeds: str | None = typer.Option(None, "--feeds", help="A YAML file of feeds to fetch."),
-    format: AdFormat | None = typer.Option(None, "--format", help="The files' format "
-                                           "(default: from the name)."),  # fmt: skip
-    dataset: str | None = typer.Option(None, "--dataset", help="The source's name "
-                                       "(default: the file's name)."),  # fmt: skip
-    url: str | None = typer.Option(None, "--url", help="Where the file came from (a page's "
-                                   "address, a Telegram channel's https://t.me/NAME)."),  # fmt: skip
-    seen: str | None = typer.Option(None, "--seen", help="When the ads were seen (ISO 8601; "
-                                    "default: the file's time, or now for feeds)."),  # fmt: skip
-    rejects: str | None = typer.Option(None, "--rejects", help="Where bad records go "
-                                       "(default: FILE.rejects.jsonl)."),  # fmt: skip
+    format: AdFormat | None = typer.Option(
+        None, "--format", help="The files' format (default: from the name)."
+    ),
+    dataset: str | None = typer.Option(
+        None, "--dataset", help="The source's name (default: the file's name)."
+    ),
+    url: str | None = typer.Option(
+        None,
+        "--url",
+        help="Where the file came from (a page's address, a Telegram channel's https://t.me/NAME).",
+    ),
+    seen: str | None = typer.Option(
+        None,
+        "--seen",
+        help="When the ads were seen (ISO 8601; default: the file's time, or now for feeds).",
+    ),
+    rejects: str | None = typer.Option(
+        None, "--rejects", help="Where bad records go (default: FILE.rejects.jsonl)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Collect ads from files, or fetch the feeds a feeds file lists: each ad stored as
@@ -165,10 +175,17 @@ def review_show_command(
         emit_json(shown.as_dict())
         return
     item = shown.item
-    for label, value in (("ad", item.id), ("title", item.title), ("url", item.url),
-                         ("published", item.published), ("seen", item.seen),
-                         ("source", item.dataset), ("risk", f"{item.risk:.2f} {item.label}"),
-                         ("indicators", ";".join(item.indicators)), ("state", item.state)):
+    for label, value in (
+        ("ad", item.id),
+        ("title", item.title),
+        ("url", item.url),
+        ("published", item.published),
+        ("seen", item.seen),
+        ("source", item.dataset),
+        ("risk", f"{item.risk:.2f} {item.label}"),
+        ("indicators", ";".join(item.indicators)),
+        ("state", item.state),
+    ):
         stdout.print(f"{label}: {value or ''}", highlight=False)  # fmt: skip
     stdout.print(item.text, highlight=False)
     for contact in shown.contacts:
@@ -208,8 +225,9 @@ def review_dismiss_command(
 
 def trends_command(
     ctx: typer.Context,
-    by: list[Dimension] = typer.Option([Dimension.INDICATOR], "--by",
-                                       help="indicator, lang, source or week (repeat)."),
+    by: list[Dimension] = typer.Option(
+        [Dimension.INDICATOR], "--by", help="indicator, lang, source or week (repeat)."
+    ),
     since: str | None = typer.Option(None, "--since", help="From this ISO week (2025-W01)."),
     until: str | None = typer.Option(None, "--until", help="To this ISO week."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),

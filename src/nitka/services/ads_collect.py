@@ -57,9 +57,15 @@ class Collected:
     def as_dict(self) -> dict[str, Any]:
         return {
             "sources": [
-                {"path": r.path, "dataset": r.dataset, "records": r.records,
-                 "ads": r.entities, "rejected": r.rejected, "errors": r.errors[:20],
-                 "rejects": r.reject_path}  # fmt: skip
+                {
+                    "path": r.path,
+                    "dataset": r.dataset,
+                    "records": r.records,
+                    "ads": r.entities,
+                    "rejected": r.rejected,
+                    "errors": r.errors[:20],
+                    "rejects": r.reject_path,
+                }
                 for r in self.reports
             ],
             "screened": self.screened,

@@ -28,7 +28,7 @@ from nitka.effects import ChangeKind, after_write
 from nitka.model.statement import PoliceStatement
 from nitka.services.guard import NotFoundError, audit, refuse, require, transaction, viewer_of
 from nitka.store.db import upsert
-from nitka.store.reader import get_entities, get_entity
+from nitka.store.reader import get_entities, get_entity, statement_from_row
 from nitka.store.tables import ad_review, statement
 from nitka.store.writer import write_statements
 
@@ -185,9 +185,7 @@ def _review_row(conn: Connection, viewer: Viewer | None, ad_id: str) -> tuple[An
     return row, facts
 
 
-def show_ad(
-    conn: Connection, actor: Actor, ad_id: str, *, lists: Sequence[str] = ()
-) -> AdLeads:
+def show_ad(conn: Connection, actor: Actor, ad_id: str, *, lists: Sequence[str] = ()) -> AdLeads:
     """One ad with its contacts and its leads: the other entities the actor may see that
     name the same phone, handle, e-mail, card or IBAN (an entity of a case is shown
     with its case only to the case's members; others do not see it at all).
@@ -214,7 +212,11 @@ def _leads(
     for contact in contacts:
         values = {contact.value}
         if contact.kind is ContactKind.TELEGRAM:
-            values |= {f"@{contact.value}", f"t.me/{contact.value}", f"https://t.me/{contact.value}"}
+            values |= {
+                f"@{contact.value}",
+                f"t.me/{contact.value}",
+                f"https://t.me/{contact.value}",
+            }
         matched = conn.execute(
             select(statement).where(
                 statement.c.value.in_(sorted(values)),
@@ -222,9 +224,8 @@ def _leads(
                 statement.c.canonical_id != ad_id,
             )
         ).all()
-        visible = [row for row in matched if viewer is None or viewer.may_see(
-            PoliceStatement(row.entity_id, row.schema, row.prop, row.value, row.dataset,
-                            case=row.case_id, category=row.category))]  # fmt: skip
+        visible = [row for row in matched
+                   if viewer is None or viewer.may_see(statement_from_row(row))]  # fmt: skip
         for row in visible:
             entity = get_entity(conn, row.canonical_id)
             caption = row.canonical_id

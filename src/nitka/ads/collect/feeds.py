@@ -34,12 +34,15 @@ def feed_records(data: bytes) -> Iterator[tuple[int, Any]]:
     xml = _item_xml(data)
     kept = xml if len(xml) == len(entries) else [None] * len(entries)
     for number, (entry, item) in enumerate(zip(entries, kept, strict=True), start=1):
-        yield number, {
-            "entry": dict(entry),
-            "xml": item,
-            "feed_title": feed.get("title"),
-            "feed_link": feed.get("link"),
-        }
+        yield (
+            number,
+            {
+                "entry": dict(entry),
+                "xml": item,
+                "feed_title": feed.get("title"),
+                "feed_link": feed.get("link"),
+            },
+        )
 
 
 def _item_xml(data: bytes) -> list[str]:
