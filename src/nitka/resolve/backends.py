@@ -308,6 +308,11 @@ def _java() -> bool:
     return bool(shutil.which("java") or (home and (Path(home) / "bin" / "java").exists()))
 
 
+DRIVER_MEMORY_ENV = "NITKA_SPARK_DRIVER_MEMORY"
+"""The JVM's memory on a local master (Spark's ``spark.driver.memory``: ``4g``, ``12g``)."""
+DEFAULT_LOCAL_MEMORY = "6g"
+
+
 def spark_session(master: str) -> Any:
     """A new Spark session on ``master`` (a ``pyspark.sql.SparkSession``), quiet on the
     terminal; on a local master with few partitions and no web UI."""
@@ -320,8 +325,13 @@ def spark_session(master: str) -> Any:
         .config("spark.log.level", "ERROR")
     )
     if master.startswith("local"):
-        builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.sql.shuffle.partitions", str(local_partitions(master))
+        # Locally the executors are threads of the driver's JVM, whose 1 GiB default
+        # cannot take a million prepared records in.
+        memory = os.environ.get(DRIVER_MEMORY_ENV, DEFAULT_LOCAL_MEMORY)
+        builder = (
+            builder.config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", str(local_partitions(master)))
+            .config("spark.driver.memory", memory)
         )
     try:
         return builder.getOrCreate()
