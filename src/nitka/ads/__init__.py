@@ -1,0 +1,1 @@
+"""Screening recruitment ads for indicators of trafficking (issue 24)."""
