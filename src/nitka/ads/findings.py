@@ -46,7 +46,9 @@ def findings(raw: str, lang: str | None = None) -> Findings:
                         [*notes, "no words to screen"], False)  # fmt: skip
     found = given or language.detect(cleaned)
     words = text.words(cleaned, found if found in LANGUAGES else "en")
-    hits = rules.find(cleaned, words)
+    # The words as the ad has them (control characters were blanked to read it).
+    found_hits = rules.find(cleaned, words)
+    hits = [Hit(h.code, h.spans, [raw[a:b] for a, b in h.spans]) for h in found_hits]
     if len(words.spans) < SHORT:
         # What a few words leave out says nothing of the employer.
         hits = [h for h in hits if h.words]

@@ -138,7 +138,8 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "без|no|not дозвол*|разрешени*|разрешение|permit*|легалізац*|легализац*|легализиране|legalisation|legalization",
     ),
     "smuggling_driver": (
-        "водій|водител*|водитель|водія|шофер*|капітан*|капитан*|driver*|skipper*|captain* човн*|лодк*|лодка|катер*|яхт*|boat*|speedboat*|rib|dinghy|моторн*",
+        "човн*|лодк*|лодка|катер*|яхт*|boat*|speedboat*|rib|dinghy водій|водител*|водитель|водія|шофер*|шофьор*|капітан*|капитан*|driver*|skipper*|captain*",
+        "водій|водител*|водитель|водія|шофер*|шофьор*|капітан*|капитан*|driver*|skipper*|captain* човн*|лодк*|лодка|катер*|яхт*|boat*|speedboat*|rib|dinghy|моторн*",
         "керувати|управлять|управля*|керування|drive|driving|operate|pilot* човн*|лодк*|лодка|катер*|яхт*|boat*|speedboat*|rib|dinghy|моторн*",
         "перевез*|перевоз*|превоз*|переправ*|transport*|ferry|ferrying|take|bring|carry|move людей|пасажир*|пассажир*|пътници|people|passengers|group*|груп*",
         "через|крізь|през|across|over кордон|границу|граница|границата|border|море|sea|channel|річк*|реку|реката|river",

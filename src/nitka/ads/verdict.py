@@ -12,6 +12,7 @@ every risky verdict can show why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -53,7 +54,7 @@ def screen_ad(
 
 
 def screen_many(
-    ads: list[tuple[str, str | None, str | None]], *, classifier_on: bool = True
+    ads: Sequence[tuple[str, str | None, str | None]], *, classifier_on: bool = True
 ) -> list[Verdict]:
     """Screen ads given as (text, lang, title), with one call of the classifier."""
     found = [findings(text, lang if lang else _lang_of(text, title)) for text, lang, title in ads]

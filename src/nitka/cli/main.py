@@ -6,6 +6,7 @@ import typer
 
 from nitka.cli import (
     access,
+    ads,
     audit,
     calls,
     demo,
@@ -74,6 +75,7 @@ search.register(app)
 match.register(app)
 resolve.register(app)
 screen.register(app)
+ads.register(app)
 generate.register(app)
 demo.register(app)
 audit.register(app)
