@@ -35,7 +35,7 @@ def _identifier() -> LanguageIdentifier:
 
 def detect(text: str) -> str:
     """uk, ru, bg or en; ``und`` for a text without letters of these scripts."""
-    sample = text[:3000]
+    sample = text[:1500]
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if cyrillic == 0 and latin == 0:

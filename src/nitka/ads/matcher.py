@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from nitka.ads.text import forms
+
 GAP: Final = 3
 """How many other words may stand between two terms of a phrase."""
 
@@ -50,7 +52,7 @@ class Matcher:
             firsts = set(terms[0].single) | {alt[0] for alt in terms[0].multi}
             for first in firsts:
                 self._starting[first].append(phrase)
-        self._cache: dict[tuple[str, ...], frozenset[Atom]] = {}
+        self._cache: dict[tuple[str, str], frozenset[Atom]] = {}
 
     def _atom(self, word: str) -> Atom:
         table, word = (self._prefix, word[:-1]) if word.endswith("*") else (self._exact, word)
@@ -65,14 +67,14 @@ class Matcher:
         return Term(frozenset(a[0] for a in alts if len(a) == 1),
                     tuple(a for a in alts if len(a) > 1))  # fmt: skip
 
-    def atoms(self, forms: tuple[str, ...]) -> frozenset[Atom]:
-        """The atoms one word satisfies, given its forms (lemma, written form)."""
-        known = self._cache.get(forms)
+    def atoms(self, token: str, lang: str) -> frozenset[Atom]:
+        """The atoms a word satisfies by its lemma in ``lang`` or its written form."""
+        known = self._cache.get((token, lang))
         if known is not None:
             return known
         found: set[Atom] = set()
         exact, prefix = self._exact, self._prefix
-        for form in forms:
+        for form in forms(token, lang):
             atom = exact.get(form)
             if atom is not None:
                 found.add(atom)
@@ -82,7 +84,7 @@ class Matcher:
                     found.add(atom)
         if len(self._cache) > 500_000:
             self._cache.clear()
-        self._cache[forms] = frozen = frozenset(found)
+        self._cache[token, lang] = frozen = frozenset(found)
         return frozen
 
     def find(self, words: list[frozenset[Atom]]) -> Iterator[tuple[str, int, int]]:

@@ -29,7 +29,9 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "upfront_fee": (
         "оплат*|плат*|внес*|взнос*|такс*|fee* за|for оформлен*|оформяне|віз*|виз*|visa|документ*|працевлаштуван*|трудоустройств*|дорог*|квиток|билет*|ticket|place|job|місце|место",
-        "передоплат*|предоплат*|предплат*|аванс|авансов*|upfront|advance|deposit|депозит",
+        "передоплат*|предоплат*|предплат*|аванс|авансов*|депозит*",
+        "pay|paid|payment|fee*|deposit*|money upfront|in_advance|beforehand",
+        "upfront|advance|refundable fee*|payment*|deposit*",
         "registration|processing|application fee*",
         "євро|евро|euro|eur|€|долар*|доллар*|dollar*|usd наперед|заранее|предварител*|upfront|in_advance|beforehand",
         "такс*|fee* за|for услуг*|послуг*|service*",
@@ -98,7 +100,8 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "дівч*|девушк*|девушек|девочк*|момич*|girl*|жінк*|женщин*|жени|жен|women|woman|lady|ladies|female* від|до|от|до|from|to|aged|age 18|16|17|19|20|21|22|23|25|28|30|35",
         "дівч*|девушк*|девушек|момич*|girl*|young_women|ladies молод*|young|привабл*|привлекат*|красив*|симпатичн*|атрактивн*|hübsch|attractive|pretty|slim",
         "молод*|young|привабл*|привлекат*|красив*|симпатичн*|атрактивн*|attractive|pretty|slim|стройн*|струнк*|слаб* дівч*|девушк*|девушек|момич*|girl*|women|woman|lady|ladies|жінк*|женщин*|жени",
-        "зовнішн*|внешн*|външен|външност|appearance|looks|фігур*|фигур*|figure",
+        "зовнішн*|внешн*|външен|външност|фігур*|фигур*",
+        "slim|attractive|pleasant|good figure|appearance|looks",
         "ріст|рост|ръст|height|розмір|размер|размер|size|вага|вес|тегло|weight від|до|от|from|under|над",
         "тільки|только|само|only дівч*|девушк*|девушек|жінк*|женщин*|жени|момич*|girl*|women|ladies",
     ),
@@ -162,16 +165,21 @@ PHRASES: Final[dict[str, tuple[str, ...]]] = {
 
 RAW: Final[dict[str, tuple[str, ...]]] = {
     # A handle or a messenger link is contact through a messenger.
-    "messenger_only": (r"(?<![\w.])@[A-Za-z][A-Za-z0-9_]{3,31}\b", r"\bt\.me/\S+", r"\bwa\.me/\S+"),
+    "messenger_only": (
+        r"@(?<![\w.]@)[A-Za-z][A-Za-z0-9_]{3,31}\b",
+        r"\bt\.me/\S+",
+        r"\bwa\.me/\S+",
+    ),
     # "girls 18-25", "18-30 years", "до 30 лет"
     "targeted_young_women": (
-        r"\b1[6-9]\s?[-–—]\s?(?:2\d|3[0-5])\b(?!\s?(?:€|\$|eur|євро|евро|лв|грн|%))",
-        r"\b(?:90|85|80)\s?[-–/]\s?(?:60|65)\s?[-–/]\s?(?:90|85|80)\b",
+        r"1(?<!\w1)[6-9]\s?[-–—]\s?(?:2\d|3[0-5])\b(?!\s?(?:€|\$|eur|євро|евро|лв|грн|%))",
+        r"[89](?<!\w[89])[05]\s?[-–/]\s?(?:60|65)\s?[-–/]\s?(?:90|85|80)\b",
     ),
     # A sum in euro or dollars of at least 2,500 a month, 120 a day.
     "deception_pay": (
-        r"(?:(?:[2-9]\s?\d{3}|[1-9]\d\s?\d{3})|\b[3-9]\d{3})\s?(?:€|\$|eur\b|euro\b|євро\b|евро\b|usd\b|долар|доллар|dollar)",
-        r"(?:€|\$)\s?(?:[2-9][\s,]?\d{3}|[1-9]\d[\s,]?\d{3})\b",
-        r"\b(?:1[2-9]\d|[2-9]\d\d)\s?(?:€|\$|eur\b|euro\b|євро\b|евро\b|usd\b|долар|доллар|dollar)\w*\s?(?:на|в|per|a|/)\s?(?:день|ден|day|нощ|ніч|ночь|смен|зміну|shift)",
+        # 3,000 to 9,999 (five figures are a year's pay, not a month's)
+        r"[3-9](?<![\d.,][3-9])(?<!\d[\s,.][3-9])[\s,.]?\d{3}(?![\d,.]\d)\s?(?:€|\$|eur\b|euro\b|євро\b|евро\b|usd\b|долар|доллар|dollar)",
+        r"(?:€|\$)\s?[3-9][\s,.]?\d{3}\b(?![\d,.]\d)",
+        r"[1-9](?<!\w[1-9])(?:(?<=1)[2-9]\d|(?<=[2-9])\d\d)\s?(?:€|\$|eur\b|euro\b|євро\b|евро\b|usd\b|долар|доллар|dollar)\w*\s?(?:на|в|per|a|/)\s?(?:день|ден|day|нощ|ніч|ночь|смен|зміну|shift)",
     ),
 }

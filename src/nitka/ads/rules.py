@@ -79,25 +79,25 @@ SINGLE_CAP: Final = 1.5
 MIDPOINT: Final = 2.6
 """The score at which the rules' risk is one half."""
 
-_COMPANY = re.compile(
-    r"(?<!\w)(?:ТОВ|ТзОВ|ПП|ФОП|ООО|ИП|ЗАО|АО|ООД|ЕООД|АД|ЕТ|LLC|Ltd|Limited|Inc|GmbH|"
-    r"s\.r\.o\.|Sp\. z o\.o\.|B\.V\.|S\.A\.|S\.L\.|Staffing|Recruitment)(?!\w)"
-    # A name in quotes, as companies are written in uk, ru and bg.
-    r"|[«„“][^»“”\n]{2,60}[»“”]",
+NAMED: Final = "named_employer"
+"""The key of the phrases that name an employer: a company's legal form, a licence, an address."""
+
+EMPLOYER_NAMED: Final = (
+    "тов|тзов|пп|фоп|ооо|ип|зао|оод|еоод|ад|ет|llc|ltd|inc|gmbh|plc|staffing|recruitment",
+    "ліцензі*|лиценз*|licen*|єдрпоу|едрпоу|еик|инн|булстат",
+    "sp z_o_o|s_r_o|b_v",
+    "реєстраційн*|регистрационен|registration|reg номер|no|number",
+    "вул|вулиця|ул|улица|бул|булевард|просп*|street|road|avenue|str",
 )
-_LICENCE = re.compile(
-    r"(?i)(?:ліцензі|лиценз|license|licence|licensed|регистрационен номер|"
-    r"реєстраційн\w* номер|ЄДРПОУ|ЕИК|ИНН|reg\.? no)",
-)
-_ADDRESS = re.compile(
-    r"(?i)(?:\bвул\.|\bвулиця|\bул\.|\bулица|\bбул\.|\bпр-т|\bпросп|\bпл\.|"
-    r"\b\d+\s+\w+\s+(?:street|road|avenue)\b|\bstr\.|\bstreet\b|\boffice\s+\d)",
-)
+
+_QUOTED = re.compile(r"[«„“][^»“”\n]{2,60}[»“”]")
+"""A name in quotes, as companies are written in uk, ru and bg."""
 
 
 @cache
 def _matcher() -> Matcher:
-    return Matcher((code, phrase) for code in CODES for phrase in PHRASES.get(code, ()))
+    phrases = [(code, phrase) for code in CODES for phrase in PHRASES.get(code, ())]
+    return Matcher([*phrases, *((NAMED, phrase) for phrase in EMPLOYER_NAMED)])
 
 
 @cache
@@ -108,7 +108,7 @@ def _compiled_raw() -> dict[str, tuple[re.Pattern[str], ...]]:
 def find(text: str, words: Words) -> list[Hit]:
     """The indicators of a cleaned text whose lemmas are ``words``, in code order."""
     matcher, raws = _matcher(), _compiled_raw()
-    atoms = [matcher.atoms(forms) for forms in zip(words.lemmas, words.lowered, strict=True)]
+    atoms = [matcher.atoms(token, words.lang) for token in words.tokens]
     spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for code, first, last in matcher.find(atoms):
         spans[code].add((words.spans[first][0], words.spans[last][1]))
@@ -120,15 +120,13 @@ def find(text: str, words: Words) -> list[Hit]:
         if spans.get(code):
             kept = _outer(spans[code])
             found.append(Hit(code, kept, [text[a:b] for a, b in kept]))
-    if not any(h.code == "employer_hidden" for h in found) and not names_employer(text):
+    named = bool(spans.get(NAMED)) or bool(
+        ("«" in text or "„" in text or "“" in text) and _QUOTED.search(text)
+    )
+    if not any(h.code == "employer_hidden" for h in found) and not named:
         found.append(Hit("employer_hidden"))
         found.sort(key=lambda h: CODES.index(h.code))
     return found
-
-
-def names_employer(text: str) -> bool:
-    """Whether the ad names a company, a licence or an address."""
-    return bool(_COMPANY.search(text) or _LICENCE.search(text) or _ADDRESS.search(text))
 
 
 def _outer(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

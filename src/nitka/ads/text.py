@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 import simplemma
@@ -20,19 +19,28 @@ MAX_CHARS: Final = 100_000
 _WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _LETTER = re.compile(r"[^\W\d_]")
+_LATIN1 = re.compile(r"[\u00c0-\u00ff]")
 
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """The words of a text: where each is, its lemma and its written form in lower case.
+    """The words of a text in a language: where each is, and the word as written."""
+
+    lang: str
+    spans: tuple[tuple[int, int], ...]
+    tokens: tuple[str, ...]
+
+
+def forms(token: str, lang: str) -> tuple[str, str]:
+    """A word's lemma and its written form, both in lower case.
 
     Phrases are matched against both: a lemmatiser's guess can miss an
     inflected form a phrase names.
     """
-
-    spans: tuple[tuple[int, int], ...]
-    lemmas: tuple[str, ...]
-    lowered: tuple[str, ...]
+    lowered = token.lower().replace("’", "'").replace("ʼ", "'")
+    if lowered.isdigit():
+        return lowered, lowered
+    return simplemma.lemmatize(lowered, lang=lang).lower(), lowered
 
 
 def clean(text: str) -> tuple[str, list[str]]:
@@ -56,26 +64,11 @@ def has_letters(text: str) -> bool:
 def _looks_misdecoded(text: str) -> bool:
     # Cyrillic in windows-1251 read as Latin-1 gives runs of À-ÿ letters.
     sample = text[:2000]
-    odd = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff")
+    odd = len(_LATIN1.findall(sample))
     return odd > 20 and odd > len(sample) // 4
 
 
-@lru_cache(maxsize=200_000)
-def lemma(token: str, lang: str) -> str:
-    """The lower-case lemma of a word (the word itself where simplemma knows none)."""
-    lower = token.lower().replace("’", "'").replace("ʼ", "'")
-    if lower.isdigit():
-        return lower
-    return simplemma.lemmatize(lower, lang=lang).lower()
-
-
 def words(text: str, lang: str) -> Words:
-    """The words of a cleaned text with their lemmas in ``lang``."""
-    spans: list[tuple[int, int]] = []
-    lemmas: list[str] = []
-    lowered: list[str] = []
-    for match in _WORD.finditer(text):
-        spans.append(match.span())
-        lemmas.append(lemma(match.group(), lang))
-        lowered.append(match.group().lower().replace("’", "'").replace("ʼ", "'"))
-    return Words(tuple(spans), tuple(lemmas), tuple(lowered))
+    """The words of a cleaned text, to be read in ``lang``."""
+    found = list(_WORD.finditer(text))
+    return Words(lang, tuple(m.span() for m in found), tuple(m.group() for m in found))
