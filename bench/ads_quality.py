@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import json
 import sys
 import time
 from collections import Counter
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     classifier.shipped()
-    result = {
+    result: dict[str, Any] = {
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d"),
         "command": "python -m bench.ads_quality " + " ".join(argv or sys.argv[1:]),
@@ -184,8 +185,6 @@ def main(argv: list[str] | None = None) -> None:
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     path = save("ads_quality", result)
-    import json
-
     print(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"written to {path}", file=sys.stderr)
 

@@ -107,3 +107,20 @@ def test_explain_as_json_and_a_bad_language() -> None:
 def test_explain_reads_standard_input_and_answers_empty_text() -> None:
     result = runner.invoke(app, ["ads", "explain", "-"], input="")
     assert result.exit_code == 0 and "benign" in result.stdout and "empty text" in result.stdout
+
+
+def test_real_english_ads_of_emscad_are_scored(tmp_path: Path) -> None:
+    """20 real ads of EMSCAD (tests/data/README.md): long texts, titles, no language given."""
+    source = Path(__file__).resolve().parents[1] / "data" / "ads" / "emscad_sample.csv"
+    target = tmp_path / "out.csv"
+    result = runner.invoke(app, ["ads", "score", str(source), "--out", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    with source.open(encoding="utf-8", newline="") as fh:
+        given = {row["ad_id"]: row for row in csv.DictReader(fh)}
+    rows = _read(target)[1:]
+    assert [r[0] for r in rows] == list(given)
+    assert {r[4] for r in rows} == {"en"}
+    flagged = [r for r in rows if r[2] == "risky"]
+    assert all(r[3] for r in flagged)
+    # Fraud in EMSCAD is mostly not trafficking: few are flagged, and no genuine ad is.
+    assert all(given[r[0]]["fraudulent"] == "1" for r in flagged)

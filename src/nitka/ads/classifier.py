@@ -3,8 +3,8 @@ n-grams of the ad and the rules' findings.
 
 It is trained on first use, in the process that needs it, from the training
 split of Nitka's own labelled set (``data/ads.jsonl``; never its test split
-and never EMSCAD, whose terms allow research use only): a fraction of a
-second, deterministic (liblinear has no randomness on this data), and no
+and never EMSCAD, whose terms allow research use only): a few seconds,
+deterministic (liblinear's shuffling is seeded), and no
 pickled model to go stale against another scikit-learn version.
 """
 
@@ -61,7 +61,9 @@ def fit(texts: Sequence[str], hits: Sequence[Sequence[Hit]], labels: Sequence[in
         analyzer="char_wb", ngram_range=(2, 4), min_df=2, max_features=30_000, sublinear_tf=True
     )
     vectoriser.fit(texts)
-    model = Model(vectoriser, LogisticRegression(C=4.0, solver="liblinear", max_iter=1000))
+    model = Model(
+        vectoriser, LogisticRegression(C=4.0, solver="liblinear", max_iter=1000, random_state=0)
+    )
     model.regression.fit(model.matrix(texts, hits), np.array(labels))
     return model
 
