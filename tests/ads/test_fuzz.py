@@ -83,9 +83,13 @@ def test_ten_thousand_generated_ads_get_a_verdict() -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400), st.sampled_from([None, "uk", "ru", "bg", "en"]))
-def test_any_text_gets_a_verdict(text: str, lang: str | None) -> None:
-    verdict = screen_ad(text, lang=lang)
+@given(
+    st.text(max_size=400),
+    st.sampled_from([None, "", "uk", "ru", "bg", "en"]),
+    st.one_of(st.none(), st.text(max_size=40)),
+)
+def test_any_text_gets_a_verdict(text: str, lang: str | None, title: str | None) -> None:
+    verdict = screen_ad(text, lang=lang, title=title)
     assert 0.0 <= verdict.risk <= 1.0
     assert verdict.label == "benign" or any(h.words for h in verdict.indicators)
 

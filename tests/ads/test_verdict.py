@@ -84,6 +84,7 @@ def test_the_title_helps_and_screen_many_agrees_with_screen_ad() -> None:
     many = screen_many(ads)
     assert [v.label for v in many] == [screen_ad(t).label for t, _, _ in ads]
     assert screen_ad("hostess VIP", title="Работа для красивых девушек").lang == "ru"
+    assert screen_ad("hostess", title="😀 12").lang == "en"
 
 
 def test_the_rules_alone_also_give_a_verdict() -> None:

@@ -18,6 +18,8 @@ from typing import Final, Literal
 
 from nitka.ads import classifier, rules
 from nitka.ads.findings import Findings, findings
+from nitka.ads.indicators import LANGUAGES
+from nitka.ads.language import detect
 from nitka.ads.rules import Hit
 
 THRESHOLD: Final = 0.5
@@ -68,10 +70,9 @@ def screen_many(
 
 def _lang_of(text: str, title: str | None) -> str | None:
     # The title helps tell the language of a short text; the text is screened alone.
-    if title and len(text) < 200:
-        from nitka.ads.language import detect
-
-        return detect(title + "\n" + text) if title.strip() else None
+    if title and title.strip() and len(text) < 200:
+        found = detect(title + "\n" + text)
+        return found if found in LANGUAGES else None
     return None
 
 
@@ -104,3 +105,6 @@ def _decoded(data: object) -> str:
     if isinstance(data, bytes | bytearray):
         return bytes(data).decode("utf-8", errors="surrogateescape")
     raise TypeError(f"an ad's text is a str, not {type(data).__name__}")
+
+
+__all__ = ["THRESHOLD", "Hit", "Label", "Verdict", "screen_ad", "screen_many"]
