@@ -72,7 +72,7 @@ def test_every_format_is_collected_with_its_provenance(engine: Engine, tmp_path:
     for name in ("ads.csv", "ads.jsonl", "feed.rss", "atom.xml", "page.html"):
         _collect(engine, name, tmp_path)
     _collect(engine, "result.json", tmp_path, url="https://t.me/robota24")
-    assert _ads(engine) == 3 + 2 + 1 + 1 + 1 + 2
+    assert _ads(engine) == 4 + 2 + 1 + 1 + 1 + 2
     text = "Потрібні водії в Італію. Оплата готівкою. +380671112233"
     with engine.connect() as conn:
         ad = get_entity(conn, ad_id(content_hash(text)))
@@ -99,14 +99,21 @@ def _statements(engine: Engine, prop: str) -> list[PoliceStatement]:
 
 def test_bad_records_are_named_and_the_rest_collected(engine: Engine, tmp_path: Path) -> None:
     cases_and_accounts(engine)
-    for name in ("ads.csv", "ads.jsonl", "feed.rss", "result.json"):
+    for name in ("ads.jsonl", "feed.rss", "result.json"):
         report = _collect(engine, name, tmp_path).reports[0]
         assert report.rejected == 1, name
         lines = (tmp_path / f"{name}.rejects.jsonl").read_bytes().splitlines()
         rejected = orjson.loads(lines[0])
         assert rejected["field"] in {"published", "line", "pubDate", "text"}
         assert rejected["record"] in {2, 5}
-    assert _ads(engine) == 3 + 2 + 1 + 2
+    # A date the collector cannot read is left out with a note; the ad is kept.
+    report = _collect(engine, "ads.csv", tmp_path).reports[0]
+    assert (report.rejected, report.dropped_values) == (0, 1)
+    notes = [orjson.loads(line) for line in
+             (tmp_path / "ads.csv.rejects.jsonl").read_bytes().splitlines()]  # fmt: skip
+    kept = next(n for n in notes if n.get("record_kept"))
+    assert (kept["record"], kept["field"], kept["value"]) == (2, "published", "yesterday")
+    assert _ads(engine) == 2 + 1 + 2 + 4
 
 
 def test_collecting_again_changes_nothing(engine: Engine, tmp_path: Path) -> None:

@@ -34,10 +34,12 @@ def register_commands(ads_app: typer.Typer) -> None:
     ads_app.add_typer(review_app, name="review")
 
 
-def engine_screen() -> Screen | None:
-    """The screening engine the collector screens new ads with (None: not screened,
-    ads wait for it; ``nitka.ads`` wires its ``screen_ad`` here)."""
-    return None
+def engine_screen() -> Screen:
+    """The screening engine the collector screens new ads with: ``nitka.ads.verdict``
+    (imported when ads are collected: its first use loads dictionaries and trains)."""
+    from nitka.ads.verdict import screen_ad
+
+    return screen_ad
 
 
 def collect_command(

@@ -6,7 +6,7 @@ import typer
 
 from nitka.cli import (
     access,
-    ads_collect,
+    ads,
     audit,
     calls,
     demo,
@@ -75,6 +75,7 @@ search.register(app)
 match.register(app)
 resolve.register(app)
 screen.register(app)
+ads.register(app)
 generate.register(app)
 demo.register(app)
 audit.register(app)
@@ -86,7 +87,6 @@ flows.register(app)
 network.register(app)
 trips.register(app)
 typology.register(app)
-ads_collect.register(app)
 
 if __name__ == "__main__":
     app()

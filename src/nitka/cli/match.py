@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from nitka.cli.bars import data_rows, rows_bar
 from nitka.cli.context import emit_json, fail, stderr, stdout
 from nitka.errors import IngestError, RecordError
 from nitka.match.names import compare_names
@@ -31,11 +31,8 @@ def pairs_command(
     """Score each pair of names in [0, 1]; a pair scoring 0.7 or more is a match."""
     if not source.exists():
         fail(f"{source} does not exist")
-    with source.open("rb") as fh:
-        total = max(sum(1 for _ in fh) - 1, 0)
-    columns = (TextColumn("scoring pairs"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("pairs", total=total or None)
+    with rows_bar("scoring pairs") as bar:
+        task = bar.add_task("pairs", total=data_rows(source))
         try:
             count = score_pairs(source, target, progress=lambda n: bar.advance(task, n))
         except (IngestError, RecordError) as exc:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import Progress, TaskID
 
 from nitka.cli import resolve_store
+from nitka.cli.bars import data_rows, rows_bar
 from nitka.cli.context import emit_json, fail, stderr
 from nitka.errors import IngestError, RecordError
 from nitka.services import resolution
@@ -95,14 +96,12 @@ def file_command(
     if not source.is_file():
         fail(f"{escape(str(source))} does not exist")
     target = out or source.with_name(source.stem + ".clusters.csv")
-    with source.open("rb") as fh:
-        rows = max(sum(1 for _ in fh) - 1, 0)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
+    rows = data_rows(source)
+    with rows_bar() as bar:
         try:
             found = resolution.resolve_file(
                 source, target, threshold=threshold, training=training,
-                progress=_Bar(bar, rows or None), engine=Engine(engine, spark_master),
+                progress=_Bar(bar, rows), engine=Engine(engine, spark_master),
             )  # fmt: skip
         except (IngestError, RecordError) as error:
             fail(escape(str(error)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from nitka.access.audit import Action
+from nitka.cli.bars import data_rows, rows_bar
 from nitka.cli.context import actor, calling, fail, open_store, require, settings, stderr
 from nitka.errors import IngestError
 from nitka.screen.checks import DEFAULT_THRESHOLD
@@ -46,11 +46,8 @@ def screen_command(
     asked = {"screen": str(source), "lists": lists, "purpose": purpose}
     who = require(ctx, engine, Action.CHECK, asked, roles=CHECKERS, user=user)
     target = out or source.with_name(source.stem + ".screened.csv")
-    with source.open("rb") as fh:
-        total = max(sum(1 for _ in fh) - 1, 0)
-    columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("rows", total=total or None)
+    with rows_bar("screening") as bar:
+        task = bar.add_task("rows", total=data_rows(source))
         try:
             checked = screening.screen_file(
                 engine,

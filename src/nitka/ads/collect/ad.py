@@ -23,6 +23,7 @@ from followthemoney import EntityProxy, model
 
 from nitka.errors import RecordError
 from nitka.ingest.base import entity_id
+from nitka.ingest.notes import drop_value
 
 SCHEMA = "Message"
 """The FtM schema of a collected ad."""
@@ -117,19 +118,23 @@ def optional_text(value: object, field: str) -> str | None:
 
 def published_at(value: object, field: str = "published") -> str | None:
     """A publication time as ISO 8601 (seconds, UTC when a zone is given), from ISO
-    text or a Unix time; anything else is named as the bad field."""
+    text or a Unix time. Anything else is left out of the ad with a note naming the
+    field (``ingest.notes``): an ad is not lost to a date written ``yesterday``."""
     if value is None or value == "":
         return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _iso(datetime.fromtimestamp(value, UTC))
-    text = clean_text(value, field)
+    text = str(value) if isinstance(value, int | float) else clean_text(value, field)
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        if text.isdigit():
-            return _iso(datetime.fromtimestamp(int(text), UTC))
-        raise RecordError(f"cannot read {text!r} as a date and time (ISO 8601)",
-                          field=field) from None  # fmt: skip
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return _iso(datetime.fromtimestamp(value, UTC))
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            if text.isdigit():
+                return _iso(datetime.fromtimestamp(int(text), UTC))
+            raise
+    except (ValueError, OverflowError, OSError):
+        drop_value(field, text, f"cannot read {text!r} as a date and time (ISO 8601)")
+        return None
     return _iso(parsed.astimezone(UTC) if parsed.tzinfo else parsed)
 
 
