@@ -37,7 +37,8 @@ class Sent:
 @dataclass
 class FakeTelegram:
     url: str = ""
-    updates: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[tuple[int, Any]] = field(default_factory=list)
+    """(number, update): an update may carry a malformed ``update_id`` of its own."""
     sent: list[Sent] = field(default_factory=list)
     calls: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -51,7 +52,7 @@ class FakeTelegram:
         if chat_id is not None:
             self._pushed_at[chat_id] = time.perf_counter()
         async with self._arrived:
-            self.updates.append(update)
+            self.updates.append((number, update))
             self._arrived.notify_all()
         return number
 
@@ -122,18 +123,18 @@ class FakeTelegram:
     async def _get_me(self, _: dict[str, str]) -> dict[str, Any]:
         return {"id": BOT_ID, "is_bot": True, "first_name": "Nitka", "username": "nitka_test_bot"}
 
-    async def _get_updates(self, form: dict[str, str]) -> list[dict[str, Any]]:
+    async def _get_updates(self, form: dict[str, str]) -> list[Any]:
         offset = int(form.get("offset") or 0)
         timeout = float(form.get("timeout") or 0)
         async with self._arrived:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.updates = [(n, u) for n, u in self.updates if n >= offset]
             if not self.updates and timeout:
                 try:
                     async with asyncio.timeout(timeout):
                         await self._arrived.wait_for(lambda: bool(self.updates))
                 except TimeoutError:
                     pass
-            return self.updates[:100]
+            return [u for _, u in self.updates[:100]]
 
     async def _send_message(self, form: dict[str, str]) -> dict[str, Any]:
         chat_id = int(form["chat_id"])
