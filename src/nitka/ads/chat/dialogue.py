@@ -21,7 +21,7 @@ from enum import Enum
 from typing import Final
 
 from nitka.ads.chat import hotlines, texts
-from nitka.ads.chat.inputs import Prepared, prepare
+from nitka.ads.chat.inputs import MAX_CHARS, Prepared, prepare
 from nitka.ads.chat.texts import say
 from nitka.ads.chat.verdicts import Describe, Screen, VerdictLike, describe_by_code
 
@@ -282,7 +282,7 @@ class Dialogue:
         if prepared.unreadable:
             blocks.append(say("unreadable", lang))
         if prepared.cut:
-            blocks.append(say("cut", lang, n=f"{len(prepared.text):,}"))
+            blocks.append(say("cut", lang, n=f"{MAX_CHARS:,}"))
         blocks.append(say(label, lang))
         if reasons:
             blocks += [say("why" if risky else "to_check", lang), tuple(reasons)]
