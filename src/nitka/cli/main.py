@@ -6,6 +6,7 @@ import typer
 
 from nitka.cli import (
     access,
+    ads_chat,
     ads_collect,
     audit,
     calls,
@@ -87,6 +88,7 @@ network.register(app)
 trips.register(app)
 typology.register(app)
 ads_collect.register(app)
+ads_chat.register(app)
 
 if __name__ == "__main__":
     app()

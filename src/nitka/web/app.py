@@ -18,8 +18,8 @@ from nitka.screen.service import Screener
 from nitka.settings import Settings
 from nitka.web.analysis_api import router as analysis_router
 from nitka.web.audit_api import router as audit_router
-from nitka.web.chat_pages import add_chat
 from nitka.web.auth import requires
+from nitka.web.chat_pages import add_chat
 from nitka.web.deps import ScreenerDep
 from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES, add_error_handlers

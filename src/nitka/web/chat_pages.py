@@ -22,7 +22,16 @@ from sqlalchemy import Engine
 
 from nitka.ads.chat import texts
 from nitka.ads.chat.counts import Counts
-from nitka.ads.chat.dialogue import PASSPORT, TRAVEL, Dialogue, Incoming, Reply, Session, Step, Tally
+from nitka.ads.chat.dialogue import (
+    PASSPORT,
+    TRAVEL,
+    Dialogue,
+    Incoming,
+    Reply,
+    Session,
+    Step,
+    Tally,
+)
 from nitka.ads.chat.engine import chat_engine
 from nitka.ads.chat.memory import RateLimit, chat_key
 from nitka.ads.chat.texts import say
@@ -89,7 +98,7 @@ class ChatForm:
     passport: str
 
 
-FIELDS: Final = {name: 64 for name in ChatForm.__dataclass_fields__} | {"message": MAX_MESSAGE}
+FIELDS: Final = dict.fromkeys(ChatForm.__dataclass_fields__, 64) | {"message": MAX_MESSAGE}
 
 
 async def chat_form(request: Request) -> ChatForm:
@@ -196,7 +205,11 @@ def _label_of(choice: str, reply: Reply) -> str:
     if kind == "lang":
         return texts.NAMES.get(value, "")
     if kind == "country":
-        return texts.country_name(value, reply.lang) if value != "other" else say("country_other", reply.lang)
+        return (
+            texts.country_name(value, reply.lang)
+            if value != "other"
+            else say("country_other", reply.lang)
+        )
     if kind in ("travel", "passport"):
         key = "unknown" if value == "unknown" else f"{kind}_{value}"
         return say(key, reply.lang) if key in texts.messages() else ""

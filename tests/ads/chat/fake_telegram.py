@@ -169,7 +169,7 @@ async def fake_telegram(host: str = "127.0.0.1") -> AsyncIterator[FakeTelegram]:
     await site.start()
     server = site._server
     assert server is not None
-    port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
     fake.url = f"http://{host}:{port}"
     try:
         yield fake

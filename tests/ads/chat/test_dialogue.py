@@ -10,7 +10,9 @@ from nitka.ads.chat.dialogue import Dialogue, Incoming, Reply, Session, Step
 from nitka.ads.chat.texts import LANGUAGES, messages, say
 from tests.ads.chat.keyword_screen import describe, keyword_screen
 
-RISKY_UK = "Робота для дівчата без досвіду, хостес у Дубаї. Паспорт тримає агенція. Пишіть у вайбер."
+RISKY_UK = (
+    "Робота для дівчата без досвіду, хостес у Дубаї. Паспорт тримає агенція. Пишіть у вайбер."
+)
 
 
 def dialogue() -> Dialogue:
@@ -125,7 +127,9 @@ def test_a_megabyte_is_cut_and_said_so() -> None:
 
 
 def test_bytes_that_were_not_text_are_dropped_and_said_so() -> None:
-    broken = b"Hostess job, no experience, \xff\xfe passport kept".decode("utf-8", "surrogateescape")
+    broken = b"Hostess job, no experience, \xff\xfe passport kept".decode(
+        "utf-8", "surrogateescape"
+    )
     _, reply = dialogue().answer(Session(), Incoming(text=broken))
     assert say("unreadable", "en") in text_of(reply) and reply.label == "risky"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from datetime import UTC, datetime
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -25,6 +26,7 @@ from tests.ads.chat.fake_telegram import TOKEN
 from tests.ads.chat.keyword_screen import describe, keyword_screen
 
 EXAMPLES = 10_000
+_EPOCH = datetime.fromtimestamp(0, UTC)
 _numbers = itertools.count(1)
 
 
@@ -44,7 +46,7 @@ class RecordingSession(BaseSession):
         if isinstance(method, SendMessage):
             self.sent.append(method)
             chat = Chat(id=int(method.chat_id), type="private")
-            answer: Any = Message(message_id=next(_numbers), date=0, chat=chat, text=method.text)
+            answer: Any = Message(message_id=next(_numbers), date=_EPOCH, chat=chat, text=method.text)
             return answer  # type: ignore[no-any-return]
         return True  # type: ignore[return-value]
 
@@ -67,7 +69,9 @@ TEXT = st.one_of(
 )  # fmt: skip
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 CHAT_ID = st.one_of(st.integers(min_value=-(2**63), max_value=2**63), JSON)
@@ -118,7 +122,9 @@ SESSION = st.builds(
 INCOMING = st.builds(
     Incoming,
     text=st.one_of(st.none(), TEXT),
-    choice=st.one_of(st.none(), st.text(max_size=20), st.sampled_from(["q", "lang:bg", "travel:fee"])),
+    choice=st.one_of(
+        st.none(), st.text(max_size=20), st.sampled_from(["q", "lang:bg", "travel:fee"])
+    ),
     hint=st.one_of(st.none(), st.text(max_size=6)),
 )
 

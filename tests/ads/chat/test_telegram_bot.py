@@ -8,7 +8,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-
 import pytest
 from sqlalchemy import Engine, select
 
@@ -85,9 +84,10 @@ def test_updates_it_cannot_read_are_answered_and_do_not_stop_the_bot() -> None:
         await fake.push({"message": {"chat": {"id": "x"}}})
         await fake.push({"callback_query": None})
         await fake.push({"update_id": "seven"})
-        sticker = {"message_id": 3, "date": 1, "chat": {"id": CHAT + 1, "type": "private"},
-                   "sticker": {"file_id": "f", "file_unique_id": "u", "type": "regular",
-                               "width": 1, "height": 1, "is_animated": False, "is_video": False}}  # fmt: skip
+        picture = {"file_id": "f", "file_unique_id": "u", "type": "regular", "width": 1,
+                   "height": 1, "is_animated": False, "is_video": False}  # fmt: skip
+        chat = {"id": CHAT + 1, "type": "private"}
+        sticker = {"message_id": 3, "date": 1, "chat": chat, "sticker": picture}
         await fake.push({"message": sticker})
         group = {"message_id": 4, "date": 1, "chat": {"id": -5, "type": "group"}, "text": SECRET}
         await fake.push({"message": group})
@@ -105,7 +105,7 @@ def test_updates_it_cannot_read_are_answered_and_do_not_stop_the_bot() -> None:
 
 def test_a_chat_over_its_limit_is_told_once_then_not_answered() -> None:
     async def scenario(fake: FakeTelegram, _: ChatBot) -> None:
-        for _ in range(5):
+        for _number in range(5):
             await fake.text(CHAT, "/start")
         await fake.text(CHAT + 1, "/start")
         await fake.wait_for(4)
@@ -167,5 +167,3 @@ def test_long_replies_are_split_between_paragraphs() -> None:
     parts = split(text)
     assert [len(p) for p in parts] == [3000, 3000, 3000]
     assert split("y" * 5000) == ["y" * 4096, "y" * 904]
-
-

@@ -53,7 +53,11 @@ class Counts:
     """Counts waiting to be written; safe to share between threads."""
 
     def __init__(
-        self, engine: Engine | None, *, every: float = 60.0, clock: Callable[[], float] = time.monotonic
+        self,
+        engine: Engine | None,
+        *,
+        every: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.every = every
@@ -99,11 +103,18 @@ def add_counts(conn: Connection, counts: Counter[Key]) -> None:
     database, so that processes counting at once lose nothing."""
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
-        {"key": f"{PREFIX}{day}:{lang}:{what}", "value": str(n), "changed_by": WRITER, "changed_at": now}
+        {
+            "key": f"{PREFIX}{day}:{lang}:{what}",
+            "value": str(n),
+            "changed_by": WRITER,
+            "changed_at": now,
+        }
         for (day, lang, what), n in sorted(counts.items())
     ]
     insert = dialect_insert(conn, store_setting)
-    total = cast(cast(store_setting.c.value, BigInteger) + cast(insert.excluded.value, BigInteger), Text)
+    total = cast(
+        cast(store_setting.c.value, BigInteger) + cast(insert.excluded.value, BigInteger), Text
+    )
     conn.execute(
         insert.on_conflict_do_update(
             index_elements=["key"], set_={"value": total, "changed_at": insert.excluded.changed_at}

@@ -188,9 +188,7 @@ class Dialogue:
             return session, self._ask(session, lang)
         return session, self.start(lang)
 
-    def _typed_answer(
-        self, session: Session, text: str | None, lang: str
-    ) -> tuple[Session, Reply]:
+    def _typed_answer(self, session: Session, text: str | None, lang: str) -> tuple[Session, Reply]:
         """A question with buttons answered in words: a country's name is taken, any
         other answer asks again."""
         if session.step is Step.COUNTRY and text:
@@ -216,7 +214,9 @@ class Dialogue:
             options = [Choice(f"passport:{v}", say(f"passport_{v}", lang)) for v in PASSPORT[:-1]]
             options.append(Choice("passport:unknown", say("unknown", lang)))
             return Reply(lang, (*lead, say("q_passport", lang)), tuple(options))
-        return Reply(lang, (*lead, say("q_job", lang)), (Choice("restart", say("btn_again", lang)),))
+        return Reply(
+            lang, (*lead, say("q_job", lang)), (Choice("restart", say("btn_again", lang)),)
+        )
 
     def _offer(self, session: Session, text: str | None, lang: str) -> tuple[Session, Reply]:
         if text is None:
@@ -268,7 +268,9 @@ class Dialogue:
     ) -> Reply:
         risky = verdict.label == "risky" or bool(answered)
         label = "risky" if risky else "benign"
-        reasons: list[str] = [f"{self.describe(c, lang)} ({say('you_said', lang)})" for c in answered]
+        reasons: list[str] = [
+            f"{self.describe(c, lang)} ({say('you_said', lang)})" for c in answered
+        ]
         codes: list[str] = list(answered)
         for hit in verdict.indicators:
             code = str(hit.code)
@@ -332,4 +334,3 @@ def _country_named(text: str) -> str | None:
         if wanted == code.casefold() or any(wanted == n.casefold() for n in names.values()):
             return code
     return None
-

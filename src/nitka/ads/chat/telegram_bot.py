@@ -16,6 +16,7 @@ alone (aiogram's exceptions carry the API's answer, which holds the messages).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -241,7 +242,9 @@ def _private_chat(raw: object) -> int | None:
     return None
 
 
-def _language_code(raw: dict[str, Any]) -> str | None:
+def _language_code(raw: object) -> str | None:
+    if not isinstance(raw, dict):
+        return None
     message = raw.get("message")
     sender = message.get("from") if isinstance(message, dict) else None
     code = sender.get("language_code") if isinstance(sender, dict) else None
@@ -249,7 +252,5 @@ def _language_code(raw: dict[str, Any]) -> str | None:
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
