@@ -44,6 +44,8 @@ class FakeTelegram:
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
     _pushed_at: dict[int, float] = field(default_factory=dict)
+    _replies: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    _closing: bool = False
 
     async def push(self, update: dict[str, Any], chat_id: int | None = None) -> int:
         """Queue a raw update (``update_id`` added unless given); the chat's clock starts."""
@@ -93,6 +95,11 @@ class FakeTelegram:
             await self._arrived.wait_for(lambda: len(self.sent) >= count)
         return list(self.sent)
 
+    async def wait_reply(self, chat_id: int, count: int, timeout: float = 10.0) -> None:
+        """Until the chat has had ``count`` messages from the bot."""
+        async with asyncio.timeout(timeout), self._arrived:
+            await self._arrived.wait_for(lambda: self._replies[chat_id] >= count)
+
     def to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
 
@@ -131,7 +138,7 @@ class FakeTelegram:
             if not self.updates and timeout:
                 try:
                     async with asyncio.timeout(timeout):
-                        await self._arrived.wait_for(lambda: bool(self.updates))
+                        await self._arrived.wait_for(lambda: bool(self.updates) or self._closing)
                 except TimeoutError:
                     pass
             return [u for _, u in self.updates[:100]]
@@ -144,6 +151,7 @@ class FakeTelegram:
         sent = Sent(chat_id, form["text"], buttons, time.perf_counter() - started)
         async with self._arrived:
             self.sent.append(sent)
+            self._replies[chat_id] += 1
             self._arrived.notify_all()
         return {
             "message_id": len(self.sent),
@@ -174,4 +182,7 @@ async def fake_telegram(host: str = "127.0.0.1") -> AsyncIterator[FakeTelegram]:
     try:
         yield fake
     finally:
+        fake._closing = True  # long polls still open end now
+        async with fake._arrived:
+            fake._arrived.notify_all()
         await runner.cleanup()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import UTC, datetime
 from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
@@ -46,7 +46,9 @@ class RecordingSession(BaseSession):
         if isinstance(method, SendMessage):
             self.sent.append(method)
             chat = Chat(id=int(method.chat_id), type="private")
-            answer: Any = Message(message_id=next(_numbers), date=_EPOCH, chat=chat, text=method.text)
+            answer: Any = Message(
+                message_id=next(_numbers), date=_EPOCH, chat=chat, text=method.text
+            )
             return answer  # type: ignore[no-any-return]
         return True  # type: ignore[return-value]
 

@@ -44,7 +44,6 @@ def with_bot(
                 await scenario(fake, chat)
             finally:
                 stop.set()
-                await fake.push({"poke": True})  # ends the long poll at once
                 await asyncio.wait_for(running, 10)
 
     asyncio.run(main())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -158,7 +158,9 @@ class ChatBot:
         while not stop.is_set():
             try:
                 method = RawUpdates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES)
-                updates = await bot(method)
+                updates = await _unless_stopped(stop, bot(method))
+                if updates is None:
+                    break
                 waited = 0.0
             except asyncio.CancelledError:
                 raise
@@ -249,6 +251,22 @@ def _language_code(raw: object) -> str | None:
     sender = message.get("from") if isinstance(message, dict) else None
     code = sender.get("language_code") if isinstance(sender, dict) else None
     return code if isinstance(code, str) else None
+
+
+async def _unless_stopped(
+    stop: asyncio.Event, call: Coroutine[Any, Any, list[dict[str, Any]]]
+) -> list[dict[str, Any]] | None:
+    """The call's answer, or None as soon as ``stop`` is set (the long poll given up)."""
+    answer = asyncio.ensure_future(call)
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({answer, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if answer.done():
+        stopped.cancel()
+        return answer.result()
+    answer.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await answer
+    return None
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
