@@ -12,21 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from nitka.ads import review
 
-class HitLike(Protocol):
-    @property
-    def code(self) -> str: ...
+
+class HitLike(review.Indicated, Protocol):
+    """An indicator as the review list reads it, with the words that showed it."""
+
     @property
     def words(self) -> Sequence[str]: ...
 
 
-class VerdictLike(Protocol):
-    @property
-    def risk(self) -> float: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def lang(self) -> str | None: ...
+class VerdictLike(review.VerdictLike, Protocol):
+    """A verdict as the review list reads it, its indicators with their words."""
+
     @property
     def indicators(self) -> Sequence[HitLike]: ...
 
