@@ -75,6 +75,21 @@ class Settings(BaseSettings):
             "refuses them. The command line reads it as the default of `--spark-master`."
         ),
     )
+    telegram_token: str = Field(
+        default="",
+        repr=False,
+        description=(
+            "The public chatbot's Telegram bot token (from @BotFather), for "
+            "`nitka ads bot`; never logged."
+        ),
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description=(
+            "The Telegram Bot API the chatbot talks to: Telegram's, or a local server "
+            "(tests and benchmarks use a fake one)."
+        ),
+    )
     login_hours: int = Field(
         default=8,
         ge=1,

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.text import Text
 
-from nitka.cli import ads_collect
+from nitka.cli import ads_chat, ads_collect
 from nitka.cli.bars import data_rows, rows_bar
 from nitka.cli.context import emit_json, fail, stderr, stdout
 from nitka.errors import FieldError, IngestError
@@ -26,6 +26,7 @@ ads_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     ads_collect.register_commands(ads_app)
+    ads_chat.register_commands(ads_app)
     app.add_typer(ads_app, name="ads")
 
 

@@ -19,6 +19,7 @@ from nitka.settings import Settings
 from nitka.web.analysis_api import router as analysis_router
 from nitka.web.audit_api import router as audit_router
 from nitka.web.auth import requires
+from nitka.web.chat_pages import add_chat
 from nitka.web.deps import ScreenerDep
 from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
@@ -59,6 +60,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
     add_workstation(app)
+    add_chat(app, engine, settings)
     add_error_handlers(app)
 
     @app.get("/healthz", responses=ERROR_RESPONSES)

@@ -22,6 +22,8 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 """A batch of 1,000 checks is well under a megabyte; anything far larger is refused (413)."""
 DOCUMENTATION = ("/docs", "/redoc")
 WORKSTATION = "/ui/"
+PUBLIC_CHAT = "/chat"
+"""The public chat page (no sign-in, no police data): the workstation's policy."""
 STATIC = "/static/"
 
 Scope = MutableMapping[str, Any]
@@ -70,7 +72,7 @@ class SecurityMiddleware:
         if path.startswith(STATIC):
             extra = [h for h in self.headers if h[0] != b"cache-control"]
             extra += [_STATIC_CACHE, _LOCKED_DOWN]
-        elif path.startswith(WORKSTATION) or path == "/":
+        elif path.startswith(WORKSTATION) or path in ("/", PUBLIC_CHAT):
             extra = [*self.headers, _WORKSTATION_POLICY]
         elif path.startswith(DOCUMENTATION):
             extra = list(self.headers)
