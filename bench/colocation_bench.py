@@ -18,6 +18,7 @@ import tempfile
 import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -47,26 +48,48 @@ def generate(count: int, numbers: int, cells: int, seed: int) -> list[dict[str, 
     return rows
 
 
-def by_hand(rows: list[dict[str, object]], number: str, minutes: int) -> dict[str, int]:
-    """The meetings counted over calls held in memory, indexed by cell."""
-    index: dict[object, list[tuple[datetime, str]]] = defaultdict(list)
-    for row in rows:
-        index[row["cell"]].append((row["start"], str(row["caller"])))  # type: ignore[arg-type]
-    for calls in index.values():
-        calls.sort()
+Call = tuple[str, str, datetime]
+"""A call as the pure-Python side holds it: caller, cell, start."""
+
+
+def cell_index(calls: Iterable[Call]) -> dict[str, list[tuple[datetime, str]]]:
+    """Every call's start and caller by cell, in time order."""
+    index: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for caller, cell, start in calls:
+        index[cell].append((start, caller))
+    for listed in index.values():
+        listed.sort()
+    return index
+
+
+def meetings(
+    calls: Iterable[Call],
+    index: dict[str, list[tuple[datetime, str]]],
+    number: str,
+    minutes: int,
+    since: datetime = datetime.min,
+    until: datetime = datetime.max,
+) -> dict[str, int]:
+    """The meetings of ``number``'s calls from ``since`` up to ``until``, counted over
+    calls held in memory, indexed by cell (``cell_index``)."""
     gap = timedelta(minutes=minutes)
     found: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if row["caller"] != number:
+    for caller, cell, start in calls:
+        if caller != number or not since <= start < until:
             continue
-        calls = index[row["cell"]]
-        at: datetime = row["start"]  # type: ignore[assignment]
-        low = bisect_left(calls, (at - gap, ""))
-        high = bisect_right(calls, (at + gap, "\uffff"))
-        for _, other in calls[low:high]:
+        listed = index[cell]
+        low = bisect_left(listed, (start - gap, ""))
+        high = bisect_right(listed, (start + gap, "\uffff"))
+        for _, other in listed[low:high]:
             if other != number:
                 found[other] += 1
     return dict(found)
+
+
+def by_hand(rows: list[dict[str, object]], number: str, minutes: int) -> dict[str, int]:
+    """The meetings counted over calls held in memory, indexed by cell."""
+    calls = [(str(r["caller"]), str(r["cell"]), r["start"]) for r in rows]
+    return meetings(calls, cell_index(calls), number, minutes)  # type: ignore[arg-type]
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ need-to-know."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from itertools import combinations
 
@@ -47,6 +48,42 @@ def test_leiden_finds_the_two_cells() -> None:
     members = sorted(set(g.members) for g in groups)
     assert [m - {"x", "y"} for m in members] == [set("abcde"), set("fghij")]
     assert all(g.ties >= 30 for g in groups)  # ten pairs of three calls inside each
+
+
+def _planted(groups: int = 30, size: int = 12) -> list[Tie]:
+    """Groups that call inside often and a few times across, by a fixed draw."""
+    rng = random.Random(5)
+    found: dict[tuple[str, str], int] = {}
+    for group in range(groups):
+        names = [f"g{group}-{n}" for n in range(size)]
+        for a, b in combinations(names, 2):
+            if rng.random() < 0.6:
+                found[(a, b)] = rng.randint(1, 6)
+    for _ in range(groups * 4):
+        a, b = sorted(f"g{rng.randrange(groups)}-{rng.randrange(size)}" for _ in range(2))
+        if a[: a.index("-")] != b[: b.index("-")]:
+            found[(a, b)] = found.get((a, b), 0) + 1
+    return [Tie(a, b, count, T0, T0) for (a, b), count in sorted(found.items())]
+
+
+def test_leiden_is_seeded_and_counts_the_ties_inside() -> None:
+    """The same ties give the same groups (the seed), whatever else drew random numbers
+    meanwhile; each group's ties are the calls between its members; the planted groups
+    are found (as networkx's Louvain finds them)."""
+    ties = _planted()
+    first = network.communities(ties)
+    random.random()
+    assert network.communities(ties) == first
+    for group in first:
+        inside = set(group.members)
+        assert group.ties == sum(t.count for t in ties if {t.left, t.right} <= inside)
+    found = {frozenset(g.members) for g in first}
+    planted = {frozenset(f"g{g}-{n}" for n in range(12)) for g in range(30)}
+    assert found == planted
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_weighted_edges_from((t.left, t.right, t.count) for t in ties)
+    louvain = nx.community.louvain_communities(graph, weight="weight", seed=1)
+    assert {frozenset(c) for c in louvain} == planted
 
 
 def test_brokers_are_the_bridge_and_agree_with_networkx() -> None:

@@ -63,8 +63,9 @@ class CallsProjection(Projection):
             "duration": duration,
         }
         behind = [*callers, *callees, *starts, *lengths]
+        descriptions = facts_of(facts, "description")
         for column, prefix in DESCRIBED.items():
-            described = [f for f in facts_of(facts, "description") if f.value.startswith(prefix)]
+            described = [f for f in descriptions if f.value.startswith(prefix)]
             read = partial(_after, prefix=prefix, column=column)
             row[column] = one(described, "description", read, what=column, required=False)
             behind += described
