@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -35,14 +36,20 @@ def app(engine: Engine) -> Iterator[FastAPI]:
 
 
 def talk(app: FastAPI, scenario: Callable[[httpx.AsyncClient], Awaitable[None]]) -> None:
-    """Run a scenario against the app in process (one client: its cookies kept)."""
+    """Run a scenario against the app in process (one client: its cookies kept).
+
+    In a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread for the whole session, and asyncio.run refuses to
+    start a second one there.
+    """
 
     async def main() -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             await scenario(client)
 
-    asyncio.run(main())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, main()).result()
 
 
 def token_of(page: str) -> str:
