@@ -3,6 +3,8 @@ reasons, the advice and the hotlines of the country concerned; bad input answere
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from nitka.ads.chat import hotlines
@@ -157,13 +159,15 @@ def test_stale_and_forged_buttons_ask_again_or_start() -> None:
     assert after == Session()
 
 
-def test_every_hotline_names_its_source_and_says_it_is_not_yet_checked() -> None:
+def test_every_hotline_names_its_source_and_the_pages_it_was_checked_against() -> None:
     lines = [line for lines in hotlines.hotlines().values() for line in lines]
     assert {line.number for line in lines} >= {"527", "1547", "0 800 500 335", "0800 20 100"}
     for line in lines:
         assert line.source and line.source_url.startswith("https://")
         assert set(line.name) == set(LANGUAGES)
-    assert hotlines.unchecked() == lines  # to be checked before shipping (docs/ads.md)
+        assert line.checked and date.fromisoformat(line.checked)
+        assert line.confirmed_by and all(u.startswith("https://") for u in line.confirmed_by)
+    assert hotlines.unchecked() == []
 
 
 def test_the_wired_engine_answers_with_its_verdict_and_its_descriptions() -> None:

@@ -1,8 +1,9 @@
 """The hotlines the chatbot gives, kept as data (``data/hotlines.json``) with the
 source each is published at and the date it was last checked there.
 
-A line whose ``checked`` is null has not been checked against its source: every
-line must be, before the bot is shipped (docs/ads.md, Public chatbot).
+A line whose ``checked`` is null has not been checked against public pages: every
+line must be, before the bot is shipped (docs/ads.md, Public chatbot); the pages
+that named it are kept in ``confirmed_by``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class Hotline:
     source: str
     source_url: str
     checked: str | None
-    """The date (ISO 8601) the number was last checked at ``source_url``; None: not yet."""
+    """The date (ISO 8601) the number was last checked against public pages; None: not yet."""
+    confirmed_by: tuple[str, ...] = ()
+    """The public pages that name this number with its line, as read on ``checked``."""
 
     def named(self, lang: str) -> str:
         return self.name.get(lang) or self.name["en"]
@@ -44,9 +47,15 @@ def hotlines() -> dict[str, tuple[Hotline, ...]]:
     """Country -> its lines, read once from the package's data."""
     raw = orjson.loads(files("nitka.ads.chat").joinpath("data", "hotlines.json").read_bytes())
     return {
-        country: tuple(Hotline(country=country, **line) for line in lines)
+        country: tuple(_line(country, line) for line in lines)
         for country, lines in raw["countries"].items()
     }
+
+
+def _line(country: str, raw: dict[str, object]) -> Hotline:
+    pages = raw.get("confirmed_by") or ()
+    assert isinstance(pages, list | tuple)
+    return Hotline(country=country, **{**raw, "confirmed_by": tuple(str(p) for p in pages)})  # type: ignore[arg-type]
 
 
 def lines_for(country: str | None, lang: str) -> list[Hotline]:
