@@ -63,6 +63,8 @@ class AdFacts:
     published: str | None
     seen: str | None
     url: str | None
+    digest: str | None = None
+    """The content hash of the ad's text (``contentHash``)."""
 
     @property
     def screened_text(self) -> str:
@@ -95,6 +97,7 @@ def facts_of(entity_id: str, statements: Sequence[PoliceStatement]) -> AdFacts |
         published=min((s.value for s in values.get("publishedAt", [])), default=None),
         seen=min((s.value for s in values.get("retrievedAt", [])), default=None),
         url=first("sourceUrl"),
+        digest=first("contentHash"),
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exists, select, update
+from sqlalchemy import Connection, Engine, exists, literal, select, update
 
 from nitka.access.accounts import Role
 from nitka.access.actor import Actor
@@ -64,6 +64,7 @@ class ReviewItem:
     lang: str | None
     state: str
     case: str | None
+    content_hash: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -149,7 +150,7 @@ def _item(row: Any, facts: AdFacts) -> ReviewItem:
         id=row.entity_id, title=facts.title, text=facts.text, url=facts.url,
         dataset=row.dataset, source=row.source, published=row.published, seen=row.seen,
         risk=row.risk, label=row.label, indicators=[c for c in row.indicators.split(";") if c],
-        lang=row.lang, state=row.state, case=row.case_id,
+        lang=row.lang, state=row.state, case=row.case_id, content_hash=facts.digest,
     )  # fmt: skip
 
 
@@ -160,21 +161,46 @@ def review_list(
     state: str = State.OPEN,
     min_risk: float = 0.0,
     limit: int = 100,
+    lang: str | None = None,
+    indicator: str | None = None,
+    source: str | None = None,
+    offset: int = 0,
 ) -> list[ReviewItem]:
-    """Flagged ads by risk, highest first, as far as the actor may see them."""
-    subject = {"ads": "review list", "state": state, "min_risk": min_risk}
+    """Flagged ads by risk, highest first, as far as the actor may see them; only those
+    in one language, showing one indicator, or from one source (dataset) when given,
+    from the ``offset``-th on."""
+    subject: dict[str, Any] = {"ads": "review list", "state": state, "min_risk": min_risk}
+    subject |= {k: v for k, v in (("lang", lang), ("indicator", indicator),
+                                  ("source", source)) if v}  # fmt: skip
     require(conn, actor, READERS, Action.SEARCH, subject)
     viewer = viewer_of(conn, actor)
+    query = select(ad_review).where(ad_review.c.state == state, ad_review.c.risk >= min_risk)
+    if lang:
+        query = query.where(ad_review.c.lang == lang)
+    if indicator:
+        codes = literal(";") + ad_review.c.indicators + literal(";")
+        query = query.where(codes.contains(f";{indicator};", autoescape=True))
+    if source:
+        query = query.where(ad_review.c.dataset == source)
     rows = conn.execute(
-        select(ad_review).where(ad_review.c.state == state, ad_review.c.risk >= min_risk)
-        .order_by(ad_review.c.risk.desc(), ad_review.c.entity_id).limit(LIST_LIMIT)
-    ).all()  # fmt: skip
+        query.order_by(ad_review.c.risk.desc(), ad_review.c.entity_id).limit(LIST_LIMIT)
+    ).all()
     facts = _visible_facts(conn, viewer, [row.entity_id for row in rows])
     items = [_item(row, facts[row.entity_id]) for row in rows if row.entity_id in facts]
-    items = items[: max(1, min(limit, LIST_LIMIT))]
+    start = max(0, offset)
+    items = items[start : start + max(1, min(limit, LIST_LIMIT))]
     audit(conn, actor, Action.SEARCH, subject, entities=[i.id for i in items],
           result_size=len(items))  # fmt: skip
     return items
+
+
+def review_sources(conn: Connection, actor: Actor) -> list[str]:
+    """The sources (datasets) of screened ads whose source the actor may see: the
+    review list's choice of source. Names of datasets only, so no audit record."""
+    require(conn, actor, READERS, Action.SEARCH, {"ads": "review sources"})
+    viewer = viewer_of(conn, actor)
+    found = conn.execute(select(ad_review.c.dataset).distinct()).scalars()
+    return sorted(d for d in found if viewer is None or viewer.may_see_source(None, d))
 
 
 def _review_row(conn: Connection, viewer: Viewer | None, ad_id: str) -> tuple[Any, AdFacts]:

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from nitka.web.ui import (
+    ads_pages,
     audit_page,
     case_pages,
     entity_page,
@@ -32,6 +33,7 @@ ROUTERS = (
     case_pages.router,
     resolve_pages.router,
     audit_page.router,
+    ads_pages.router,
 )
 
 
