@@ -19,6 +19,7 @@ from nitka.demo import (
     DEMO_PASSWORD,
     PARTNER_PORT,
     SAMPLES,
+    THB_CASES,
     TOUR_QUERIES,
     WATCH_LISTS,
 )
@@ -30,6 +31,7 @@ from nitka.model.grading import Grading
 from nitka.model.statement import Provenance
 from nitka.normalise.names import name_keys
 from nitka.search.query import search
+from nitka.services.assessment import case_criteria
 from nitka.services.cases import open_case
 from nitka.services.guard import transaction
 from nitka.services.ingest import ingest_file
@@ -67,8 +69,9 @@ def demo(
     upgrade(engine)
     operator = Actor.operator("demo", origin=origin(), purpose="demo workspace")
     with transaction(engine) as conn:
-        if not case_exists(conn, DEMO_CASE):
-            open_case(conn, operator, DEMO_CASE, DEMO_CASE_TITLE)
+        for case_id, title in ((DEMO_CASE, DEMO_CASE_TITLE), *THB_CASES):
+            if not case_exists(conn, case_id):
+                open_case(conn, operator, case_id, title)
     stdout.print(f"[bold]Nitka demo[/] — store: {url}\n", highlight=False)
     for sample in SAMPLES:
         options = ConverterOptions(mapping=str(DATA / sample.mapping) if sample.mapping else None)
@@ -113,12 +116,28 @@ def demo(
                 caption = entity.caption if entity else result.name
                 print_result(result.score, caption, result.schema, result.id, names[:6])
             stdout.print()
+    _criteria_tour(engine, operator)
     stdout.print(
         "Next: `nitka show ID` for an entity's statements and provenance; "
         "`nitka --help` for every command."
     )
     if serve:
         _serve(ctx, engine, host, port, partner_port)
+
+
+def _criteria_tour(engine: Engine, operator: Actor) -> None:
+    """The UNTOC criteria of the two worked cases, with the reasons."""
+    with transaction(engine) as conn:
+        for case_id, title in THB_CASES:
+            found = case_criteria(conn, operator, case_id)
+            stdout.print(f"[bold]nitka assess untoc {case_id}[/]  ({title})", highlight=False)
+            for checklist in found.checklists[:2]:
+                stdout.print(f"  {checklist.state.value}: {checklist.title}", highlight=False)
+                for part in checklist.parts:
+                    stdout.print(
+                        f"    {part.state.value}: {part.title}: {part.why}", highlight=False
+                    )
+            stdout.print()
 
 
 def _serve(ctx: typer.Context, engine: Engine, host: str, port: int, partner_port: int) -> None:

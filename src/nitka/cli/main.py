@@ -7,6 +7,7 @@ import typer
 from nitka.cli import (
     access,
     ads,
+    assess,
     audit,
     calls,
     demo,
@@ -87,6 +88,7 @@ flows.register(app)
 network.register(app)
 trips.register(app)
 typology.register(app)
+assess.register(app)
 
 if __name__ == "__main__":
     app()

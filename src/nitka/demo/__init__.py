@@ -32,6 +32,7 @@ SAMPLES = (
     Sample(
         "transactions", "amlsim_alert_transactions.csv", "amlsim_alerts", "C3", case="demo-thb-1"
     ),
+    Sample("ftm", "thb_cases.ftm.jsonl", "demo_thb_cases", "B2"),
 )
 """What the demo ingests, with the 6x6 grade an analyst would give each source."""
 
@@ -43,6 +44,13 @@ TOUR_QUERIES = (
 
 DEMO_CASE = "demo-thb-1"
 DEMO_CASE_TITLE = "Demo: call records and money transfers (VAST 2008, AMLSim)"
+THB_CASES = (
+    ("demo-thb-2", "Demo: Lantern group, recruitment for forced labour (meets UNTOC)"),
+    ("demo-thb-3", "Demo: two brothers, forced begging (does not meet UNTOC)"),
+)
+"""Two worked trafficking cases kept as docs/thb-case-data.md says (fictitious): their
+statements carry their own case, category and grading (``thb_cases.ftm.jsonl``), and
+the tour prints their UNTOC criteria with the reasons (``nitka assess untoc``)."""
 DEMO_PASSWORD = "nitka-demo-workstation"
 """Published in the README: the demo accounts are for a laptop, never for real data
 (``nitka demo`` refuses to make them in production mode)."""

@@ -679,3 +679,37 @@ analysts' review: ``open`` (flagged, waiting), ``filed`` (into ``case_id``),
 ``dismissed``, or ``benign`` (not flagged: counted in the trends, not listed). The
 ad itself, its text and provenance, are statements; a row whose ad is gone (erased)
 is neither listed nor counted."""
+
+assess_rating = Table(
+    "assess_rating",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("group_id", String(ID), nullable=False),
+    Column("attribute", String(32), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("rated_by", String(ID), nullable=False),
+    Column("rated_at", String(32), nullable=False),
+    Index("ix_assess_rating_group_id", "group_id", "attribute", "id"),
+)
+"""An analyst's rating of an organised crime group (an FtM Organization) on one
+attribute (``nitka.assess``): the level, the ids of the statements that support it
+(a JSON list, empty for a rating without evidence) and why. Rows are only added: the
+newest per group and attribute counts, the older ones are its history."""
+
+assess_override = Table(
+    "assess_override",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(ID), nullable=False),
+    Column("criterion", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_by", String(ID), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Index("ix_assess_override_case_id", "case_id", "criterion", "id"),
+)
+"""An analyst's own answer to a legal criterion of a case (UNTOC, the Trafficking
+Protocol) over the one computed from its statements, with the reason; ``computed``
+as the state takes an earlier override back. Only added: the newest counts."""
