@@ -1,7 +1,7 @@
 """Threat assessment: ``assess_rating`` (a group's ratings with their evidence) and
 ``assess_override`` (an analyst's answer to a legal criterion of a case).
 
-Revision ID: 0023
+Revision ID: 0022
 Revises: 0021 (renumbered at merge: the branch was made beside 0022)
 Create Date: 2026-12-12
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
