@@ -13,6 +13,7 @@ from nitka.cli import (
     exchange,
     flows,
     generate,
+    htcds,
     ingest,
     login,
     match,
@@ -87,6 +88,7 @@ flows.register(app)
 network.register(app)
 trips.register(app)
 typology.register(app)
+htcds.register(app)
 
 if __name__ == "__main__":
     app()
