@@ -182,6 +182,16 @@ class Settings(BaseSettings):
         ),
     )
 
+    anonymity_k: int = Field(
+        default=11,
+        ge=11,
+        description=(
+            "The k of the anonymised victim export (`nitka htcds anonymised`): every "
+            "combination of its quasi-identifiers is shared by at least k records. Never "
+            "below 11, CTDC's k, for anything that leaves the unit."
+        ),
+    )
+
     @field_validator("review_days")
     @classmethod
     def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:

@@ -110,7 +110,7 @@ def ingest_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Ingest a file: ftm, mapping (CSV/XLSX), interpol, cdr or transactions."""
+    """Ingest a file: ftm, mapping (CSV/XLSX), interpol, cdr, transactions or htcds."""
     converter_class = CONVERTERS.get(kind)
     if converter_class is None:
         fail(f"unknown kind {kind!r}: use one of {', '.join(CONVERTERS)}")

@@ -14,6 +14,7 @@ from nitka.cli import (
     exchange,
     flows,
     generate,
+    htcds,
     ingest,
     login,
     match,
@@ -89,6 +90,7 @@ network.register(app)
 trips.register(app)
 typology.register(app)
 assess.register(app)
+htcds.register(app)
 
 if __name__ == "__main__":
     app()

@@ -15,9 +15,25 @@ from followthemoney import EntityProxy
 from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import PoliceStatement
 
-Converted = EntityProxy | PoliceStatement
-"""A converter emits FtM entities (given the ingest's provenance by the runner)
-or complete police statements (which keep their own provenance, as in an export)."""
+
+@dataclass(frozen=True)
+class Categorised:
+    """An entity whose statements take this data-subject category instead of the
+    ingest's (one file of victims and suspects: ``nitka.ingest.htcds``)."""
+
+    entity: EntityProxy
+    category: DataSubjectCategory
+
+    def to_dict(self) -> dict[str, Any]:
+        """FtM's entity dict with the category, as every converted item has one."""
+        data: dict[str, Any] = self.entity.to_dict()
+        return {**data, "category": self.category.value}
+
+
+Converted = EntityProxy | PoliceStatement | Categorised
+"""A converter emits FtM entities (given the ingest's provenance by the runner, or
+with a category of their own), or complete police statements (which keep their own
+provenance, as in an export)."""
 
 
 @dataclass

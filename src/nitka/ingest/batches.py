@@ -13,14 +13,14 @@ make the second batch rebuild its index rows from the store.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 import orjson
 
 from nitka.errors import BadRecord, RecordError
-from nitka.ingest.base import Converted, Converter
+from nitka.ingest.base import Categorised, Converted, Converter
 from nitka.ingest.notes import noting
 from nitka.ingest.readers import STDIN
 from nitka.model.statement import PoliceStatement, Provenance, statements_from_entity
@@ -244,6 +244,10 @@ def _statements(
     for item in items:
         if isinstance(item, PoliceStatement):
             statements.append(item)
+        elif isinstance(item, Categorised):
+            origin = f"{converter.origin_name}:{number}"
+            categorised = replace(provenance, category=item.category)
+            statements.extend(statements_from_entity(item.entity, categorised, origin=origin))
         else:
             origin = f"{converter.origin_name}:{number}"
             statements.extend(statements_from_entity(item, provenance, origin=origin))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nitka.ingest.base import Converter
 from nitka.ingest.cdr import CdrConverter
 from nitka.ingest.ftm import FtMConverter
+from nitka.ingest.htcds import HtcdsConverter
 from nitka.ingest.interpol import InterpolConverter
 from nitka.ingest.mapping import MappingConverter
 from nitka.ingest.transactions import TransactionsConverter
@@ -17,5 +18,6 @@ CONVERTERS: dict[str, type[Converter]] = {
         InterpolConverter,
         CdrConverter,
         TransactionsConverter,
+        HtcdsConverter,
     )
 }

@@ -1,0 +1,1 @@
+"""Reports and exports made from the store for people outside the unit."""
