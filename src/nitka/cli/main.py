@@ -17,6 +17,7 @@ from nitka.cli import (
     login,
     match,
     network,
+    report,
     resolve,
     retention,
     screen,
@@ -87,6 +88,7 @@ flows.register(app)
 network.register(app)
 trips.register(app)
 typology.register(app)
+report.register(app)
 
 if __name__ == "__main__":
     app()
