@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from nitka.access.actor import Actor
 from nitka.errors import FieldError
+from nitka.reports.labels import LABELS
 from nitka.reports.statistics import Statistics
 from nitka.services.guard import RefusedError, transaction
 from nitka.services.reports import statistics_report
@@ -155,3 +156,20 @@ def test_bad_dates_name_the_field(world: Engine, start: str, end: str, field: st
     with pytest.raises(FieldError) as raised:
         _report(world, OPERATOR, start, end)
     assert raised.value.field == field
+
+
+def test_every_label_of_the_report_is_translated(world: Engine) -> None:
+    report = _report(world, OPERATOR, release=False)
+    keys = {"title", "period", "generated", "scope", "empty", "suppressed", "internal", "total"}
+    for table in report.tables:
+        keys |= {table.key, *([table.note] if table.note else [])}
+        if not table.long:
+            keys |= set(table.columns)
+            keys |= {row.label for row in table.rows if not _code_or_band(row.label)}
+    for key in keys:
+        en, uk, bg = LABELS[key]
+        assert en and uk and bg and uk != en and bg != en, key
+
+
+def _code_or_band(label: str) -> bool:
+    return (len(label) == 2 and label.isalpha()) or label[0].isdigit()
