@@ -173,6 +173,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    report_min_cell: int = Field(
+        default=5,
+        ge=0,
+        description=(
+            "In statistics that leave the unit, counts from 1 below this number are shown "
+            "as `<N` (small cells suppressed); 0 or 1 suppresses nothing."
+        ),
+    )
+
     review_days: dict[str, int] = Field(
         default_factory=dict,
         description=(

@@ -19,6 +19,7 @@ from nitka.cli import (
     login,
     match,
     network,
+    report,
     resolve,
     retention,
     screen,
@@ -91,6 +92,7 @@ trips.register(app)
 typology.register(app)
 assess.register(app)
 htcds.register(app)
+report.register(app)
 
 if __name__ == "__main__":
     app()

@@ -4,16 +4,17 @@ average time to answer."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from nitka.exchange.kinds import Kind
-from nitka.exchange.messages import IN, OUT, list_messages
-from nitka.store.tables import agency
+from nitka.exchange.kinds import Kind, Priority, Status, default_deadline
+from nitka.exchange.messages import IN, OUT, Message, list_messages
+from nitka.store.tables import agency, message
 
 
 def exchange_statistics(conn: Connection, since: str | None = None) -> dict[str, Any]:
@@ -64,3 +65,79 @@ def _answer_time(answered_at: str | None, started_at: str | None) -> float | Non
         return None
     delta = datetime.fromisoformat(answered_at) - datetime.fromisoformat(started_at)
     return delta.total_seconds() / 3600
+
+
+FIGURES = ("messages", "requests", "in_time", "late", "pending")
+"""Per direction (``_out``, ``_in``): the keys of ``period_figures``' counts."""
+
+
+def period_figures(
+    conn: Connection,
+    lower: str,
+    upper: str,
+    visible: Callable[[Message], bool],
+    now: datetime | None = None,
+) -> dict[str, dict[str, dict[str, int]]]:
+    """The period's figures per partner country and per priority, over the messages
+    ``visible`` lets through: a message counts in the period it was sent or received
+    (``lower <= t < upper``; drafts and messages approved but not sent are not). A
+    request is in time when answered by its deadline (the one it carries, else the
+    Directive's default for its priority), late when answered after it or still open
+    past it, pending while open and not yet due."""
+    now = now or datetime.now(UTC)
+    countries = {row.id: row.country for row in conn.execute(select(agency.c.id, agency.c.country))}
+    per_country: dict[str, Counter[str]] = defaultdict(Counter)
+    per_priority: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in _period_messages(conn, lower, upper):
+        if not visible(item):
+            continue
+        side = "out" if item.direction == OUT else "in"
+        partner = item.receiver if item.direction == OUT else item.sender
+        country = (countries.get(partner) or "unknown").lower()
+        figures = Counter({f"messages_{side}": 1})
+        if item.kind.expects_answer:
+            figures[f"requests_{side}"] += 1
+            figures[f"{_timeliness(item, now)}_{side}"] += 1
+            per_priority[item.priority.value].update(figures)
+        per_country[country].update(figures)
+    return {
+        "countries": {c: dict(n) for c, n in sorted(per_country.items())},
+        "priorities": {p: dict(n) for p, n in per_priority.items()},
+    }
+
+
+def _period_messages(conn: Connection, lower: str, upper: str) -> Iterator[Message]:
+    m = message.c
+    started = func.coalesce(m.sent_at, m.received_at)
+    query = select(
+        m.id, m.direction, m.kind, m.sender, m.receiver, m.reference, m.status, m.priority,
+        m.created_at, m.deadline, m.case_id, m.author, m.sent_at, m.received_at, m.answered_at,
+    ).where(started >= lower, started < upper)  # fmt: skip
+    for row in conn.execute(query):
+        yield Message(
+            id=row.id, direction=row.direction, kind=Kind(row.kind), sender=row.sender,
+            receiver=row.receiver, reference=row.reference, status=Status(row.status),
+            priority=Priority(row.priority), created_at=row.created_at, deadline=row.deadline,
+            case_id=row.case_id, author=row.author, sent_at=row.sent_at,
+            received_at=row.received_at, answered_at=row.answered_at,
+        )  # fmt: skip
+
+
+def _timeliness(item: Message, now: datetime) -> str:
+    started = _moment(item.sent_at or item.received_at or item.created_at)
+    due = (
+        _moment(item.deadline)
+        if item.deadline
+        else default_deadline(item.kind, item.priority, started)
+    )
+    if due is None:
+        return "in_time"
+    if item.answered_at:
+        return "in_time" if _moment(item.answered_at) <= due else "late"
+    return "late" if due < _moment(now.isoformat()) else "pending"
+
+
+def _moment(text: str) -> datetime:
+    """A stored time; one without an offset is taken as UTC."""
+    found = datetime.fromisoformat(text)
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)

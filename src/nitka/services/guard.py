@@ -52,6 +52,10 @@ OUTBOX_KEEPERS = ADMINISTRATORS | SENDERS
 PROJECTION_KEEPERS = ADMINISTRATORS | READERS
 """Who rebuilds an analysis projection (calls, payments) from the statements: upkeep,
 which shows only how many rows and rejects there are."""
+STATISTICS_READERS = READERS
+"""Who makes the periodic statistics (``nitka report statistics``), counted over what
+they may see. Not the administrator: a count of victims by citizenship is case data
+(docs/reports.md says how a unit-wide report is made)."""
 
 
 class DeclinedError(FieldError):
