@@ -13,6 +13,8 @@ change of the rules themselves records the file again, on purpose:
 from __future__ import annotations
 
 import csv
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import pytest
 
 from nitka.ads.corpus import labelled
 from nitka.ads.findings import findings
+from nitka.ads.patterns import NEEDLES, RAW
 
 EXPECTED = Path(__file__).resolve().parent / "data" / "rules_expected.jsonl"
 EMSCAD = Path("emscad_fake_job_postings") / "emscad_fraud_enriched_subset_unique.csv"
@@ -71,6 +74,21 @@ def test_every_ad_gives_the_recorded_indicators_and_spans(source: str, shared_da
         if src == source and outcome(text) != expected[src, ad_id]:
             differ.append(ad_id)
     assert not differ, f"{len(differ)} ads differ from the fixture: {differ[:10]}"
+
+
+def test_a_needle_is_found_in_every_text_its_pattern_matches() -> None:
+    """A pattern skipped for want of its needles could not have matched: every
+    character that matches a needle's letter regardless of case folds into it."""
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    for needle in {n for needles in NEEDLES.values() for n in needles}:
+        for char in set(needle):
+            alike = set(re.findall(re.escape(char), everything, re.IGNORECASE))
+            assert {c.casefold() for c in alike} == {char}, (needle, char)
+    assert set(NEEDLES) <= {p for patterns in RAW.values() for p in patterns}
+    for ad in labelled():
+        for pattern, needles in NEEDLES.items():
+            for match in re.finditer(pattern, ad.text, re.IGNORECASE):
+                assert any(n in match.group().casefold() for n in needles), (pattern, ad.id)
 
 
 def main() -> None:

@@ -8,8 +8,10 @@ used through ``nitka.search``; they are not declared here.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -679,3 +681,17 @@ analysts' review: ``open`` (flagged, waiting), ``filed`` (into ``case_id``),
 ``dismissed``, or ``benign`` (not flagged: counted in the trends, not listed). The
 ad itself, its text and provenance, are statements; a row whose ad is gone (erased)
 is neither listed nor counted."""
+
+chat_count = Table(
+    "chat_count",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("what", String(64), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+"""The public chatbot's counts (``nitka.ads.chat.counts``), the only thing it writes:
+by day (UTC), channel (``web``, ``telegram``; ``unknown`` for counts kept before
+0022), language and what was counted (an event such as ``offer`` or ``risky``, or
+``ind:CODE``). Never a chat id, a name or a word of a conversation."""
