@@ -6,6 +6,8 @@ passed down; nothing reads the environment at import time.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -224,3 +226,15 @@ class Settings(BaseSettings):
                 "characters, not the placeholder",
                 setting="NITKA_SECRET_KEY",
             )
+
+
+def cache_dir() -> Path:
+    """``$NITKA_CACHE_DIR``, else ``$XDG_CACHE_HOME/nitka`` (``~/.cache/nitka``): where
+    Nitka keeps files it derives from its own data and may build again at any time
+    (the map's gazetteer index, the ads classifier's trained model). Read when
+    asked for, so that a test can point it at a folder of its own."""
+    base = os.environ.get("NITKA_CACHE_DIR", "")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(xdg) if Path(xdg).is_absolute() else Path.home() / ".cache") / "nitka"

@@ -31,7 +31,10 @@ def test_the_counts_by_day_language_and_indicator(engine: Engine, database_url: 
     )
     assert result.exit_code == 0, result.output
     assert orjson.loads(result.stdout) == [
-        {"day": "2026-05-02", "lang": "bg", "what": "ind:debt_bondage", "n": 1},
-        {"day": "2026-05-02", "lang": "bg", "what": "offer", "n": 1},
-        {"day": "2026-05-02", "lang": "bg", "what": "risky", "n": 1},
+        {"day": "2026-05-02", "channel": "telegram", "lang": "bg", "what": w, "n": 1}
+        for w in ("ind:debt_bondage", "offer", "risky")
     ]
+    table = CliRunner().invoke(app, ["ads", "bot-counts"], env=env)
+    assert table.exit_code == 0 and "telegram" in table.stdout and "2026-05-01" in table.stdout
+    bad = CliRunner().invoke(app, ["ads", "bot-counts", "--since", "May"], env=env)
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output

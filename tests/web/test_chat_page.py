@@ -13,16 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from nitka.ads.chat.dialogue import Dialogue
 from nitka.ads.chat.memory import RateLimit
 from nitka.ads.chat.texts import say
 from nitka.settings import Settings
-from nitka.store.tables import store_setting
 from nitka.web.app import create_app
 from nitka.web.chat_pages import COOKIE
 from tests.ads.chat.keyword_screen import describe, keyword_screen
+from tests.ads.chat.stored_rows import stored_rows
 
 SECRET = "Hostess job for girls abroad, passport kept by us, write to Myroslava5521"
 
@@ -152,9 +152,9 @@ def test_nothing_of_a_message_reaches_the_logs_or_the_store(
         token = token_of((await client.get("/chat")).text)
         await client.post("/chat", data={"message": SECRET, "form_token": token})
         assert "Myroslava" not in caplog.text and "Hostess" not in caplog.text
-        with engine.connect() as conn:
-            rows = [" ".join(map(str, row)) for row in conn.execute(select(store_setting))]
+        rows = stored_rows(engine)  # every table, not only the counts
         assert rows and all("Myroslava" not in row and "ostess" not in row for row in rows)
-        assert any("chat:" in row and ":en:ind:documents_retained" in row for row in rows)
+        assert any(row.startswith("chat_count: ") and " web en ind:documents_retained 1" in row
+                   for row in rows)  # fmt: skip
 
     talk(app, scenario)

@@ -1,28 +1,39 @@
 """The trained half of the engine: a logistic regression over character
 n-grams of the ad and the rules' findings.
 
-It is trained on first use, in the process that needs it, from the training
-split of Nitka's own labelled set (``data/ads.jsonl``; never its test split
-and never EMSCAD, whose terms allow research use only): a few seconds,
-deterministic (liblinear's shuffling is seeded), and no
-pickled model to go stale against another scikit-learn version.
+It is trained from the training split of Nitka's own labelled set
+(``data/ads.jsonl``; never its test split and never EMSCAD, whose terms allow
+research use only): some seconds, deterministic (liblinear's shuffling is
+seeded). The trained model is kept in the cache folder
+(``settings.cache_dir``, ``NITKA_CACHE_DIR``) under a hash of the training
+data, the code that makes the features and the libraries' versions, so the
+next process reads it in a fraction of a second; a change of any of them, or
+a file that cannot be trusted, trains it again (``stored``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, spmatrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from nitka import ads
+from nitka.ads import stored
 from nitka.ads.corpus import split
 from nitka.ads.findings import findings
 from nitka.ads.indicators import CODES
 from nitka.ads.rules import Hit, score
+from nitka.settings import cache_dir
 
 RULE_SCALE = 2.0
 """How strongly the rules' features count beside the n-grams."""
@@ -70,8 +81,38 @@ def fit(texts: Sequence[str], hits: Sequence[Sequence[Hit]], labels: Sequence[in
 
 @cache
 def shipped() -> Model:
-    """The model trained on the training split of Nitka's own set, once per process."""
+    """The model trained on the training split of Nitka's own set: read from the
+    cache folder, or trained there once (``stored.kept``); once per process."""
+    return stored.kept(cache_file(), training_key(), Model, train)
+
+
+def train() -> Model:
+    """The model trained on the training split of Nitka's own set (some seconds)."""
     train = split("train")
     texts = [ad.text for ad in train]
     hits = [findings(ad.text, ad.lang).hits for ad in train]
-    return fit(texts, hits, [1 if ad.label == "risky" else 0 for ad in train])
+    model = fit(texts, hits, [1 if ad.label == "risky" else 0 for ad in train])
+    # The n-grams left out, kept for introspection only: most of the file otherwise.
+    model.vectoriser.stop_words_ = None
+    return model
+
+
+LIBRARIES = ("scikit-learn", "scipy", "numpy", "simplemma", "py3langid")
+"""The libraries the model's training and pickle depend on."""
+
+
+def training_key() -> str:
+    """A hash of what the model is made from: the labelled set, the code of the
+    rules and of this module, and the versions of Python and the libraries."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in LIBRARIES:
+        digest.update(f"{name} {version(name)}\n".encode())
+    digest.update(files(ads).joinpath("data", "ads.jsonl").read_bytes())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_file() -> Path:
+    """Where the trained model is kept (one file: a new key replaces the old model)."""
+    return cache_dir() / "ads-classifier.pickle"

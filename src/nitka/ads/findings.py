@@ -49,7 +49,7 @@ def findings(raw: str, lang: str | None = None) -> Findings:
     # The words as the ad has them (control characters were blanked to read it).
     found_hits = rules.find(cleaned, words)
     hits = [Hit(h.code, h.spans, [raw[a:b] for a, b in h.spans]) for h in found_hits]
-    if len(words.spans) < SHORT:
+    if len(words) < SHORT:
         # What a few words leave out says nothing of the employer.
         hits = [h for h in hits if h.words]
         notes.append(f"short text: fewer than {SHORT} words")

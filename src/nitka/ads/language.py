@@ -36,10 +36,11 @@ def _identifier() -> LanguageIdentifier:
 def detect(text: str) -> str:
     """uk, ru, bg or en; ``und`` for a text without letters of these scripts."""
     sample = text[:1500]
+    if _CYRILLIC.search(sample) is None:
+        # Counting letters costs more than the rest of the rules on a long English ad.
+        return "en" if _LATIN.search(sample) else UNDETERMINED
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
-    if cyrillic == 0 and latin == 0:
-        return UNDETERMINED
     if cyrillic <= latin // 3:
         return "en"
     uk, ru = bool(_UK_ONLY.search(sample)), bool(_RU_ONLY.search(sample))

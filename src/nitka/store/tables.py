@@ -8,8 +8,10 @@ used through ``nitka.search``; they are not declared here.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -713,3 +715,17 @@ assess_override = Table(
 """An analyst's own answer to a legal criterion of a case (UNTOC, the Trafficking
 Protocol) over the one computed from its statements, with the reason; ``computed``
 as the state takes an earlier override back. Only added: the newest counts."""
+
+chat_count = Table(
+    "chat_count",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("what", String(64), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+"""The public chatbot's counts (``nitka.ads.chat.counts``), the only thing it writes:
+by day (UTC), channel (``web``, ``telegram``; ``unknown`` for counts kept before
+0023), language and what was counted (an event such as ``offer`` or ``risky``, or
+``ind:CODE``). Never a chat id, a name or a word of a conversation."""

@@ -64,8 +64,9 @@ class WebChat:
 def add_chat(app: FastAPI, engine: Engine, settings: Settings) -> None:
     """The chat page on the app, answering with the wired screening engine."""
     screen, describe = chat_engine()
+    counts = Counts(engine, channel="web")
     app.state.web_chat = WebChat(
-        Dialogue(screen, describe), Counts(engine), secure=settings.mode == "production"
+        Dialogue(screen, describe), counts, secure=settings.mode == "production"
     )
     app.include_router(router)
 

@@ -9,16 +9,16 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from nitka.ads.chat.counts import Counts, read_counts
 from nitka.ads.chat.dialogue import Dialogue
 from nitka.ads.chat.memory import RateLimit
 from nitka.ads.chat.telegram_bot import ChatBot, make_bot, run, split
 from nitka.ads.chat.texts import say
-from nitka.store.tables import store_setting
 from tests.ads.chat.fake_telegram import TOKEN, FakeTelegram, fake_telegram
 from tests.ads.chat.keyword_screen import describe, keyword_screen
+from tests.ads.chat.stored_rows import stored_rows
 
 SECRET = "Hostess job for girls, no experience, passport kept, fee 300, write Zoryana7731"
 CHAT = 987654321
@@ -133,10 +133,12 @@ def test_nothing_of_a_message_reaches_the_logs_or_the_store(
     for secret in ("Zoryana7731", "Hostess", str(CHAT), TOKEN.split(":")[1]):
         assert secret not in logged
     with engine.connect() as conn:
-        stored = [tuple(map(str, row)) for row in conn.execute(select(store_setting))]
         written = read_counts(conn)
-    for row in stored:
-        assert not any(s in cell for cell in row for s in ("Zoryana", "ostess", str(CHAT)))
+    stored = stored_rows(engine)
+    assert any(row.startswith("chat_count: ") for row in stored)
+    for row in stored:  # every table, not only the counts
+        assert not any(s in row for s in ("Zoryana", "ostess", str(CHAT))), row
+    assert {c.channel for c in written} == {"telegram"}
     whats = {(c.lang, c.what): c.n for c in written}
     assert whats[("en", "offer")] == 1 and whats[("en", "risky")] == 1
     assert whats[("en", "ind:documents_retained")] == 1

@@ -1,12 +1,13 @@
-"""The only thing the chatbot writes: counts by day, language and event or
-indicator, never a chat id, a name or a word of a conversation.
+"""The only thing the chatbot writes: counts by day, channel, language and event
+or indicator, never a chat id, a name or a word of a conversation.
 
 Replies are counted in memory (``Counts.add``) and written now and then
 (``Counts.flush``: at most once a ``every`` seconds, and when the bot stops), so
-that answering a person never waits for the store. The counts live in the store's
-``store_setting`` table under keys ``chat:DAY:LANG:WHAT`` (no migration);
-``WHAT`` is an event (``offer``, ``questions``, ``risky``, ``benign``, ``unread``,
-``failed``, ``start``, ``help``, ``hotlines``, ``limited``) or ``ind:CODE``.
+that answering a person never waits for the store. The counts live in the
+store's ``chat_count`` table (migration 0023), one row per day, channel
+(``web``, ``telegram``), language and what: an event (``offer``, ``questions``,
+``risky``, ``benign``, ``unread``, ``failed``, ``start``, ``help``, ``hotlines``,
+``limited``) or ``ind:CODE``.
 """
 
 from __future__ import annotations
@@ -17,35 +18,36 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Final
+from typing import Final, Literal, get_args
 
-from sqlalchemy import BigInteger, Engine, Text, cast, select
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from nitka.ads.chat.dialogue import Tally
 from nitka.store.db import dialect_insert
-from nitka.store.tables import store_setting
+from nitka.store.tables import chat_count
 
-PREFIX: Final = "chat:"
-WRITER: Final = "chatbot"
-"""Who ``store_setting`` records as having changed a count."""
+Channel = Literal["web", "telegram"]
+CHANNELS: Final[tuple[str, ...]] = get_args(Channel)
 
-Key = tuple[str, str, str]
-"""(day, language, what)."""
+Key = tuple[date, str, str, str]
+"""(day, channel, language, what): ``chat_count``'s primary key."""
 
 
 @dataclass(frozen=True, slots=True)
 class Count:
     day: str
+    """ISO 8601."""
+    channel: str
+    """``web``, ``telegram``, or ``unknown`` (counted before migration 0023)."""
     lang: str
     what: str
     n: int
 
 
-def keys_of(tally: Tally, day: date) -> list[Key]:
-    stamp = day.isoformat()
-    found = [(stamp, tally.lang, event) for event in tally.events]
-    found += [(stamp, tally.lang, f"ind:{code}") for code in tally.indicators]
+def keys_of(tally: Tally, day: date, channel: Channel) -> list[Key]:
+    found: list[Key] = [(day, channel, tally.lang, event) for event in tally.events]
+    found += [(day, channel, tally.lang, f"ind:{code}") for code in tally.indicators]
     return found
 
 
@@ -56,10 +58,13 @@ class Counts:
         self,
         engine: Engine | None,
         *,
+        channel: Channel = "telegram",
         every: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
+        self.channel: Channel = channel
+        """Where the counted chats took place: the web page or the Telegram bot."""
         self.every = every
         self.clock = clock
         self._waiting: Counter[Key] = Counter()
@@ -71,7 +76,7 @@ class Counts:
             return
         today = day or datetime.now(UTC).date()
         with self._lock:
-            self._waiting.update(keys_of(tally, today))
+            self._waiting.update(keys_of(tally, today, self.channel))
 
     def due(self) -> bool:
         return bool(self._waiting) and self.clock() - self._written_at >= self.every
@@ -100,37 +105,29 @@ class Counts:
 
 def add_counts(conn: Connection, counts: Counter[Key]) -> None:
     """Add counts in the caller's transaction: one upsert a key, adding in the
-    database, so that processes counting at once lose nothing."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    rows = [
-        {
-            "key": f"{PREFIX}{day}:{lang}:{what}",
-            "value": str(n),
-            "changed_by": WRITER,
-            "changed_at": now,
-        }
-        for (day, lang, what), n in sorted(counts.items())
-    ]
-    insert = dialect_insert(conn, store_setting)
-    total = cast(
-        cast(store_setting.c.value, BigInteger) + cast(insert.excluded.value, BigInteger), Text
-    )
+    database (``n = n + excluded.n``, on SQLite and PostgreSQL alike), so that
+    processes counting at once lose nothing."""
+    rows = [{"day": day, "channel": channel, "lang": lang[:16], "what": what[:64], "n": n}
+            for (day, channel, lang, what), n in sorted(counts.items())]  # fmt: skip
+    if not rows:
+        return
+    insert = dialect_insert(conn, chat_count)
     conn.execute(
         insert.on_conflict_do_update(
-            index_elements=["key"], set_={"value": total, "changed_at": insert.excluded.changed_at}
+            index_elements=["day", "channel", "lang", "what"],
+            set_={"n": chat_count.c.n + insert.excluded.n},
         ),
         rows,
     )
 
 
 def read_counts(conn: Connection, since: str | None = None) -> list[Count]:
-    """Every count written (from day ``since`` on, ISO 8601), by day, language and what."""
-    query = select(store_setting.c.key, store_setting.c.value).where(
-        store_setting.c.key.startswith(PREFIX, autoescape=True)
+    """Every count written (from day ``since`` on, ISO 8601), by day, channel, language
+    and what. A ``since`` that is not a day is a ``ValueError``."""
+    query = select(chat_count).order_by(
+        chat_count.c.day, chat_count.c.channel, chat_count.c.lang, chat_count.c.what
     )
-    found = []
-    for key, value in conn.execute(query):
-        day, lang, what = key[len(PREFIX) :].split(":", 2)
-        if since is None or day >= since:
-            found.append(Count(day, lang, what, int(value)))
-    return sorted(found, key=lambda c: (c.day, c.lang, c.what))
+    if since is not None:
+        query = query.where(chat_count.c.day >= date.fromisoformat(since))
+    return [Count(row.day.isoformat(), row.channel, row.lang, row.what, int(row.n))
+            for row in conn.execute(query)]  # fmt: skip
