@@ -2,7 +2,7 @@
 ``assess_override`` (an analyst's answer to a legal criterion of a case).
 
 Revision ID: 0022
-Revises: 0021 (renumbered at merge: the branch was made beside 0022)
+Revises: 0021
 Create Date: 2026-12-12
 """
 
