@@ -25,7 +25,7 @@ from tests.ads.chat.keyword_screen import describe, keyword_screen
 
 from nitka.ads.chat.counts import Counts
 from nitka.ads.chat.dialogue import Dialogue
-from nitka.ads.chat.engine import chat_engine
+from nitka.ads.chat.engine import chat_engine, warm
 from nitka.ads.chat.memory import RateLimit
 from nitka.ads.chat.telegram_bot import ChatBot, make_bot, run
 
@@ -80,8 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.screen == "engine":
         screen, described = chat_engine()
-        for offer in OFFERS:  # the engine loads and trains before the clock starts
-            screen(offer)
+        warm(screen)  # as `nitka ads bot` does before its first poll
         dialogue = Dialogue(screen, described)
     else:
         dialogue = Dialogue(keyword_screen, describe)

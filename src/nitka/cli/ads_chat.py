@@ -14,7 +14,7 @@ from rich.table import Table
 
 from nitka.ads.chat.counts import Counts, read_counts
 from nitka.ads.chat.dialogue import Dialogue
-from nitka.ads.chat.engine import chat_engine
+from nitka.ads.chat.engine import chat_engine, warm
 from nitka.ads.chat.telegram_bot import ChatBot, make_bot, run
 from nitka.cli.context import emit_json, fail, open_store, settings, stdout
 
@@ -42,6 +42,7 @@ def bot_command(
         fail("give the bot's token: --token or NITKA_TELEGRAM_TOKEN")
     engine = open_store(ctx)
     screen, describe = chat_engine()
+    warm(screen)
     chat = ChatBot(Dialogue(screen, describe), Counts(engine, channel="telegram"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

@@ -183,3 +183,17 @@ def test_the_wired_engine_answers_with_its_verdict_and_its_descriptions() -> Non
     body = text_of(reply)
     assert describe("adult_services_hint", "ru") in body and "хостес" in body
     assert reply.tally is not None and "targeted_young_women" in reply.tally.indicators
+
+
+def test_warming_the_engine_reads_an_offer_in_every_language_it_answers_in() -> None:
+    from nitka.ads.chat.engine import warm
+    from nitka.ads.language import detect
+
+    asked: list[str] = []
+
+    def screen(text: str) -> object:
+        asked.append(text)
+        return keyword_screen(text)
+
+    warm(screen)  # type: ignore[arg-type]
+    assert sorted(detect(text) for text in asked) == sorted(LANGUAGES)

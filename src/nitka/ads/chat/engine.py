@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from nitka.ads.chat.verdicts import Describe, Screen, VerdictLike
+
+WARM_UP: Final = {
+    "uk": "Робота за кордоном без досвіду, житло безкоштовно.",
+    "ru": "Работа за границей без опыта, жильё бесплатно.",
+    "bg": "Работа в чужбина без опит, квартира безплатно.",
+    "en": "Work abroad with no experience needed, free housing.",
+}
+"""One short offer per language the engine reads: screening each loads that
+language's lemma dictionaries (seconds for Russian) and the classifier once, before
+anyone waits for an answer."""
 
 
 def chat_engine() -> tuple[Screen, Describe]:
@@ -15,3 +27,10 @@ def chat_engine() -> tuple[Screen, Describe]:
         return screen_ad(text)
 
     return screen, describe
+
+
+def warm(screen: Screen) -> None:
+    """Screen one offer in each language, so that the first people to ask do not
+    wait for the dictionaries to load."""
+    for offer in WARM_UP.values():
+        screen(offer)
