@@ -9,16 +9,17 @@ from nitka.reports.labels import label
 from nitka.reports.sheets import heading, notices, shown
 from nitka.reports.statistics import Statistics
 
-_ENV = Environment(
+TEMPLATES = Environment(
     loader=PackageLoader("nitka.reports", "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
+"""The reports' templates (``reports/templates``), shared by every PDF report."""
 
 
 def render_html(report: Statistics, lang: str = "en") -> str:
-    template = _ENV.get_template("statistics.html")
+    template = TEMPLATES.get_template("statistics.html")
     return template.render(
         lang=lang,
         title=label("title", lang),
@@ -32,7 +33,12 @@ def render_html(report: Statistics, lang: str = "en") -> str:
 
 
 def render_pdf(report: Statistics, lang: str = "en") -> bytes:
+    return print_html(render_html(report, lang))
+
+
+def print_html(html: str) -> bytes:
+    """The HTML printed as PDF by WeasyPrint."""
     from weasyprint import HTML  # imported here: it loads Pango, which only the PDF needs
 
-    pdf: bytes = HTML(string=render_html(report, lang)).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
     return pdf
