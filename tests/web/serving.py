@@ -83,7 +83,10 @@ def serving(
         process = subprocess.Popen(command, env=environment, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        # A minute: a busy machine (the suite beside benchmarks) takes its time to
+        # import the app; a server that does not come up fails the test with its log.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             try:
                 health = httpx.get(f"{base}/healthz", headers=users["officer.k"])
                 if health.status_code == 200:

@@ -21,11 +21,7 @@ from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
-
-import numpy as np
-from scipy.sparse import csr_matrix, hstack, spmatrix
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING
 
 from nitka import ads
 from nitka.ads import stored
@@ -34,6 +30,13 @@ from nitka.ads.findings import findings
 from nitka.ads.indicators import CODES
 from nitka.ads.rules import Hit, score
 from nitka.settings import cache_dir
+
+if TYPE_CHECKING:
+    # numpy, scipy and scikit-learn load when a model is first used: a command that
+    # never screens an ad (most of them, and the server's start) does not wait for them.
+    from scipy.sparse import spmatrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 RULE_SCALE = 2.0
 """How strongly the rules' features count beside the n-grams."""
@@ -56,6 +59,9 @@ class Model:
     regression: LogisticRegression
 
     def matrix(self, texts: Sequence[str], hits: Sequence[Sequence[Hit]]) -> spmatrix:
+        import numpy as np
+        from scipy.sparse import csr_matrix, hstack
+
         grams = self.vectoriser.transform(texts)
         rules = csr_matrix(np.array([rule_features(h) for h in hits]) * RULE_SCALE)
         return hstack([grams, rules]).tocsr()
@@ -68,6 +74,10 @@ class Model:
 
 def fit(texts: Sequence[str], hits: Sequence[Sequence[Hit]], labels: Sequence[int]) -> Model:
     """A model fitted on the given ads (1 for risky)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     vectoriser = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 4), min_df=2, max_features=30_000, sublinear_tf=True
     )

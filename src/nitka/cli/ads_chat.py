@@ -7,16 +7,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 import typer
-from aiogram import Bot
 from rich.table import Table
 
 from nitka.ads.chat.counts import Counts, read_counts
 from nitka.ads.chat.dialogue import Dialogue
 from nitka.ads.chat.engine import chat_engine, warm
-from nitka.ads.chat.telegram_bot import ChatBot, make_bot, run
 from nitka.cli.context import emit_json, fail, open_store, settings, stdout
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+    from nitka.ads.chat.telegram_bot import ChatBot
 
 
 def register_commands(ads_app: typer.Typer) -> None:
@@ -40,6 +44,9 @@ def bot_command(
     token = token or given.telegram_token
     if not token:
         fail("give the bot's token: --token or NITKA_TELEGRAM_TOKEN")
+    # aiogram (its hundreds of models) loads only for this command, not for every `nitka`.
+    from nitka.ads.chat.telegram_bot import ChatBot, make_bot
+
     engine = open_store(ctx)
     screen, describe = chat_engine()
     warm(screen)
@@ -53,6 +60,8 @@ def bot_command(
 
 
 async def _until_stopped(chat: ChatBot, bot: Bot) -> None:
+    from nitka.ads.chat.telegram_bot import run
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
