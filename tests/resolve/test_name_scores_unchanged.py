@@ -165,11 +165,11 @@ def _bench_pairs(count: int, rng: random.Random) -> list[Pair]:
             seen[tuple(a), tuple(b)] = None
         return scoring(left, right)
 
-    linkage._best_score = capturing  # type: ignore[assignment]
+    linkage._best_score = capturing
     try:
         resolve_csv(source, source.with_name("name_scores_clusters.csv"))
     finally:
-        linkage._best_score = scoring  # type: ignore[assignment]
+        linkage._best_score = scoring
     several = [pair for pair in seen if len(pair[0]) > 1 or len(pair[1]) > 1]
     single = [pair for pair in seen if pair not in set(several)]
     chosen = several[: count // 4] + rng.sample(single, count - min(len(several), count // 4))
