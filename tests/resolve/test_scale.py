@@ -6,7 +6,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from nitka.normalise.names import name_keys, skeleton_keys
+from nitka.normalise.names import name_keys, skeleton_keys, word_keys
 from nitka.resolve import batches, linkage, model
 from nitka.resolve.linkage import arrow, link, rare_keys
 from nitka.resolve.model import Training
@@ -89,6 +89,22 @@ def test_two_processes_prepare_as_one_does(monkeypatch: pytest.MonkeyPatch) -> N
     assert two.equals(one)
     assert one.to_pylist() == [prepare(record) for record in records]
     assert sum(steps) == len(records)
+
+
+def test_the_preparing_processes_send_their_words_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nitka.match import names as matcher
+
+    records = [
+        PersonRecord(f"p{i}", i + 2, {"name": [name]})
+        for i, name in enumerate(["Олександр Петренко", "PETRENKO Oleksandr", "Іван Ковалишин"] * 3)
+    ]
+    monkeypatch.setattr(batches, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batches, "CHUNK", 2)
+    monkeypatch.setattr(matcher, "_known_keys", {})
+    batches.prepare_all(records)
+    expected = ["олександр", "петренко", "petrenko", "oleksandr", "іван", "ковалишин"]
+    assert sorted(matcher._known_keys) == sorted(expected)
+    assert all(keys == word_keys(word) for word, keys in matcher._known_keys.items())
 
 
 def test_a_pair_whose_birth_dates_conflict_is_no_candidate() -> None:

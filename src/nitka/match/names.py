@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 from rigour.names.org_types import replace_org_types_compare
@@ -145,11 +146,14 @@ class Part:
     weight: float
     key_lengths: tuple[int, int] = (0, 0)
     """The lengths of its shortest and its longest key."""
+    sized: tuple[tuple[str, int], ...] = ()
+    """Its keys with their lengths, as ``_best_typo`` measures them."""
 
 
 def _part(text: str, keys: frozenset[str], weight: float) -> Part:
     lengths = [len(key) for key in keys]
-    return Part(text, keys, weight, (min(lengths), max(lengths)))
+    sized = tuple(zip(keys, lengths, strict=True))
+    return Part(text, keys, weight, (min(lengths), max(lengths)), sized)
 
 
 @dataclass(frozen=True)
@@ -181,12 +185,52 @@ class NameComparison:
         return [pair.describe() for pair in self.pairs] + self.notes
 
 
-@lru_cache(maxsize=100_000)
 def name_parts(name: str) -> tuple[Part, ...]:
     """The parts of a name with their keys and weights; legal forms in one spelling."""
+    return _prepared(name).parts
+
+
+class _Prepared(NamedTuple):
+    """A name's parts and what the score needs of them alone, worked out once per
+    name: the linkage scores each name against a dozen others or more."""
+
+    parts: tuple[Part, ...]
+    weight: float
+    """The parts' weights summed (by ``sum``, as the score always added them)."""
+    lone: bool
+    lineage: bool
+    """Whether a part is a word of lineage (``LINEAGE``)."""
+
+
+@lru_cache(maxsize=100_000)
+def _prepared(name: str) -> _Prepared:
     text = replace_org_types_compare(name) if " " in name.strip() else name
-    parts = (word_part(word) for word in words(text))
-    return tuple(part for part in parts if part is not None)
+    parts = []
+    substantive = 0
+    lineage = False
+    for word in words(text):
+        part = word_part(word)
+        if part is not None:
+            parts.append(part)
+            substantive += part.weight > _LIGHT
+            lineage = lineage or part.text in LINEAGE
+    weight = sum(part.weight for part in parts)
+    return _Prepared(tuple(parts), weight, substantive <= 1, lineage)
+
+
+_known_keys: dict[str, frozenset[str]] = {}
+"""Words' keys worked out by another process (``known_keys``)."""
+
+
+def known_keys(found: dict[str, frozenset[str]]) -> None:
+    """Take words' keys (``word_keys``) another process worked out, so as not to
+    romanise those words again: the linkage prepares its records in two processes
+    and scores their names in a third."""
+    _known_keys.update(found)
+
+
+def forget_known_keys() -> None:
+    _known_keys.clear()
 
 
 @lru_cache(maxsize=200_000)
@@ -197,7 +241,9 @@ def word_part(word: str) -> Part | None:
     word share its part: a list of a million names has some tens of
     thousands of words.
     """
-    keys = word_keys(word)
+    keys = _known_keys.get(word)
+    if keys is None:
+        keys = word_keys(word)
     if not keys:
         return None
     light = word in PARTICLES or word in LEGAL_FORMS
@@ -229,7 +275,7 @@ def compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
 def _compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
     if left.text == right.text:
         return PartMatch.EXACT, 1.0
-    if left.keys & right.keys:
+    if not left.keys.isdisjoint(right.keys):
         return PartMatch.SCRIPT, 1.0
     short, long_ = (left, right) if len(left.text) <= len(right.text) else (right, left)
     if len(short.text) == 1:
@@ -239,7 +285,11 @@ def _compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
         ):
             return PartMatch.INITIAL, WORTH[PartMatch.INITIAL]
         return PartMatch.NONE, 0.0
-    best = _best_typo(left.keys, right.keys)
+    (lshort, llong), (rshort, rlong) = left.key_lengths, right.key_lengths
+    if lshort - rlong > _MAX_EDITS or rshort - llong > _MAX_EDITS or max(llong, rlong) < 3:
+        best = 0.0  # every two keys are more edits apart than allowed, or too short
+    else:
+        best = _best_typo(left.sized, right.sized)
     if 3 <= len(short.text) <= _SHORT_FORM and any(
         key.startswith(other) for key in long_.keys for other in short.keys
     ):
@@ -251,25 +301,25 @@ def _compare_parts(left: Part, right: Part) -> tuple[PartMatch, float]:
     return PartMatch.NONE, 0.0
 
 
-def _best_typo(lkeys: frozenset[str], rkeys: frozenset[str]) -> float:
+def _best_typo(lkeys: tuple[tuple[str, int], ...], rkeys: tuple[tuple[str, int], ...]) -> float:
     """Worth of the closest two keys a few edits apart: 1 edit in 5 letters is
-    0.8, and so on; 0.0 when no two keys are that close.
+    0.8, and so on; 0.0 when no two keys are that close. The keys come with
+    their lengths (``Part.sized``).
 
     Two swapped letters count as one edit (``Schloz`` / ``Scholz``). Names have
     dozens of keys, so pairs that cannot beat the best found so far (keys
     further apart in length than that) are not measured.
     """
     best = 0.0
-    for a in lkeys:
-        la = len(a)
-        for b in rkeys:
-            lb = len(b)
+    distance_of = OSA.distance
+    for a, la in lkeys:
+        for b, lb in rkeys:
             longest, gap = (la, la - lb) if la >= lb else (lb, lb - la)
             # At most three edits are ever allowed, and no fewer than the gap.
             if gap > _MAX_EDITS or longest < 3 or 1.0 - gap / longest <= best:
                 continue
             allowed = 1 if longest < 6 else 2 if longest < 12 else _MAX_EDITS
-            distance = OSA.distance(a, b, score_cutoff=allowed)
+            distance = distance_of(a, b, score_cutoff=allowed)
             if distance <= allowed:
                 score = 1.0 - distance / longest
                 if score > best:
@@ -289,11 +339,14 @@ def _candidates(lparts: tuple[Part, ...], rparts: tuple[Part, ...]) -> list[Cand
     """Possible pairs of single parts, best first: by score, then weight, then
     closeness of position."""
     candidates: list[Candidate] = []
+    compared = _compared
     for i, lp in enumerate(lparts):
+        text, weight = lp.text, lp.weight
         for j, rp in enumerate(rparts):
-            how, score = compare_parts(lp, rp)
-            if score >= _PAIR_FLOOR:
-                candidates.append((score, lp.weight + rp.weight, -abs(i - j), (i,), (j,), how))
+            # ``compare_parts`` inlined for the pairs compared before (most).
+            found = compared.get((text, rp.text)) or compare_parts(lp, rp)
+            if found[1] >= _PAIR_FLOOR:
+                candidates.append((found[1], weight + rp.weight, -abs(i - j), (i,), (j,), found[0]))
     candidates.sort(reverse=True)
     return candidates
 
@@ -365,7 +418,8 @@ def _compare_names(
     left: str, right: str, *, explain: bool
 ) -> tuple[float, list[PartPair], list[str]]:
     """The score of two names, and if ``explain``, how each part matched and notes."""
-    lparts, rparts = name_parts(left), name_parts(right)
+    lname, rname = _prepared(left), _prepared(right)
+    lparts, rparts = lname.parts, rname.parts
     if not lparts or not rparts:
         return 0.0, [], ["a name has no letters to compare"]
     used_left: set[int] = set()
@@ -387,7 +441,13 @@ def _compare_names(
             else _candidates(lparts, rparts)
         )
         for score, _, _, lspan, rspan, how in found:
-            if used_left.intersection(lspan) or used_right.intersection(rspan):
+            # A span is one part or two.
+            if (
+                lspan[0] in used_left
+                or lspan[-1] in used_left
+                or rspan[0] in used_right
+                or rspan[-1] in used_right
+            ):
                 continue
             used_left.update(lspan)
             used_right.update(rspan)
@@ -398,37 +458,43 @@ def _compare_names(
                 ltext = " ".join(lparts[i].text for i in lspan)
                 rtext = " ".join(rparts[j].text for j in rspan)
                 pairs.append(PartPair(ltext, rtext, how, score))
-            left_covered += score * sum(lparts[i].weight for i in lspan)
-            right_covered += score * sum(rparts[j].weight for j in rspan)
+            left_covered += score * _weight(lparts, lspan)
+            right_covered += score * _weight(rparts, rspan)
     left_rest = [p for i, p in enumerate(lparts) if i not in used_left]
     right_rest = [p for j, p in enumerate(rparts) if j not in used_right]
     if explain:
         pairs += [PartPair(p.text, None, PartMatch.NONE, 0.0) for p in left_rest]
         pairs += [PartPair(None, p.text, PartMatch.NONE, 0.0) for p in right_rest]
-    lweight = sum(p.weight for p in lparts)
-    rweight = sum(p.weight for p in rparts)
+    lweight, rweight = lname.weight, rname.weight
     left_share = left_covered / lweight
     right_share = right_covered / rweight
     short_share, long_share = (
         (left_share, right_share) if lweight <= rweight else (right_share, left_share)
     )
     score = _SHORT_SIDE * short_share + (1 - _SHORT_SIDE) * long_share
-    if _substantive(left_rest) and _substantive(right_rest):
+    left_more, right_more = _substantive(left_rest), _substantive(right_rest)
+    if left_more and right_more:
         score *= _CONFLICT
         notes.append("both names have a part the other lacks: a conflict")
-    if _lineage_swapped(lparts, rparts, order):
+    if lname.lineage and rname.lineage and _lineage_swapped(lparts, rparts, order):
         score *= _LINEAGE_SWAP
         notes.append("the names stand in another order around 'bin' or 'ibn': another person")
-    rest = _substantive(left_rest) or _substantive(right_rest)
-    if _lone(lparts) != _lone(rparts) and rest:
+    if lname.lone != rname.lone and (left_more or right_more):
         if score > _LONE_PART:
             notes.append("one name is a single word: not enough to identify anyone")
         score = min(score, _LONE_PART)
-    elif _lone(lparts) and only_begins:
+    elif lname.lone and only_begins:
         if score > _LONE_PART:
             notes.append("a single word that only begins the other is not enough")
         score = min(score, _LONE_PART)
     return round(min(score, 1.0), 4), pairs, notes
+
+
+def _weight(parts: tuple[Part, ...], span: Span) -> float:
+    """The weight of a span's parts, added as ``sum`` adds them."""
+    if len(span) == 1:
+        return parts[span[0]].weight
+    return sum(parts[i].weight for i in span)
 
 
 LINEAGE = frozenset({"bin", "ibn", "bint", "ould", "ben"})

@@ -69,6 +69,7 @@ def resolve_csv(
     """Link the person records of ``source`` and write their clusters to ``target``."""
     # Splink, DuckDB and Arrow take a third of a second to import: only when linking,
     # not for every command of the CLI.
+    from nitka.match.names import forget_known_keys
     from nitka.resolve.batches import prepare_all
     from nitka.resolve.linkage import link_table
 
@@ -83,6 +84,7 @@ def resolve_csv(
         read.records.clear()  # a million records take a gigabyte
         linked = link_table(prepared, threshold=threshold, training=training, engine=engine,
                       stage=progress.stage if progress else None)  # fmt: skip
+        forget_known_keys()  # the preparing processes' words, for this file's link only
         writer = csv.writer(out)
         writer.writerow([ID, CLUSTER])
         writer.writerows((record, linked.clusters[record]) for record in ids)

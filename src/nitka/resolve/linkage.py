@@ -431,15 +431,53 @@ def duckdb_in_memory() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _best_score(left: pa.Array, right: pa.Array) -> pa.Array:
-    """Scores a vector of pairs at once: one call from DuckDB per 2,048 pairs."""
-    pairs = zip(left.to_pylist(), right.to_pylist(), strict=True)
-    return pa.array([_best(tuple(a), tuple(b)) for a, b in pairs], pa.float64())
+    """Scores a vector of pairs at once: one call from DuckDB per 2,048 pairs.
+
+    The names come out of Arrow as two flat lists, not a list per row; nearly
+    every record gives one name, and then the pairs are scored by one ``map``.
+    A pair of names is scored once (``_pair_score``): DuckDB asks again for
+    each level of the comparison that the pair reaches.
+    """
+    lnames = pc.list_flatten(left).to_pylist()
+    rnames = pc.list_flatten(right).to_pylist()
+    lcounts = _counts(left)
+    rcounts = _counts(right)
+    if bool((lcounts == 1).all()) and bool((rcounts == 1).all()):
+        return pa.array(list(map(_pair_score, lnames, rnames)), pa.float64())
+    lstarts, rstarts = _starts(lcounts), _starts(rcounts)
+    scores = [
+        _best(lnames[lstarts[k] : lstarts[k + 1]], rnames[rstarts[k] : rstarts[k + 1]])
+        for k in range(len(lcounts))
+    ]
+    return pa.array(scores, pa.float64())
 
 
-@lru_cache(maxsize=200_000)
-def _best(left: tuple[str, ...], right: tuple[str, ...]) -> float:
-    """The best score of any name of one record against any of the other."""
-    return max((name_score(a, b) for a in left for b in right), default=0.0)
+def _counts(lists: pa.Array) -> np.ndarray:
+    """How many names each row gives (none for a null list)."""
+    return np.asarray(pc.list_value_length(lists).fill_null(0), dtype=np.int64)
+
+
+def _starts(counts: np.ndarray) -> list[int]:
+    """Where each row's names begin in the flat list, and where the last ends."""
+    return [0, *np.cumsum(counts).tolist()]
+
+
+def _best(left: list[str], right: list[str]) -> float:
+    """The best score of any name of one record against any of the other (no score
+    is above 1.0, so a pair that scores 1.0 ends the search)."""
+    best = 0.0
+    for a in left:
+        for b in right:
+            score = _pair_score(a, b)
+            if score > best:
+                best = score
+                if best >= 1.0:
+                    return best
+    return best
+
+
+_pair_score = lru_cache(maxsize=200_000)(name_score)
+"""``name_score`` of two names, remembered for the pairs DuckDB asks about again."""
 
 
 @contextmanager
