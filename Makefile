@@ -43,7 +43,7 @@ typecheck: setup
 # The Spark engine's tests start Spark (local[2]) and take minutes on a busy machine: a
 # step of their own, run when pyspark is installed (they skip themselves without Java).
 pytest: setup
-	$(BIN)/pytest -m 'not spark'
+	$(BIN)/pytest -m 'not spark' --durations=30
 	@if $(BIN)/python -c 'import pyspark' 2>/dev/null; then $(BIN)/pytest -m spark; \
 	else echo "pyspark is not installed (pip install -e '.[spark]'): the Spark tests are not run"; fi
 
