@@ -17,6 +17,10 @@ async function start() {
     const { startWorkspace } = await import("./workspace.js");
     await startWorkspace(workspace);
   }
+  if (document.querySelector("[data-nitka-stat-chart]")) {
+    const { startStatCharts } = await import("./stats.js");
+    startStatCharts(document);
+  }
   if (document.querySelector("[data-shortcut]")) {
     const { startShortcuts } = await import("./shortcuts.js");
     startShortcuts(document);

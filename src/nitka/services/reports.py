@@ -14,6 +14,7 @@ inside (``release=False``), and the audit record says which was made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,11 +23,16 @@ from sqlalchemy.engine import Connection
 from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.visibility import Viewer
+from nitka.errors import FieldError
 from nitka.exchange.messages import Message
 from nitka.exchange.sight import may_see_message
 from nitka.exchange.statistics import period_figures
 from nitka.reports.facts import read_facts
+from nitka.reports.labels import LANGUAGES
 from nitka.reports.period import Period
+from nitka.reports.render_csv import render_csv
+from nitka.reports.render_pdf import render_pdf
+from nitka.reports.render_xlsx import render_xlsx
 from nitka.reports.statistics import ExchangeFigures, Statistics, compute
 from nitka.services.guard import STATISTICS_READERS, audit, require, viewer_of
 from nitka.store.tables import agency, unit
@@ -64,6 +70,40 @@ def statistics_report(
         now=now,
     )
     return report.released(minimum_cell) if release else report
+
+
+RENDERERS: dict[str, Callable[[Statistics, str], bytes]] = {
+    "xlsx": render_xlsx,
+    "pdf": render_pdf,
+    "csv": render_csv,
+}
+"""The report's file formats (``nitka report statistics --format``, the workstation's
+download links)."""
+
+
+def statistics_file(
+    conn: Connection,
+    actor: Actor,
+    start: str,
+    end: str,
+    form: str,
+    lang: str = "en",
+    *,
+    release: bool = True,
+    minimum_cell: int = 5,
+    output: str = "",
+) -> bytes:
+    """The statistics of the period as a file (XLSX, PDF or CSV) in ``lang``: the
+    audit record (written by ``statistics_report``) names the format it left in."""
+    if form not in RENDERERS:
+        raise FieldError(f"{form!r} is not one of {', '.join(RENDERERS)}", field="format")
+    if lang not in LANGUAGES:
+        raise FieldError(f"{lang!r} is not one of {', '.join(LANGUAGES)}", field="lang")
+    found = statistics_report(
+        conn, actor, start, end, release=release, minimum_cell=minimum_cell,
+        output=output or form,
+    )  # fmt: skip
+    return RENDERERS[form](found, lang)
 
 
 def _sees(viewer: Viewer | None, item: Message) -> bool:

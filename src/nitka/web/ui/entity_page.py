@@ -80,6 +80,7 @@ def entity_page(entity_id: str, request: Request, engine: EngineDep, actor: Read
         "caveats": [shown.handling().value, *shown.restrictions()],
         "links": links_of(shown.id, found.graph),
         "judgements": found.judgements,
+        "assessable": bool(shown.statements) and _is_organisation(shown.schema),
     }
     return render(request, "entity.html", context, account=actor.account)
 
@@ -267,3 +268,9 @@ def _declined(error: FieldError, entity_id: str) -> str:
     if isinstance(error, NotFoundError):
         return _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
     return str(error)
+
+
+def _is_organisation(schema: str) -> bool:
+    """An Organization (or a kind of one) may be rated as a group: link its assessment."""
+    found = model.get(schema)
+    return found is not None and found.is_a("Organization")

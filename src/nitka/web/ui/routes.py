@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from nitka.web.ui import (
     ads_pages,
+    assess_pages,
     audit_page,
     case_pages,
     entity_page,
@@ -17,6 +18,7 @@ from nitka.web.ui import (
     screen_page,
     search_page,
     sign_in_pages,
+    statistics_page,
     workspace_page,
 )
 from nitka.web.ui.guard import PageForbiddenError, SignInRequiredError
@@ -34,6 +36,8 @@ ROUTERS = (
     resolve_pages.router,
     audit_page.router,
     ads_pages.router,
+    statistics_page.router,
+    assess_pages.router,
 )
 
 
