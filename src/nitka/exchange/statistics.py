@@ -85,6 +85,7 @@ def period_figures(
     Directive's default for its priority), late when answered after it or still open
     past it, pending while open and not yet due."""
     now = now or datetime.now(UTC)
+    current = _moment(now.isoformat())
     countries = {row.id: row.country for row in conn.execute(select(agency.c.id, agency.c.country))}
     per_country: dict[str, Counter[str]] = defaultdict(Counter)
     per_priority: dict[str, Counter[str]] = defaultdict(Counter)
@@ -93,13 +94,15 @@ def period_figures(
             continue
         side = "out" if item.direction == OUT else "in"
         partner = item.receiver if item.direction == OUT else item.sender
-        country = (countries.get(partner) or "unknown").lower()
-        figures = Counter({f"messages_{side}": 1})
+        counts = per_country[(countries.get(partner) or "unknown").lower()]
+        counts[f"messages_{side}"] += 1
         if item.kind.expects_answer:
-            figures[f"requests_{side}"] += 1
-            figures[f"{_timeliness(item, now)}_{side}"] += 1
-            per_priority[item.priority.value].update(figures)
-        per_country[country].update(figures)
+            timeliness = f"{_timeliness(item, current)}_{side}"
+            by_priority = per_priority[item.priority.value]
+            by_priority[f"messages_{side}"] += 1
+            for found in (counts, by_priority):
+                found[f"requests_{side}"] += 1
+                found[timeliness] += 1
     return {
         "countries": {c: dict(n) for c, n in sorted(per_country.items())},
         "priorities": {p: dict(n) for p, n in per_priority.items()},
@@ -124,6 +127,7 @@ def _period_messages(conn: Connection, lower: str, upper: str) -> Iterator[Messa
 
 
 def _timeliness(item: Message, now: datetime) -> str:
+    """In time, late or pending at ``now`` (an aware time)."""
     started = _moment(item.sent_at or item.received_at or item.created_at)
     due = (
         _moment(item.deadline)
@@ -134,7 +138,7 @@ def _timeliness(item: Message, now: datetime) -> str:
         return "in_time"
     if item.answered_at:
         return "in_time" if _moment(item.answered_at) <= due else "late"
-    return "late" if due < _moment(now.isoformat()) else "pending"
+    return "late" if due < now else "pending"
 
 
 def _moment(text: str) -> datetime:

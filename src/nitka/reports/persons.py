@@ -31,9 +31,13 @@ class Classed:
     warnings: list[str] = field(default_factory=list)
 
 
+KNOWN_FORMS = frozenset(EXPLOITATION)
+
+
 def event_date(event: Entity) -> str | None:
-    dates = sorted(event.get("date") | event.get("startDate"))
-    return dates[0] if dates else None
+    """The earliest of the event's ``date`` and ``startDate`` values."""
+    dates = event.get("date") | event.get("startDate")
+    return min(dates) if dates else None
 
 
 def involvement(facts: Facts) -> tuple[dict[str, list[str]], dict[str, set[str]], list[str]]:
@@ -42,16 +46,23 @@ def involvement(facts: Facts) -> tuple[dict[str, list[str]], dict[str, set[str]]
     dates: dict[str, list[str]] = defaultdict(list)
     forms: dict[str, set[str]] = defaultdict(set)
     warnings: list[str] = []
+    canonical = facts.canonical
     for event in facts.events:
-        when = event_date(event)
         found = event.keywords("exploitation")
-        for code in sorted(found - set(EXPLOITATION)):
+        unknown = found - KNOWN_FORMS
+        for code in sorted(unknown):
             warnings.append(f"{event.id}: keywords exploitation:{code} is not a known code")
-        for person in event.get("involved"):
-            key = facts.canonical.get(person, person)
+        involved = event.get("involved")
+        if not involved:
+            continue
+        when = event_date(event)
+        named = found - unknown if unknown else found
+        for person in involved:
+            key = canonical.get(person, person)
             if when:
                 dates[key].append(when)
-            forms[key] |= found & set(EXPLOITATION)
+            if named:
+                forms[key] |= named
     return dates, forms, warnings
 
 

@@ -27,6 +27,7 @@ from nitka.errors import FieldError
 from nitka.exchange.messages import Message
 from nitka.exchange.sight import may_see_message
 from nitka.exchange.statistics import period_figures
+from nitka.ingest.collector import collector_paused
 from nitka.reports.facts import read_facts
 from nitka.reports.labels import LANGUAGES
 from nitka.reports.period import Period
@@ -58,17 +59,18 @@ def statistics_report(
     period = Period.parse(start, end)
     viewer = viewer_of(conn, actor)
     audit(conn, actor, Action.EXPORT, subject)
-    figures = period_figures(
-        conn, period.lower, period.upper, lambda item: _sees(viewer, item), now
-    )
-    report = compute(
-        read_facts(conn, viewer),
-        period,
-        ExchangeFigures(figures["countries"], figures["priorities"]),
-        scope=actor.name if viewer is not None else "all",
-        home_country=_home_country(conn, actor),
-        now=now,
-    )
+    with collector_paused():  # a million entities are read: see nitka.reports.facts
+        figures = period_figures(
+            conn, period.lower, period.upper, lambda item: _sees(viewer, item), now
+        )
+        report = compute(
+            read_facts(conn, viewer),
+            period,
+            ExchangeFigures(figures["countries"], figures["priorities"]),
+            scope=actor.name if viewer is not None else "all",
+            home_country=_home_country(conn, actor),
+            now=now,
+        )
     return report.released(minimum_cell) if release else report
 
 
