@@ -83,6 +83,9 @@ def test_a_groups_ratings_evidence_score_and_rankings(base: str, engine: Engine)
         assert 'data-testid="no-evidence"' in violence and "a hunch" in violence
         assert 'data-term="international"' in text and "Score under socta" in text
         assert 'data-profile="sleipnir"' in text and 'data-profile="socta"' in text
+        bulgarian = me.get(f"/ui/assess/groups/{GROUP}", params={"lang": "bg"}).text
+        violence_bg = bulgarian.split('data-attribute="violence"')[1].split("</tr>")[0]
+        assert "Насилие" in violence_bg  # the attribute's name in the page's language
         assert me.get(f"/ui/assess/groups/{GROUP}", params={"profile": "/etc/x"}).status_code == 400
         entity = me.get(f"/ui/entities/{GROUP}").text
         assert f'href="/ui/assess/groups/{GROUP}"' in entity
@@ -114,6 +117,9 @@ def test_a_cases_criteria_and_an_override_with_a_reason(base: str, engine: Engin
         assert done.status_code == 200 and "<html" not in done.text
         assert re.search(r'data-criterion="untoc.3.2" data-state="met"', done.text)
         assert "victims moved abroad per witness" in done.text
+        # The criteria's titles in the page's language (the choice stays for the session).
+        ukrainian = me.get(f"/ui/cases/{BROTHERS}/criteria", params={"lang": "uk"}).text
+        assert "КТОЗ ООН, ст. 2(a): організована злочинна група" in ukrainian
     last = [r for r in records(engine) if r["subject"].get("assess override")][-1]
     assert last["actor"] == "investigator.in" and last["outcome"] == "done"
 

@@ -20,9 +20,11 @@ from nitka.assess import profiles
 from nitka.assess.criteria import Criterion
 from nitka.assess.scale import Attribute
 from nitka.errors import FieldError
+from nitka.reports.assessment_labels import alabel
 from nitka.services import assessment
 from nitka.services.guard import NotFoundError, RefusedError, transaction
 from nitka.web.deps import EngineDep
+from nitka.web.ui import i18n
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
@@ -43,6 +45,16 @@ LEVELS: Final = {
     "nil": N_("nil"),
     "unknown": N_("unknown"),
 }
+
+
+def domain_label(key: str, fallback: str) -> str:
+    """A criterion's title or an attribute's name in the page's language, from the
+    assessment report's table (``reports.assessment_labels``); as given if it has none."""
+    found = alabel(key, i18n.current())
+    return fallback if found == key else found
+
+
+ENVIRONMENT.globals["domain_label"] = domain_label
 
 
 @router.get("/ui/assess/groups/{group_id}", response_class=HTMLResponse)
