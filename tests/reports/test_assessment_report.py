@@ -109,8 +109,14 @@ def test_a_group_report_shows_ratings_score_and_ranks(store: Engine) -> None:
     assert "No single number is the truth" in text
     assert "no evidence" in text and "not rated" in text and "(B2)" in text
     assert "Kendall's tau" in text and "sleipnir" in text
-    cells = _cells(render_assessment_xlsx(found, "uk"))
+    workbook = render_assessment_xlsx(found, "uk")
+    cells = _cells(workbook)
     assert list(cells) == ["report", "ratings", "score", "ranks", "kendall_tau"]
+    # The score's terms as a native bar chart (openpyxl reads it back as ``_charts``).
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    charted = [s.title for s in book.worksheets if vars(s).get("_charts")]
+    chart = vars(book["score"])["_charts"][0]
+    assert charted == ["score"] and chart.tagname == "barChart" and len(chart.series) == 2
     assert alabel("no_single_number", "uk") in cells["report"]
     assert "Відмивання коштів" in cells["ratings"] and "без доказів" in cells["ratings"]
     score = cells["score"]
