@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from nitka.access.accounts import Role, add_account
 from nitka.access.actor import Actor, Proof
 from nitka.access.cases import add_case, add_member
+from nitka.assess.phrases import PHRASES
 from nitka.cli.main import app
 from nitka.demo import DATA
 from nitka.effects import ChangeKind, after_write
@@ -89,7 +90,14 @@ def test_a_case_report_shows_each_criterion_and_the_summary(store: Engine) -> No
     untoc = cells["untoc"]
     at = untoc.index("untoc.2a.benefit")
     assert untoc[at + 2 : at + 4] == ["изпълнен", "неизвестно"]  # state, computed
-    assert "fewer than three" in " ".join(map(str, untoc))  # the rule's own sentence
+    # Why each stands, in the report's language (the case's values as they are).
+    assert (
+        "по случая са посочени 2 (членове на групата или заподозрени), по-малко от трима" in untoc
+    )
+    assert "fewer than three" not in " ".join(map(str, untoc))
+    assert "the case names 2 (members of the group or suspects), fewer than three" in _text(
+        render_assessment_pdf(brothers)
+    )
 
 
 def test_a_group_report_shows_ratings_score_and_ranks(store: Engine) -> None:
@@ -166,6 +174,19 @@ def test_the_command_writes_both_formats(database_url: str, tmp_path: Path) -> N
     wrong = runner.invoke(app, ["report", "assessment", LANTERN, "--format", "csv", "--out", "x"],
                           env=env)  # fmt: skip
     assert wrong.exit_code == 1 and "--format" in wrong.output
+
+
+def test_a_why_without_its_key_in_the_table_is_shown_in_english() -> None:
+    part: dict[str, object] = {"code": "x.1", "title": "t", "state": "met", "computed": "met"}
+    part |= {"evidence": [], "why": "said in English", "why_key": "persons.few"}
+    part["why_values"] = {"n": "2"}
+    case = {"checklists": [part]}
+    bare = AssessmentReport("case", "c", "2026-01-01T00:00:00", "all", case=case)
+    assert "said in English" in _text(render_assessment_pdf(bare, "bg"))  # no table given
+    unknown = {**part, "why_key": "no.such.key"}
+    given = AssessmentReport("case", "c", "2026-01-01T00:00:00", "all",
+                             case={"checklists": [unknown]}, phrases=PHRASES)  # fmt: skip
+    assert "said in English" in _text(render_assessment_pdf(given, "uk"))
 
 
 def test_the_layout_needs_no_store() -> None:

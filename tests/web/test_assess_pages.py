@@ -86,6 +86,8 @@ def test_a_groups_ratings_evidence_score_and_rankings(base: str, engine: Engine)
         bulgarian = me.get(f"/ui/assess/groups/{GROUP}", params={"lang": "bg"}).text
         violence_bg = bulgarian.split('data-attribute="violence"')[1].split("</tr>")[0]
         assert "Насилие" in violence_bg  # the attribute's name in the page's language
+        hints_bg = bulgarian.split('data-testid="suggestions"')[1].split("</ul>")[0]
+        assert "членове: 4" in hints_bg and "members" not in hints_bg  # a suggestion's why
         assert me.get(f"/ui/assess/groups/{GROUP}", params={"profile": "/etc/x"}).status_code == 400
         entity = me.get(f"/ui/entities/{GROUP}").text
         assert f'href="/ui/assess/groups/{GROUP}"' in entity
@@ -120,6 +122,12 @@ def test_a_cases_criteria_and_an_override_with_a_reason(base: str, engine: Engin
         # The criteria's titles in the page's language (the choice stays for the session).
         ukrainian = me.get(f"/ui/cases/{BROTHERS}/criteria", params={"lang": "uk"}).text
         assert "КТОЗ ООН, ст. 2(a): організована злочинна група" in ukrainian
+        # ... and why each stands as computed, with the case's values as they are.
+        persons = ukrainian.split('data-criterion="untoc.2a.persons"')[1].split("</tr>")[0]
+        why = persons.split('data-testid="why">')[1].split("</td>")[0]
+        assert why == "у провадженні названо 2 (учасників групи або підозрюваних), менше трьох"
+        english = me.get(f"/ui/cases/{BROTHERS}/criteria", params={"lang": "en"}).text
+        assert "the case names 2 (members of the group or suspects), fewer than three" in english
     last = [r for r in records(engine) if r["subject"].get("assess override")][-1]
     assert last["actor"] == "investigator.in" and last["outcome"] == "done"
 

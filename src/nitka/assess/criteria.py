@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from nitka.assess.overrides import Override
+from nitka.assess.phrases import NOTHING, Phrase
 from nitka.errors import FieldError
 
 
@@ -40,13 +41,19 @@ class Criterion:
     code: str
     title: str
     computed: State
-    why: str
+    said: Phrase
+    """Why it stands as computed, as a key and values (``phrases.PHRASES``)."""
     evidence: list[str] = field(default_factory=list)
     parts: list[Criterion] = field(default_factory=list)
     rule: Rule | None = None
     counts: bool = True
     """False for a part that explains but does not decide (the Protocol's consent)."""
     override: Override | None = None
+
+    @property
+    def why(self) -> str:
+        """Why it stands as computed, in English."""
+        return self.said.text()
 
     @property
     def state(self) -> State:
@@ -62,6 +69,8 @@ class Criterion:
             "state": self.state.value,
             "computed": self.computed.value,
             "why": self.why,
+            "why_key": self.said.key,
+            "why_values": dict(self.said.values),
             "evidence": self.evidence,
             "override": None if self.override is None else self.override.as_dict(),
         }
@@ -85,38 +94,34 @@ def combine(rule: Rule, states: list[State]) -> State:
 
 def composite(code: str, title: str, rule: Rule, parts: list[Criterion]) -> Criterion:
     """A criterion of parts, computed from their states (call ``settle`` after overrides)."""
-    return settle(Criterion(code, title, State.UNKNOWN, "", parts=parts, rule=rule), {})
+    return settle(Criterion(code, title, State.UNKNOWN, NOTHING, parts=parts, rule=rule), {})
 
 
 def settle(criterion: Criterion, overrides: Mapping[str, Override]) -> Criterion:
     """The criterion with the analysts' overrides applied, its parts first, and each
     composite computed again from its parts as they then stand."""
     parts = [settle(part, overrides) for part in criterion.parts]
-    computed, why = criterion.computed, criterion.why
+    computed, said = criterion.computed, criterion.said
     if criterion.rule is not None:
         counted = [p for p in parts if p.counts]
         computed = combine(criterion.rule, [p.state for p in counted])
-        why = _why(criterion.rule, computed, counted)
+        said = _why(criterion.rule, computed, counted)
     return replace(
-        criterion, parts=parts, computed=computed, why=why, override=overrides.get(criterion.code)
+        criterion, parts=parts, computed=computed, said=said, override=overrides.get(criterion.code)
     )
 
 
-def _why(rule: Rule, state: State, parts: list[Criterion]) -> str:
-    named = {s: [p.code for p in parts if p.state is s] for s in State}
+def _why(rule: Rule, state: State, parts: list[Criterion]) -> Phrase:
+    named = {s: ", ".join(p.code for p in parts if p.state is s) for s in State}
     if state is State.MET:
-        return (
-            "every part is met"
-            if rule is Rule.ALL
-            else f"met through {', '.join(named[State.MET])}"
-        )
+        if rule is Rule.ALL:
+            return Phrase.of("parts.all_met")
+        return Phrase.of("parts.met_through", codes=named[State.MET])
     if state is State.NOT_MET:
-        return (
-            "every alternative is not met"
-            if rule is Rule.ANY
-            else f"not met: {', '.join(named[State.NOT_MET])}"
-        )
-    return f"unknown: {', '.join(named[State.UNKNOWN])} not known"
+        if rule is Rule.ANY:
+            return Phrase.of("parts.none_met")
+        return Phrase.of("parts.not_met", codes=named[State.NOT_MET])
+    return Phrase.of("parts.unknown", codes=named[State.UNKNOWN])
 
 
 def parse_state(text: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 
 from nitka.assess.criteria import Criterion, Rule, State, composite
 from nitka.assess.facts import CaseFacts, Entity, parse_date
+from nitka.assess.phrases import Phrase
 
 ADULT = 18
 
@@ -41,7 +42,13 @@ def _coded(facts: CaseFacts, prefix: str) -> dict[str, list[str]]:
 def _recorded(code: str, title: str, found: dict[str, list[str]]) -> Criterion:
     """Met: the events record these codes (with the statements that record them)."""
     evidence = [i for ids in found.values() for i in ids]
-    return Criterion(code, title, State.MET, f"events record {', '.join(sorted(found))}", evidence)
+    return Criterion(
+        code,
+        title,
+        State.MET,
+        Phrase.of("protocol.recorded", codes=", ".join(sorted(found))),
+        evidence,
+    )
 
 
 def element(facts: CaseFacts, prefix: str, code: str, title: str) -> Criterion:
@@ -54,10 +61,10 @@ def element(facts: CaseFacts, prefix: str, code: str, title: str) -> Criterion:
             code,
             title,
             State.NOT_MET,
-            f"{len(events)} trafficking events are coded, none with {prefix}…",
+            Phrase.of("protocol.none_with", n=len(events), prefix=prefix),
             [e.id for e in events],
         )
-    return Criterion(code, title, State.UNKNOWN, "no trafficking event is coded in the case")
+    return Criterion(code, title, State.UNKNOWN, Phrase.of("protocol.no_events"))
 
 
 def means(facts: CaseFacts) -> Criterion:
@@ -71,7 +78,7 @@ def means(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            "a victim is a child: no means is needed (Art. 3(c))",
+            Phrase.of("means.child"),
             [i for ids in children.values() for i in ids],
         )
     found = _coded(facts, "means:")
@@ -83,14 +90,14 @@ def means(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.NOT_MET,
-            "the victims are adults and no event records a means",
+            Phrase.of("means.adults"),
             [i for ids in adults.values() for i in ids],
         )
     return Criterion(
         code,
         title,
         State.UNKNOWN,
-        "no means recorded, and not every victim is known to be an adult",
+        Phrase.of("means.unknown"),
     )
 
 
@@ -98,19 +105,17 @@ def consent(facts: CaseFacts) -> Criterion:
     code, title = "protocol.3.consent", "consent does not stand in the way (Art. 3(b))"
     given = [i for e in facts.events() for i in e.has_keyword("consent:given")]
     if not given:
-        return Criterion(code, title, State.MET, "no consent recorded", counts=False)
+        return Criterion(code, title, State.MET, Phrase.of("consent.none"), counts=False)
     children, adults = ages(facts)
     if children:
-        return Criterion(
-            code, title, State.MET, "consent of a child is irrelevant", given, counts=False
-        )
+        return Criterion(code, title, State.MET, Phrase.of("consent.child"), given, counts=False)
     used = _coded(facts, "means:")
     if used:
         return Criterion(
             code,
             title,
             State.MET,
-            f"consent is irrelevant: means were used ({', '.join(sorted(used))})",
+            Phrase.of("consent.means", means=", ".join(sorted(used))),
             given,
             counts=False,
         )
@@ -119,7 +124,7 @@ def consent(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.NOT_MET,
-            "an adult consented and no means is recorded",
+            Phrase.of("consent.adult"),
             given,
             counts=False,
         )
@@ -127,7 +132,7 @@ def consent(facts: CaseFacts) -> Criterion:
         code,
         title,
         State.UNKNOWN,
-        "consent given, and whether means were used is not known",
+        Phrase.of("consent.unknown"),
         given,
         counts=False,
     )

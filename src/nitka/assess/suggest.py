@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nitka.assess.facts import CaseFacts
+from nitka.assess.phrases import Phrase
 from nitka.assess.scale import Attribute, Level
 
 SIZE_BANDS = ((20, Level.HIGH), (8, Level.MEDIUM), (3, Level.LOW))
@@ -20,14 +21,22 @@ COUNTRY_BANDS = ((4, Level.HIGH), (3, Level.MEDIUM), (2, Level.LOW))
 class Suggestion:
     attribute: Attribute
     level: Level
-    why: str
+    said: Phrase
+    """Why it is suggested, as a key and values (``phrases.PHRASES``)."""
     evidence: list[str]
+
+    @property
+    def why(self) -> str:
+        """Why it is suggested, in English."""
+        return self.said.text()
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "attribute": self.attribute.value,
             "level": self.level.value,
             "why": self.why,
+            "why_key": self.said.key,
+            "why_values": dict(self.said.values),
             "evidence": self.evidence,
         }
 
@@ -43,7 +52,7 @@ def suggest(facts: CaseFacts, group_id: str) -> list[Suggestion]:
             Suggestion(
                 Attribute.SIZE,
                 level,
-                f"{len(members)} members",
+                Phrase.of("suggest.size", n=len(members)),
                 [i for ids in members.values() for i in ids],
             )
         )
@@ -59,7 +68,7 @@ def suggest(facts: CaseFacts, group_id: str) -> list[Suggestion]:
             Suggestion(
                 Attribute.INTERNATIONAL,
                 level,
-                f"members and events in {', '.join(sorted(countries))}",
+                Phrase.of("suggest.international", countries=", ".join(sorted(countries))),
                 [i for ids in countries.values() for i in ids],
             )
         )

@@ -7,6 +7,7 @@ import re
 
 from nitka.assess.criteria import Criterion, Rule, State, composite
 from nitka.assess.facts import CaseFacts, Entity
+from nitka.assess.phrases import Phrase
 
 PERIOD_DAYS = 30
 """A group "existing for a period of time": its dated facts (memberships, events) span
@@ -43,7 +44,7 @@ def persons(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            f"{len(found)} persons are members of the group or suspects in the case",
+            Phrase.of("persons.met", n=len(found)),
             evidence,
         )
     if found:
@@ -51,12 +52,10 @@ def persons(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.NOT_MET,
-            f"the case names {len(found)} (members of the group or suspects), fewer than three",
+            Phrase.of("persons.few", n=len(found)),
             evidence,
         )
-    return Criterion(
-        code, title, State.UNKNOWN, "the case names no member of a group and no suspect"
-    )
+    return Criterion(code, title, State.UNKNOWN, Phrase.of("persons.none"))
 
 
 def structured(facts: CaseFacts) -> Criterion:
@@ -66,7 +65,7 @@ def structured(facts: CaseFacts) -> Criterion:
         evidence = [i for m in roles for i in m.evidence("role")]
         named = sorted({r for m in roles for r in m.values("role")})
         return Criterion(
-            code, title, State.MET, f"members hold roles: {', '.join(named)}", evidence
+            code, title, State.MET, Phrase.of("structured.roles", roles=", ".join(named)), evidence
         )
     dated = [(d, s) for e in facts.events() for d, s in e.dates()]
     days = sorted({d for d, _ in dated})
@@ -75,7 +74,7 @@ def structured(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            f"trafficking events on {len(days)} different dates: not formed for one offence",
+            Phrase.of("structured.dates", n=len(days)),
             [s for _, s in dated],
         )
     if days:
@@ -83,12 +82,10 @@ def structured(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.NOT_MET,
-            "one trafficking event date and no roles "
-            "recorded: formed for the immediate commission of an offence, as far "
-            "as the case shows",
+            Phrase.of("structured.one_date"),
             [s for _, s in dated],
         )
-    return Criterion(code, title, State.UNKNOWN, "no roles and no dated trafficking events")
+    return Criterion(code, title, State.UNKNOWN, Phrase.of("structured.none"))
 
 
 def period(facts: CaseFacts) -> Criterion:
@@ -103,7 +100,7 @@ def period(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.UNKNOWN,
-            "fewer than two dated facts of the group (memberships, trafficking events)",
+            Phrase.of("period.few"),
             [s for _, s in dated],
         )
     first, last = min(dated), max(dated)
@@ -114,14 +111,14 @@ def period(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            f"dated facts span {span} days, from {first[0]} to {last[0]}",
+            Phrase.of("period.met", days=span, first=first[0], last=last[0]),
             evidence,
         )
     return Criterion(
         code,
         title,
         State.NOT_MET,
-        f"dated facts span {span} days only, under {PERIOD_DAYS}",
+        Phrase.of("period.short", days=span, least=PERIOD_DAYS),
         evidence,
     )
 
@@ -138,7 +135,7 @@ def concert(facts: CaseFacts) -> Criterion:
                 code,
                 title,
                 State.MET,
-                f"{len(together)} members or suspects take part in one event ({event.id})",
+                Phrase.of("concert.event", n=len(together), event=event.id),
                 event.evidence("involved"),
             )
         if set(event.values("organizer")) & groups and len(suspects) >= 2:
@@ -146,7 +143,7 @@ def concert(facts: CaseFacts) -> Criterion:
                 code,
                 title,
                 State.MET,
-                f"the group organises event {event.id}",
+                Phrase.of("concert.organised", event=event.id),
                 event.evidence("organizer"),
             )
     if events and suspects:
@@ -154,11 +151,10 @@ def concert(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.NOT_MET,
-            "no event of the case has two members "
-            "or suspects in it, nor is one organised by the group",
+            Phrase.of("concert.apart"),
             [e.id for e in events],
         )
-    return Criterion(code, title, State.UNKNOWN, "no events with members or suspects")
+    return Criterion(code, title, State.UNKNOWN, Phrase.of("concert.none"))
 
 
 def serious_crime(facts: CaseFacts) -> Criterion:
@@ -178,19 +174,23 @@ def serious_crime(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.UNKNOWN,
-            "no criminal case with the most its offence carries (penalty_max_years)",
+            Phrase.of("serious.none"),
         )
     years, statement_id, court_case = max(penalties, key=lambda p: (p[0], p[1]))
     offence = ", ".join(court_case.values("category")) or court_case.id
     if years >= SERIOUS_YEARS:
         return Criterion(
-            code, title, State.MET, f"{offence} carries up to {years:g} years", [statement_id]
+            code,
+            title,
+            State.MET,
+            Phrase.of("serious.met", offence=offence, years=f"{years:g}"),
+            [statement_id],
         )
     return Criterion(
         code,
         title,
         State.NOT_MET,
-        f"the gravest offence, {offence}, carries up to {years:g} years, under {SERIOUS_YEARS}",
+        Phrase.of("serious.under", offence=offence, years=f"{years:g}", least=SERIOUS_YEARS),
         [statement_id],
     )
 
@@ -206,7 +206,7 @@ def benefit(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            f"events record a {' and '.join(sorted(coded))} benefit",
+            _benefits(sorted(coded)),
             [i for ids in coded.values() for i in ids],
         )
     paid = [
@@ -219,16 +219,21 @@ def benefit(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            f"{len(paid)} payments to or from members or suspects",
+            Phrase.of("benefit.paid", n=len(paid)),
             [p.id for p in paid],
         )
     return Criterion(
         code,
         title,
         State.UNKNOWN,
-        "no payment of the group's and no benefit "
-        "recorded (the data cannot show there was none: an analyst may say so)",
+        Phrase.of("benefit.none"),
     )
+
+
+def _benefits(kinds: list[str]) -> Phrase:
+    if len(kinds) == 1:
+        return Phrase.of("benefit.coded", kind=kinds[0])
+    return Phrase.of("benefit.coded_two", first=" and ".join(kinds[:-1]), second=kinds[-1])
 
 
 def transnational(facts: CaseFacts) -> Criterion:
@@ -250,12 +255,22 @@ def several_states(facts: CaseFacts) -> Criterion:
     found = _event_countries(facts)
     evidence = [i for ids in found.values() for i in ids]
     if len(found) >= 2:
-        return Criterion(code, title, State.MET, f"events in {', '.join(sorted(found))}", evidence)
+        return Criterion(
+            code,
+            title,
+            State.MET,
+            Phrase.of("several.met", countries=", ".join(sorted(found))),
+            evidence,
+        )
     if found:
         return Criterion(
-            code, title, State.NOT_MET, f"every event is in {next(iter(found))}", evidence
+            code,
+            title,
+            State.NOT_MET,
+            Phrase.of("several.one", country=next(iter(found))),
+            evidence,
         )
-    return Criterion(code, title, State.UNKNOWN, "no event has a country")
+    return Criterion(code, title, State.UNKNOWN, Phrase.of("several.none"))
 
 
 def directed_elsewhere(facts: CaseFacts) -> Criterion:
@@ -271,7 +286,7 @@ def directed_elsewhere(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.UNKNOWN,
-            "no country of the events, or none of the group or its leaders",
+            Phrase.of("directed.unknown"),
         )
     abroad = sorted(set(directing) - set(where))
     if abroad:
@@ -279,15 +294,14 @@ def directed_elsewhere(facts: CaseFacts) -> Criterion:
             code,
             title,
             State.MET,
-            f"the group or its leaders are in "
-            f"{', '.join(abroad)}, the events in {', '.join(sorted(where))}",
+            Phrase.of("directed.met", abroad=", ".join(abroad), where=", ".join(sorted(where))),
             [i for c in abroad for i in directing[c]],
         )
     return Criterion(
         code,
         title,
         State.NOT_MET,
-        f"the group and its leaders are where the events are ({', '.join(sorted(where))})",
+        Phrase.of("directed.same", where=", ".join(sorted(where))),
         [i for ids in directing.values() for i in ids],
     )
 
@@ -296,7 +310,7 @@ def group_abroad(facts: CaseFacts) -> Criterion:
     code, title = "untoc.3.2.c", "(c) involves a group active in more than one State"
     groups = facts.groups()
     if not groups:
-        return Criterion(code, title, State.UNKNOWN, "no organised crime group in the case")
+        return Criterion(code, title, State.UNKNOWN, Phrase.of("abroad.no_group"))
     ids = {g.id for g in groups}
     organised = [e for e in facts.of_schema("Event") if set(e.values("organizer")) & ids]
     found = facts.countries(groups)
@@ -305,13 +319,17 @@ def group_abroad(facts: CaseFacts) -> Criterion:
     evidence = [i for ids_ in found.values() for i in ids_]
     if len(found) >= 2:
         return Criterion(
-            code, title, State.MET, f"the group is active in {', '.join(sorted(found))}", evidence
+            code,
+            title,
+            State.MET,
+            Phrase.of("abroad.met", countries=", ".join(sorted(found))),
+            evidence,
         )
     if found:
         return Criterion(
-            code, title, State.NOT_MET, f"the group is active in {next(iter(found))} only", evidence
+            code, title, State.NOT_MET, Phrase.of("abroad.one", country=next(iter(found))), evidence
         )
-    return Criterion(code, title, State.UNKNOWN, "no country of the group or its events")
+    return Criterion(code, title, State.UNKNOWN, Phrase.of("abroad.unknown"))
 
 
 def effects_elsewhere(facts: CaseFacts) -> Criterion:
@@ -319,22 +337,20 @@ def effects_elsewhere(facts: CaseFacts) -> Criterion:
     where = _event_countries(facts)
     origins = facts.countries(facts.victims(), "nationality")
     if not where or not origins:
-        return Criterion(
-            code, title, State.UNKNOWN, "no country of the events, or no citizenship of a victim"
-        )
+        return Criterion(code, title, State.UNKNOWN, Phrase.of("effects.unknown"))
     other = sorted(set(origins) - set(where))
     if other:
         return Criterion(
             code,
             title,
             State.MET,
-            f"victims are citizens of {', '.join(other)}, the events in {', '.join(sorted(where))}",
+            Phrase.of("effects.met", other=", ".join(other), where=", ".join(sorted(where))),
             [i for c in other for i in origins[c]],
         )
     return Criterion(
         code,
         title,
         State.NOT_MET,
-        "the victims are citizens of the State where the events are",
+        Phrase.of("effects.same"),
         [i for ids in origins.values() for i in ids],
     )

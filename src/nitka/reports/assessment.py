@@ -2,19 +2,22 @@
 
 The report is made from the assessment's own answers as plain data (what
 ``nitka.services.assessment`` returns with ``as_dict``): the reports sit beside
-``nitka.assess`` in the layers and do not import it. A case's report lists each
-criterion with its state, computed state, override, evidence and why, and a
-summary line; a group's report lists its ratings with their evidence, its score
-term by term and its rank under each shipped profile, under a warning that no
-single number is the truth.
+``nitka.assess`` in the layers and do not import it, so the services hand over the
+table of the computed sentences (``nitka.assess.phrases.PHRASES``) with the data.
+A case's report lists each criterion with its state, computed state, override,
+evidence and why (in the report's language), and a summary line; a group's
+report lists its ratings with their evidence, its score term by term and its rank
+under each shipped profile, under a warning that no single number is the truth.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from nitka.reports.assessment_labels import alabel
+from nitka.reports.labels import LANGUAGES
 
 Cell = str | float | int
 
@@ -33,6 +36,9 @@ class AssessmentReport:
     """The group's assessment (``GroupAssessment.as_dict()``)."""
     comparison: dict[str, Any] | None = None
     """The rated groups ranked under the shipped profiles (``Comparison.as_dict()``)."""
+    phrases: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    """The computed sentences' templates ``(en, uk, bg)`` by key (a criterion's
+    ``why_key``); a sentence whose key is not here is shown in English, as computed."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ def _case(report: AssessmentReport, lang: str) -> Layout:
     sections = []
     for checklist in checklists:
         rows: list[list[Cell]] = []
-        _criterion_rows(checklist, 0, lang, rows)
+        _criterion_rows(checklist, 0, lang, rows, report.phrases)
         key = CHECKLISTS.get(checklist["code"], checklist["code"])
         sections.append(
             Section(
@@ -107,7 +113,13 @@ def _case(report: AssessmentReport, lang: str) -> Layout:
     )
 
 
-def _criterion_rows(item: dict[str, Any], depth: int, lang: str, rows: list[list[Cell]]) -> None:
+def _criterion_rows(
+    item: dict[str, Any],
+    depth: int,
+    lang: str,
+    rows: list[list[Cell]],
+    phrases: Mapping[str, tuple[str, str, str]],
+) -> None:
     override = item.get("override")
     said = ""
     if override:
@@ -121,11 +133,25 @@ def _criterion_rows(item: dict[str, Any], depth: int, lang: str, rows: list[list
             alabel(item["computed"], lang),
             said,
             ", ".join(item.get("evidence", [])),
-            item.get("why", ""),
+            why(item, lang, phrases),
         ]
     )
     for part in item.get("parts", []):
-        _criterion_rows(part, depth + 1, lang, rows)
+        _criterion_rows(part, depth + 1, lang, rows, phrases)
+
+
+def why(item: dict[str, Any], lang: str, phrases: Mapping[str, tuple[str, str, str]]) -> str:
+    """A criterion's why in the language, from its ``why_key`` and ``why_values``; the
+    English sentence it carries where the table has no such key (or the template does
+    not take the values)."""
+    english: str = item.get("why", "")
+    found = phrases.get(item.get("why_key", ""))
+    if found is None or lang not in LANGUAGES:
+        return english
+    try:
+        return found[LANGUAGES.index(lang)].format_map(item.get("why_values", {}))
+    except (KeyError, IndexError, ValueError):
+        return english
 
 
 def summary_line(checklists: list[dict[str, Any]], lang: str = "en") -> str:

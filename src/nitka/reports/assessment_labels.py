@@ -2,8 +2,9 @@
 
 Kept apart from the statistics' table (``labels.py``) so that each report's words stay
 together; a key found in neither is shown as it is. The sentences the assessment
-computes (why a criterion stands as it does, a rating's reason) are the analysts'
-and the rules' own words and are shown as written.
+computes (why a criterion stands as it does) have their own table,
+``nitka.assess.phrases``; an analyst's words (a rating's reason, an override's) are
+shown as written.
 """
 
 from __future__ import annotations

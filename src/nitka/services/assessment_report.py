@@ -20,6 +20,7 @@ from nitka.access.audit import Action
 from nitka.access.cases import case_exists
 from nitka.access.visibility import READERS
 from nitka.assess import profiles
+from nitka.assess.phrases import PHRASES
 from nitka.reports.assessment import AssessmentReport
 from nitka.services import assessment
 from nitka.services.guard import NotFoundError, audit, require, viewer_of
@@ -44,7 +45,9 @@ def assessment_report(
     scope = actor.name if viewer is not None else "all"
     if case_exists(conn, target):
         criteria = assessment.case_criteria(conn, actor, target)
-        report = AssessmentReport("case", target, made, scope, case=criteria.as_dict())
+        report = AssessmentReport(
+            "case", target, made, scope, case=criteria.as_dict(), phrases=PHRASES
+        )
         entities: list[str] = []
     else:
         try:

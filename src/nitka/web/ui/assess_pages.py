@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from nitka.assess import profiles
 from nitka.assess.criteria import Criterion
+from nitka.assess.phrases import Phrase
 from nitka.assess.scale import Attribute
 from nitka.errors import FieldError
 from nitka.reports.assessment_labels import alabel
@@ -54,7 +55,14 @@ def domain_label(key: str, fallback: str) -> str:
     return fallback if found == key else found
 
 
+def said(phrase: Phrase) -> str:
+    """A computed sentence (a criterion's or a suggestion's why) in the page's
+    language, in English where the table has none."""
+    return phrase.text(i18n.current())
+
+
 ENVIRONMENT.globals["domain_label"] = domain_label
+ENVIRONMENT.globals["said"] = said
 
 
 @router.get("/ui/assess/groups/{group_id}", response_class=HTMLResponse)
