@@ -90,3 +90,18 @@ def test_the_title_helps_and_screen_many_agrees_with_screen_ad() -> None:
 def test_the_rules_alone_also_give_a_verdict() -> None:
     verdict = screen_ad(RISKY, classifier_on=False)
     assert verdict.label == "risky" and verdict.indicators
+
+
+def test_one_ads_risk_in_plain_python_is_the_models_own() -> None:
+    """``risk_of_one`` (the chatbot's path) against scikit-learn's ``risk`` over every
+    labelled ad, with and without its findings, and an empty text."""
+    from nitka.ads import classifier
+    from nitka.ads.findings import findings
+
+    model = classifier.shipped()
+    ads = [ad.text for ad in split("train") + split("test")] + ["", "🙂"]
+    for text in ads:
+        hits = findings(text, None).hits
+        for given in (hits, []):
+            expected = model.risk([text], [given])[0]
+            assert model.risk_of_one(text, given) == pytest.approx(expected, abs=1e-9)

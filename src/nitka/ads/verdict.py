@@ -84,9 +84,9 @@ def _verdict(found: Findings, title: str, classifier_on: bool) -> Verdict:
     if not found.readable:
         return Verdict(0.0, "benign", found.lang, [], found.notes)
     if classifier_on and found.hits:
-        risk = classifier.shipped().risk([_with_title(found, title)], [found.hits])[0]
+        risk = classifier.shipped().risk_of_one(_with_title(found, title), found.hits)
     elif classifier_on:
-        risk = min(classifier.shipped().risk([_with_title(found, title)], [[]])[0], WORDLESS_CAP)
+        risk = min(classifier.shipped().risk_of_one(_with_title(found, title), []), WORDLESS_CAP)
     else:
         risk = rules.risk(found.hits)
     return _labelled(found, risk)
