@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import multiprocessing
 import statistics
+import time
 from multiprocessing.connection import Connection
 
 from tests.ads.chat.fake_telegram import TOKEN, FakeTelegram, fake_telegram
@@ -89,13 +90,16 @@ def main() -> None:
         target=telegram_side, args=(theirs, args.chats, args.messages)
     )
     other.start()
+    cpu = time.process_time()
     latencies = asyncio.run(bot_side(mine, dialogue, args.messages))
+    cpu = time.process_time() - cpu
     other.join(10)
     cuts = statistics.quantiles(latencies, n=100)
     print(
         f"{args.chats} chats x {args.messages} offers, screen {args.screen}: "
         f"{len(latencies)} replies, p50 {cuts[49] * 1000:.1f} ms, "
-        f"p95 {cuts[94] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+        f"p95 {cuts[94] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms; "
+        f"the bot's processor time {cpu / len(latencies) * 1000:.2f} ms a reply"
     )
 
 

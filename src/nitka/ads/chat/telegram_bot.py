@@ -47,6 +47,12 @@ MAX_MESSAGE: Final = 4096
 """Telegram's longest message, in characters."""
 BUTTONS_A_ROW: Final = 2
 POLL_SECONDS: Final = 25
+INLINE_CHARS: Final = 4096
+"""A message up to this long (Telegram's longest) is answered in the event loop's own
+thread: its screening takes a millisecond or less, and handing it to a worker thread
+costs more than that (the threads take turns holding the interpreter, every 5 ms, so
+fifty answers at once wait on each other). Longer input (the web's, or a bytes
+message read as text) still goes to a worker thread."""
 ALLOWED_UPDATES: Final = ["message", "callback_query"]
 
 
@@ -87,7 +93,7 @@ class ChatBot:
 
     def respond(self, chat: object, incoming: Incoming) -> Reply | None:
         """The reply to a chat's message (None: stay silent, the chat is over its limit).
-        Runs in a worker thread: screening is work for the processor."""
+        Long input is answered in a worker thread (``INLINE_CHARS``)."""
         key = chat_key(chat)
         allowed = self.limit.take(key)
         session = self.sessions.get(key)
@@ -127,7 +133,10 @@ class ChatBot:
 
     async def _answer(self, bot: Bot, chat_id: int, incoming: Incoming) -> None:
         try:
-            reply = await asyncio.to_thread(self.respond, chat_id, incoming)
+            if len(incoming.text or "") <= INLINE_CHARS:
+                reply = self.respond(chat_id, incoming)
+            else:
+                reply = await asyncio.to_thread(self.respond, chat_id, incoming)
             if reply is not None:
                 await send(bot, chat_id, reply)
         except Exception as exc:
