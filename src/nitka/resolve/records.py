@@ -14,7 +14,7 @@ for ``birthDate`` would otherwise silently not count).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, product
@@ -65,7 +65,7 @@ class PersonFile:
 class _Column:
     index: int
     prop: str
-    read: Callable[[str], list[str]]
+    read: Callable[[str], Sequence[str]]
 
 
 def read_persons(
@@ -81,8 +81,8 @@ def read_persons(
     result = PersonFile(ignored=ignored)
     seen: dict[str, int] = {}
     for row, cells in enumerate(reader, start=HEADER_ROW + 1):
-        if not any(cell.strip() for cell in cells):
-            continue
+        if not "".join(cells).strip():
+            continue  # a blank row
         record = _record(row, cells, id_index, columns, len(header), path)
         if record.id in seen:
             raise RowError(f"the id {record.id!r} is already on row {seen[record.id]}",
@@ -118,16 +118,12 @@ def _header(header: list[str], path: str) -> tuple[int, list[_Column], list[str]
     return names.index(ID), columns, ignored
 
 
-def _reader_of(kind: str) -> Callable[[str], list[str]]:
-    return _dates if kind == "date" else _as_given
+def _reader_of(kind: str) -> Callable[[str], Sequence[str]]:
+    return _read_date if kind == "date" else _as_given
 
 
-def _as_given(value: str) -> list[str]:
-    return [value]
-
-
-def _dates(value: str) -> list[str]:
-    return list(_read_date(value))
+def _as_given(value: str) -> Sequence[str]:
+    return (value,)
 
 
 @lru_cache(maxsize=100_000)
@@ -154,20 +150,23 @@ def _record(
     values: dict[str, list[str]] = {}
     for column in columns:
         cell = cells[column.index] if column.index < len(cells) else ""
-        for part in _split(cell):
+        if not cell:
+            continue  # most cells of a wide file are empty: a million records, millions of them
+        found: list[str] = []
+        for part in cell.split(SEPARATOR) if SEPARATOR in cell else (cell,):
+            part = " ".join(part.split())
+            if not part:
+                continue
             try:
-                found = column.read(part)
+                found.extend(column.read(part))
             except ValueError as error:
                 raise RowError(str(error), field=column.prop, record=row, path=path) from None
+        if found:
             values.setdefault(column.prop, []).extend(found)
-    return PersonRecord(record_id, row, {p: list(dict.fromkeys(v)) for p, v in values.items()})
-
-
-def _split(cell: str) -> Iterator[str]:
-    for part in cell.split(SEPARATOR):
-        part = " ".join(part.split())
-        if part:
-            yield part
+    for prop, found in values.items():
+        if len(found) > 1:
+            values[prop] = list(dict.fromkeys(found))
+    return PersonRecord(record_id, row, values)
 
 
 def full_names(record: PersonRecord) -> list[str]:
