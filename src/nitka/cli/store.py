@@ -41,7 +41,11 @@ def register(app: typer.Typer) -> None:
 
 
 def init(ctx: typer.Context) -> None:
-    """Create the store at NITKA_DATABASE_URL, or upgrade it to the newest schema."""
+    """Create the store at NITKA_DATABASE_URL, or upgrade it to the newest schema.
+
+    Back the store up first (docs/upgrades.md). A store that a newer Nitka upgraded
+    is refused and left as it is: Nitka never downgrades.
+    """
     url = settings(ctx).database_url
     revision = upgrade_store(ctx)
     stdout.print(f"store ready at {url} (schema revision {revision})", highlight=False)
