@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
@@ -102,27 +103,27 @@ def _sqlite_templates(folder: Path) -> dict[str, Path]:
 def _postgres_templates(admin_url: str, cleanup: ExitStack) -> dict[str, str]:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     base = admin_url.rsplit("/", 1)[0]
-    names = {revision: f"nitka_at_{revision}" for revision in EARLIER}
+    prefix = f"nitka_{uuid.uuid4().hex[:8]}"
+    walk, names = f"{prefix}_walk", {revision: f"{prefix}_at_{revision}" for revision in EARLIER}
 
     def drop() -> None:
         with admin.connect() as conn:
-            for name in ["nitka_walk", *names.values()]:
+            for name in [walk, *names.values()]:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
     cleanup.callback(admin.dispose)
     if os.environ.get("NITKA_TEST_POSTGRES_URL"):
         # A server that outlives the suite; the suite's own goes, databases and all.
         cleanup.callback(drop)
-    drop()  # what an interrupted run left
     with admin.connect() as conn:
-        conn.execute(text("CREATE DATABASE nitka_walk"))
-    engine = make_engine(f"{base}/nitka_walk")
+        conn.execute(text(f"CREATE DATABASE {walk}"))
+    engine = make_engine(f"{base}/{walk}")
     config = alembic_config(engine)
     for revision, name in names.items():
         command.upgrade(config, revision)
         engine.dispose()
         with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE nitka_walk"))
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {walk}"))
     return names
 
 
@@ -233,6 +234,8 @@ def test_nitka_init_upgrades_a_populated_store(store_at: StoreAt, revision: str)
                 found = verify(conn)
             assert not found.intact and "who-saw index" in found.problems[0]
         engine.dispose()
+        behind = nitka(url, "stats")
+        assert behind.code == 1 and "run `nitka init`" in " ".join(behind.stderr.split())
         # The oldest store goes through the whole history in a real process.
         done = nitka(url, "init", process=revision == REVISIONS[0])
         assert done.code == 0, done.stderr
