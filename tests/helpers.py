@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,4 +63,20 @@ def store_watch_lists(engine: Engine, tmp_path: Path) -> None:
         Provenance(WATCH_LISTS[1]),
         on_error=OnError.REJECT,
         reject_path=str(tmp_path / "watch_lists.rejects.jsonl"),
+    )
+
+
+def nitka_process(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real ``nitka`` command, in a Python process of its own, against a store."""
+    environment = {
+        **os.environ,
+        "NITKA_DATABASE_URL": database_url,
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "nitka.cli.main", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )

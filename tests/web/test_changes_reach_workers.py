@@ -1,9 +1,6 @@
 """A write made from the command line takes effect in every worker of a running server:
 an erasure, a merge, its undo and a withdrawal (the after-write step, docs/architecture.md)."""
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +9,7 @@ import httpx
 import orjson
 from sqlalchemy import Engine
 
+from tests.helpers import nitka_process
 from tests.web.serving import Service, serving
 
 WANTED = "interpol_red_notices"
@@ -36,18 +34,7 @@ ROUNDS = 10
 
 
 def _cli(database_url: str, *args: str) -> str:
-    environment = {
-        **os.environ,
-        "NITKA_DATABASE_URL": database_url,
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "nitka.cli.main", *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = nitka_process(database_url, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -39,7 +39,7 @@ from nitka.errors import FieldError
 from nitka.services.guard import audit, role_refusal, transaction
 from nitka.settings import Settings
 from nitka.store.db import make_engine
-from nitka.store.migrate import is_current
+from nitka.store.migrate import UnknownRevisionError, is_current, refuse_unknown, upgrade
 
 ACTOR = "nitka.actor"
 PURPOSE = "nitka.purpose"
@@ -80,14 +80,29 @@ def new_engine(ctx: typer.Context) -> Engine:
 
 
 def open_store(ctx: typer.Context) -> Engine:
-    """The store's engine; refuses a store that is missing or not upgraded."""
+    """The store's engine; refuses a store that is missing or not upgraded, and one
+    that a newer Nitka upgraded (before reading anything else from it)."""
     engine = new_engine(ctx)
+    try:
+        refuse_unknown(engine)
+    except UnknownRevisionError as exc:
+        fail(f"{settings(ctx).database_url}: {exc.message}")
     if not is_current(engine):
         fail(
             f"the store at {settings(ctx).database_url} is not set up or is out of date: "
             "run `nitka init`"
         )
     return engine
+
+
+def upgrade_store(ctx: typer.Context) -> str:
+    """Create or upgrade the configured store; returns its revision. A store that a
+    newer Nitka upgraded is refused, untouched."""
+    engine = new_engine(ctx)
+    try:
+        return upgrade(engine)
+    except UnknownRevisionError as exc:
+        fail(f"{settings(ctx).database_url}: {exc.message}")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

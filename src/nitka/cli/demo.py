@@ -9,7 +9,15 @@ from sqlalchemy import Engine
 from nitka.access.actor import Actor
 from nitka.access.cases import case_exists
 from nitka.cli import demo_exchange as exchange
-from nitka.cli.context import fail, new_engine, origin, say_development_mode, settings, stdout
+from nitka.cli.context import (
+    fail,
+    new_engine,
+    origin,
+    say_development_mode,
+    settings,
+    stdout,
+    upgrade_store,
+)
 from nitka.cli.search import print_result
 from nitka.demo import (
     DATA,
@@ -35,7 +43,6 @@ from nitka.services.assessment import case_criteria
 from nitka.services.cases import open_case
 from nitka.services.guard import transaction
 from nitka.services.ingest import ingest_file
-from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_statements, get_entity
 
 DEMO_SEEN = "2026-11-01T00:00:00"
@@ -65,8 +72,8 @@ def demo(
         fail("the demo accounts have a published password: no demo in production mode")
     say_development_mode(ctx)
     url = chosen.database_url
+    upgrade_store(ctx)
     engine = new_engine(ctx)
-    upgrade(engine)
     operator = Actor.operator("demo", origin=origin(), purpose="demo workspace")
     with transaction(engine) as conn:
         for case_id, title in ((DEMO_CASE, DEMO_CASE_TITLE), *THB_CASES):

@@ -15,14 +15,13 @@ from nitka.cli.context import (
     actor,
     calling,
     emit_json,
-    new_engine,
     open_store,
     settings,
     stdout,
+    upgrade_store,
 )
 from nitka.model.statement import PoliceStatement
 from nitka.services import entities, exports, resolution
-from nitka.store.migrate import upgrade
 from nitka.store.reader import count_by_schema, count_statements
 
 USER_HELP = (
@@ -42,9 +41,13 @@ def register(app: typer.Typer) -> None:
 
 
 def init(ctx: typer.Context) -> None:
-    """Create the store at NITKA_DATABASE_URL, or upgrade it to the newest schema."""
+    """Create the store at NITKA_DATABASE_URL, or upgrade it to the newest schema.
+
+    Back the store up first (docs/upgrades.md). A store that a newer Nitka upgraded
+    is refused and left as it is: Nitka never downgrades.
+    """
     url = settings(ctx).database_url
-    revision = upgrade(new_engine(ctx))
+    revision = upgrade_store(ctx)
     stdout.print(f"store ready at {url} (schema revision {revision})", highlight=False)
 
 
