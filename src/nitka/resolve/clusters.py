@@ -112,18 +112,26 @@ def constrained_clusters(
     """Clusters (each named by the smallest id of its records) from ``pairs`` at or
     above the threshold (the caller's selection), strongest first; clusters of
     more than ``cap`` records cut at their links weaker than ``strong``."""
-    clusters = {
-        record: _Cluster([record], [births[record]] if births[record].known else [])
-        for record in ids
-    }
-    home = {record: record for record in ids}
+    # Only the records some pair or judgement names get a cluster of their own: of a
+    # million records, the rest (most of them) are each their own cluster.
+    clusters: dict[str, _Cluster] = {}
+    home: dict[str, str] = {}
     apart: dict[str, set[str]] = {}
     for left, right in different:
         apart.setdefault(left, set()).add(right)
         apart.setdefault(right, set()).add(left)
 
+    def cluster_of(record: str) -> _Cluster:
+        found = home.get(record)
+        if found is not None:
+            return clusters[found]
+        dated = births[record]
+        home[record] = record
+        cluster = clusters[record] = _Cluster([record], [dated] if dated.known else [])
+        return cluster
+
     def join(left: str, right: str, probability: float | None) -> None:
-        a, b = clusters[home[left]], clusters[home[right]]
+        a, b = cluster_of(left), cluster_of(right)
         if a is b or (probability is not None and _kept_apart(a, b, apart)):
             return
         if len(a.members) < len(b.members):
@@ -144,13 +152,13 @@ def constrained_clusters(
     found: dict[str, str] = {}
     split = 0
     for cluster in clusters.values():
-        if not cluster.members:
+        if len(cluster.members) < 2:
             continue
         parts = _cut(cluster.members, cluster.links, cap, strong)
         split += len(parts) > 1
         for part in parts:
             found.update(dict.fromkeys(part, min(part)))
-    return Clustering({record: found[record] for record in ids}, split)
+    return Clustering({record: found.get(record, record) for record in ids}, split)
 
 
 def _cut(members: list[str], links: list[ScoredPair], cap: int, strong: float) -> list[list[str]]:
