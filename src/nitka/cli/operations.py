@@ -75,7 +75,9 @@ def restore_command(
     try:
         restored = operations.restore(engine, who, source, force=force)
     except BackupError as error:
-        fail(f"restore refused: {error}" if error.field in _REFUSALS else f"restore failed: {error}")
+        fail(
+            f"restore refused: {error}" if error.field in _REFUSALS else f"restore failed: {error}"
+        )
     manifest = restored.manifest
     upgraded = (
         f", upgraded to {restored.revision}" if restored.revision != manifest.revision else ""
@@ -103,7 +105,7 @@ def _restorer(ctx: typer.Context, engine: Engine) -> Actor:
     who holds its credentials."""
     try:
         current = is_current(engine)
-    except Exception:  # noqa: BLE001 - an unreadable store is not a current one
+    except Exception:  # an unreadable store is not a current one
         current = False
     if current:
         return administering(ctx, engine, Action.CHANGE, {"restore": "store"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
 import orjson
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
@@ -60,8 +61,7 @@ class Manifest:
             raise BackupError("the manifest is not a JSON object", field="manifest")
         if data.get("format") != FORMAT:
             raise BackupError(
-                f"not a Nitka backup of format {FORMAT} (the manifest says "
-                f"{data.get('format')!r})",
+                f"not a Nitka backup of format {FORMAT} (the manifest says {data.get('format')!r})",
                 field="format",
             )
         wanted: dict[str, type] = {
@@ -100,7 +100,9 @@ def table_counts(conn: Connection) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in metadata.sorted_tables:
         if table.name in present and table.name not in UNCOUNTED:
-            counts[str(table.name)] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            counts[str(table.name)] = conn.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
     return dict(sorted(counts.items()))
 
 
@@ -150,4 +152,3 @@ def compared(expected: dict[str, int], found: dict[str, int]) -> list[str]:
         for table in sorted(set(expected) | set(found))
         if expected.get(table, 0) != found.get(table, 0)
     ]
-

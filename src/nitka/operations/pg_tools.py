@@ -58,10 +58,10 @@ def connection_env(url: str) -> Iterator[dict[str, str]]:
     ):
         if value:
             env[key] = str(value)
-    for key, value in parsed.query.items():
+    for option, given in parsed.query.items():
         # libpq's own options given in the URL (sslmode=require, host=/socket/dir, ...)
-        if isinstance(value, str) and key in _QUERY_ENV:
-            env[_QUERY_ENV[key]] = value
+        if isinstance(given, str) and option in _QUERY_ENV:
+            env[_QUERY_ENV[option]] = given
     if parsed.password is None:
         yield env
         return

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect
 
 from nitka.access.audit import verify
 from nitka.operations.archive import extract_backup, read_manifest
@@ -32,8 +32,8 @@ from nitka.operations.manifest import (
     known_revisions,
     table_counts,
 )
-from nitka.operations.pg_tools import connection_env, die_with_parent, exit_reason, find_tool
 from nitka.operations.pg_script import load_script
+from nitka.operations.pg_tools import connection_env, die_with_parent, exit_reason, find_tool
 from nitka.store.db import make_engine
 from nitka.store.migrate import upgrade
 
@@ -64,7 +64,7 @@ def held(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         if "alembic_version" not in inspect(conn).get_table_names():
             others = inspect(conn).get_table_names()
-            return {name: -1 for name in others}
+            return dict.fromkeys(others, -1)
         counts = table_counts(conn)
     return {t: n for t, n in counts.items() if n and t not in BOOKKEEPING}
 
@@ -126,8 +126,7 @@ def check_restored(conn: Connection, manifest: Manifest) -> int:
     found = verify(conn)
     if not found.intact:
         raise BackupError(
-            f"the backup's audit trail is broken at record {found.broken_at}: "
-            f"{found.problems[0]}",
+            f"the backup's audit trail is broken at record {found.broken_at}: {found.problems[0]}",
             field="audit",
         )
     return found.records

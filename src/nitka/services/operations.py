@@ -76,18 +76,20 @@ def _record_failure(
     engine: Engine, actor: Actor, action: Action, subject: dict[str, Any], error: BackupError
 ) -> None:
     """Record a refused or failed operation in the store, if it is one that can take it."""
-    outcome = Outcome.REFUSED if error.field in ("--force", "revision", "backend") else Outcome.FAILED
+    outcome = (
+        Outcome.REFUSED if error.field in ("--force", "revision", "backend") else Outcome.FAILED
+    )
     try:
         if not _current(engine):
             return
         with engine.begin() as conn:
             audit(conn, actor, action, {**subject, "error": error.message}, outcome=outcome)
-    except Exception:  # noqa: BLE001 - the operation's own error is what the caller must see
+    except Exception:  # the operation's own error is what the caller must see
         return
 
 
 def _current(engine: Engine) -> bool:
     try:
         return is_current(engine)
-    except Exception:  # noqa: BLE001 - a store that cannot be read is not current
+    except Exception:  # a store that cannot be read is not current
         return False
