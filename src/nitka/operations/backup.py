@@ -23,7 +23,7 @@ def backup(engine: Engine, out: Path) -> Manifest:
     if not out.parent.is_dir():
         raise BackupError(f"no folder {out.parent} to write the backup in", field="OUT")
     payload = partial_name(out).with_suffix(".payload")
-    payload.unlink(missing_ok=True)  # left by a run killed with -9
+    _remove(payload)  # left by a run killed with -9
     try:
         if engine.dialect.name == "sqlite":
             revision, counts = _sqlite_copy(engine, payload)
@@ -43,7 +43,13 @@ def backup(engine: Engine, out: Path) -> Manifest:
         write_backup(out, manifest, payload)
         return manifest
     finally:
-        payload.unlink(missing_ok=True)
+        _remove(payload)
+
+
+def _remove(payload: Path) -> None:
+    """The payload, and the journal SQLite keeps beside a copy it is writing."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        payload.with_name(payload.name + suffix).unlink(missing_ok=True)
 
 
 def store_revision(conn: Connection) -> str:
