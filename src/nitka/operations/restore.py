@@ -210,33 +210,36 @@ def _restore_postgres(
         manifest = extract_backup(path, payload)
         url = engine.url.render_as_string(hide_password=False)
         with connection_env(url) as env, engine.connect() as conn:
-            script = subprocess.Popen(
-                [str(pg_restore), "--no-owner", "--no-privileges", "--file=-", str(payload)],
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                preexec_fn=die_with_parent,
-            )
-            try:
-                with conn.begin():
-                    _clear(conn)
-                    assert script.stdout is not None
-                    load_script(conn, script.stdout)
-                    code = script.wait()
-                    if code != 0:
-                        said = script.stderr.read().decode(errors="replace").strip()  # type: ignore[union-attr]
-                        raise BackupError(
-                            f"pg_restore failed ({exit_reason(code)}): {said or 'no message'}",
-                            field="pg_restore",
-                        )
-                    conn.exec_driver_sql("RESET ALL")
-                    records = check_restored(conn, manifest)
-                    record(conn, manifest, replaced)
-            finally:
-                if script.poll() is None:
-                    script.kill()
-                script.wait()
+            errors = Path(folder) / "pg_restore.log"
+            with (
+                errors.open("wb") as log,
+                subprocess.Popen(
+                    [str(pg_restore), "--no-owner", "--no-privileges", "--file=-", str(payload)],
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    preexec_fn=die_with_parent,
+                ) as script,
+            ):
+                try:
+                    with conn.begin():
+                        _clear(conn)
+                        assert script.stdout is not None
+                        load_script(conn, script.stdout)
+                        code = script.wait()
+                        if code != 0:
+                            said = errors.read_text(errors="replace").strip() or "no message"
+                            raise BackupError(
+                                f"pg_restore failed ({exit_reason(code)}): {said}",
+                                field="pg_restore",
+                            )
+                        conn.exec_driver_sql("RESET ALL")
+                        records = check_restored(conn, manifest)
+                        record(conn, manifest, replaced)
+                finally:
+                    if script.poll() is None:
+                        script.kill()
     revision = manifest.revision
     if revision != known_revisions().get_current_head():
         try:
