@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from nitka.access.actor import Actor
 from nitka.access.audit import Action
@@ -71,13 +72,15 @@ def restore_command(
     servers that use the store first.
     """
     engine = new_engine(ctx)
-    who = _restorer(ctx, engine)
     try:
+        who = _restorer(ctx, engine)
         restored = operations.restore(engine, who, source, force=force)
     except BackupError as error:
         fail(
             f"restore refused: {error}" if error.field in _REFUSALS else f"restore failed: {error}"
         )
+    except OperationalError as error:
+        fail(f"restore failed: cannot use the store at {settings(ctx).database_url}: {error.orig}")
     manifest = restored.manifest
     upgraded = (
         f", upgraded to {restored.revision}" if restored.revision != manifest.revision else ""

@@ -160,6 +160,8 @@ def _restore_sqlite(
     database = Path(engine.url.database or "")
     if not database.name or str(database) == ":memory:":
         raise BackupError(f"no SQLite file to restore into at {engine.url}", field="store")
+    if not database.parent.is_dir():
+        raise BackupError(f"no folder {database.parent} for the store", field="store")
     staging = database.with_name(database.name + ".restoring")
     for left in (staging, *_sidecars(staging)):
         left.unlink(missing_ok=True)  # left by a run killed with -9
