@@ -10,12 +10,14 @@ from sqlalchemy import Engine
 
 from nitka.access.accounts import Role, add_account
 from nitka.access.actor import Actor, Proof
-from nitka.access.audit import WHOLE_STORE, latest, who_saw
-from nitka.operations.manifest import BackupError
+from nitka.access.audit import WHOLE_STORE, latest, verify, who_saw
+from nitka.operations.manifest import BackupError, table_counts
 from nitka.services import operations
 from nitka.services.guard import RefusedError
 from nitka.store.db import make_engine
+from tests.access.test_audit import _as_attacker
 from tests.helpers import make_entity, store_entities
+from tests.operations.helpers import add_audit_records
 
 
 def account(engine: Engine, name: str, role: Role) -> Actor:
@@ -75,3 +77,30 @@ def test_a_refused_restore_is_recorded_in_the_store_it_would_replace(
         refused = latest(conn, limit=1)[0]
     assert refused.action == "change" and refused.outcome == "refused"
     assert "not empty" in orjson.loads(refused.subject)["error"]
+
+
+def test_a_backup_of_a_store_whose_audit_trail_was_altered_is_refused(
+    engine: Engine, second_database_url: str, tmp_path: Path
+) -> None:
+    operator = Actor.operator("ops", origin="test")
+    store_entities(engine, [make_entity("Person", "p1", name="Ivan Petrenko")])
+    add_audit_records(engine, 4)
+    with engine.begin() as conn:
+        _as_attacker(conn, "UPDATE audit_log SET purpose = 'routine' WHERE id = 2")
+    out = tmp_path / "b.tar"
+    operations.backup(engine, operator, out)
+
+    target = make_engine(second_database_url)
+    try:
+        store_entities(target, [make_entity("Person", "mine", name="Only Here")])
+        with target.connect() as conn:
+            before = table_counts(conn)
+        with pytest.raises(BackupError, match="audit trail is broken at record 2"):
+            operations.restore(target, operator, out, force=True)
+        with target.connect() as conn:
+            after = table_counts(conn)
+            assert verify(conn).intact
+        # The refusal is the one record added; nothing of the backup came in.
+        assert after == {**before, "audit_log": before["audit_log"] + 1}
+    finally:
+        target.dispose()
