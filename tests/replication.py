@@ -38,6 +38,7 @@ class Replicated:
     replica_port: int
     binaries: Path
     prefix: list[str]
+    fsync: bool = False
 
     def stop_replica(self) -> None:
         """Stop the replica at once, as a crash would (``pg_ctl stop -m immediate``)."""
@@ -88,9 +89,10 @@ class Replicated:
 
 
 @contextmanager
-def replicated() -> Iterator[Replicated]:
+def replicated(*, fsync: bool = False) -> Iterator[Replicated]:
     """Start a primary (``wal_level=replica``, trust for local replication, as
-    ``initdb -A trust`` writes it) with the store migrated, then its replica."""
+    ``initdb -A trust`` writes it) with the store migrated, then its replica;
+    ``fsync``: with each server's fsync on (the benchmark), else off (the tests)."""
     binaries = find_binaries()
     if binaries is None:
         raise RuntimeError("PostgreSQL binaries (initdb, pg_ctl) not found")
@@ -109,6 +111,7 @@ def replicated() -> Iterator[Replicated]:
         replica_port,
         binaries,
         prefix,
+        fsync,
     )
 
     def run(*command: str) -> None:

@@ -33,6 +33,7 @@ from nitka.settings import Settings
 from nitka.store.db import make_engine
 
 _log = logging.getLogger(__name__)
+GONE, CANCELLED = "gone", "cancelled"
 T = TypeVar("T")
 _LSN = re.compile(r"^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")
 CONNECT_SECONDS = 2
@@ -87,7 +88,8 @@ class Reads:
         self.served: Counter[str] = Counter()
         """Reads served by each server (``replica``, ``primary``) and why reads went to
         the primary (``waited``: a user's write not yet replayed in time; ``skipped``:
-        the replica was down or lagging): for tests and metrics."""
+        the replica was down or lagging; ``rerun``: it failed under a read, which ran
+        again on the primary): for tests and metrics."""
         self._lock = threading.Lock()
         self._skip_until = 0.0
         self._checked_at = -float("inf")
@@ -114,19 +116,13 @@ class Reads:
             return parse_lsn(conn.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar())
 
     @contextmanager
-    def connect(
-        self, after: int | None = None, *, primary: Connection | None = None
-    ) -> Iterator[Connection]:
-        """A connection for a read's query work, on the replica if it may serve a read
-        that must see the WAL position ``after`` (the reader's last write), else on the
-        primary: ``primary`` if given (the caller's own transaction), else a new one.
-        Nothing is written on a replica's connection."""
+    def connect(self, after: int | None = None) -> Iterator[Connection]:
+        """A connection for a read's query work: the replica's if it may serve a read
+        that must see the WAL position ``after`` (the reader's last write), else a new
+        one on the primary. Nothing is written on a replica's connection."""
         conn = self._replica_connection(after)
         if conn is None:
             self.served["primary"] += 1
-            if primary is not None:
-                yield primary
-                return
             with self.primary.connect() as conn:
                 yield conn
             return
@@ -134,7 +130,7 @@ class Reads:
         try:
             yield conn
         except DBAPIError as error:
-            if error.connection_invalidated or _gone(error):
+            if _fault(error) == GONE:
                 self._skip("the replica failed during a read")
             raise
         finally:
@@ -147,21 +143,30 @@ class Reads:
         *,
         primary: Connection | None = None,
     ) -> T:
-        """``work`` on a read connection (``connect``); if the replica fails under it,
-        once more on the primary, so that a replica going away costs the user no error.
+        """``work`` on the replica's connection if it may serve the read (as ``connect``),
+        else on ``primary`` (the caller's transaction) or a new connection to the primary.
+        If the replica fails under it, or cancels it (a conflict with what it replays),
+        ``work`` runs again on the primary: a replica going away costs the user no error.
         ``work`` must write nothing before its reading is done, so that running it twice
         writes one audit record: the services' reads write theirs last."""
-        on_replica = False
-        try:
-            with self.connect(after, primary=primary) as conn:
-                on_replica = conn is not primary
-                return work(conn)
-        except DBAPIError as error:
-            if not on_replica or not (error.connection_invalidated or _gone(error)):
-                raise
-            if self._usable_now():
-                raise  # not the replica's failure
-        with self.connect(after, primary=primary) as conn:
+        replica = self._replica_connection(after)
+        if replica is not None:
+            self.served["replica"] += 1
+            try:
+                return work(replica)
+            except DBAPIError as error:
+                fault = _fault(error)
+                if fault is None:
+                    raise
+                if fault == GONE:
+                    self._skip("the replica failed during a read")
+                self.served["rerun"] += 1
+            finally:
+                replica.close()
+        self.served["primary"] += 1
+        if primary is not None:
+            return work(primary)
+        with self.primary.connect() as conn:
             return work(conn)
 
     def lag(self) -> float | None:
@@ -235,8 +240,15 @@ class Reads:
         _log.warning("%s: reads go to the primary for %g s", why, self.retry_seconds)
 
 
-def _gone(error: DBAPIError) -> bool:
-    """Whether the server went away under the statement (not a fault of the query)."""
+def _fault(error: DBAPIError) -> str | None:
+    """The replica's part in a failed read: ``GONE`` (the server went away under it),
+    ``CANCELLED`` (it cancelled the query to replay the primary's changes), or None
+    (a fault of the query, which the primary would answer no better)."""
     code = getattr(error.orig, "sqlstate", None) or ""
     # 08: connection exceptions; 57P: the server shut down (admin, crash, cannot connect).
-    return code.startswith("08") or code.startswith("57P")
+    if error.connection_invalidated or code.startswith(("08", "57P")):
+        return GONE
+    # 40001 and 40P01: a query cancelled by a conflict with recovery (hot standby).
+    if code in ("40001", "40P01"):
+        return CANCELLED
+    return None
