@@ -5,10 +5,10 @@ it (``pg_basebackup -R``, as the tests do: ``tests/replication.py``), with fsync
 on unless ``--no-fsync``. Writer processes then commit ``--rate`` writes a second
 for ``--seconds``, through Nitka's own code: ``--ingest`` of them a second are
 persons of one ingest batch (the statements, the search index and the change
-record of ``nitka.effects.after_write``), the rest audit records written as every
-search and view writes its own (``services.guard.audit`` in
-``services.guard.transaction``), ``--per-commit`` to a transaction, by
-``--writers`` processes.
+record of ``nitka.effects.after_write``), the rest audit records
+(``access.audit.append_many`` in ``services.guard.transaction``, as a search
+writes its record with ``--per-commit 1``, and as the check log's writer writes
+many checks' to a commit with more), by ``--writers`` processes.
 
 Meanwhile a sampler measures, every ``--every`` seconds:
 
@@ -38,10 +38,10 @@ from tests.replication import replicated
 
 from bench.report import machine, save
 from nitka.access.actor import Actor
-from nitka.access.audit import Action
+from nitka.access.audit import Action, AuditEvent, append_many
 from nitka.effects import ChangeKind, after_write
 from nitka.model.statement import Provenance, statements_from_entity
-from nitka.services.guard import audit, transaction
+from nitka.services.guard import transaction
 from nitka.store.db import make_engine
 from nitka.store.replica import parse_lsn
 from nitka.store.writer import load_canonical_map, write_statements
@@ -95,8 +95,19 @@ def one_write(engine: Engine, plan: Plan, worker: int, count: int) -> None:
             touched = write_statements(conn, stmts, load_canonical_map(conn))
             after_write(conn, ChangeKind.STATEMENTS, sorted(touched), datasets=[DATASET])
             return
-        for n in range(plan.size):
-            audit(conn, ACTOR, Action.SEARCH, {"query": f"q{count}-{n}"}, entities=[f"e{count}"])
+        # As the check log's writer does: the records of one commit claim the chain once.
+        events = [
+            AuditEvent(
+                ACTOR.name,
+                Action.SEARCH,
+                ACTOR.origin,
+                ACTOR.purpose,
+                {"query": f"q{count}-{n}"},
+                [f"e{count}"],
+            )
+            for n in range(plan.size)
+        ]
+        append_many(conn, events)
 
 
 def sample(primary_url: str, replica_url: str, seconds: float, every: float) -> dict[str, Any]:
@@ -112,19 +123,20 @@ def sample(primary_url: str, replica_url: str, seconds: float, every: float) -> 
             written = parse_lsn(p.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar())
             taken = time.monotonic()
             assert written is not None
+            first = True
             while True:
                 replayed = parse_lsn(
                     r.exec_driver_sql("SELECT pg_last_wal_replay_lsn()::text").scalar()
                 )
                 assert replayed is not None
+                if first:
+                    # How far behind the replica is at the moment the position was taken.
+                    byte_lags.append(max(0, written - replayed))
+                    first = False
                 if replayed >= written:
                     break
                 time.sleep(0.0005)
             delays.append(time.monotonic() - taken)
-            now_lsn = parse_lsn(p.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar())
-            replay = parse_lsn(r.exec_driver_sql("SELECT pg_last_wal_replay_lsn()::text").scalar())
-            assert now_lsn is not None and replay is not None
-            byte_lags.append(max(0, now_lsn - replay))
             lag = p.exec_driver_sql(
                 "SELECT EXTRACT(EPOCH FROM replay_lag) FROM pg_stat_replication"
             ).scalar()
