@@ -59,6 +59,11 @@ def find(reads: Reads, name: str, after: int | None = None) -> list[Hit]:
                          primary=conn)  # fmt: skip
 
 
+def ids(hits: list[Hit]) -> list[str]:
+    """The ids found, best first (the store's other tests' entities may come after)."""
+    return [hit.id for hit in hits]
+
+
 def store_person(engine: Engine, entity_id: str, name: str) -> None:
     store_entities(engine, [make_entity("Person", entity_id, name=name)])
 
@@ -75,10 +80,10 @@ def test_reads_run_on_the_replica_and_their_audit_records_on_the_primary(
     replicated_store.caught_up()
     before = reads.served["replica"]
     hits = find(reads, "Roza Hnatiuk")
-    assert [hit.id for hit in hits] == ["rr-roza"]
+    assert ids(hits)[:1] == ["rr-roza"]
     assert reads.served["replica"] == before + 1 and reads.served["primary"] == 0
     record = last_record(engines[0])
-    assert (record["actor"], record["entities"]) == (OPERATOR.name, ["rr-roza"])
+    assert (record["actor"], record["entities"]) == (OPERATOR.name, sorted(ids(hits)))
 
 
 def test_a_read_after_the_users_write_waits_for_the_replica_then_reads_the_primary(
@@ -92,19 +97,19 @@ def test_a_read_after_the_users_write_waits_for_the_replica_then_reads_the_prima
         written = reads.written()
         assert written is not None
         # Someone else's read may be as old as the replica: it does not see the write.
-        assert find(reads, "Taras Ivashchenko") == []
+        assert "rr-taras" not in ids(find(reads, "Taras Ivashchenko"))
         assert reads.served == {"replica": 1}
         # The writer's own read waits for the replica, gives up and asks the primary.
         started = time.monotonic()
         hits = find(reads, "Taras Ivashchenko", after=written)
         assert time.monotonic() - started >= 0.4
-        assert [hit.id for hit in hits] == ["rr-taras"]
+        assert ids(hits)[:1] == ["rr-taras"]
         assert reads.served["waited"] == 1 and reads.served["primary"] == 1
     finally:
         replicated_store.resume_replay()
     # Once the replica has replayed it, the writer's read is the replica's again.
     hits = find(reads, "Taras Ivashchenko", after=written)
-    assert [hit.id for hit in hits] == ["rr-taras"]
+    assert ids(hits)[:1] == ["rr-taras"]
     assert reads.served["replica"] == 2 and reads.served["primary"] == 1
 
 
@@ -119,8 +124,8 @@ def test_a_replica_lagging_beyond_the_bound_is_skipped_with_a_warning(
         store_person(engines[0], "rr-yevhen", "Yevhen Bondar")
         time.sleep(0.3)
         with caplog.at_level(logging.WARNING, logger="nitka.store.replica"):
-            assert [hit.id for hit in find(reads, "Yevhen Bondar")] == ["rr-yevhen"]
-            assert [hit.id for hit in find(reads, "Yevhen Bondar")] == ["rr-yevhen"]
+            assert ids(find(reads, "Yevhen Bondar"))[:1] == ["rr-yevhen"]
+            assert ids(find(reads, "Yevhen Bondar"))[:1] == ["rr-yevhen"]
         assert reads.served["primary"] == 2 and reads.served["replica"] == 0
         warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
         assert len(warnings) == 1 and "lags" in warnings[0]
@@ -129,7 +134,7 @@ def test_a_replica_lagging_beyond_the_bound_is_skipped_with_a_warning(
         replicated_store.resume_replay()
     replicated_store.caught_up()
     time.sleep(0.3)  # the retry time
-    assert [hit.id for hit in find(reads, "Yevhen Bondar")] == ["rr-yevhen"]
+    assert ids(find(reads, "Yevhen Bondar"))[:1] == ["rr-yevhen"]
     assert reads.served["replica"] == 1
 
 
@@ -141,7 +146,7 @@ def test_a_replica_that_stops_costs_no_read_and_is_used_again_once_back(
     reads = reads_of(engines)
     store_person(engines[0], "rr-olha", "Olha Marchenko")
     replicated_store.caught_up()
-    assert [hit.id for hit in find(reads, "Olha Marchenko")] == ["rr-olha"]
+    assert ids(find(reads, "Olha Marchenko"))[:1] == ["rr-olha"]
     stopped = False
 
     def stop_under_the_read(read: Connection) -> list[Hit]:
@@ -156,11 +161,11 @@ def test_a_replica_that_stops_costs_no_read_and_is_used_again_once_back(
         with caplog.at_level(logging.WARNING, logger="nitka.store.replica"):
             with transaction(reads.primary) as conn:
                 hits = reads.run(stop_under_the_read, primary=conn)
-            assert [hit.id for hit in hits] == ["rr-olha"]
+            assert ids(hits)[:1] == ["rr-olha"]
             # The next reads do not try the replica until the retry time has passed.
-            assert [hit.id for hit in find(reads, "Olha Marchenko")] == ["rr-olha"]
+            assert ids(find(reads, "Olha Marchenko"))[:1] == ["rr-olha"]
             time.sleep(0.3)
-            assert [hit.id for hit in find(reads, "Olha Marchenko")] == ["rr-olha"]
+            assert ids(find(reads, "Olha Marchenko"))[:1] == ["rr-olha"]
         # Tried again after the retry time, and still down: skipped once more.
         assert reads.served["rerun"] == 1 and reads.served["skipped"] == 2
         assert reads.served["primary"] == 3
@@ -171,7 +176,7 @@ def test_a_replica_that_stops_costs_no_read_and_is_used_again_once_back(
     finally:
         replicated_store.start_replica()
     time.sleep(0.3)
-    assert [hit.id for hit in find(reads, "Olha Marchenko")] == ["rr-olha"]
+    assert ids(find(reads, "Olha Marchenko"))[:1] == ["rr-olha"]
     assert reads.served["replica"] == 3
 
 
