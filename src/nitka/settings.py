@@ -251,7 +251,16 @@ class Settings(BaseSettings):
         return value
 
     def check_for_serving(self) -> None:
-        """Refuse to serve in production mode with a secret anyone could know."""
+        """Refuse to serve with a read replica that cannot be one, or in production mode
+        with a secret anyone could know."""
+        if self.read_database_url and not (
+            _is_postgres(self.read_database_url) and _is_postgres(self.database_url)
+        ):
+            raise SettingsError(
+                "a read replica is a PostgreSQL streaming replica of a PostgreSQL store: "
+                "NITKA_READ_DATABASE_URL and NITKA_DATABASE_URL must both be postgresql:// URLs",
+                setting="NITKA_READ_DATABASE_URL",
+            )
         if self.mode != "production":
             return
         if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
@@ -260,6 +269,10 @@ class Settings(BaseSettings):
                 "characters, not the placeholder",
                 setting="NITKA_SECRET_KEY",
             )
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres://"))
 
 
 def cache_dir() -> Path:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
 
 from nitka.access.actor import Actor
+from nitka.cli.main import app
 from nitka.services import entities
 from nitka.services.entities import Hit
 from nitka.services.guard import transaction
+from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.replica import Reads
 from tests.helpers import make_entity, store_entities
@@ -186,3 +190,14 @@ def test_without_a_replica_every_read_is_the_primarys(engines: tuple[Engine, Eng
     with reads.connect() as conn:
         assert conn.exec_driver_sql("SELECT pg_is_in_recovery()").scalar() is False
     assert reads.served == {"primary": 1}
+
+
+def test_serving_with_a_replica_of_a_sqlite_store_is_refused(tmp_path: Path) -> None:
+    replica = {"NITKA_READ_DATABASE_URL": "postgresql://nitka@replica.example/nitka"}
+    store = f"sqlite:///{tmp_path / 'nitka.db'}"
+    refused = CliRunner().invoke(app, ["--database-url", store, "serve"], env=replica)
+    assert refused.exit_code != 0
+    assert "NITKA_READ_DATABASE_URL" in refused.output and "PostgreSQL" in refused.output
+    primary = "postgresql://nitka@primary.example/nitka"
+    both = Settings(database_url=primary, read_database_url=replica["NITKA_READ_DATABASE_URL"])
+    both.check_for_serving()  # PostgreSQL on both sides: no error
