@@ -16,6 +16,7 @@ server without one pays nothing for it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -23,10 +24,12 @@ from typing import Annotated, TypeVar
 from anyio import to_thread
 from fastapi import Depends, Request
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from nitka.store.replica import Reads, format_lsn, parse_lsn
 from nitka.web.security import ASGIApp, Message, Receive, Scope, Send
 
+_log = logging.getLogger(__name__)
 COOKIE = "nitka_written"
 HEADER = "x-nitka-written"
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -82,7 +85,12 @@ class WrittenMiddleware:
         async def noting(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] < 400:
                 # The route's transaction has committed before its answer starts.
-                lsn = await to_thread.run_sync(self.reads.written)
+                try:
+                    lsn = await to_thread.run_sync(self.reads.written)
+                except DBAPIError:
+                    # The write stands; only its user's next read may not wait for it.
+                    _log.warning("the primary's WAL position could not be read after a write")
+                    lsn = None
                 if lsn is not None:
                     text = format_lsn(lsn).encode()
                     message.setdefault("headers", [])
