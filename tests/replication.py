@@ -53,7 +53,8 @@ class Replicated:
         engine = create_engine(self.replica_url, isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
-                return conn.exec_driver_sql(sql).scalar()
+                result = conn.exec_driver_sql(sql)
+                return result.scalar() if result.returns_rows else None
         finally:
             engine.dispose()
 

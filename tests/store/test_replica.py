@@ -9,6 +9,7 @@ replicas."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,3 +202,49 @@ def test_serving_with_a_replica_of_a_sqlite_store_is_refused(tmp_path: Path) -> 
     primary = "postgresql://nitka@primary.example/nitka"
     both = Settings(database_url=primary, read_database_url=replica["NITKA_READ_DATABASE_URL"])
     both.check_for_serving()  # PostgreSQL on both sides: no error
+
+
+def test_a_read_the_replica_cancels_runs_again_on_the_primary(
+    replicated_store: Replicated, engines: tuple[Engine, Engine]
+) -> None:
+    """A query on the replica that holds a table the primary drops is cancelled as the
+    drop is replayed (a conflict with recovery, no delay allowed here): the read runs
+    again on the primary, and the replica is not set aside for it."""
+    primary, _ = engines
+    with primary.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE conflict_probe (id int)")
+    replicated_store.caught_up()
+    replicated_store.replica_sql("ALTER SYSTEM SET max_standby_streaming_delay = 0")
+    replicated_store.replica_sql("SELECT pg_reload_conf()")
+
+    def drop() -> None:
+        time.sleep(0.3)
+        with primary.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE conflict_probe")
+
+    recovering: list[bool] = []
+
+    def work(read: Connection) -> bool:
+        recovering.append(bool(read.exec_driver_sql("SELECT pg_is_in_recovery()").scalar()))
+        if len(recovering) == 1:
+            read.exec_driver_sql("SELECT count(*) FROM conflict_probe").scalar()
+            dropping = threading.Thread(target=drop)
+            dropping.start()
+            try:
+                read.exec_driver_sql("SELECT pg_sleep(10)")
+            finally:
+                dropping.join()
+        return recovering[-1]
+
+    reads = reads_of(engines)
+    try:
+        started = time.monotonic()
+        assert reads.run(work) is False
+        assert time.monotonic() - started < 5
+        assert recovering == [True, False]
+        assert reads.served["rerun"] == 1 and reads.served["skipped"] == 0
+        with reads.connect() as conn:
+            assert conn.exec_driver_sql("SELECT pg_is_in_recovery()").scalar() is True
+    finally:
+        replicated_store.replica_sql("ALTER SYSTEM RESET max_standby_streaming_delay")
+        replicated_store.replica_sql("SELECT pg_reload_conf()")
