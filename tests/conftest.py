@@ -5,6 +5,8 @@
   made from a migrated template). Use it for anything that touches the store.
 - ``database_url``: the same, as a URL, for tests that go through the CLI.
 - ``shared_data``: the folder of real public data beside the checkout.
+- ``replicated_store``: a PostgreSQL primary and a streaming replica of it, for the
+  tests of reads on a replica (PostgreSQL only: SQLite has no replicas).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from nitka.store.db import make_engine
 from nitka.store.migrate import upgrade
 from tests.helpers import store_watch_lists
 from tests.postgres import scratch_database, temporary_server
+from tests.replication import Replicated, replicated
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "nitka_template"
@@ -54,6 +57,20 @@ def postgres_admin_url() -> Iterator[str]:
         template.dispose()
         admin.dispose()
         yield url
+
+
+@pytest.fixture(scope="session")
+def replicated_store() -> Iterator[Replicated]:
+    """A PostgreSQL primary holding a migrated store, and a streaming replica of it
+    (``tests.replication``): started once, for the tests of reads on a replica."""
+    with ExitStack() as stack:
+        try:
+            pair = stack.enter_context(replicated())
+        except Exception as exc:
+            if _require_postgres():
+                pytest.fail(f"PostgreSQL replication is required but could not start: {exc}")
+            pytest.skip(f"no PostgreSQL primary and replica: {exc}")
+        yield pair
 
 
 @pytest.fixture(params=BACKENDS)

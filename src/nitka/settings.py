@@ -53,6 +53,40 @@ class Settings(BaseSettings):
             "(`postgresql+psycopg://user:password@host/dbname`)."
         ),
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description=(
+            "A PostgreSQL streaming replica of the store "
+            "(`postgresql+psycopg://user:password@replica/dbname`): search, the entity "
+            "pages and the screening index read from it, writes and audit records go to "
+            "`NITKA_DATABASE_URL` (docs/replica.md). None: everything on the primary."
+        ),
+    )
+    read_wait_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description=(
+            "How long a read that follows the same user's write waits for the replica to "
+            "replay that write before it reads from the primary instead."
+        ),
+    )
+    read_max_lag_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "A replica further behind than this is skipped (reads go to the primary) "
+            "until `NITKA_READ_RETRY_SECONDS` have passed."
+        ),
+    )
+    read_retry_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "How long a replica that failed, could not be reached or lagged too far is "
+            "left aside before reads try it again."
+        ),
+    )
     batch_size: int | None = Field(
         default=None,
         ge=1,
@@ -217,7 +251,16 @@ class Settings(BaseSettings):
         return value
 
     def check_for_serving(self) -> None:
-        """Refuse to serve in production mode with a secret anyone could know."""
+        """Refuse to serve with a read replica that cannot be one, or in production mode
+        with a secret anyone could know."""
+        if self.read_database_url and not (
+            _is_postgres(self.read_database_url) and _is_postgres(self.database_url)
+        ):
+            raise SettingsError(
+                "a read replica is a PostgreSQL streaming replica of a PostgreSQL store: "
+                "NITKA_READ_DATABASE_URL and NITKA_DATABASE_URL must both be postgresql:// URLs",
+                setting="NITKA_READ_DATABASE_URL",
+            )
         if self.mode != "production":
             return
         if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
@@ -226,6 +269,10 @@ class Settings(BaseSettings):
                 "characters, not the placeholder",
                 setting="NITKA_SECRET_KEY",
             )
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres://"))
 
 
 def cache_dir() -> Path:

@@ -26,6 +26,7 @@ from nitka.screen.checks import DEFAULT_THRESHOLD, QueryError, check, parse_quer
 from nitka.screen.index import ScreeningIndex
 from nitka.screen.lists import load_index, refresh
 from nitka.screen.recorder import CheckRecorder, Recorder, Request, record
+from nitka.store.replica import Reads
 
 POLL_SECONDS = 1.0
 """How often a screening process reads the change sequence: an erasure, a merge or a
@@ -54,9 +55,14 @@ class Screener:
         *,
         poll_seconds: float = POLL_SECONDS,
         audited: bool = True,
+        reads: Reads | None = None,
     ) -> None:
         # No lists is allowed: a server for the exchange alone checks against nothing.
         self.engine = engine
+        self.reads = reads or Reads(engine)
+        """Where the index loads and catches up from: a replica if one is configured
+        (``nitka.store.replica``; docs/replica.md says why the change sequence read there
+        misses nothing), else the store. Checks are logged in the store."""
         self.lists = tuple(lists)
         self._lock = threading.Lock()
         self.audited = audited
@@ -67,7 +73,7 @@ class Screener:
         self.recorder: CheckRecorder = Recorder(engine)
         """Writes the check log of ``screen_logged`` requests, many to a commit (``nitka
         serve`` hands it to a process of its own: ``nitka.screen.log_client``)."""
-        with engine.connect() as conn:
+        with self.reads.connect() as conn:
             # The position first: a change made while the index loads is read again.
             self._changes = Follower.now(conn)
             self.index: ScreeningIndex = load_index(conn, self.lists)
@@ -92,6 +98,7 @@ class Screener:
     def apply(self, canonical_ids: Sequence[str]) -> None:
         """Re-read these entities into this process's index."""
         with self._lock, self.engine.connect() as conn:
+            # The store itself: the caller has just written these entities.
             refresh(conn, self.index, canonical_ids, self.lists)
 
     def catch_up(self, *, every: float | None = None) -> int:
@@ -103,7 +110,9 @@ class Screener:
         if now - self._caught_up < every:
             return 0
         self._caught_up = now
-        with self._lock, self.engine.connect() as conn:
+        with self._lock, self.reads.connect() as conn:
+            # The records and the entities they name on one connection: on a replica
+            # as on the store, the entities read are at least as new as the records.
             changed = self._changes.changed(conn, self.lists)
             if changed:
                 refresh(conn, self.index, changed, self.lists)

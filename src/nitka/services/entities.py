@@ -65,12 +65,16 @@ def find(
     filters: SearchFilters | None = None,
     *,
     limit: int = 20,
+    read: Connection | None = None,
 ) -> list[Hit]:
     """Names and identifiers across scripts, among the entities the actor may see.
 
     A result is kept only when the name that matched is one the actor may see,
-    so that a search cannot confirm a hidden name.
+    so that a search cannot confirm a hidden name. ``read``: where the search runs
+    (a replica's connection, ``nitka.store.replica``), by default ``conn``; the
+    access check, what the actor may see and the audit record stay on ``conn``.
     """
+    read = read if read is not None else conn
     filters = filters or SearchFilters()
     subject = {"query": query, "filters": asdict(filters), "limit": limit}
     require(conn, actor, READERS, Action.SEARCH, subject)
@@ -87,11 +91,11 @@ def find(
                 sorted({s.dataset for s in found.entity.statements}),
                 found.entity.protected,
             )
-            for found in visible_search(conn, viewer, query, filters, limit=limit)
+            for found in visible_search(read, viewer, query, filters, limit=limit)
         ]
     else:
-        results = search(conn, query, filters, limit=limit)
-        entities = get_entities(conn, [r.id for r in results])
+        results = search(read, query, filters, limit=limit)
+        entities = get_entities(read, [r.id for r in results])
         hits = []
         for result in results:
             entity = entities.get(result.id)
@@ -111,23 +115,31 @@ def find(
     return hits
 
 
-def show(conn: Connection, actor: Actor, entity_id: str, *, nested: bool = False) -> Shown:
+def show(
+    conn: Connection,
+    actor: Actor,
+    entity_id: str,
+    *,
+    nested: bool = False,
+    read: Connection | None = None,
+) -> Shown:
     """An entity with the statements the actor may see, and their provenance;
     ``nested``: with the entities it names and that name it (``nesting``).
 
     An entity with nothing the actor may see is answered as one that does not
-    exist; the attempt is an audit record either way.
+    exist; the attempt is an audit record either way. ``read``: as for ``find``.
     """
+    read = read if read is not None else conn
     subject: dict[str, Any] = {"id": entity_id, **({"nested": True} if nested else {})}
     require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
     shown: Shown | None = None
     if viewer is not None:
-        redacted = visible_entity(conn, viewer, entity_id)
+        redacted = visible_entity(read, viewer, entity_id)
         if redacted is not None:
             shown = Shown(redacted, [redacted.id])
     else:
-        entity = get_entity(conn, entity_id)
+        entity = get_entity(read, entity_id)
         if entity is not None:
             everything = Redacted(entity.id, entity.schema.name, entity.statements, protected=False)
             shown = Shown(everything, entity.members)
@@ -135,8 +147,8 @@ def show(conn: Connection, actor: Actor, entity_id: str, *, nested: bool = False
         audit(conn, actor, Action.VIEW, subject, outcome=Outcome.REFUSED)
         raise NotFoundError(f"no entity {entity_id!r}", field="entity_id")
     if nested:
-        reveal = reveal_all(conn) if viewer is None else _revealing(conn, viewer)
-        shown = replace(shown, adjacent=adjacent(conn, shown.entity, shown.members, reveal))
+        reveal = reveal_all(read) if viewer is None else _revealing(read, viewer)
+        shown = replace(shown, adjacent=adjacent(read, shown.entity, shown.members, reveal))
     seen = [shown.entity.id, *shown.members, *(item.entity.id for item in shown.adjacent)]
     audit(conn, actor, Action.VIEW, subject, entities=list(dict.fromkeys(seen)),
           result_size=len(shown.entity.statements))  # fmt: skip

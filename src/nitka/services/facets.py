@@ -64,21 +64,31 @@ class Faceted:
     )
 
 
-def search_with_facets(conn: Connection, actor: Actor, query: str, chosen: Chosen) -> Faceted:
+def search_with_facets(
+    conn: Connection,
+    actor: Actor,
+    query: str,
+    chosen: Chosen,
+    *,
+    read: Connection | None = None,
+) -> Faceted:
     """The best results of the query that the actor may see, narrowed by the chosen
-    facets; the search is an audit record naming the entities listed."""
+    facets; the search is an audit record naming the entities listed. ``read``: where
+    the search runs (a replica's connection, ``nitka.store.replica``), by default
+    ``conn``; the access check and the audit record stay on ``conn``."""
+    read = read if read is not None else conn
     subject = {"query": query, "facets": chosen.in_use()}
     require(conn, actor, READERS, Action.SEARCH, subject)
     viewer = viewer_of(conn, actor)
     if viewer is None:
         raise refuse(conn, actor, Action.SEARCH, subject, "a page is an account's", "account")
     found = Faceted()
-    sample = visible_search(conn, viewer, query, limit=FACET_SAMPLE)
+    sample = visible_search(read, viewer, query, limit=FACET_SAMPLE)
     for shown in sample:
         for facet, values in facet_values(shown.entity).items():
             found.counts[facet].update(values)
     if chosen.any():
-        listed = visible_search(conn, viewer, query, chosen.filters(), limit=FACET_SAMPLE)
+        listed = visible_search(read, viewer, query, chosen.filters(), limit=FACET_SAMPLE)
     else:
         listed = sample
     found.results.extend([f for f in listed if chosen.keeps(f.entity)][:RESULTS])

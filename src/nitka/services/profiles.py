@@ -42,21 +42,26 @@ class Profile:
         return sorted({s.dataset for s in self.entity.statements if not s.case})
 
 
-def profile(conn: Connection, actor: Actor, entity_id: str) -> Profile:
+def profile(
+    conn: Connection, actor: Actor, entity_id: str, *, read: Connection | None = None
+) -> Profile:
     """The entity's profile; an entity the actor may not see at all is answered as one
-    that does not exist, and the attempt recorded."""
+    that does not exist, and the attempt recorded. ``read``: where the profile is read
+    (a replica's connection, ``nitka.store.replica``), by default ``conn``; the access
+    check, what the actor may see and the audit record stay on ``conn``."""
+    read = read if read is not None else conn
     subject = {"id": entity_id}
     require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
     if viewer is None:
         raise DeclinedError("an entity's profile is shown to a signed-in account", field="user")
-    shown = visible_entity(conn, viewer, entity_id)
+    shown = visible_entity(read, viewer, entity_id)
     if shown is None:
         audit(conn, actor, Action.VIEW, subject, outcome=Outcome.REFUSED)
         raise NotFoundError(f"no entity {entity_id!r}", field="entity_id")
-    graph = expand(conn, viewer, [shown.id])
-    members = members_of(conn, [shown.id])[shown.id]
-    found = Profile(shown, graph, judgements_for(conn, shown.id), latest_hit(conn, members))
+    graph = expand(read, viewer, [shown.id])
+    members = members_of(read, [shown.id])[shown.id]
+    found = Profile(shown, graph, judgements_for(read, shown.id), latest_hit(read, members))
     seen = list(dict.fromkeys([shown.id, *graph.entity_ids()]))
     audit(conn, actor, Action.VIEW, subject, entities=seen, result_size=len(shown.statements))
     return found

@@ -22,13 +22,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a sane busy timeout."""
+def make_engine(url: str, *, connect_timeout: int | None = None) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a sane busy timeout.
+    ``connect_timeout``: seconds before a PostgreSQL server that does not answer
+    counts as unreachable (a read replica's, ``nitka.store.replica``)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if connect_timeout is not None:
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": connect_timeout}
+        )
     return create_engine(url, pool_pre_ping=True)
 
 

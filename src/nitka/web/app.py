@@ -16,6 +16,7 @@ from nitka.access.accounts import Account, Role
 from nitka.exchange.keys import load_or_create
 from nitka.screen.service import Screener
 from nitka.settings import Settings
+from nitka.store.replica import Reads
 from nitka.web.analysis_api import router as analysis_router
 from nitka.web.audit_api import router as audit_router
 from nitka.web.auth import requires
@@ -26,6 +27,7 @@ from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
 from nitka.web.oidc import router as oidc_router
+from nitka.web.reading import WrittenMiddleware
 from nitka.web.resolve_api import router as resolve_router
 from nitka.web.screen_api import router as screen_router
 from nitka.web.security import SecurityMiddleware
@@ -42,10 +44,14 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         version="0.1",
         lifespan=_lifespan,
     )
-    app.state.screener = Screener(engine, lists)
+    reads = Reads.of(engine, settings)
+    app.state.reads = reads
+    app.state.screener = Screener(engine, lists, reads=reads)
     app.state.settings = settings
     if settings.agency_id:
         app.state.keys = load_or_create(Path(settings.keys_dir))
+    if reads.replica is not None:
+        app.add_middleware(WrittenMiddleware, reads=reads)
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
     routers = (
         screen_router,

@@ -5,7 +5,8 @@ is not a member of, or about a protected person their role may not see, is
 not in the answer; an entity with nothing to show is a 404, as if it did not
 exist. A search result is kept only when the name that matched is one the
 caller may see, so that a search cannot confirm a hidden name. Every answer
-and every refusal is an audit record.
+and every refusal is an audit record, on the primary; the reading itself goes
+to a replica when one is configured (``nitka.web.reading``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from nitka.services import entities
 from nitka.services.guard import transaction
 from nitka.web.auth import ActorDep
 from nitka.web.deps import EngineDep
+from nitka.web.reading import ReadingDep
 from nitka.web.screen_api import json_response
 
 router = APIRouter()
@@ -27,6 +29,7 @@ SEARCH_FIELDS = ("id", "schema", "caption", "score", "matched_name", "protected"
 def show_entity(
     entity_id: str,
     engine: EngineDep,
+    reading: ReadingDep,
     actor: ActorDep,
     nested: bool = Query(
         False, description="Nest the entities it names and that name it, as yente does."
@@ -34,18 +37,21 @@ def show_entity(
 ) -> Response:
     """An entity with the statements the caller may see, and their provenance."""
     with transaction(engine) as conn:
-        shown = entities.show(conn, actor, entity_id, nested=nested)
+        shown = reading.run(
+            conn, lambda read: entities.show(conn, actor, entity_id, nested=nested, read=read)
+        )
     return json_response(shown.yente_dict(nested=nested))
 
 
 @router.get("/search", response_class=Response)
 def search_entities(
     engine: EngineDep,
+    reading: ReadingDep,
     actor: ActorDep,
     q: str = Query(..., min_length=1, max_length=500, description="A name or identifier."),
     limit: int = Query(20, ge=1, le=100),
 ) -> Response:
     """Names across scripts, among the entities the caller may see."""
     with transaction(engine) as conn:
-        hits = entities.find(conn, actor, q, limit=limit)
+        hits = reading.run(conn, lambda read: entities.find(conn, actor, q, limit=limit, read=read))
     return json_response([{key: hit.as_dict()[key] for key in SEARCH_FIELDS} for hit in hits])

@@ -124,6 +124,8 @@ def _post_fork(_server: Arbiter, worker: Any) -> None:
     app: FastAPI = worker.app.wsgi()
     # The master's pooled connections must not be used from two processes.
     app.state.screener.engine.dispose(close=False)
+    if app.state.reads.replica is not None:
+        app.state.reads.replica.dispose(close=False)
     master = worker.ppid
     threading.Thread(target=_exit_with, args=(master,), daemon=True).start()
 

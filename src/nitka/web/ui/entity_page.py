@@ -25,6 +25,7 @@ from nitka.model.statement import ENTITY_PROP, PoliceStatement
 from nitka.services import profiles, resolution
 from nitka.services.guard import NotFoundError, transaction
 from nitka.web.deps import EngineDep
+from nitka.web.reading import ReadingDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.labels import N_
@@ -60,10 +61,14 @@ LINK_GROUPS = (
 
 
 @router.get("/ui/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(entity_id: str, request: Request, engine: EngineDep, actor: ReaderDep) -> Response:
+def entity_page(
+    entity_id: str, request: Request, engine: EngineDep, reading: ReadingDep, actor: ReaderDep
+) -> Response:
     try:
         with transaction(engine) as conn:
-            found = profiles.profile(conn, actor, entity_id)
+            found = reading.run(
+                conn, lambda read: profiles.profile(conn, actor, entity_id, read=read)
+            )
     except NotFoundError:
         message = _("There is no entity %(id)s, or you may not see it.") % {"id": entity_id}
         return not_found(request, actor.account, message)

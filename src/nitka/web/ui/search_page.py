@@ -16,6 +16,7 @@ from nitka.access.visibility import Redacted
 from nitka.services.facets import FACETS, Chosen, Faceted, search_with_facets
 from nitka.services.guard import transaction
 from nitka.web.deps import EngineDep
+from nitka.web.reading import ReadingDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.templating import render
@@ -27,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 def search_page(
     request: Request,
     engine: EngineDep,
+    reading: ReadingDep,
     actor: ReaderDep,
     q: str = Query(""),
     schema: list[str] = Query([]),
@@ -48,7 +50,9 @@ def search_page(
     found = Faceted()
     if query:
         with transaction(engine) as conn:
-            found = search_with_facets(conn, actor, query, chosen)
+            found = reading.run(
+                conn, lambda read: search_with_facets(conn, actor, query, chosen, read=read)
+            )
     context: dict[str, Any] = {
         "q": query,
         "results": [_row(shown) for shown in found.results],
