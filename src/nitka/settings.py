@@ -203,6 +203,32 @@ class Settings(BaseSettings):
         ),
     )
 
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info",
+        description=(
+            "The least severe lines the server writes to its log (JSON lines on standard "
+            "error, docs/operations.md): `info` writes a line per request, `warning` only "
+            "what went wrong."
+        ),
+    )
+    log_addresses: bool = Field(
+        default=False,
+        description=(
+            "Whether each request's line in the server's log names the caller's address; "
+            "off by default (an address can point to a person). The audit trail records "
+            "it either way."
+        ),
+    )
+    metrics_token: str = Field(
+        default="",
+        repr=False,
+        description=(
+            "A secret the Prometheus server sends as `Authorization: Bearer <token>` to "
+            "read `/metrics` (at least 32 characters); without it, `/metrics` answers an "
+            "administrator's API token only."
+        ),
+    )
+
     @field_validator("review_days")
     @classmethod
     def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:
@@ -225,6 +251,11 @@ class Settings(BaseSettings):
                 f"production mode needs NITKA_SECRET_KEY: at least {MIN_SECRET_LENGTH} random "
                 "characters, not the placeholder",
                 setting="NITKA_SECRET_KEY",
+            )
+        if self.metrics_token and len(self.metrics_token) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"NITKA_METRICS_TOKEN must be at least {MIN_SECRET_LENGTH} random characters",
+                setting="NITKA_METRICS_TOKEN",
             )
 
 

@@ -25,6 +25,9 @@ from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
+from nitka.web.health import router as health_router
+from nitka.web.metrics import router as metrics_router
+from nitka.web.observe import ObserveMiddleware
 from nitka.web.oidc import router as oidc_router
 from nitka.web.resolve_api import router as resolve_router
 from nitka.web.screen_api import router as screen_router
@@ -47,6 +50,8 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     if settings.agency_id:
         app.state.keys = load_or_create(Path(settings.keys_dir))
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
+    # Added last, so outermost: it times and logs the security middleware's refusals too.
+    app.add_middleware(ObserveMiddleware, log_addresses=settings.log_addresses)
     routers = (
         screen_router,
         entities_router,
@@ -56,6 +61,8 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         exchange_router,
         resolve_router,
         analysis_router,
+        health_router,
+        metrics_router,
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
