@@ -243,7 +243,13 @@ class Settings(BaseSettings):
         return value
 
     def check_for_serving(self) -> None:
-        """Refuse to serve in production mode with a secret anyone could know."""
+        """Refuse to serve in production mode with a secret anyone could know, and in any
+        mode with a metrics token short enough to guess."""
+        if self.metrics_token and len(self.metrics_token) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"NITKA_METRICS_TOKEN must be at least {MIN_SECRET_LENGTH} random characters",
+                setting="NITKA_METRICS_TOKEN",
+            )
         if self.mode != "production":
             return
         if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
@@ -251,11 +257,6 @@ class Settings(BaseSettings):
                 f"production mode needs NITKA_SECRET_KEY: at least {MIN_SECRET_LENGTH} random "
                 "characters, not the placeholder",
                 setting="NITKA_SECRET_KEY",
-            )
-        if self.metrics_token and len(self.metrics_token) < MIN_SECRET_LENGTH:
-            raise SettingsError(
-                f"NITKA_METRICS_TOKEN must be at least {MIN_SECRET_LENGTH} random characters",
-                setting="NITKA_METRICS_TOKEN",
             )
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
+from nitka.store.db import normalise_url
 from nitka.store.migrate import current_revision, head_revision
 from nitka.store.tables import ingest_run, ingest_summary
 
@@ -96,11 +98,23 @@ class ReplicaState:
     the replica has replayed all it received; None on a primary."""
 
 
-def replica_state(engine: Engine) -> ReplicaState:
-    """The read database's state (PostgreSQL only); raises SQLAlchemyError when it does
-    not answer."""
-    with engine.connect() as conn:
-        in_recovery, lag = conn.execute(_REPLICA_LAG).one()
+REPLICA_TIMEOUT_SECONDS = 3
+"""A scrape does not wait longer than this for a replica that does not answer."""
+
+
+def replica_state(url: str) -> ReplicaState:
+    """The state of the read database at ``url`` (PostgreSQL only), on a connection of
+    its own that is closed at once; raises SQLAlchemyError when it does not answer."""
+    engine = create_engine(
+        normalise_url(url),
+        poolclass=NullPool,
+        connect_args={"connect_timeout": REPLICA_TIMEOUT_SECONDS},
+    )
+    try:
+        with engine.connect() as conn:
+            in_recovery, lag = conn.execute(_REPLICA_LAG).one()
+    finally:
+        engine.dispose()
     if not in_recovery:
         return ReplicaState(False, None)
     return ReplicaState(True, float(lag) if lag is not None else None)

@@ -46,7 +46,6 @@ from nitka.access.accounts import Role
 from nitka.exchange.delivery import pending
 from nitka.screen.answers import Answer
 from nitka.screen.service import Screener
-from nitka.store.db import make_engine
 from nitka.store.health import ingest_progress, replica_state
 from nitka.web.auth import requires
 from nitka.web.deps import EngineDep, ScreenerDep, SettingsDep
@@ -102,12 +101,10 @@ async def metrics_reader(request: Request, engine: EngineDep, settings: Settings
 
 
 @router.get("/metrics", response_class=Response, include_in_schema=False)
-def metrics(
-    screener: ScreenerDep, _: Annotated[None, Depends(metrics_reader)], request: Request
-) -> Response:
+def metrics(screener: ScreenerDep, _: Annotated[None, Depends(metrics_reader)]) -> Response:
     """Every metric, in Prometheus's text format."""
     store = CollectorRegistry(auto_describe=False)
-    store.register(StoreCollector(screener, _read_engine(request)))
+    store.register(StoreCollector(screener, _read_database()))
     if multiprocess_dir():
         counted = CollectorRegistry()
         multiprocess.MultiProcessCollector(counted)  # type: ignore[no-untyped-call]
@@ -117,26 +114,19 @@ def metrics(
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
+def _read_database() -> str | None:
+    url = os.environ.get(READ_DATABASE_ENV, "")
+    return url if url.startswith(("postgresql", "postgres://")) else None
+
+
 def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
-
-
-def _read_engine(request: Request) -> Engine | None:
-    """An engine on the read replica, made once per process, if one is configured."""
-    url = os.environ.get(READ_DATABASE_ENV, "")
-    if not url.startswith("postgresql"):
-        return None
-    known: tuple[str, Engine] | None = getattr(request.app.state, "metrics_replica", None)
-    if known is None or known[0] != url:
-        known = (url, make_engine(url))
-        request.app.state.metrics_replica = known
-    return known[1]
 
 
 class StoreCollector(Collector):
     """What Prometheus reads from the store and the index at each scrape."""
 
-    def __init__(self, screener: Screener, replica: Engine | None) -> None:
+    def __init__(self, screener: Screener, replica: str | None) -> None:
         self.screener = screener
         self.replica = replica
 
@@ -187,9 +177,9 @@ class StoreCollector(Collector):
             ingests.statements,
         )
 
-    def _replica(self, engine: Engine) -> Iterator[Metric]:
+    def _replica(self, url: str) -> Iterator[Metric]:
         try:
-            state = replica_state(engine)
+            state = replica_state(url)
         except SQLAlchemyError:
             yield _gauge("nitka_replica_up", "Whether the read replica answered the scrape.", 0)
             return
