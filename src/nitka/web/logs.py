@@ -12,6 +12,7 @@ built to hold no personal data whatever a caller writes into it:
 - a message's arguments are not written as text: a number stays, an exception
   becomes its class's name, anything else becomes ``<redacted>`` (a database
   error's text carries the values of its statement, a person's name among them);
+  only gunicorn's own start-up lines keep theirs (``TRUSTED``);
 - an exception is written as its class and the frames it passed (file, line,
   function), without its message.
 
@@ -72,12 +73,20 @@ def _safe(value: Any) -> Any:
     return REDACTED
 
 
+TRUSTED = frozenset({"gunicorn.error"})
+"""Loggers whose ``info`` lines keep their arguments: gunicorn's start and stop (its
+version, the address it listens at, the worker class, a pid). Their warnings and
+errors are made safe like any other."""
+
+
 def event_of(record: logging.LogRecord) -> str:
     """The record's message with its arguments made safe."""
     template = str(record.msg)
     args = record.args
     if not args:
         return template
+    if record.name in TRUSTED and record.levelno <= logging.INFO:
+        return record.getMessage()
     try:
         if isinstance(args, dict):
             return template % {key: _safe(value) for key, value in args.items()}
