@@ -29,6 +29,7 @@ def lines_of(log: Path) -> list[dict[str, Any]]:
     parsed = [json.loads(line) for line in text.splitlines() if line.strip()]
     for line in parsed:
         assert {"time", "level", "logger", "event"} <= set(line), line
+        assert isinstance(line["worker"], int)
     return parsed
 
 

@@ -45,9 +45,9 @@ FIELDS = (
     "duration_ms",
     "error_id",
     "client",
-    "worker",
 )
-"""The named fields (``extra=``) a line may carry, besides time, level, logger and event."""
+"""The named fields (``extra=``) a line may carry, besides time, level, logger, event and
+the process (``worker``)."""
 
 REDACTED = "<redacted>"
 UNMATCHED = "unmatched"
@@ -111,6 +111,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": event_of(record),
+            "worker": record.process,
         }
         request_id = REQUEST_ID.get()
         if request_id:
