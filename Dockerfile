@@ -45,7 +45,11 @@ RUN pip install --no-cache-dir --no-index --find-links /wheels nitka && rm -rf /
 
 # Not root: the server needs no privilege, only its home (the exchange's keys, the
 # cache of derived files).
-RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/nitka --create-home nitka
+RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/nitka --create-home nitka \
+    && install -d -o nitka -g nitka -m 700 /var/lib/nitka/keys \
+    && install -d -o nitka -g nitka -m 755 /var/lib/nitka/cache
+# (The folders exist in the image so that the volumes compose mounts on them start
+# owned by nitka.)
 USER nitka
 WORKDIR /var/lib/nitka
 ENV NITKA_KEYS_DIR=/var/lib/nitka/keys \

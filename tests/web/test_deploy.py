@@ -140,6 +140,11 @@ def test_the_compose_file_runs_the_migration_then_the_server_with_real_settings(
     keys_dir = re.search(r"NITKA_KEYS_DIR=(\S+)", steps["ENV"])
     assert keys_dir is not None
     assert f"keys:{keys_dir.group(1)}" in web["volumes"]
+    # A named volume starts with the image folder's owner: each must be made for nitka.
+    for volume in web["volumes"]:
+        folder = volume.split(":")[1]
+        made = [v for k, v in dockerfile() if k == "RUN" and folder in v]
+        assert made and "-o nitka" in made[0], folder
     database = services["db"]
     assert database["environment"]["POSTGRES_PASSWORD"] == SECRETS["NITKA_DB_PASSWORD"]
     assert "pgdata:/var/lib/postgresql/data" in database["volumes"]
