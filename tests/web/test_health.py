@@ -58,6 +58,11 @@ def test_readiness_fails_on_a_store_behind_this_nitka_and_on_one_with_no_schema(
     assert behind.status_code == 503
     assert behind.json()["check"] == "schema"
     assert earlier in behind.json()["reason"] and "nitka init" in behind.json()["reason"]
+    # A store a newer Nitka upgraded (this image is older than the store).
+    with listed.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+    newer = client.get("/readyz")
+    assert newer.status_code == 503 and "newer Nitka" in newer.json()["reason"]
     # A store never migrated has no version at all.
     with listed.begin() as conn:
         conn.execute(text("DELETE FROM alembic_version"))

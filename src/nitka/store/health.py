@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from nitka.store.db import normalise_url
-from nitka.store.migrate import current_revision, head_revision
+from nitka.store.migrate import alembic_config, current_revision, head_revision
 from nitka.store.tables import ingest_run, ingest_summary
 
 
@@ -36,11 +37,22 @@ def store_not_ready(engine: Engine) -> NotReady | None:
     head = head_revision(engine)
     if current is None:
         return NotReady("schema", f"the store has no schema: run `nitka init` (to {head})")
+    if current not in _known_revisions(engine):
+        return NotReady(
+            "schema",
+            f"the store is at schema {current}, which a newer Nitka made; this one knows "
+            f"up to {head}: run the newer Nitka (docs/upgrades.md)",
+        )
     if current != head:
         return NotReady(
             "schema", f"the store is at schema {current}, this Nitka needs {head}: run `nitka init`"
         )
     return None
+
+
+def _known_revisions(engine: Engine) -> set[str]:
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return {script.revision for script in scripts.walk_revisions()}
 
 
 @dataclass(frozen=True)
