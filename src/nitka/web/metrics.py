@@ -26,6 +26,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Annotated
 
+from anyio import from_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from prometheus_client import (
@@ -91,13 +92,15 @@ def count_checks(channel: str, answers: Sequence[Answer]) -> None:
         CHECK_HITS.labels(channel).inc(hits)
 
 
-async def metrics_reader(request: Request, engine: EngineDep, settings: SettingsDep) -> None:
-    """The Prometheus server with ``NITKA_METRICS_TOKEN``, else an administrator."""
+def metrics_reader(request: Request, engine: EngineDep, settings: SettingsDep) -> None:
+    """The Prometheus server with ``NITKA_METRICS_TOKEN``, else an administrator (its
+    token checked, a refusal recorded, by ``requires`` on the event loop, which hands
+    the store's part back to a thread)."""
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     wanted = settings.metrics_token
     if wanted and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), wanted):
         return
-    await _admin(request, engine, settings)
+    from_thread.run(_admin, request, engine, settings)
 
 
 @router.get("/metrics", response_class=Response, include_in_schema=False)
