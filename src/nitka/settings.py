@@ -237,6 +237,32 @@ class Settings(BaseSettings):
         ),
     )
 
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info",
+        description=(
+            "The least severe lines the server writes to its log (JSON lines on standard "
+            "error, docs/operations.md): `info` writes a line per request, `warning` only "
+            "what went wrong."
+        ),
+    )
+    log_addresses: bool = Field(
+        default=False,
+        description=(
+            "Whether each request's line in the server's log names the caller's address; "
+            "off by default (an address can point to a person). The audit trail records "
+            "it either way."
+        ),
+    )
+    metrics_token: str = Field(
+        default="",
+        repr=False,
+        description=(
+            "A secret the Prometheus server sends as `Authorization: Bearer <token>` to "
+            "read `/metrics` (at least 32 characters); without it, `/metrics` answers an "
+            "administrator's API token only."
+        ),
+    )
+
     @field_validator("review_days")
     @classmethod
     def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:
@@ -251,8 +277,9 @@ class Settings(BaseSettings):
         return value
 
     def check_for_serving(self) -> None:
-        """Refuse to serve with a read replica that cannot be one, or in production mode
-        with a secret anyone could know."""
+        """Refuse to serve with a read replica that cannot be one, in any mode with a
+        metrics token short enough to guess, or in production mode with a secret anyone
+        could know."""
         if self.read_database_url and not (
             _is_postgres(self.read_database_url) and _is_postgres(self.database_url)
         ):
@@ -260,6 +287,11 @@ class Settings(BaseSettings):
                 "a read replica is a PostgreSQL streaming replica of a PostgreSQL store: "
                 "NITKA_READ_DATABASE_URL and NITKA_DATABASE_URL must both be postgresql:// URLs",
                 setting="NITKA_READ_DATABASE_URL",
+            )
+        if self.metrics_token and len(self.metrics_token) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"NITKA_METRICS_TOKEN must be at least {MIN_SECRET_LENGTH} random characters",
+                setting="NITKA_METRICS_TOKEN",
             )
         if self.mode != "production":
             return

@@ -82,7 +82,14 @@ def serve_command(
     ),
 ) -> None:
     """Serve the API: screening, entities, sign-in, the audit trail and the exchange
-    (OpenAPI at /docs)."""
+    (OpenAPI at /docs).
+
+    Liveness at /livez, readiness at /readyz, Prometheus metrics at /metrics, a JSON
+    line per request on standard error (docs/operations.md)."""
+    from nitka.web import multiproc
+
+    # Before prometheus-client is imported: several workers count into shared files.
+    multiproc.prepare(workers)
     from nitka.web.app import create_app
     from nitka.web.server import serve
 

@@ -26,6 +26,9 @@ from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
+from nitka.web.health import router as health_router
+from nitka.web.metrics import router as metrics_router
+from nitka.web.observe import ObserveMiddleware
 from nitka.web.oidc import router as oidc_router
 from nitka.web.reading import WrittenMiddleware
 from nitka.web.resolve_api import router as resolve_router
@@ -53,6 +56,8 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
     if reads.replica is not None:
         app.add_middleware(WrittenMiddleware, reads=reads)
     app.add_middleware(SecurityMiddleware, https_only=settings.mode == "production")
+    # Added last, so outermost: it times and logs the security middleware's refusals too.
+    app.add_middleware(ObserveMiddleware, log_addresses=settings.log_addresses)
     routers = (
         screen_router,
         entities_router,
@@ -62,6 +67,8 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         exchange_router,
         resolve_router,
         analysis_router,
+        health_router,
+        metrics_router,
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
@@ -85,6 +92,18 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The app's life; its end closes the read replica's connections."""
+    try:
+        async with _delivering(app):
+            yield
+    finally:
+        replica = app.state.reads.replica
+        if replica is not None:
+            replica.dispose()
+
+
+@asynccontextmanager
+async def _delivering(app: FastAPI) -> AsyncIterator[None]:
     """With the exchange on, each server process delivers the outbox in a thread (the
     outbox's claims keep two processes from sending one message at once)."""
     if not app.state.settings.agency_id:

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from nitka.errors import NitkaError
+from nitka.web.logs import route_of
 
 UI_PREFIX = "/ui"
 _log = logging.getLogger("nitka.web")
@@ -82,7 +83,10 @@ async def _explained(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     error_id = secrets.token_hex(8)
-    _log.error("error %s: %s %s failed", error_id, request.method, request.url.path, exc_info=exc)
+    # The route's template, not the path (it may hold an id); the traceback's frames, not
+    # the exception's text (it may hold a statement's values): ``nitka.web.logs``.
+    fields = {"error_id": error_id, "method": request.method, "route": route_of(request.scope)}
+    _log.error("an unexpected error", extra=fields, exc_info=exc)
     if _is_page(request):
         return _page(request, 500, error_id=error_id)
     message = "an unexpected error on the server; it has been logged"

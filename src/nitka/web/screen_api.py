@@ -40,6 +40,7 @@ from nitka.web.auth import ActorDep, actor_of, requires, stated_purpose, viewer_
 from nitka.web.deps import ScreenerDep
 from nitka.web.deps import screener as screener_of
 from nitka.web.deps import settings as settings_of
+from nitka.web.metrics import count_checks
 
 router = APIRouter()
 
@@ -207,6 +208,7 @@ async def screen(
         ) from None
     except CheckLogError as error:
         raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
+    count_checks("api", checked.answers)
     assert checked.viewer is not None  # an API request is an account's
     status, reply = screen_reply(checked.answers, checked.viewer, batch=batch)
     if status != 200:
@@ -292,6 +294,7 @@ async def match(
         raise HTTPException(status_code=413, detail=str(error)) from None
     except CheckLogError as error:
         raise HTTPException(status_code=503, detail=log_unavailable(error)["detail"]) from None
+    count_checks("api:match", checked.answers)
     refused = [(name, a) for name, a in zip(names, checked.answers, strict=True) if a.error]
     if refused:
         name, answer = refused[0]

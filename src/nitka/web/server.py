@@ -18,9 +18,7 @@ stops (it is the master's child, so its end wakes the loop).
 from __future__ import annotations
 
 import gc
-import logging
 import os
-import sys
 import threading
 import time
 from typing import Any
@@ -32,6 +30,7 @@ from gunicorn.arbiter import Arbiter
 from nitka.analysis.gazetteer import gazetteer
 from nitka.screen.log_client import RemoteRecorder
 from nitka.screen.log_writer import WriterProcess
+from nitka.web import logs, multiproc
 
 WORKER_CLASS = "uvicorn_worker.UvicornWorker"
 PARENT_CHECK_SECONDS = 1.0
@@ -42,13 +41,14 @@ STOP_SECONDS = 10
 def serve(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
     """Serve ``app`` (its screener already loaded) from ``workers`` processes, the
     check log written by a process of its own."""
-    _log_to_stderr()
+    level = app.state.settings.log_level
+    logs.configure(level)
     gazetteer()  # the map's places, read once here for every worker (cached on disk)
     screener = app.state.screener
     writer = WriterProcess(screener.engine)
     screener.recorder = RemoteRecorder(writer.path)
     try:
-        _Server(app, writer, host=host, port=port, workers=workers).run()
+        _Server(app, writer, host=host, port=port, workers=workers, log_level=level).run()
     finally:
         writer.stop()
 
@@ -57,7 +57,14 @@ class _Server(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured in code rather than by a file or its command line."""
 
     def __init__(
-        self, app: FastAPI, writer: WriterProcess, *, host: str, port: int, workers: int
+        self,
+        app: FastAPI,
+        writer: WriterProcess,
+        *,
+        host: str,
+        port: int,
+        workers: int,
+        log_level: str,
     ) -> None:
         self.application = app
         self.writer = writer
@@ -69,13 +76,14 @@ class _Server(BaseApplication):  # type: ignore[misc]
             "preload_app": True,
             "keepalive": 5,
             "graceful_timeout": STOP_SECONDS,
-            "loglevel": "warning",
-            "errorlog": "-",
+            "loglevel": log_level,
+            "logconfig_dict": logs.gunicorn_config(log_level),
             "accesslog": None,
             "proc_name": "nitka-serve",
             "control_socket_disable": True,
             "pre_fork": _pre_fork,
             "post_fork": _post_fork,
+            "child_exit": _child_exit,
         }
         super().__init__()
 
@@ -130,21 +138,12 @@ def _post_fork(_server: Arbiter, worker: Any) -> None:
     threading.Thread(target=_exit_with, args=(master,), daemon=True).start()
 
 
+def _child_exit(_server: Arbiter, worker: Any) -> None:
+    multiproc.worker_stopped(worker.pid)
+
+
 def _exit_with(master: int) -> None:
     """A worker whose master was killed outright stops, rather than serving on alone."""
     while os.getppid() == master:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(0)
-
-
-def _log_to_stderr() -> None:
-    """Nitka's own warnings and errors (an unexpected error's id and traceback) on the
-    server's standard error, beside gunicorn's."""
-    logger = logging.getLogger("nitka")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(
-            logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
-        )
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)

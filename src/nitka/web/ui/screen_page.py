@@ -20,6 +20,7 @@ from nitka.services import screening
 from nitka.services.guard import CHECKERS, DeclinedError
 from nitka.web.auth import actor_of, viewer_of
 from nitka.web.deps import ScreenerDep
+from nitka.web.metrics import count_checks
 from nitka.web.screen_api import answer_json, check_origin
 from nitka.web.ui.guard import page_user
 from nitka.web.ui.i18n import gettext as _
@@ -82,6 +83,7 @@ def screen_check(
             request, screener, account, asked, {"status": status, "error": error}, status
         )
     checked = screening.screen(screener, context, [query], checked_lists)
+    count_checks("ui", checked.answers)
     shown = answer_json(checked.answers[0], viewer)
     return _answer(request, screener, account, asked, shown, 400 if "error" in shown else 200)
 
