@@ -203,6 +203,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    offline_max_age: float = Field(
+        default=48.0,
+        gt=0,
+        description=(
+            "On an offline copy (`nitka offline pull`): after how many hours since its last "
+            "`nitka offline sync` every check on it carries a warning that it is out of date."
+        ),
+    )
+
     @field_validator("review_days")
     @classmethod
     def _known_categories(cls, value: dict[str, int]) -> dict[str, int]:

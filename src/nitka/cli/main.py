@@ -19,6 +19,7 @@ from nitka.cli import (
     login,
     match,
     network,
+    offline,
     report,
     resolve,
     retention,
@@ -93,6 +94,7 @@ typology.register(app)
 assess.register(app)
 htcds.register(app)
 report.register(app)
+offline.register(app)
 
 if __name__ == "__main__":
     app()

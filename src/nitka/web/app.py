@@ -25,6 +25,7 @@ from nitka.web.entities_api import router as entities_router
 from nitka.web.errors import ERROR_RESPONSES, add_error_handlers
 from nitka.web.exchange_api import delivery_loop
 from nitka.web.exchange_api import router as exchange_router
+from nitka.web.offline_api import router as offline_router
 from nitka.web.oidc import router as oidc_router
 from nitka.web.resolve_api import router as resolve_router
 from nitka.web.screen_api import router as screen_router
@@ -56,6 +57,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         exchange_router,
         resolve_router,
         analysis_router,
+        offline_router,
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
