@@ -36,7 +36,10 @@ _PROTECTED = frozenset(c.value for c in DataSubjectCategory if c.is_protected)
 _SCHEMATA = tuple(
     sorted({s.name for s in model.schemata.values() if any(s.is_a(n) for n in LISTED_SCHEMATA)})
 )
+_LISTED = frozenset(_SCHEMATA)
 _ASSESSMENT = COLUMNS.index("assessment")
+_SCHEMA = COLUMNS.index("schema")
+_SELECTED = ", ".join(f'"{name}"' for name in COLUMNS)
 _CHUNK = 500
 
 
@@ -70,7 +73,17 @@ def entry_page(
         f"ORDER BY canonical_id LIMIT {int(limit)}"
     )
     ids = [row[0] for row in driver_rows(conn, sql, (after, *lists, *_SCHEMATA))]
-    rows = standing_rows(conn, viewer, lists, ids)
+    if not ids:
+        return [], None
+    # The page's rows in one range of the canonical id's index rather than lists of
+    # ids: a pull reads every row of the lists once, in order.
+    sql = (
+        f"SELECT {_SELECTED} FROM statement WHERE canonical_id >= {in_marks(conn, 1)} "
+        f"AND canonical_id <= {in_marks(conn, 1)} "
+        f"AND dataset IN ({in_marks(conn, len(lists))})"
+    )
+    found = driver_rows(conn, sql, (ids[0], ids[-1], *lists))
+    rows = _kept(conn, viewer, lists, ids, [r for r in found if r[_SCHEMA] in _LISTED])
     return rows, (ids[-1] if len(ids) == limit else None)
 
 
@@ -94,22 +107,33 @@ def standing_rows(
     if not ids or not lists:
         return []
     found: list[list[Any]] = []
-    columns = ", ".join(f'"{name}"' for name in COLUMNS)
     for start in range(0, len(ids), _CHUNK):
         chunk = tuple(ids[start : start + _CHUNK])
         sql = (
-            f"SELECT {columns} FROM statement WHERE canonical_id IN "
-            f"({in_marks(conn, len(chunk))}) AND dataset IN ({in_marks(conn, len(lists))}) "
-            f'AND "schema" IN ({in_marks(conn, len(_SCHEMATA))})'
+            f"SELECT {_SELECTED} FROM statement WHERE canonical_id IN "
+            f"({in_marks(conn, len(chunk))}) AND dataset IN ({in_marks(conn, len(lists))})"
         )
-        rows = [r for r in driver_rows(conn, sql, (*chunk, *lists, *_SCHEMATA)) if _seen(viewer, r)]
-        gone = withdrawn(conn, lists, chunk)
-        for row in rows:
-            if (row[CANONICAL], row[DATASET]) not in gone:
-                item = list(row)
-                item[_ASSESSMENT] = bool(item[_ASSESSMENT])
-                found.append(item)
+        rows = driver_rows(conn, sql, (*chunk, *lists))
+        found += _kept(conn, viewer, lists, chunk, [r for r in rows if r[_SCHEMA] in _LISTED])
     return found
+
+
+def _kept(
+    conn: Connection,
+    viewer: Viewer | None,
+    lists: Sequence[str],
+    ids: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> list[list[Any]]:
+    """The rows the viewer may see, of entries not withdrawn from their list."""
+    gone = withdrawn(conn, lists, ids)
+    kept: list[list[Any]] = []
+    for row in rows:
+        if _seen(viewer, row) and (row[CANONICAL], row[DATASET]) not in gone:
+            item = list(row)
+            item[_ASSESSMENT] = bool(item[_ASSESSMENT])
+            kept.append(item)
+    return kept
 
 
 def _seen(viewer: Viewer | None, row: Sequence[Any]) -> bool:

@@ -26,8 +26,8 @@ CANONICAL = COLUMNS.index("canonical_id")
 DATASET = COLUMNS.index("dataset")
 CASE = COLUMNS.index("case_id")
 CATEGORY = COLUMNS.index("category")
-PAGE_ENTRIES = 2000
-"""Entries per page of a pull: some 1 MB of JSON."""
+PAGE_ENTRIES = 5000
+"""Entries per page of a pull: a few MB of JSON."""
 PAGE_CHANGES = 1000
 """Change records per page of a sync (``nitka.store.outbox.READ_LIMIT``)."""
 
