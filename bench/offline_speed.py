@@ -103,6 +103,24 @@ def serve(url: str, port: int, keys: Path) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not come up")
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time so far (user and system) of a process and its children (the
+    server's workers): what the work cost, whatever else the shared machine did."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_now() -> float:
+    return time.process_time()
+
+
 def make_changes(url: str, count: int) -> dict[str, int]:
     """``count`` change records on the server: withdrawals mostly, some reinstated,
     some entries erased, some new (each its own write, as officers make them)."""
@@ -160,12 +178,14 @@ def main() -> None:
         server = serve(url, args.port, Path(folder) / "keys")
         try:
             copy = Path(folder) / "copy.db"
-            start = time.perf_counter()
+            start, mine, theirs = time.perf_counter(), cpu_now(), cpu_seconds(server.pid)
             pulled = transfer.pull(f"http://127.0.0.1:{args.port}", token, copy)
             pull_s = time.perf_counter() - start
+            pull_cpu = (cpu_now() - mine, cpu_seconds(server.pid) - theirs)
             print(
                 f"pull: {pulled.entities:,} entries, {pulled.statements:,} statements "
-                f"in {pull_s:,.1f} s ({copy.stat().st_size / 2**20:,.0f} MiB)",
+                f"in {pull_s:,.1f} s ({copy.stat().st_size / 2**20:,.0f} MiB); CPU: laptop "
+                f"{pull_cpu[0]:,.1f} s, server {pull_cpu[1]:,.1f} s",
                 flush=True,
             )
             start = time.perf_counter()
@@ -173,9 +193,10 @@ def main() -> None:
             changes_s = time.perf_counter() - start
             engine = make_engine(f"sqlite:///{copy}")
             try:
-                start = time.perf_counter()
+                start, mine, theirs = time.perf_counter(), cpu_now(), cpu_seconds(server.pid)
                 synced = transfer.sync(engine, token)
                 sync_s = time.perf_counter() - start
+                sync_cpu = (cpu_now() - mine, cpu_seconds(server.pid) - theirs)
                 with engine.connect() as conn:
                     left = conn.execute(
                         select(func.count(func.distinct(statement.c.canonical_id)))
@@ -185,7 +206,8 @@ def main() -> None:
             print(
                 f"sync: {sum(made.values()):,} changes ({made}) made in {changes_s:,.1f} s, "
                 f"taken in in {sync_s:,.2f} s ({synced.entities:,} entities); "
-                f"the copy holds {left:,} entries",
+                f"the copy holds {left:,} entries; CPU: laptop {sync_cpu[0]:,.2f} s, "
+                f"server {sync_cpu[1]:,.2f} s",
                 flush=True,
             )
         finally:
@@ -200,12 +222,16 @@ def main() -> None:
             "entries": pulled.entities,
             "statements": pulled.statements,
             "seconds": round(pull_s, 1),
+            "cpu_laptop_s": round(pull_cpu[0], 1),
+            "cpu_server_s": round(pull_cpu[1], 1),
             "target_s": 120,
         },
         "sync": {
             "changes": made,
             "entities": synced.entities,
             "seconds": round(sync_s, 2),
+            "cpu_laptop_s": round(sync_cpu[0], 2),
+            "cpu_server_s": round(sync_cpu[1], 2),
             "target_s": 5,
             "copy_entries_after": left,
         },

@@ -47,7 +47,8 @@ def server(listed: Engine, database_url: str, tmp_path: Path) -> Iterator[Servic
     shared = make_entity("Person", "shared-1", name="Taras Vidomyi", birthDate="1971-02-02")
     store_entities(listed, [shared], Provenance(dataset=LISTS[0], case="case-8"))
     env = {"NITKA_KEYS_DIR": str(tmp_path / "keys")}
-    with serving(listed, database_url, tmp_path, env=env) as running:
+    # Three minutes to come up: these tests run beside benchmarks on a shared machine.
+    with serving(listed, database_url, tmp_path, env=env, wait=180) as running:
         with listed.begin() as conn:
             add_member(conn, "case-8", "officer.k", by="test")
         yield running
