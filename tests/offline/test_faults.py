@@ -69,7 +69,7 @@ def test_a_sync_killed_half_way_goes_on_from_its_last_whole_page(
 
         def half_way() -> bool:
             with copy.connect() as conn:
-                position = conn.execute(select(offline_origin.c.position)).scalar_one()
+                position = int(conn.execute(select(offline_origin.c.position)).scalar_one())
             return start < position < final
 
         kill_when(laptop, ["offline", "sync", "--page-size", "2"], half_way)

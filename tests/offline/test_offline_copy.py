@@ -96,7 +96,7 @@ def offline_checks(engine: Engine) -> list[tuple[str, int]]:
         return [
             tuple(r)
             for r in conn.execute(select(offline_check.c.copy_id, offline_check.c.check_id))
-        ]  # type: ignore[misc]
+        ]
 
 
 def test_the_copy_holds_what_the_account_may_see_and_its_checks_go_home_once(
