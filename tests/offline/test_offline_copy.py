@@ -20,6 +20,7 @@ from nitka.access.cases import add_case, add_member
 from nitka.access.retention import erase
 from nitka.model.statement import Provenance
 from nitka.offline.wire import SIGNATURE_HEADER, OfflineError, verified
+from nitka.resolve.merges import merge
 from nitka.screen.lists import LISTED_SCHEMATA
 from nitka.screen.withdrawals import WithdrawalKind, record
 from nitka.store.outbox import last_seq
@@ -171,6 +172,25 @@ def test_sync_takes_in_additions_withdrawals_erasures_and_merges(
         record(conn, WithdrawalKind.REINSTATE, withdrawn_id, LISTS[1], user="ncb", reason="y")
     assert laptop.run("offline", "sync").returncode == 0
     assert {dataset for dataset, _ in laptop.held()[withdrawn_id]} == {LISTS[1]}
+
+    # A merge of two lists' entries: the copy holds the one entity they became, each
+    # statement with its own list, none overwritten by the other's.
+    first = next(i for i, sources in now.items() if {d for d, _ in sources} == {LISTS[0]})
+    second = next(i for i, sources in now.items() if {d for d, _ in sources} == {LISTS[1]})
+    with listed.begin() as conn:
+        merged = merge(conn, first, second, "analyst.a", "the same person")
+        on_server = conn.execute(
+            select(func.count()).where(statement_table.c.canonical_id == merged)
+        ).scalar_one()
+    assert laptop.run("offline", "sync").returncode == 0
+    after = laptop.held()
+    assert {first, second} - {merged} <= set(now) and not ({first, second} - {merged}) & set(after)
+    assert {dataset for dataset, _ in after[merged]} == {LISTS[0], LISTS[1]}
+    with laptop.opened() as copy, copy.connect() as conn:
+        in_copy = conn.execute(
+            select(func.count()).where(statement_table.c.canonical_id == merged)
+        ).scalar_one()
+    assert in_copy == on_server
 
 
 def test_a_tampered_page_is_refused_and_nothing_of_it_applied(
