@@ -262,6 +262,14 @@ class Settings(BaseSettings):
             "administrator's API token only."
         ),
     )
+    offline_max_age: float = Field(
+        default=48.0,
+        gt=0,
+        description=(
+            "On an offline copy (`nitka offline pull`): after how many hours since its last "
+            "`nitka offline sync` every check on it carries a warning that it is out of date."
+        ),
+    )
 
     @field_validator("review_days")
     @classmethod

@@ -24,7 +24,7 @@ from tests.helpers import make_entity, store_entities
 
 def test_store_is_migrated_and_upgrade_is_idempotent(engine: Engine) -> None:
     assert is_current(engine)
-    assert upgrade(engine) == head_revision(engine) == "0023"
+    assert upgrade(engine) == head_revision(engine) == "0024"
 
 
 def test_entity_round_trip_keeps_every_police_field(engine: Engine) -> None:

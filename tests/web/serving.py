@@ -64,9 +64,10 @@ def serving(
     lists: tuple[str, ...] = tuple(LISTS),
     port: int | None = None,
     env: dict[str, str] | None = None,
+    wait: float = 60,
 ) -> Iterator[Service]:
     """``nitka serve`` on the watch lists, with users that have tokens; ``env`` adds
-    settings (``NITKA_...``) for the server."""
+    settings (``NITKA_...``) for the server; ``wait``: seconds it may take to come up."""
     users = users_with_tokens(listed)
     port = port or free_port()
     command = [sys.executable, "-m", "nitka.cli.main", "serve", "--port", str(port), *options]
@@ -85,7 +86,7 @@ def serving(
     try:
         # A minute: a busy machine (the suite beside benchmarks) takes its time to
         # import the app; a server that does not come up fails the test with its log.
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
                 health = httpx.get(f"{base}/healthz", headers=users["officer.k"])

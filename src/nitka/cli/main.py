@@ -19,6 +19,7 @@ from nitka.cli import (
     login,
     match,
     network,
+    offline,
     operations,
     report,
     resolve,
@@ -95,6 +96,7 @@ assess.register(app)
 htcds.register(app)
 report.register(app)
 operations.register(app)
+offline.register(app)
 
 if __name__ == "__main__":
     app()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from nitka.access.audit import Action
 from nitka.cli.bars import data_rows, rows_bar
@@ -57,11 +58,14 @@ def screen_command(
                 lists,
                 threshold=threshold,
                 progress=lambda n: bar.advance(task, n),
+                max_age=settings(ctx).offline_max_age,
             )
         except DeclinedError as error:
             fail(f"{error.field}: {error}")
         except IngestError as error:
             fail(str(error))
+    if checked.warning is not None:
+        stderr.print(f"[bold yellow]warning:[/] {escape(checked.warning)}", highlight=False)
     stderr.print(
         f"screened {checked.rows:,} rows against {', '.join(checked.lists)}: "
         f"{checked.hits:,} hits, written to {target}",

@@ -14,6 +14,7 @@ empty answer that a client would read as "no match".
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Engine
 from nitka.access.actor import Actor
 from nitka.access.audit import Action
 from nitka.access.visibility import Viewer
+from nitka.offline import origin as copy_origin
 from nitka.screen import files
 from nitka.screen.answers import Answer
 from nitka.screen.audit import AuditError, CheckContext
@@ -62,6 +64,8 @@ class RequestChecked(Checked):
     """A request's answers, and the viewer they are shown to."""
 
     viewer: Viewer | None
+    warning: str | None = None
+    """Set when the store is an offline copy past its age (``copy_warning``)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class FileChecked(Checked):
 
     rows: int
     hits: int
+    warning: str | None = None
+    """Set when the store is an offline copy past its age (``copy_warning``)."""
 
 
 def begin_check(engine: Engine, actor: Actor, channel: str, origin: str) -> CheckContext:
@@ -144,6 +150,7 @@ async def screen_request(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = 10,
+    max_age: float = 48.0,
 ) -> RequestChecked:
     """A request of the API, for its coroutine: who checks and why (a refusal on
     record), the lists of ``dataset`` the viewer may see, each query answered in
@@ -151,17 +158,17 @@ async def screen_request(
     commit, before they are given out. ``viewer`` gives the actor's sight (it may
     read the store: it is called in the check thread)."""
 
-    def answered() -> tuple[CheckContext, Viewer | None, tuple[str, ...], list[Answer]]:
+    def answered() -> tuple[CheckContext, Viewer | None, tuple[str, ...], list[Answer], str | None]:
         context = begin_check(screener.engine, actor, channel, origin)
         sight = viewer()
         lists = lists_to_check(screener, sight, dataset)
         answers = screener.answer(queries, threshold=threshold, limit=limit)
-        return context, sight, lists, answers
+        return context, sight, lists, answers, copy_warning(screener.engine, max_age)
 
-    context, sight, lists, answers = await screener.in_check_thread(answered)
+    context, sight, lists, answers, warning = await screener.in_check_thread(answered)
     await screener.recorder.write_async(Request(context, answers, screener.audited))
     _only_lists(screener, answers, lists)
-    return RequestChecked(answers, lists, sight)
+    return RequestChecked(answers, lists, sight, warning)
 
 
 def screen_file(
@@ -173,11 +180,12 @@ def screen_file(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int], None] | None = None,
+    max_age: float = 48.0,
 ) -> FileChecked:
     """Check every row of a CSV (a passenger list, a crossing log) against these
     lists into ``target``; each check is logged, and each hit written as far as
     the actor may see it. Returns no answers (they are in the file), only the
-    lists and the counts."""
+    lists and the counts (and, on an offline copy past ``max_age`` hours, its warning)."""
     context = begin_check(engine, actor, "file", actor.origin)
     with engine.connect() as conn:
         viewer = viewer_of(conn, actor)
@@ -187,7 +195,23 @@ def screen_file(
     rows, hits = files.screen_file(
         screener, source, target, context, threshold=threshold, progress=progress, viewer=viewer
     )
-    return FileChecked([], screener.lists, rows, hits)
+    return FileChecked([], screener.lists, rows, hits, copy_warning(engine, max_age))
+
+
+_ORIGINS: dict[int, tuple[copy_origin.Origin | None, float]] = {}
+ORIGIN_SECONDS = 1.0
+
+
+def copy_warning(engine: Engine, max_age: float) -> str | None:
+    """The warning every check carries when the store is an offline copy not brought
+    up to date for more than ``max_age`` hours (``nitka offline sync``); None on a
+    server or a fresh copy. The copy's origin is read at most once a second."""
+    cached = _ORIGINS.get(id(engine))
+    if cached is None or cached[1] < time.monotonic():
+        with engine.connect() as conn:
+            found = copy_origin.read(conn)
+        cached = _ORIGINS[id(engine)] = (found, time.monotonic() + ORIGIN_SECONDS)
+    return copy_origin.staleness(cached[0], max_age)
 
 
 def _refused(

@@ -729,3 +729,47 @@ chat_count = Table(
 by day (UTC), channel (``web``, ``telegram``; ``unknown`` for counts kept before
 0023), language and what was counted (an event such as ``offer`` or ``risky``, or
 ``ind:CODE``). Never a chat id, a name or a word of a conversation."""
+
+offline_origin = Table(
+    "offline_origin",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("copy_id", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("account", String(ID), nullable=False),
+    Column("lists", Text, nullable=False),
+    Column("server_key", String(64), nullable=False),
+    Column("sight", String(64), nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("pulled_at", DateTime, nullable=False),
+    Column("synced_at", DateTime, nullable=False),
+    Column("uploaded_through", BigInteger, nullable=False),
+    Column("signature", Text, nullable=False),
+)
+"""Only in an offline copy (``nitka offline pull``), one row: where the copy came
+from (the server, the account whose need-to-know it holds, the server's signing key
+pinned at the pull), how far it has read the server's change sequence, when it was
+pulled and last brought up to date, the last check of its ``check_log`` the server
+has taken, and the signature of the last page it applied."""
+
+offline_check = Table(
+    "offline_check",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("copy_id", String(64), nullable=False),
+    Column("check_id", BigInteger, nullable=False),
+    Column("account", String(ID), nullable=False, index=True),
+    Column("user", String(ID), nullable=False),
+    Column("checked_at", DateTime, nullable=False, index=True),
+    Column("received_at", DateTime, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("hits", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    UniqueConstraint("copy_id", "check_id", name="uq_offline_check"),
+)
+"""On the server: checks made on an offline copy and uploaded from it, each stored
+once by the copy's id and the check's number in the copy's log (an upload repeated
+or cut off halfway stores nothing twice), with the time it was made."""

@@ -29,6 +29,7 @@ from nitka.web.exchange_api import router as exchange_router
 from nitka.web.health import router as health_router
 from nitka.web.metrics import router as metrics_router
 from nitka.web.observe import ObserveMiddleware
+from nitka.web.offline_api import router as offline_router
 from nitka.web.oidc import router as oidc_router
 from nitka.web.reading import WrittenMiddleware
 from nitka.web.resolve_api import router as resolve_router
@@ -69,6 +70,7 @@ def create_app(engine: Engine, lists: Sequence[str], settings: Settings | None =
         analysis_router,
         health_router,
         metrics_router,
+        offline_router,
     )
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)

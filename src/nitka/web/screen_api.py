@@ -37,7 +37,7 @@ from nitka.screen.withdrawals import WithdrawalKind
 from nitka.services import lists, screening
 from nitka.services.guard import CHECKERS, transaction
 from nitka.web.auth import ActorDep, actor_of, requires, stated_purpose, viewer_of
-from nitka.web.deps import ScreenerDep
+from nitka.web.deps import ScreenerDep, SettingsDep
 from nitka.web.deps import screener as screener_of
 from nitka.web.deps import settings as settings_of
 from nitka.web.metrics import count_checks
@@ -143,6 +143,8 @@ class ScreenCall:
     account: Account
     parameters: ScreenParameters
     purpose: str | None
+    max_age: float
+    """Hours after which an offline copy's checks carry a warning (``offline_max_age``)."""
 
 
 _checker = requires(CHECKERS)
@@ -152,13 +154,16 @@ async def screen_call(request: Request) -> ScreenCall:
     """The caller's account first (a request without a valid token learns nothing
     more), then the parameters."""
     found = await screener_of(request)
-    account = await _checker(request, found.engine, await settings_of(request))
+    chosen = await settings_of(request)
+    account = await _checker(request, found.engine, chosen)
     try:
         parameters = ScreenParameters.model_validate(dict(request.query_params))
     except ValidationError as invalid:
         errors = [{**e, "loc": ("query", *e["loc"])} for e in invalid.errors(include_url=False)]
         raise RequestValidationError(errors) from None
-    return ScreenCall(found, account, parameters, request.headers.get("x-nitka-purpose"))
+    return ScreenCall(
+        found, account, parameters, request.headers.get("x-nitka-purpose"), chosen.offline_max_age
+    )
 
 
 SCREEN_PARAMETERS = {
@@ -201,6 +206,7 @@ async def screen(
             queries or [],
             threshold=call.parameters.threshold,
             limit=call.parameters.limit,
+            max_age=call.max_age,
         )
     except BatchTooLargeError as error:
         raise HTTPException(
@@ -213,7 +219,16 @@ async def screen(
     status, reply = screen_reply(checked.answers, checked.viewer, batch=batch)
     if status != 200:
         raise HTTPException(status_code=status, detail=reply["detail"])
-    return json_response(reply)
+    if checked.warning is not None:
+        reply = {**reply, "warning": checked.warning}
+    return warned(json_response(reply), checked.warning)
+
+
+def warned(response: Response, warning: str | None) -> Response:
+    """An answer from an offline copy past its age carries the warning in a header too."""
+    if warning is not None:
+        response.headers["Warning"] = f'299 nitka "{warning}"'
+    return response
 
 
 def checking_actor(request: Request, account: Account, *stated: str | None) -> Actor:
@@ -265,6 +280,7 @@ async def match(
     body: MatchRequest,
     request: Request,
     screener: ScreenerDep,
+    settings: SettingsDep,
     threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0),
     cutoff: float = Query(0.5, ge=0.0, le=1.0),
     limit: int = Query(5, ge=1, le=500),
@@ -289,6 +305,7 @@ async def match(
             dataset,
             threshold=cutoff,
             limit=limit,
+            max_age=settings.offline_max_age,
         )
     except BatchTooLargeError as error:
         raise HTTPException(status_code=413, detail=str(error)) from None
@@ -321,15 +338,14 @@ async def match(
             "total": {"value": len(results), "relation": "eq"},
             "query": answer.query,
         }
-    return json_response(
-        {
-            "responses": responses,
-            "matcher": {
-                "name": {"description": "Nitka's cross-script name score", "coefficient": 1.0}
-            },
-            "limit": limit,
-        }
-    )
+    reply = {
+        "responses": responses,
+        "matcher": {"name": {"description": "Nitka's cross-script name score", "coefficient": 1.0}},
+        "limit": limit,
+    }
+    if checked.warning is not None:
+        reply["warning"] = checked.warning
+    return warned(json_response(reply), checked.warning)
 
 
 def _within_query(field: str) -> str:
