@@ -18,9 +18,14 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
+from nitka.access.accounts import find_account
+from nitka.access.actor import Actor, Proof
 from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import Provenance
+from nitka.services import cases
+from nitka.services.guard import transaction
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.replica import Reads, parse_lsn
@@ -29,7 +34,7 @@ from nitka.web.reading import COOKIE
 from tests.analysis.ring import ADDRESS, CARDS, ORGANISER, RECRUITER, TRIP, VICTIMS
 from tests.helpers import WATCH_LISTS, make_entity, store_entities
 from tests.replication import Replicated
-from tests.services.people import last_record
+from tests.services.people import last_record, records
 from tests.web.serving import in_process, users_with_tokens
 from tests.web.workstation import signed_in, store_workspace
 
@@ -271,3 +276,35 @@ def test_a_users_note_and_merge_are_on_their_next_chart(
             assert served.reads.served["replica"] == on_replica + 1
     finally:
         replicated_store.resume_replay()
+
+
+def test_a_case_page_the_replica_fails_under_is_read_on_the_primary_and_recorded_once(
+    served: Served, replicated_store: Replicated
+) -> None:
+    """The case's entities, notes and charts are read before its audit record is
+    written: run again on the primary, the page is recorded once."""
+    with served.primary.connect() as conn:
+        account = find_account(conn, "investigator.in")
+    assert account is not None
+    actor = Actor.of(account, proof=Proof.SESSION, origin="tests")
+    stopped: list[bool] = []
+
+    def stop_under_the_read(read: Connection) -> cases.CaseWorkspace:
+        if not stopped:
+            stopped.append(True)
+            replicated_store.stop_replica()
+        return cases.workspace(conn, actor, "c1", read=read)
+
+    before, reruns = len(records(served.primary)), served.reads.served["rerun"]
+    try:
+        with transaction(served.primary) as conn:
+            space = served.reads.run(stop_under_the_read, primary=conn)
+    finally:
+        replicated_store.start_replica()
+    assert stopped and served.reads.served["rerun"] == reruns + 1
+    assert "Maria Koval" in {row["caption"] for row in space.entities}
+    added = records(served.primary)[before:]
+    assert [(r["actor"], r["subject"]) for r in added] == [
+        ("investigator.in", {"case": "c1", "page": 1})
+    ]
+    replicated_store.caught_up()
