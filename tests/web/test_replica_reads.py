@@ -4,7 +4,9 @@ uvicorn with ``NITKA_READ_DATABASE_URL``. Search (the API's and the workstation'
 reads on the replica and records its audit on the primary; the screening index loads
 and catches up on the replica; a user's merge is in that user's next search, whose
 read waits for the replica and then asks the primary; with the replica stopped, search
-and checks answer from the primary, and go back to the replica once it is back.
+and checks answer from the primary, and go back to the replica once it is back. The
+workstation's link chart, timeline, map, start page and case page read on the replica
+too, and a user's note or merge is on that user's next chart.
 PostgreSQL only: SQLite has no replicas."""
 
 from __future__ import annotations
@@ -16,17 +18,23 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
+from nitka.access.accounts import find_account
+from nitka.access.actor import Actor, Proof
+from nitka.model.handling import DataSubjectCategory
 from nitka.model.statement import Provenance
+from nitka.services import cases
+from nitka.services.guard import transaction
 from nitka.settings import Settings
 from nitka.store.db import make_engine
 from nitka.store.replica import Reads, parse_lsn
 from nitka.web.app import create_app
 from nitka.web.reading import COOKIE
-from tests.analysis.ring import ORGANISER, RECRUITER
+from tests.analysis.ring import ADDRESS, CARDS, ORGANISER, RECRUITER, TRIP, VICTIMS
 from tests.helpers import WATCH_LISTS, make_entity, store_entities
 from tests.replication import Replicated
-from tests.services.people import last_record
+from tests.services.people import last_record, records
 from tests.web.serving import in_process, users_with_tokens
 from tests.web.workstation import signed_in, store_workspace
 
@@ -53,6 +61,8 @@ def served(
         read_database_url=replicated_store.replica_url,
         read_wait_seconds=0.5,
         read_retry_seconds=0.5,
+        # A replay paused by a test is a replica behind, not one set aside for its lag.
+        read_max_lag_seconds=60.0,
     )
     app = create_app(primary, WATCH_LISTS, settings)
     with in_process(app) as client:
@@ -170,3 +180,131 @@ def test_the_cookie_of_a_write_is_only_a_point_to_wait_for(served: Served) -> No
     nonsense = {**served.officer, "X-Nitka-Written": "'; DROP TABLE x"}
     assert served.client.get("/search", params={"q": "x"}, headers=nonsense).status_code == 200
     assert served.reads.served["replica"] == on_replica + 1
+
+
+@pytest.fixture
+def investigator(served: Served, replicated_store: Replicated) -> Iterator[httpx.Client]:
+    """A member of case c1 signed in to the workstation (a write, whose position the
+    browser keeps), with the replica caught up with it."""
+    with signed_in(str(served.client.base_url), "investigator.in") as browser:
+        replicated_store.caught_up()
+        yield browser
+
+
+def chart(browser: httpx.Client, *ids: str) -> dict[str, dict[str, str]]:
+    answer = browser.get("/ui/api/graph/expand", params={"id": list(ids)})
+    assert answer.status_code == 200, answer.text
+    return {node["id"]: node for node in answer.json()["nodes"]}
+
+
+def test_the_chart_timeline_and_map_read_on_the_replica(
+    served: Served, replicated_store: Replicated, investigator: httpx.Client
+) -> None:
+    primary_reads, on_replica = served.reads.served["primary"], served.reads.served["replica"]
+    assert CARDS[0] in chart(investigator, VICTIMS[0])
+    assert last_record(served.primary)["subject"] == {"expand": [VICTIMS[0]]}
+    path = investigator.get("/ui/api/graph/path", params={"from": VICTIMS[0], "to": CARDS[0]})
+    assert {n["id"] for n in path.json()["nodes"]} == {VICTIMS[0], CARDS[0]}
+    items = investigator.get("/ui/api/timeline", params={"id": TRIP}).json()["items"]
+    assert [i["id"] for i in items] == [TRIP]
+    assert last_record(served.primary)["subject"] == {"timeline": [TRIP]}
+    places = investigator.get("/ui/api/places", params={"id": ADDRESS}).json()
+    assert [p["entity"] for p in places["places"]] == [ADDRESS]
+    record = last_record(served.primary)
+    assert (record["actor"], record["subject"], record["entities"]) == (
+        "investigator.in",
+        {"places": [ADDRESS]},
+        [ADDRESS],
+    )
+    home = investigator.get("/ui/")
+    assert home.status_code == 200 and "Recruitment ring, Odesa" in home.text
+    case = investigator.get("/ui/cases/c1")
+    assert case.status_code == 200 and "Maria Koval" in case.text
+    assert investigator.get("/ui/chart").status_code == 200
+    # Seven reads, each on the replica; none on the primary.
+    assert served.reads.served["replica"] == on_replica + 7
+    assert served.reads.served["primary"] == primary_reads
+    # What the chart shows is the replica's: a card written on the primary while the
+    # replica replays nothing is not on it (no write of this user's to wait for).
+    card = make_entity("BankAccount", "rr-card-3", accountNumber="4149300011112222")
+    owns = make_entity("Ownership", "rr-own-card-3", owner=VICTIMS[0], asset="rr-card-3")
+    victim = Provenance("npu", case="c1", category=DataSubjectCategory.VICTIM)
+    replicated_store.pause_replay()
+    try:
+        store_entities(served.primary, [card, owns], victim)
+        assert "rr-card-3" not in chart(investigator, VICTIMS[0])
+        assert served.reads.served["replica"] == on_replica + 8
+    finally:
+        replicated_store.resume_replay()
+    replicated_store.caught_up()
+    assert "rr-card-3" in chart(investigator, VICTIMS[0])
+    assert served.reads.served["primary"] == primary_reads
+
+
+def test_a_users_note_and_merge_are_on_their_next_chart(
+    served: Served, replicated_store: Replicated, investigator: httpx.Client
+) -> None:
+    replicated_store.pause_replay()
+    try:
+        waited = served.reads.served["waited"]
+        noted = investigator.post(
+            "/ui/cases/c1/notes",
+            data={"text": "The second card pays the organiser too.", "about": CARDS[1]},
+        )
+        assert noted.status_code == 204, noted.text
+        assert parse_lsn(noted.headers["x-nitka-written"]) is not None
+        notes = [n for n in chart(investigator, CARDS[1]).values() if n["schema"] == "Note"]
+        assert len(notes) == 1
+        assert "pays the organiser too" in investigator.get("/ui/cases/c1").text
+        assert served.reads.served["waited"] == waited + 2
+        merged = investigator.post(
+            f"/ui/entities/{CARDS[0]}/merge",
+            data={"other": CARDS[1], "reason": "the same card, typed twice"},
+        )
+        assert merged.status_code == 204, merged.text
+        merged_id = merged.headers["hx-redirect"].rsplit("/", 1)[1]
+        nodes = chart(investigator, CARDS[0])
+        assert merged_id in nodes and notes[0]["id"] in nodes
+        assert CARDS[0] not in nodes and CARDS[1] not in nodes
+        assert served.reads.served["waited"] == waited + 3
+        # A read with no write to wait for is the replica's, which has replayed neither.
+        with signed_in(str(served.client.base_url), "supervisor.in") as other:
+            other.cookies.delete(COOKIE)
+            on_replica = served.reads.served["replica"]
+            stale = chart(other, CARDS[0])
+            assert CARDS[0] in stale and merged_id not in stale and notes[0]["id"] not in stale
+            assert served.reads.served["replica"] == on_replica + 1
+    finally:
+        replicated_store.resume_replay()
+
+
+def test_a_case_page_the_replica_fails_under_is_read_on_the_primary_and_recorded_once(
+    served: Served, replicated_store: Replicated
+) -> None:
+    """The case's entities, notes and charts are read before its audit record is
+    written: run again on the primary, the page is recorded once."""
+    with served.primary.connect() as conn:
+        account = find_account(conn, "investigator.in")
+    assert account is not None
+    actor = Actor.of(account, proof=Proof.SESSION, origin="tests")
+    stopped: list[bool] = []
+
+    def stop_under_the_read(read: Connection) -> cases.CaseWorkspace:
+        if not stopped:
+            stopped.append(True)
+            replicated_store.stop_replica()
+        return cases.workspace(conn, actor, "c1", read=read)
+
+    before, reruns = len(records(served.primary)), served.reads.served["rerun"]
+    try:
+        with transaction(served.primary) as conn:
+            space = served.reads.run(stop_under_the_read, primary=conn)
+    finally:
+        replicated_store.start_replica()
+    assert stopped and served.reads.served["rerun"] == reruns + 1
+    assert "Maria Koval" in {row["caption"] for row in space.entities}
+    added = records(served.primary)[before:]
+    assert [(r["actor"], r["subject"]) for r in added] == [
+        ("investigator.in", {"case": "c1", "page": 1})
+    ]
+    replicated_store.caught_up()

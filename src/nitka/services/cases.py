@@ -85,18 +85,31 @@ def opens_cases(actor: Actor) -> bool:
 
 
 def workspace(
-    conn: Connection, actor: Actor, case_id: str, *, page: int = 1, per_page: int = PER_PAGE
+    conn: Connection,
+    actor: Actor,
+    case_id: str,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    read: Connection | None = None,
 ) -> CaseWorkspace:
     """A case as one of its members sees it: one page of its entities (by kind, then
-    name), its notes and saved charts. The audit record names the entities shown."""
+    name), its notes and saved charts. The audit record names the entities shown.
+
+    ``read``: where the case's data (entities, notes, charts) is read (a replica's
+    connection, ``nitka.store.replica``), by default ``conn``; the access check, the
+    case itself and its members, what the actor may see and the audit record stay on
+    ``conn``. The audit record is written last: a read run again on the primary
+    after the replica failed under it is recorded once."""
+    read = read if read is not None else conn
     subject = {"case": case_id}
     require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
     title = case_title(conn, case_id)
     if title is None or viewer is None or case_id not in viewer.cases:
         raise NotFoundError(f"no case {case_id!r}, or you are not a member", field="case")
-    ids = case_entity_ids(conn, case_id, limit=CASE_ENTITIES, schemata_left_out=("Note",))
-    entities = visible_entities(conn, viewer, ids)
+    ids = case_entity_ids(read, case_id, limit=CASE_ENTITIES, schemata_left_out=("Note",))
+    entities = visible_entities(read, viewer, ids)
     rows = sorted(
         (
             {"id": e.id, "schema": e.schema, "caption": e.caption(), "protected": e.protected}
@@ -107,6 +120,8 @@ def workspace(
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * per_page : page * per_page]
+    notes = notes_of(read, viewer, case_id)
+    charts = [c.summary() for c in charts_of_case(read, case_id)]
     audit(conn, actor, Action.VIEW, {**subject, "page": page},
           entities=sorted(str(row["id"]) for row in shown))  # fmt: skip
     return CaseWorkspace(
@@ -114,8 +129,8 @@ def workspace(
         title,
         members(conn, case_id),
         shown,
-        notes_of(conn, viewer, case_id),
-        [c.summary() for c in charts_of_case(conn, case_id)],
+        notes,
+        charts,
         total=len(rows),
         page=page,
         pages=pages,

@@ -58,8 +58,12 @@ class StartPage:
     """The latest ingests, newest first."""
 
 
-def start_page(conn: Connection, actor: Actor) -> StartPage:
-    """What a reader sees first. Reads only what is the actor's own or may be seen."""
+def start_page(conn: Connection, actor: Actor, *, read: Connection | None = None) -> StartPage:
+    """What a reader sees first. Reads only what is the actor's own or may be seen.
+    ``read``: where the page's data is read (a replica's connection,
+    ``nitka.store.replica``), by default ``conn``; the access check, what the actor
+    may see and the actor's cases (their memberships) stay on ``conn``."""
+    read = read if read is not None else conn
     subject = {"page": "start"}
     require(conn, actor, READERS, Action.VIEW, subject)
     viewer = viewer_of(conn, actor)
@@ -67,11 +71,11 @@ def start_page(conn: Connection, actor: Actor) -> StartPage:
         raise refuse(conn, actor, Action.VIEW, subject, "the start page is an account's", "account")
     return StartPage(
         cases_of(conn, actor.name),
-        _deadlines(conn, viewer),
-        recent_hits(conn, actor.name, RECENT_HITS),
-        _waiting(conn, viewer),
-        source_totals(conn, viewer.cases, viewer.hidden_lists),
-        recent_ingests(conn, viewer.cases, viewer.hidden_lists),
+        _deadlines(read, viewer),
+        recent_hits(read, actor.name, RECENT_HITS),
+        _waiting(read, viewer),
+        source_totals(read, viewer.cases, viewer.hidden_lists),
+        recent_ingests(read, viewer.cases, viewer.hidden_lists),
     )
 
 

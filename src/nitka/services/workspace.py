@@ -6,6 +6,12 @@ the actor's cases and lists is not in it), and is an audit record naming the
 entities it showed: a chart expansion discloses entities as much as an entity
 page does. A chart's export is ``nitka.services.exports.export_chart`` (the
 H2/H3 gate of every export).
+
+The reads take a keyword-only ``read``: the connection their query work runs on (a
+replica's, ``nitka.store.replica``), by default ``conn``. The access check, the
+viewer (what the actor may see) and the audit record stay on ``conn``, and the
+audit record is written last, so that a read the replica fails under runs again on
+the primary and is recorded once.
 """
 
 from __future__ import annotations
@@ -43,46 +49,61 @@ class OpenedChart:
     graph: Graph
 
 
-def desk(conn: Connection, actor: Actor) -> Desk:
+def desk(conn: Connection, actor: Actor, *, read: Connection | None = None) -> Desk:
     """The actor's cases and the charts saved in them (names only: no entity shown)."""
+    read = read if read is not None else conn
     _reader(conn, actor, Action.VIEW, {"page": "chart"})
     cases = cases_of(conn, actor.name)
-    saved = [c.summary() for case in cases for c in charts_of_case(conn, case["id"])]
+    saved = [c.summary() for case in cases for c in charts_of_case(read, case["id"])]
     return Desk(cases, saved)
 
 
-def expand_chart(conn: Connection, actor: Actor, ids: Sequence[str]) -> Graph:
+def expand_chart(
+    conn: Connection, actor: Actor, ids: Sequence[str], *, read: Connection | None = None
+) -> Graph:
     """The nodes and their neighbours, with the links between them."""
+    read = read if read is not None else conn
     subject = {"expand": list(ids)}
-    graph = expand(conn, _reader(conn, actor, Action.VIEW, subject), ids)
+    viewer = _reader(conn, actor, Action.VIEW, subject)
+    graph = expand(read, viewer, ids)
     _shown(conn, actor, subject, graph.entity_ids())
     return graph
 
 
-def find_path(conn: Connection, actor: Actor, start: str, goal: str) -> Graph | None:
+def find_path(
+    conn: Connection, actor: Actor, start: str, goal: str, *, read: Connection | None = None
+) -> Graph | None:
     """One shortest path between two nodes through what the actor may see, or None."""
+    read = read if read is not None else conn
     subject = {"path": [start, goal]}
-    found = shortest_path(conn, _reader(conn, actor, Action.VIEW, subject), start, goal)
+    viewer = _reader(conn, actor, Action.VIEW, subject)
+    found = shortest_path(read, viewer, start, goal)
     _shown(conn, actor, subject, found.entity_ids() if found is not None else [])
     return found
 
 
-def timeline(conn: Connection, actor: Actor, ids: Sequence[str]) -> list[Item]:
+def timeline(
+    conn: Connection, actor: Actor, ids: Sequence[str], *, read: Connection | None = None
+) -> list[Item]:
     """The dated events of the nodes (trips, calls, payments, messages), in time order."""
+    read = read if read is not None else conn
     subject = {"timeline": list(ids)}
-    items = timeline_of(conn, _reader(conn, actor, Action.VIEW, subject), ids)
+    viewer = _reader(conn, actor, Action.VIEW, subject)
+    items = timeline_of(read, viewer, ids)
     _shown(conn, actor, subject, [i.id for i in items if not i.id.startswith("message:")])
     return items
 
 
 def places(
-    conn: Connection, actor: Actor, ids: Sequence[str]
+    conn: Connection, actor: Actor, ids: Sequence[str], *, read: Connection | None = None
 ) -> tuple[list[Located], list[dict[str, Any]], list[Unplaced]]:
     """Points on the map for the entities (phone numbers have none), their routes,
     and the addresses left off the map with the reason."""
+    read = read if read is not None else conn
     subject = {"places": list(ids)}
     viewer = _reader(conn, actor, Action.VIEW, subject)
-    points, routes, unplaced = places_of(conn, viewer, [i for i in ids if not i.startswith(PHONE)])
+    entities = [i for i in ids if not i.startswith(PHONE)]
+    points, routes, unplaced = places_of(read, viewer, entities)
     shown = {p.entity for p in points} | {r["entity"] for r in routes}
     _shown(conn, actor, subject, shown | {u.entity for u in unplaced})
     return points, routes, unplaced
@@ -108,16 +129,19 @@ def keep_chart(
     return chart_id
 
 
-def open_chart(conn: Connection, actor: Actor, chart_id: int) -> OpenedChart:
+def open_chart(
+    conn: Connection, actor: Actor, chart_id: int, *, read: Connection | None = None
+) -> OpenedChart:
     """A saved chart of one of the actor's cases, drawn with what the actor may see now.
     A chart of another case is answered as one that does not exist."""
+    read = read if read is not None else conn
     subject = {"chart": chart_id}
     viewer = _reader(conn, actor, Action.VIEW, subject)
-    saved = load_chart(conn, chart_id)
+    saved = load_chart(read, chart_id)
     if saved is None or saved.case_id not in viewer.cases:
         audit(conn, actor, Action.VIEW, subject, outcome=Outcome.REFUSED)
         raise NotFoundError(f"no chart {chart_id} in your cases", field="chart")
-    graph = induced(conn, viewer, saved.ids)
+    graph = induced(read, viewer, saved.ids)
     _shown(conn, actor, subject, graph.entity_ids())
     return OpenedChart(saved, graph)
 

@@ -16,6 +16,7 @@ from nitka.errors import FieldError
 from nitka.services import cases
 from nitka.services.guard import NotFoundError, transaction
 from nitka.web.deps import EngineDep
+from nitka.web.reading import ReadingDep
 from nitka.web.ui.guard import ReaderDep, SignedInDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.templating import not_found, refusal, render
@@ -36,12 +37,15 @@ def case_page(
     case_id: str,
     request: Request,
     engine: EngineDep,
+    reading: ReadingDep,
     actor: ReaderDep,
     page: int = Query(1, ge=1, le=10_000),
 ) -> Response:
     try:
         with transaction(engine) as conn:
-            space = cases.workspace(conn, actor, case_id, page=page)
+            space = reading.run(
+                conn, lambda read: cases.workspace(conn, actor, case_id, page=page, read=read)
+            )
     except NotFoundError:
         message = _("There is no case %(id)s, or you are not a member.") % {"id": case_id}
         return not_found(request, actor.account, message)

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nitka.services.guard import transaction
 from nitka.services.home import Start, start_of, start_page
 from nitka.web.deps import EngineDep
+from nitka.web.reading import ReadingDep
 from nitka.web.ui.guard import SignedInDep
 from nitka.web.ui.templating import render
 
@@ -23,12 +24,12 @@ def root() -> Response:
 
 
 @router.get("/ui/", response_class=HTMLResponse)
-def home(request: Request, engine: EngineDep, actor: SignedInDep) -> Response:
+def home(request: Request, engine: EngineDep, reading: ReadingDep, actor: SignedInDep) -> Response:
     start = start_of(actor)
     if start in ELSEWHERE:
         return RedirectResponse(ELSEWHERE[start], 303)
     with transaction(engine) as conn:
-        page = start_page(conn, actor)
+        page = reading.run(conn, lambda read: start_page(conn, actor, read=read))
     context = {
         "cases": page.cases,
         "deadlines": page.deadlines,

@@ -2,7 +2,10 @@
 
 Every answer comes from a service (``nitka.services.workspace``, and
 ``nitka.services.exports`` for a chart's export): built from what the signed-in
-user may see, and an audit record naming the entities it showed.
+user may see, and an audit record naming the entities it showed. The chart, the
+path, the timeline, the map and a saved chart are read on the replica when one is
+configured (``ReadingDep``, docs/replica.md); the Analysis panel's queries are not:
+their projections write while they catch up.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from nitka.services.guard import NotFoundError, RefusedError, transaction
 from nitka.web.analysis_api import read_args
 from nitka.web.analysis_table import GROUP_TITLES, GROUPS, QUERIES, Param
 from nitka.web.deps import EngineDep
+from nitka.web.reading import ReadingDep
 from nitka.web.ui.guard import ReaderDep
 from nitka.web.ui.i18n import gettext as _
 from nitka.web.ui.model_labels import label_graph
@@ -38,12 +42,13 @@ IDS = Query(..., min_length=1, max_length=500, alias="id")
 def workspace(
     request: Request,
     engine: EngineDep,
+    reading: ReadingDep,
     actor: ReaderDep,
     id: list[str] = Query([], max_length=50),
     chart: int | None = None,
 ) -> Response:
     with transaction(engine) as conn:
-        desk = space.desk(conn, actor)
+        desk = reading.run(conn, lambda read: space.desk(conn, actor, read=read))
     context = {
         "start": id,
         "chart_id": chart or "",
@@ -78,35 +83,44 @@ def workspace(
 
 
 @router.get("/ui/api/graph/expand")
-def graph_expand(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
+def graph_expand(
+    engine: EngineDep, reading: ReadingDep, actor: ReaderDep, ids: list[str] = IDS
+) -> Response:
     with transaction(engine) as conn:
-        graph = space.expand_chart(conn, actor, ids)
+        graph = reading.run(conn, lambda read: space.expand_chart(conn, actor, ids, read=read))
     return _json(label_graph(graph.as_dict()))
 
 
 @router.get("/ui/api/graph/path")
 def graph_path(
     engine: EngineDep,
+    reading: ReadingDep,
     actor: ReaderDep,
     start: str = Query(..., alias="from", max_length=300),
     goal: str = Query(..., alias="to", max_length=300),
 ) -> Response:
     with transaction(engine) as conn:
-        found = space.find_path(conn, actor, start, goal)
+        found = reading.run(conn, lambda read: space.find_path(conn, actor, start, goal, read=read))
     return _json(label_graph(found.as_dict()) if found is not None else {"nodes": [], "edges": []})
 
 
 @router.get("/ui/api/timeline")
-def timeline(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
+def timeline(
+    engine: EngineDep, reading: ReadingDep, actor: ReaderDep, ids: list[str] = IDS
+) -> Response:
     with transaction(engine) as conn:
-        items = space.timeline(conn, actor, ids)
+        items = reading.run(conn, lambda read: space.timeline(conn, actor, ids, read=read))
     return _json({"items": [timeline_item(item) for item in items]})
 
 
 @router.get("/ui/api/places")
-def places(engine: EngineDep, actor: ReaderDep, ids: list[str] = IDS) -> Response:
+def places(
+    engine: EngineDep, reading: ReadingDep, actor: ReaderDep, ids: list[str] = IDS
+) -> Response:
     with transaction(engine) as conn:
-        points, routes, unplaced = space.places(conn, actor, ids)
+        points, routes, unplaced = reading.run(
+            conn, lambda read: space.places(conn, actor, ids, read=read)
+        )
     return _json(
         {
             "places": [p.as_dict() for p in points],
@@ -209,10 +223,12 @@ def save(body: ChartBody, engine: EngineDep, actor: ReaderDep) -> Response:
 
 
 @router.get("/ui/api/charts/{chart_id}")
-def open_chart(chart_id: int, engine: EngineDep, actor: ReaderDep) -> Response:
+def open_chart(chart_id: int, engine: EngineDep, reading: ReadingDep, actor: ReaderDep) -> Response:
     try:
         with transaction(engine) as conn:
-            opened = space.open_chart(conn, actor, chart_id)
+            opened = reading.run(
+                conn, lambda read: space.open_chart(conn, actor, chart_id, read=read)
+            )
     except NotFoundError:
         raise HTTPException(
             404, {"field": "chart", "error": _("No such chart in your cases.")}
