@@ -48,11 +48,14 @@ def test_the_copy_reads_what_the_server_shaped_as_the_rows_and_search_rows() -> 
     got = read(page)
     assert (got.entities, got.statements) == (2, len(ROWS))
     assert len(got.groups) == 2  # one row carries its original value
+    shared = dict(got.groups[0][1])
+    assert shared[COLUMNS.index("dataset")] == "sltd" and shared[COLUMNS.index("assessment")] == 1
+    assert not set(shared) & set(got.groups[0][0])
     back: dict[str, list[Any]] = {}
-    for present, rows in got.groups:
+    for present, same, rows in got.groups:
         for values in rows:
             full: list[Any] = [None] * len(COLUMNS)
-            for i, value in zip(present, values, strict=True):
+            for i, value in [*zip(present, values, strict=True), *same]:
                 full[i] = value
             back[full[0]] = full
     assessed = [[*r[:-2], 1, r[-1]] for r in ROWS]
@@ -70,6 +73,10 @@ def test_the_copy_reads_what_the_server_shaped_as_the_rows_and_search_rows() -> 
         (lambda p: p["groups"][0].__setitem__(0, [*p["groups"][0][0], 99]), "groups"),
         (lambda p: p["groups"][0][0].reverse(), "groups"),
         (lambda p: p["groups"][0][1][0].pop(), "groups"),
+        (lambda p: p["groups"][0][2].append([0, "x"]), "groups"),  # a column twice
+        (lambda p: p["groups"][0][2].append([20, ["x"]]), "groups"),
+        (lambda p: p["groups"][0][2].pop(), "groups"),  # a required column missing
+        (lambda p: p["groups"][0].pop(), "groups"),
         (lambda p: p["search"].append(["doc-9", "Passport", "X", "x", "", "", None]), "search"),
         (lambda p: p["search"][0].pop(), "search"),
     ],

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from nitka.offline.shape import Shaped
 from nitka.search.index import insert_rows
 from nitka.store.db import in_marks
-from nitka.store.writer import write_rows
+from nitka.store.writer import write_shared_rows
 
 _CHUNK = 500
 _BULK_TABLES = ("statement", "search_name")
@@ -41,7 +41,8 @@ def replace(conn: Connection, ids: Sequence[str], page: Shaped) -> None:
 def add(conn: Connection, page: Shaped, *, fts: bool = True) -> None:
     """Write the statements of entities the copy does not hold, with their search
     rows (into the full-text table too unless ``fts`` is False: ``bulk_load``)."""
-    write_rows(conn, page.groups, {})
+    for present, shared, rows in page.groups:
+        write_shared_rows(conn, present, shared, rows)
     insert_rows(conn, page.search, fts=fts)
 
 
