@@ -4,6 +4,7 @@ databases), ``nitka offline`` on a laptop's SQLite copy, each in its own process
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ import httpx
 import orjson
 import pytest
 from followthemoney import model
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from nitka.access.accounts import add_account, create_token
 from nitka.access.audit import verify
@@ -23,6 +24,9 @@ from nitka.offline.wire import SIGNATURE_HEADER, OfflineError, verified
 from nitka.resolve.merges import merge
 from nitka.screen.lists import LISTED_SCHEMATA
 from nitka.screen.withdrawals import WithdrawalKind, record
+from nitka.search.index import reindex
+from nitka.store.db import make_engine
+from nitka.store.migrate import upgrade
 from nitka.store.outbox import last_seq
 from nitka.store.tables import audit_log, check_log, offline_check, offline_origin, search_name
 from nitka.store.tables import statement as statement_table
@@ -100,9 +104,40 @@ def offline_checks(engine: Engine) -> list[tuple[str, int]]:
         ]
 
 
+def search_rows(conn: Connection) -> Counter[tuple[object, ...]]:
+    columns = [c for c in search_name.c if c.name != "rowid"]
+    return Counter(tuple(row) for row in conn.execute(select(*columns)))
+
+
+def assert_searchable_as_a_store(laptop: Laptop, tmp_path: Path) -> None:
+    """The copy's search rows are those the store's own indexer builds from the copy's
+    statements, its full-text table agrees with them, and it has every index of a
+    store (a pull drops the secondary ones while it loads and makes them again)."""
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        upgrade(fresh)
+        with fresh.connect() as conn:
+            indexes = set(conn.exec_driver_sql(_INDEXES).all())
+    finally:
+        fresh.dispose()
+    with laptop.opened() as copy, copy.connect() as conn:
+        sent = search_rows(conn)
+        assert sent
+        reindex(conn, conn.execute(select(statement_table.c.canonical_id)).scalars())
+        assert search_rows(conn) == sent
+        conn.rollback()
+        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+        conn.rollback()
+        assert set(conn.exec_driver_sql(_INDEXES).all()) == indexes
+
+
+_INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+
+
 def test_the_copy_holds_what_the_account_may_see_and_its_checks_go_home_once(
     server: Service, listed: Engine, laptop: Laptop, tmp_path: Path
 ) -> None:
+    assert_searchable_as_a_store(laptop, tmp_path)
     held = laptop.held()
     assert set(held) == visible_on_server(listed, {None, "case-8"})
     assert "hidden-1" not in held and "shared-1" in held
@@ -144,7 +179,7 @@ def test_the_copy_holds_what_the_account_may_see_and_its_checks_go_home_once(
 
 
 def test_sync_takes_in_additions_withdrawals_erasures_and_merges(
-    server: Service, listed: Engine, laptop: Laptop
+    server: Service, listed: Engine, laptop: Laptop, tmp_path: Path
 ) -> None:
     held = sorted(laptop.held())
     withdrawn_id, erased_id = held[0], held[1]
@@ -191,6 +226,7 @@ def test_sync_takes_in_additions_withdrawals_erasures_and_merges(
             select(func.count()).where(statement_table.c.canonical_id == merged)
         ).scalar_one()
     assert in_copy == on_server
+    assert_searchable_as_a_store(laptop, tmp_path)
 
 
 def test_a_tampered_page_is_refused_and_nothing_of_it_applied(

@@ -4,8 +4,10 @@ Every page is JSON (orjson) signed as sent with the server's Ed25519 key
 (``nitka.exchange.keys``); the signature travels in ``X-Nitka-Signature``.
 A page names the account and the lists it was made for and where in the
 stream it starts, so that a page cannot be moved to another copy or another
-place in the stream without the copy noticing. Statements travel as rows of
-the statement table, in its column order.
+place in the stream without the copy noticing. Statements travel in the
+shape the copy writes them (``nitka.offline.shape``): rows of the statement
+table grouped by the columns they leave empty, and the entities' search rows
+made by the server.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ CANONICAL = COLUMNS.index("canonical_id")
 DATASET = COLUMNS.index("dataset")
 CASE = COLUMNS.index("case_id")
 CATEGORY = COLUMNS.index("category")
-PAGE_ENTRIES = 5000
-"""Entries per page of a pull: a few MB of JSON."""
+PAGE_ENTRIES = 10_000
+"""Entries per page of a pull: about 10 MB of JSON."""
 PAGE_CHANGES = 1000
 """Change records per page of a sync (``nitka.store.outbox.READ_LIMIT``)."""
 

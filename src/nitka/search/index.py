@@ -14,8 +14,9 @@ names from earlier sources are kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from typing import Any
 
 from followthemoney import model
 from followthemoney.schema import Schema
@@ -169,18 +170,23 @@ def existing(conn: Connection, canonical_ids: Iterable[str]) -> set[str]:
     return found
 
 
-def insert_rows(conn: Connection, rows: list[IndexRow]) -> None:
+def insert_rows(conn: Connection, rows: Sequence[Sequence[Any]], *, fts: bool = True) -> None:
     """Insert index rows; in SQLite also into the FTS5 table, in one statement.
 
     The FTS5 rows are copied from ``search_name`` with one INSERT ... SELECT
     rather than by a per-row trigger, which costs about three times as much.
+    ``fts=False`` leaves that to the caller (a bulk load fills it once at its end).
     """
     if not rows:
         return
     if conn.dialect.name == "postgresql":
         _copy_rows(conn, rows)
         return
-    before = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM search_name").scalar_one()
+    before = (
+        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM search_name").scalar_one()
+        if fts
+        else 0
+    )
     # Names have no lookup key: their rows say NULL in the SQL rather than
     # binding a None, which the SQLite driver does slowly (see ``group_rows``).
     names = [row[:6] for row in rows if row[6] is None]
@@ -189,17 +195,18 @@ def insert_rows(conn: Connection, rows: list[IndexRow]) -> None:
     if len(names) < len(rows):
         keyed = [row for row in rows if row[6] is not None]
         conn.exec_driver_sql(_compiled_insert("sqlite"), keyed)
-    conn.exec_driver_sql(
-        "INSERT INTO search_fts(rowid, keys, skel, facets) "
-        "SELECT rowid, keys, skel, facets FROM search_name WHERE rowid > ?",
-        (before,),
-    )
+    if fts:
+        conn.exec_driver_sql(
+            "INSERT INTO search_fts(rowid, keys, skel, facets) "
+            "SELECT rowid, keys, skel, facets FROM search_name WHERE rowid > ?",
+            (before,),
+        )
 
 
 _COLUMNS = ("canonical_id", "schema", "name", "keys", "skel", "facets", "lookup_key")
 
 
-def _copy_rows(conn: Connection, rows: list[IndexRow]) -> None:
+def _copy_rows(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """PostgreSQL: a binary COPY, far cheaper for the server than row INSERTs."""
     driver = conn.connection.driver_connection
     assert driver is not None

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from nitka.access.actor import Actor
 from nitka.access.audit import Action
-from nitka.offline import source
+from nitka.offline import shape, source
 from nitka.offline.origin import now
 from nitka.services.guard import CHECKERS, DeclinedError, audit, require, viewer_of
 from nitka.store.db import upsert
@@ -71,7 +71,7 @@ def entries(
         "sight": source.sight_key(viewer),
         "after": after,
         "next": following,
-        "rows": rows,
+        **shape.shaped(rows),
     }
 
 
@@ -102,7 +102,7 @@ def changes(
         "position": position,
         "more": more,
         "ids": ids,
-        "rows": rows,
+        **shape.shaped(rows),
     }
 
 

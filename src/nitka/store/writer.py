@@ -7,7 +7,7 @@ batch, a CLI command, a request) owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import compress
 from operator import is_, itemgetter
 from typing import Any
@@ -304,16 +304,45 @@ def _compiled_upsert(dialect_name: str) -> str:
     return str(compiled)
 
 
-@cache
-def _upsert_with(dialect_name: str, present: tuple[int, ...]) -> str:
+def write_shared_rows(
+    conn: Connection,
+    present: tuple[int, ...],
+    shared: tuple[tuple[int, str | int], ...],
+    rows: Sequence[StatementRow],
+) -> None:
+    """Upsert rows that carry the ``present`` columns, all with the same values of
+    the ``shared`` columns (column position, value): those are written once, as
+    literals in the SQL, rather than bound for every row; the others are NULL."""
+    if rows:
+        literals = tuple((i, _literal(value)) for i, value in shared)
+        conn.exec_driver_sql(_upsert_with(conn.dialect.name, present, literals), rows)
+
+
+def _literal(value: str | int) -> str:
+    """A value as an SQL literal: an int, or a string quoted (SQLite and PostgreSQL
+    with standard strings take a doubled quote, and no other escape)."""
+    if type(value) is int:
+        return str(value)
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError(f"no literal for {value!r}")
+    return "'" + value.replace("'", "''") + "'"
+
+
+@lru_cache(maxsize=256)
+def _upsert_with(
+    dialect_name: str, present: tuple[int, ...], literals: tuple[tuple[int, str], ...] = ()
+) -> str:
     """The statement upsert for rows that carry only the ``present`` columns:
-    ``NULL`` written in the SQL for the others."""
+    ``NULL`` written in the SQL for the others, or the given literal."""
     mark = "?" if dialect_name == "sqlite" else "%s"
     sql = _compiled_upsert(dialect_name)
     every = f"VALUES ({', '.join([mark] * len(_COLUMNS))})"
     if sql.count(every) != 1:
         raise AssertionError("the statement upsert has no single VALUES list")
-    marks = ", ".join(mark if i in present else "NULL" for i in range(len(_COLUMNS)))
+    fixed = dict(literals)
+    marks = ", ".join(
+        fixed.get(i) or (mark if i in present else "NULL") for i in range(len(_COLUMNS))
+    )
     return sql.replace(every, f"VALUES ({marks})")
 
 
