@@ -312,7 +312,10 @@ def write_shared_rows(
 ) -> None:
     """Upsert rows that carry the ``present`` columns, all with the same values of
     the ``shared`` columns (column position, value): those are written once, as
-    literals in the SQL, rather than bound for every row; the others are NULL."""
+    literals in the SQL, rather than bound for every row; the others are NULL.
+    SQLite's alone (an offline copy is a SQLite file): PostgreSQL's writes go by COPY."""
+    if conn.dialect.name != "sqlite":
+        raise ValueError("rows with shared values are written to SQLite only (an offline copy)")
     if rows:
         literals = tuple((i, _literal(value)) for i, value in shared)
         conn.exec_driver_sql(_upsert_with(conn.dialect.name, present, literals), rows)
