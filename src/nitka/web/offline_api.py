@@ -89,7 +89,7 @@ def changes(
     screener: ScreenerDep,
     actor: ActorDep,
     keys: KeysDep,
-    after: int = Query(0, ge=0, le=2**62, description="The copy's position."),
+    after: int = Query(0, ge=0, le=2**31 - 1, description="The copy's position (a change number)."),
     limit: int = Query(PAGE_CHANGES, description="Change records on the page."),
 ) -> Response:
     """The entities changed after the position, as the copy should hold them now."""
